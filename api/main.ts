@@ -1,0 +1,26 @@
+// `npm run api`: the HTTP API alone, for deployments that scale it apart from the workers.
+// DATABASE_URL and TEMPORAL_ADDRESS name services that are already running.
+import { loadConfig } from '../lib/config';
+import { createLogger } from '../lib/logger';
+import { createMetrics } from '../lib/metrics';
+import { prepareDatabase, startApi } from '../lib/services';
+
+async function main() {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel, { process: 'api' });
+  if (!config.databaseUrl) throw new Error('DATABASE_URL must be set for `npm run api` (`npm start` embeds one)');
+  await prepareDatabase(config.databaseUrl);
+  const api = await startApi({ config, databaseUrl: config.databaseUrl, logger, metrics: createMetrics() });
+  logger.info({ url: api.url }, 'vpay API listening');
+  const stop = async () => {
+    await api.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,64 @@
+// Platform admin bootstrap (CONTRACT.md 6): apps and their keys, items, users' session keys.
+import { Router } from 'express';
+import type { ApiDeps } from '../deps';
+import { ApiError, ErrCodes } from '../errors';
+import { parseBody } from '../body';
+import { requireAdmin } from '../admin-auth';
+import { CreateAppSchema, IDENT, PatchAppSchema, PutItemSchema, PutSessionSchema } from '../../lib/schemas';
+import { createApp, getApp, patchApp, putItem, putSession, type App } from '../../lib/apps-repo';
+
+const appNotFound = () => new ApiError(404, ErrCodes.appNotFound, 'unknown app');
+
+/** An app as shown after creation: everything but its key. */
+const appView = (a: App) => ({
+  appId: a.appId,
+  name: a.name,
+  deliveryUrl: a.deliveryUrl,
+  deliveryTestUrl: a.deliveryTestUrl,
+  paymentEnabled: a.paymentEnabled,
+});
+
+export function adminRouter({ db, config, logger }: ApiDeps): Router {
+  const router = Router();
+  router.use('/v1/admin', requireAdmin(config.adminToken));
+
+  router.post('/v1/admin/apps', async (req, res) => {
+    const body = parseBody(req, CreateAppSchema);
+    const app = await createApp(db, body);
+    logger.info({ appId: app.appId }, 'app created');
+    // The key is shown here, once, and never again.
+    res.status(201).json({ errCode: 0, ...appView(app), appKey: app.appKey });
+  });
+
+  router.get('/v1/admin/apps/:appId', async (req, res) => {
+    const app = await getApp(db, req.params.appId);
+    if (!app) throw appNotFound();
+    res.json({ errCode: 0, ...appView(app) });
+  });
+
+  router.patch('/v1/admin/apps/:appId', async (req, res) => {
+    const body = parseBody(req, PatchAppSchema);
+    const app = await patchApp(db, req.params.appId, body);
+    if (!app) throw appNotFound();
+    res.json({ errCode: 0, ...appView(app) });
+  });
+
+  router.put('/v1/admin/apps/:appId/items/:productId', async (req, res) => {
+    const body = parseBody(req, PutItemSchema);
+    if (!IDENT.test(req.params.productId)) throw new ApiError(400, ErrCodes.malformed, 'productId must be 1..128 of [A-Za-z0-9_-.@|*]');
+    if (!(await getApp(db, req.params.appId))) throw appNotFound();
+    const { item, created } = await putItem(db, { ...body, appId: req.params.appId, productId: req.params.productId });
+    res.status(created ? 201 : 200).json({ errCode: 0, item });
+  });
+
+  router.put('/v1/admin/apps/:appId/sessions/:openId', async (req, res) => {
+    const body = parseBody(req, PutSessionSchema);
+    if (req.params.openId.length > 128) throw new ApiError(400, ErrCodes.malformed, 'openId is too long');
+    if (!(await getApp(db, req.params.appId))) throw appNotFound();
+    const { created } = await putSession(db, { appId: req.params.appId, openId: req.params.openId, ...body });
+    // The session key is a secret: it is not echoed back.
+    res.status(created ? 201 : 200).json({ errCode: 0, appId: req.params.appId, openId: req.params.openId });
+  });
+
+  return router;
+}

@@ -1,0 +1,97 @@
+// Configuration is read and validated once, here, from the environment, then passed down.
+// Nothing else in vpay reads process.env for its settings.
+import { z } from 'zod';
+import { loadDevSecrets } from './dev-secrets';
+
+const boolFromEnv = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
+
+const positiveMs = z.coerce.number().int().positive();
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z.string().min(1).optional(),
+  TEMPORAL_ADDRESS: z.string().min(1).optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('vpay-purchases'),
+  SUPERAPP_BASE_URL: z.string().url().optional(),
+  SUPERAPP_SECRET: z.string().min(16).optional(),
+  ADMIN_TOKEN: z.string().min(16).optional(),
+  PAYMENT_TIMEOUT_MS: positiveMs.default(900_000),
+  DELIVERY_RETRY_INITIAL_MS: positiveMs.default(15_000),
+  DELIVERY_RETRY_MAX_MS: positiveMs.default(3_600_000),
+  DELIVERY_ALERT_AFTER_MS: positiveMs.default(600_000),
+  ALERT_WEBHOOK_URL: z.string().url().optional(),
+  DELIVERY_ALLOW_PRIVATE: boolFromEnv.default(false),
+  DATA_DIR: z.string().min(1).default('.data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Port of the worker's own /metrics when it runs as a separate process; 0 = none. */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+});
+
+export interface Config {
+  port: number;
+  /** Unset means: the embedded PostgreSQL that `npm start` runs under DATA_DIR. */
+  databaseUrl?: string;
+  temporalAddress: string;
+  temporalNamespace: string;
+  taskQueue: string;
+  /** Where vpay calls the superapp backend (the sandbox's routes when SUPERAPP_BASE_URL is unset). */
+  superappBaseUrl: string;
+  /** True when the built-in sandbox superapp answers (SUPERAPP_BASE_URL unset). */
+  sandboxEnabled: boolean;
+  superappSecret: string;
+  adminToken: string;
+  /** The superapp secret or admin token was generated for development, not given. */
+  generatedSecrets: { superappSecret: boolean; adminToken: boolean };
+  paymentTimeoutMs: number;
+  deliveryRetryInitialMs: number;
+  deliveryRetryMaxMs: number;
+  deliveryAlertAfterMs: number;
+  alertWebhookUrl?: string;
+  deliveryAllowPrivate: boolean;
+  dataDir: string;
+  logLevel: string;
+  workerMetricsPort: number;
+}
+
+export class ConfigError extends Error {}
+
+/** Reads and validates the environment once. Throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings mean "unset", as in most shells' `VAR= cmd`.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid environment: ${problems}`);
+  }
+  const e = parsed.data;
+  if (e.DELIVERY_RETRY_MAX_MS < e.DELIVERY_RETRY_INITIAL_MS) {
+    throw new ConfigError('invalid environment: DELIVERY_RETRY_MAX_MS must be >= DELIVERY_RETRY_INITIAL_MS');
+  }
+  const needDev = !e.SUPERAPP_SECRET || !e.ADMIN_TOKEN;
+  const dev = needDev ? loadDevSecrets(e.DATA_DIR) : undefined;
+  return {
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    temporalAddress: e.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
+    temporalNamespace: e.TEMPORAL_NAMESPACE,
+    taskQueue: e.TEMPORAL_TASK_QUEUE,
+    superappBaseUrl: (e.SUPERAPP_BASE_URL ?? `http://127.0.0.1:${e.PORT}/sandbox`).replace(/\/+$/, ''),
+    sandboxEnabled: !e.SUPERAPP_BASE_URL,
+    superappSecret: e.SUPERAPP_SECRET ?? dev!.superappSecret,
+    adminToken: e.ADMIN_TOKEN ?? dev!.adminToken,
+    generatedSecrets: { superappSecret: !e.SUPERAPP_SECRET, adminToken: !e.ADMIN_TOKEN },
+    paymentTimeoutMs: e.PAYMENT_TIMEOUT_MS,
+    deliveryRetryInitialMs: e.DELIVERY_RETRY_INITIAL_MS,
+    deliveryRetryMaxMs: e.DELIVERY_RETRY_MAX_MS,
+    deliveryAlertAfterMs: e.DELIVERY_ALERT_AFTER_MS,
+    alertWebhookUrl: e.ALERT_WEBHOOK_URL,
+    deliveryAllowPrivate: e.DELIVERY_ALLOW_PRIVATE,
+    dataDir: e.DATA_DIR,
+    logLevel: e.LOG_LEVEL,
+    workerMetricsPort: e.WORKER_METRICS_PORT,
+  };
+}

@@ -1,0 +1,24 @@
+// The Postgres connection (knex over pg) and the schema migrations.
+import knex, { type Knex } from 'knex';
+import { types } from 'pg';
+import { migrationSource } from '../migrations';
+
+// Money columns are bigint; vpay bounds every amount to Number.MAX_SAFE_INTEGER, so reading them
+// as numbers is exact and keeps the wire format integers (CONTRACT.md 0).
+types.setTypeParser(types.builtins.INT8, (v) => Number(v));
+
+export type Db = Knex;
+
+export function createDb(databaseUrl: string, poolMax = 10): Db {
+  return knex({
+    client: 'pg',
+    connection: databaseUrl,
+    pool: { min: 0, max: poolMax },
+    // A request must fail fast with a clear 503 rather than hang when Postgres is unreachable.
+    acquireConnectionTimeout: 5_000,
+  });
+}
+
+export async function migrateToLatest(db: Db): Promise<void> {
+  await db.migrate.latest({ migrationSource });
+}

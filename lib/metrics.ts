@@ -1,0 +1,51 @@
+// Prometheus metrics (prom-client). One registry per process, passed down like config; the API
+// serves it on GET /metrics, and a worker run on its own serves it on WORKER_METRICS_PORT.
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export function createMetrics(withDefaults = true) {
+  const registry = new Registry();
+  if (withDefaults) collectDefaultMetrics({ register: registry, prefix: 'vpay_' });
+  const seconds = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
+  return {
+    registry,
+    paymentRequests: new Counter({
+      name: 'vpay_payment_requests_total',
+      help: 'Payment requests by result (ok, or the errCode answered)',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
+    paymentRequestSeconds: new Histogram({
+      name: 'vpay_payment_request_seconds',
+      help: 'Latency of POST /v1/minigame/payments',
+      labelNames: ['result'] as const,
+      buckets: seconds,
+      registers: [registry],
+    }),
+    callbacks: new Counter({
+      name: 'vpay_payment_callbacks_total',
+      help: 'Superapp payment callbacks by result (ok, duplicate, or the returnCode answered)',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
+    deliveryAttempts: new Counter({
+      name: 'vpay_delivery_attempts_total',
+      help: 'Delivery notification attempts by outcome',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    alerts: new Counter({
+      name: 'vpay_alerts_total',
+      help: 'Alerts raised, by type',
+      labelNames: ['type'] as const,
+      registers: [registry],
+    }),
+    callbackToDeliveredSeconds: new Histogram({
+      name: 'vpay_callback_to_delivered_seconds',
+      help: 'From the payment being recorded to the delivery being acknowledged',
+      buckets: seconds,
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,213 @@
+// The orders projection: written by the purchase workflow's activities, read by the API's
+// idempotency checks, the order query and list views.
+import type { Db } from './db';
+import type { CloseReason, OrderDraft, OrderStatus } from '../workflows/definitions';
+
+export interface OrderRow {
+  orderId: string;
+  appId: string;
+  openId: string;
+  outTradeNo: string;
+  productId: string;
+  buyQuantity: number;
+  goodsPrice: number;
+  totalAmount: number;
+  currencyType: string;
+  platform: string | null;
+  env: 0 | 1;
+  attach: string | null;
+  signData: string;
+  status: OrderStatus;
+  closeReason: CloseReason | null;
+  prepayId: string | null;
+  transactionId: string | null;
+  paidAmount: number | null;
+  createdAt: Date;
+  paidAt: Date | null;
+  paymentRecordedAt: Date | null;
+  deliveredAt: Date | null;
+  closedAt: Date | null;
+  deliveryAttempts: number;
+  lastDeliveryError: string | null;
+  alertedAt: Date | null;
+}
+
+const toOrder = (r: any): OrderRow => ({
+  orderId: r.order_id,
+  appId: r.app_id,
+  openId: r.open_id,
+  outTradeNo: r.out_trade_no,
+  productId: r.product_id,
+  buyQuantity: r.buy_quantity,
+  goodsPrice: r.goods_price,
+  totalAmount: r.total_amount,
+  currencyType: r.currency_type,
+  platform: r.platform,
+  env: r.env,
+  attach: r.attach,
+  signData: r.sign_data,
+  status: r.status,
+  closeReason: r.close_reason,
+  prepayId: r.prepay_id,
+  transactionId: r.transaction_id,
+  paidAmount: r.paid_amount,
+  createdAt: r.created_at,
+  paidAt: r.paid_at,
+  paymentRecordedAt: r.payment_recorded_at,
+  deliveredAt: r.delivered_at,
+  closedAt: r.closed_at,
+  deliveryAttempts: r.delivery_attempts,
+  lastDeliveryError: r.last_delivery_error,
+  alertedAt: r.alerted_at,
+});
+
+/**
+ * Inserts the CREATED row. A retried activity finds its own row and succeeds; returns the
+ * orderId that owns (appId, outTradeNo), which differs only if another order took it first.
+ */
+export async function insertNewOrder(db: Db, o: OrderDraft): Promise<string> {
+  await db('orders')
+    .insert({
+      order_id: o.orderId,
+      app_id: o.appId,
+      open_id: o.openId,
+      out_trade_no: o.outTradeNo,
+      product_id: o.productId,
+      buy_quantity: o.buyQuantity,
+      goods_price: o.goodsPrice,
+      total_amount: o.totalAmount,
+      currency_type: o.currencyType,
+      platform: o.platform,
+      env: o.env,
+      attach: o.attach,
+      sign_data: o.signData,
+      status: 'CREATED',
+      created_at: o.createdAt,
+    })
+    .onConflict()
+    .ignore();
+  const row = await db('orders').where({ app_id: o.appId, out_trade_no: o.outTradeNo }).first('order_id');
+  return row.order_id;
+}
+
+export async function getOrder(db: Db, orderId: string): Promise<OrderRow | undefined> {
+  const row = await db('orders').where({ order_id: orderId }).first();
+  return row ? toOrder(row) : undefined;
+}
+
+export async function getOrderByTradeNo(db: Db, appId: string, outTradeNo: string): Promise<OrderRow | undefined> {
+  const row = await db('orders').where({ app_id: appId, out_trade_no: outTradeNo }).first();
+  return row ? toOrder(row) : undefined;
+}
+
+/** The statuses a row may be in for it to move to the key's status: projections only go forward. */
+const FORWARD_FROM: Record<OrderStatus, OrderStatus[]> = {
+  CREATED: ['CREATED'],
+  PREPAID: ['CREATED', 'PREPAID'],
+  PAID: ['CREATED', 'PREPAID', 'PAID'],
+  DELIVERED: ['PAID', 'DELIVERED'],
+  CLOSED: ['CREATED', 'PREPAID', 'CLOSED'],
+  REFUNDED: ['PAID', 'DELIVERED', 'REFUNDED'],
+};
+
+export interface OrderProjection {
+  orderId: string;
+  status: OrderStatus;
+  prepayId?: string | null;
+  transactionId?: string;
+  paidAmount?: number;
+  paidAt?: string;
+  closeReason?: CloseReason;
+}
+
+/**
+ * Writes a status transition. Activities may be retried and run side by side, so a late
+ * retry of an earlier transition (say PREPAID after PAID) fills in its fields but never moves
+ * the status backwards.
+ */
+export async function projectOrder(db: Db, p: OrderProjection): Promise<void> {
+  const changes: Record<string, unknown> = {
+    status: db.raw(`case when status = any(?) then ? else status end`, [FORWARD_FROM[p.status], p.status]),
+    updated_at: db.fn.now(),
+  };
+  if (p.prepayId !== undefined) changes.prepay_id = p.prepayId;
+  if (p.transactionId !== undefined) changes.transaction_id = p.transactionId;
+  if (p.paidAmount !== undefined) changes.paid_amount = p.paidAmount;
+  if (p.paidAt !== undefined) changes.paid_at = p.paidAt;
+  if (p.status === 'PAID') changes.payment_recorded_at = db.raw('coalesce(payment_recorded_at, now())');
+  if (p.status === 'CLOSED') {
+    changes.close_reason = p.closeReason ?? null;
+    changes.closed_at = db.raw('coalesce(closed_at, now())');
+  }
+  await db('orders').where({ order_id: p.orderId }).update(changes);
+}
+
+export interface DeliveryAttemptRecord {
+  orderId: string;
+  attempt: number;
+  url: string;
+  ok: boolean;
+  httpStatus: number | null;
+  error: string | null;
+  durationMs: number;
+}
+
+/** Records one delivery attempt; a successful one marks the order DELIVERED in the same transaction. */
+export async function recordDeliveryAttempt(db: Db, a: DeliveryAttemptRecord): Promise<OrderRow> {
+  return db.transaction(async (trx) => {
+    await trx('delivery_attempts').insert({
+      order_id: a.orderId,
+      attempt: a.attempt,
+      url: a.url,
+      ok: a.ok,
+      http_status: a.httpStatus,
+      error: a.error,
+      duration_ms: a.durationMs,
+    });
+    const changes: Record<string, unknown> = {
+      delivery_attempts: trx.raw('delivery_attempts + 1'),
+      last_delivery_error: a.ok ? null : a.error,
+      updated_at: trx.fn.now(),
+    };
+    if (a.ok) {
+      changes.status = 'DELIVERED';
+      changes.delivered_at = trx.raw('coalesce(delivered_at, now())');
+    }
+    const [row] = await trx('orders').where({ order_id: a.orderId }).update(changes).returning('*');
+    return toOrder(row);
+  });
+}
+
+export async function markAlerted(db: Db, orderId: string): Promise<void> {
+  await db('orders').where({ order_id: orderId }).update({ alerted_at: db.raw('coalesce(alerted_at, now())') });
+}
+
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+/** The order as the order query answers it (CONTRACT.md 5): fields not reached yet are null. */
+export function orderView(o: OrderRow) {
+  return {
+    orderId: o.orderId,
+    appId: o.appId,
+    openId: o.openId,
+    outTradeNo: o.outTradeNo,
+    productId: o.productId,
+    buyQuantity: o.buyQuantity,
+    goodsPrice: o.goodsPrice,
+    totalAmount: o.totalAmount,
+    currencyType: o.currencyType,
+    platform: o.platform,
+    env: o.env,
+    attach: o.attach,
+    status: o.status,
+    closeReason: o.closeReason,
+    prepayId: o.prepayId,
+    transactionId: o.transactionId,
+    paidAmount: o.paidAmount,
+    createdAt: iso(o.createdAt),
+    paidAt: iso(o.paidAt),
+    deliveredAt: iso(o.deliveredAt),
+    closedAt: iso(o.closedAt),
+    deliveryAttempts: o.deliveryAttempts,
+  };
+}

@@ -1,0 +1,97 @@
+// Shapes of what outsiders send vpay, validated with zod at the edge. Field names follow the
+// seeds and CONTRACT.md exactly.
+import { z } from 'zod';
+
+export const OUT_TRADE_NO = /^[A-Za-z0-9_\-|*@.]{1,64}$/;
+export const CURRENCY = /^[A-Z]{3}$/;
+/** Identifiers vpay stores and puts in URLs: printable, no spaces, bounded. */
+export const IDENT = /^[A-Za-z0-9_\-.@|*]{1,128}$/;
+
+const moneyInt = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+export const SignDataSchema = z
+  .object({
+    mode: z.literal('goods'),
+    buyQuantity: z.number().int().min(1).max(1_000_000),
+    env: z.union([z.literal(0), z.literal(1)]),
+    currencyType: z.string().regex(CURRENCY, 'an ISO 4217 code in upper case'),
+    platform: z.string().max(64).optional(),
+    productId: z.string().regex(IDENT, '1..128 of [A-Za-z0-9_-.@|*]'),
+    goodsPrice: moneyInt,
+    outTradeNo: z.string().regex(OUT_TRADE_NO, '1..64 of [A-Za-z0-9_-|*@.]'),
+    attach: z.string().max(512).optional(),
+  })
+  .refine((s) => Number.isSafeInteger(s.goodsPrice * s.buyQuantity), {
+    message: 'goodsPrice * buyQuantity is too large',
+  });
+export type SignData = z.infer<typeof SignDataSchema>;
+
+export const PaymentRequestSchema = z.object({
+  appId: z.string().regex(IDENT),
+  openId: z.string().min(1).max(128),
+  signData: z.string().min(2).max(8192),
+  paySig: z.string().max(256),
+  signature: z.string().max(256),
+});
+export type PaymentRequest = z.infer<typeof PaymentRequestSchema>;
+
+export const PaymentCallbackSchema = z.object({
+  orderId: z.string().min(1).max(128),
+  transactionId: z.string().min(1).max(128),
+  paidAmount: moneyInt,
+  currencyType: z.string().regex(CURRENCY),
+  paidAt: z.string().datetime({ offset: true }),
+});
+export type PaymentCallback = z.infer<typeof PaymentCallbackSchema>;
+
+export const OrderQuerySchema = z.object({
+  appId: z.string().min(1).max(128),
+  outTradeNo: z.string().min(1).max(64),
+});
+
+const httpUrl = z
+  .string()
+  .max(2048)
+  .url()
+  .refine((u) => /^https?:\/\//i.test(u), 'must start with http:// or https://');
+
+export const CreateAppSchema = z.object({
+  name: z.string().min(1).max(200),
+  deliveryUrl: httpUrl,
+  deliveryTestUrl: httpUrl.optional(),
+  paymentEnabled: z.boolean().optional(),
+});
+
+export const PatchAppSchema = z
+  .object({
+    name: z.string().min(1).max(200).optional(),
+    deliveryUrl: httpUrl.optional(),
+    deliveryTestUrl: httpUrl.nullable().optional(),
+    paymentEnabled: z.boolean().optional(),
+  })
+  .strict();
+
+export const PutItemSchema = z.object({
+  name: z.string().min(1).max(200),
+  price: moneyInt,
+  currencyType: z.string().regex(CURRENCY),
+  imageUrl: httpUrl.optional(),
+  released: z.boolean().optional(),
+});
+
+export const PutSessionSchema = z.object({
+  sessionKey: z.string().min(1).max(512),
+  expiresAt: z.string().datetime({ offset: true }).optional(),
+});
+
+/** Parses signData's JSON text; undefined when it is not valid JSON of the contract's shape. */
+export function parseSignData(text: string): SignData | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const r = SignDataSchema.safeParse(raw);
+  return r.success ? r.data : undefined;
+}

@@ -1,0 +1,53 @@
+// Every signature formula of the wire contract (CONTRACT.md), and the one way vpay compares them:
+// over raw bytes, in constant time, with malformed input simply "not equal" (never a throw).
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/** The method name the seed's paySig formula prefixes to signData. */
+export const PAY_SIG_METHOD = 'requestMidasPaymentGameItem';
+export const DELIVERY_EVENT = 'minigame_game_pay_goods_deliver_notify';
+export const ORDER_QUERY_PATH = '/v1/minigame/orders/query';
+
+type Bytes = string | Buffer;
+
+/** hex(HMAC-SHA256(key, message)), lower case; key and message as UTF-8 (or raw bytes). */
+export function hmacHex(key: Bytes, message: Bytes): string {
+  return createHmac('sha256', key).update(message).digest('hex');
+}
+
+/** paySig == hex(HMAC(appKey, "requestMidasPaymentGameItem&" + signData)) */
+export function paySigOf(appKey: string, signData: Bytes): string {
+  return hmacHex(appKey, Buffer.concat([Buffer.from(`${PAY_SIG_METHOD}&`), Buffer.from(signData)]));
+}
+
+/** signature == hex(HMAC(sessionKey, signData)) */
+export function userSignatureOf(sessionKey: string, signData: Bytes): string {
+  return hmacHex(sessionKey, signData);
+}
+
+/** X-Vpay-Signature == hex(HMAC(SUPERAPP_SECRET, timestamp + "." + rawBody)) */
+export function superappSignatureOf(secret: string, timestamp: string, rawBody: Bytes): string {
+  return hmacHex(secret, Buffer.concat([Buffer.from(`${timestamp}.`), Buffer.from(rawBody)]));
+}
+
+/** PayEventSig == hex(HMAC(appKey, Event + "&" + Payload)) */
+export function payEventSigOf(appKey: string, payload: string): string {
+  return hmacHex(appKey, `${DELIVERY_EVENT}&${payload}`);
+}
+
+/** Pay-Sig of the order query == hex(HMAC(appKey, "/v1/minigame/orders/query&" + rawBody)) */
+export function orderQuerySigOf(appKey: string, rawBody: Bytes): string {
+  return hmacHex(appKey, Buffer.concat([Buffer.from(`${ORDER_QUERY_PATH}&`), Buffer.from(rawBody)]));
+}
+
+const HEX_SHA256 = /^[0-9a-fA-F]{64}$/;
+
+/**
+ * True when `given` is the hex encoding of the expected 32-byte MAC. Compares the decoded bytes
+ * with timingSafeEqual; a missing, non-hex or wrong-length value is false, never an exception.
+ */
+export function signatureMatches(given: unknown, expectedHex: string): boolean {
+  if (typeof given !== 'string' || !HEX_SHA256.test(given)) return false;
+  const a = Buffer.from(given, 'hex');
+  const b = Buffer.from(expectedHex, 'hex');
+  return a.length === b.length && timingSafeEqual(a, b);
+}

@@ -1,0 +1,14 @@
+// The migrations, listed in code rather than found on disk, so they run the same under tsx,
+// jest and compiled JavaScript. Append new ones; never edit or reorder a released one.
+import type { Knex } from 'knex';
+import * as m001 from './001_initial';
+
+const migrations: Record<string, Knex.Migration> = {
+  '001_initial': m001,
+};
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(migrations),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => migrations[name],
+};

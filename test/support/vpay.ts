@@ -1,0 +1,93 @@
+// Starts vpay for one integration test file on the shared real PostgreSQL and Temporal server:
+// its own database, task queue, API (on a free port) and worker, plus a fake superapp and a
+// fake developer backend. Everything is stopped by stop().
+import { randomBytes } from 'node:crypto';
+import { Client as PgClient } from 'pg';
+import { loadConfig, type Config } from '../../lib/config';
+import { createLogger } from '../../lib/logger';
+import { createMetrics, type Metrics } from '../../lib/metrics';
+import { prepareDatabase, startApi, startWorker, type RunningApi, type RunningWorker } from '../../lib/services';
+import { startFakeSuperapp, type FakeSuperapp } from './fake-superapp';
+import { startFakeDeveloper, type FakeDeveloper } from './fake-developer';
+import { testEnv } from './test-env';
+
+export interface Vpay {
+  url: string;
+  config: Config;
+  databaseUrl: string;
+  api: RunningApi;
+  worker: RunningWorker;
+  metrics: Metrics;
+  superapp: FakeSuperapp;
+  developer: FakeDeveloper;
+  adminToken: string;
+  /** Starts a replacement worker after the first was stopped (durability tests). */
+  restartWorker(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function createTestDatabase(): Promise<string> {
+  const { pgAdminUrl } = testEnv();
+  const name = `vpay_${randomBytes(6).toString('hex')}`;
+  const admin = new PgClient({ connectionString: pgAdminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(pgAdminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export async function startVpay(env: Record<string, string> = {}): Promise<Vpay> {
+  const { temporalAddress, bundlePath } = testEnv();
+  const secret = randomBytes(16).toString('hex');
+  const adminToken = randomBytes(16).toString('hex');
+  const superapp = await startFakeSuperapp(secret);
+  const developer = await startFakeDeveloper();
+  const databaseUrl = await createTestDatabase();
+  const config = loadConfig({
+    PORT: '0',
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: temporalAddress,
+    TEMPORAL_TASK_QUEUE: `test-${randomBytes(6).toString('hex')}`,
+    SUPERAPP_BASE_URL: superapp.url,
+    SUPERAPP_SECRET: secret,
+    ADMIN_TOKEN: adminToken,
+    DELIVERY_ALLOW_PRIVATE: 'true',
+    DELIVERY_RETRY_INITIAL_MS: '200',
+    DELIVERY_RETRY_MAX_MS: '1000',
+    LOG_LEVEL: process.env.VPAY_TEST_LOG_LEVEL ?? 'silent',
+    ...env,
+  });
+  const logger = createLogger(config.logLevel);
+  const metrics = createMetrics(false);
+  await prepareDatabase(databaseUrl);
+  const common = { config, databaseUrl, logger, metrics };
+  const api = await startApi(common, '127.0.0.1');
+  let worker = await startWorker(common, { workflowBundle: { codePath: bundlePath } });
+  const vpay: Vpay = {
+    url: api.url,
+    config,
+    databaseUrl,
+    api,
+    worker,
+    metrics,
+    superapp,
+    developer,
+    adminToken,
+    async restartWorker() {
+      worker = await startWorker(common, { workflowBundle: { codePath: bundlePath } });
+      vpay.worker = worker;
+    },
+    async stop() {
+      await vpay.worker.stop().catch(() => undefined);
+      await api.stop();
+      await superapp.close();
+      await developer.close();
+    },
+  };
+  return vpay;
+}

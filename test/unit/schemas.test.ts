@@ -1,0 +1,80 @@
+import { parseSignData, PaymentCallbackSchema, PaymentRequestSchema, CreateAppSchema } from '../../lib/schemas';
+
+const base = {
+  mode: 'goods',
+  buyQuantity: 1,
+  env: 0,
+  currencyType: 'USD',
+  platform: 'android',
+  productId: 'testproductId',
+  goodsPrice: 10,
+  outTradeNo: 'xxxxxx',
+  attach: 'testdata',
+};
+const sd = (over: Record<string, unknown> = {}) => JSON.stringify({ ...base, ...over });
+
+describe('signData', () => {
+  it("parses the seed's example", () => {
+    expect(parseSignData(sd())).toEqual(base);
+  });
+  it('accepts the optional fields missing and env 1 (sandbox)', () => {
+    const { platform: _p, attach: _a, ...min } = base;
+    expect(parseSignData(JSON.stringify({ ...min, env: 1 }))).toMatchObject({ env: 1 });
+  });
+  it('accepts every outTradeNo character and lengths 1 and 64', () => {
+    expect(parseSignData(sd({ outTradeNo: 'Az09_-|*@.' }))).toBeDefined();
+    expect(parseSignData(sd({ outTradeNo: 'a' }))).toBeDefined();
+    expect(parseSignData(sd({ outTradeNo: 'a'.repeat(64) }))).toBeDefined();
+  });
+  it.each([
+    ['not JSON', '{"mode":'],
+    ['a JSON array', '[]'],
+    ['a JSON string', '"goods"'],
+    ['mode other than goods', sd({ mode: 'subscription' })],
+    ['buyQuantity 0', sd({ buyQuantity: 0 })],
+    ['buyQuantity fractional', sd({ buyQuantity: 1.5 })],
+    ['buyQuantity as a string', sd({ buyQuantity: '1' })],
+    ['env 2', sd({ env: 2 })],
+    ['goodsPrice 0', sd({ goodsPrice: 0 })],
+    ['goodsPrice negative', sd({ goodsPrice: -1 })],
+    ['goodsPrice fractional', sd({ goodsPrice: 9.99 })],
+    ['goodsPrice beyond safe integers', sd({ goodsPrice: 2 ** 53 })],
+    ['a total beyond safe integers', sd({ goodsPrice: 2 ** 50, buyQuantity: 16 })],
+    ['currency in lower case', sd({ currencyType: 'usd' })],
+    ['currency not 3 letters', sd({ currencyType: 'US' })],
+    ['outTradeNo empty', sd({ outTradeNo: '' })],
+    ['outTradeNo 65 long', sd({ outTradeNo: 'a'.repeat(65) })],
+    ['outTradeNo with a space', sd({ outTradeNo: 'a b' })],
+    ['outTradeNo with a colon', sd({ outTradeNo: 'a:b' })],
+    ['productId missing', sd({ productId: undefined })],
+    ['attach over 512', sd({ attach: 'x'.repeat(513) })],
+  ])('rejects %s', (_what, text) => {
+    expect(parseSignData(text)).toBeUndefined();
+  });
+  it('allows attach of exactly 512 characters', () => {
+    expect(parseSignData(sd({ attach: 'x'.repeat(512) }))).toBeDefined();
+  });
+});
+
+describe('request bodies', () => {
+  it('requires every payment request field as a string', () => {
+    const ok = { appId: 'app1', openId: 'u', signData: sd(), paySig: 'a', signature: 'b' };
+    expect(PaymentRequestSchema.safeParse(ok).success).toBe(true);
+    for (const k of Object.keys(ok)) {
+      expect(PaymentRequestSchema.safeParse({ ...ok, [k]: undefined }).success).toBe(false);
+      expect(PaymentRequestSchema.safeParse({ ...ok, [k]: 1 }).success).toBe(false);
+    }
+  });
+  it('requires integer amounts and ISO times in the payment callback', () => {
+    const ok = { orderId: 'o', transactionId: 't', paidAmount: 1000, currencyType: 'USD', paidAt: '2026-11-21T10:00:00Z' };
+    expect(PaymentCallbackSchema.safeParse(ok).success).toBe(true);
+    expect(PaymentCallbackSchema.safeParse({ ...ok, paidAmount: 10.5 }).success).toBe(false);
+    expect(PaymentCallbackSchema.safeParse({ ...ok, paidAmount: '1000' }).success).toBe(false);
+    expect(PaymentCallbackSchema.safeParse({ ...ok, paidAt: 'yesterday' }).success).toBe(false);
+  });
+  it('takes only http(s) delivery URLs', () => {
+    expect(CreateAppSchema.safeParse({ name: 'g', deliveryUrl: 'https://dev.example/deliver' }).success).toBe(true);
+    expect(CreateAppSchema.safeParse({ name: 'g', deliveryUrl: 'ftp://dev.example/deliver' }).success).toBe(false);
+    expect(CreateAppSchema.safeParse({ name: 'g', deliveryUrl: 'javascript:alert(1)' }).success).toBe(false);
+  });
+});

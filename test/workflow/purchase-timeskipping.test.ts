@@ -1,0 +1,211 @@
+// The purchase workflow's waits, on Temporal's time-skipping test server: hours of virtual time
+// pass in seconds. Activities are stubbed here (their real versions run in the integration
+// tests); what is under test is the workflow's logic over time.
+import { randomBytes } from 'node:crypto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Activities } from '../../activities';
+import type { OrderProjection } from '../../lib/orders-repo';
+import {
+  getStatusQuery,
+  recordPaymentUpdate,
+  requestPaymentUpdate,
+  SA_APP_ID,
+  SA_ORDER_STATUS,
+  SA_OUT_TRADE_NO,
+  type OrderDraft,
+  type PurchaseInput,
+} from '../../workflows/definitions';
+import { purchaseWorkflowId } from '../../lib/workflow-id';
+import { temporalTestServerPath } from '../../lib/temporal-binaries';
+import { testEnv } from '../support/test-env';
+import { ensureSearchAttributes } from '../../lib/temporal-setup';
+
+const HOUR = 3_600_000;
+let env: TestWorkflowEnvironment;
+
+beforeAll(async () => {
+  env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
+  });
+  await ensureSearchAttributes(env.connection, 'default');
+});
+afterAll(async () => {
+  await env?.teardown();
+});
+
+/** Stub activities that record what the workflow asked for. */
+function stubActivities(o: { deliverFailuresBeforeSuccess?: number } = {}) {
+  const calls = {
+    projections: [] as OrderProjection[],
+    deliveries: 0,
+    deliveredOnce: 0,
+    alerts: 0,
+    confirmations: 0,
+  };
+  const activities: Partial<Activities> = {
+    async saveNewOrder() {},
+    async projectOrder(p) {
+      calls.projections.push(p);
+    },
+    async requestPrepay(order) {
+      return { prepayId: `prepay_${order.orderId}` };
+    },
+    async confirmPayment() {
+      calls.confirmations++;
+    },
+    async deliverOrder() {
+      calls.deliveries++;
+      if (calls.deliveries <= (o.deliverFailuresBeforeSuccess ?? 0)) {
+        throw ApplicationFailure.create({ type: 'DeliveryFailed', message: 'HTTP 503 from the developer' });
+      }
+      calls.deliveredOnce++;
+      return { deliveredAt: new Date().toISOString(), attempts: calls.deliveries };
+    },
+    async raiseDeliveryAlert() {
+      calls.alerts++;
+    },
+  };
+  return { calls, activities };
+}
+
+function input(over: Partial<PurchaseInput['timings']> = {}): PurchaseInput {
+  const id = randomBytes(4).toString('hex');
+  const order: OrderDraft = {
+    orderId: `ord_${id}`,
+    appId: 'app1',
+    openId: 'u1',
+    outTradeNo: `T_${id}`,
+    productId: 'p1',
+    buyQuantity: 2,
+    goodsPrice: 500,
+    totalAmount: 1000,
+    currencyType: 'USD',
+    platform: null,
+    env: 0,
+    attach: null,
+    signData: `{"outTradeNo":"T_${id}"}`,
+    paySig: 'x',
+    signature: 'y',
+    createdAt: new Date(Date.now()).toISOString(),
+  };
+  return {
+    order,
+    timings: {
+      paymentTimeoutMs: 15 * 60_000,
+      deliveryRetryInitialMs: 15_000,
+      deliveryRetryMaxMs: HOUR,
+      deliveryAlertAfterMs: 10 * 60_000,
+      ...over,
+    },
+  };
+}
+
+async function withWorker<T>(activities: Partial<Activities>, fn: (taskQueue: string) => Promise<T>): Promise<T> {
+  const taskQueue = `ts-${randomBytes(4).toString('hex')}`;
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: { codePath: testEnv().bundlePath },
+    activities,
+  });
+  return worker.runUntil(fn(taskQueue));
+}
+
+// The time-skipping server has no update-with-start (ExecuteMultiOperation), so start, then
+// send the same update the API sends; the integration tests cover update-with-start itself.
+async function startWithPrepay(taskQueue: string, inp: PurchaseInput) {
+  const handle = await env.client.workflow.start('purchase', {
+    workflowId: purchaseWorkflowId(inp.order.appId, inp.order.outTradeNo),
+    taskQueue,
+    args: [inp],
+    typedSearchAttributes: [
+      { key: SA_APP_ID, value: inp.order.appId },
+      { key: SA_OUT_TRADE_NO, value: inp.order.outTradeNo },
+      { key: SA_ORDER_STATUS, value: 'CREATED' },
+    ],
+  });
+  const answer = await handle.executeUpdate(requestPaymentUpdate, { args: [{ signData: inp.order.signData }] });
+  return { answer, handle };
+}
+
+const payment = (o: OrderDraft, transactionId = 'txn1') => ({
+  transactionId,
+  paidAmount: o.totalAmount,
+  currencyType: o.currencyType,
+  paidAt: new Date().toISOString(),
+});
+
+describe('purchase workflow over virtual time', () => {
+  it('closes an unpaid order when the payment timeout passes', async () => {
+    const { calls, activities } = stubActivities();
+    const inp = input();
+    const result = await withWorker(activities, async (tq) => {
+      const { answer, handle } = await startWithPrepay(tq, inp);
+      expect(answer).toMatchObject({ status: 'PREPAID', prepayId: `prepay_${inp.order.orderId}` });
+      const t0 = await env.currentTimeMs();
+      const state = await handle.result();
+      expect((await env.currentTimeMs()) - t0).toBeGreaterThanOrEqual(15 * 60_000 - 5_000);
+      // A payment after closing is refused.
+      await expect(handle.executeUpdate(recordPaymentUpdate, { args: [payment(inp.order)] })).rejects.toThrow();
+      return state;
+    });
+    expect(result.status).toBe('CLOSED');
+    expect(result.closeReason).toBe('payment_timeout');
+    expect(calls.projections.map((p) => p.status)).toEqual(['PREPAID', 'CLOSED']);
+    expect(calls.deliveries).toBe(0);
+  });
+
+  it('alerts once for a developer endpoint down 30 hours, keeps retrying, and delivers when it is back', async () => {
+    // With 15 s doubling to a 1 h cap, 37 failed attempts span a little over 30 hours.
+    const { calls, activities } = stubActivities({ deliverFailuresBeforeSuccess: 37 });
+    const inp = input();
+    const { state, elapsed } = await withWorker(activities, async (tq) => {
+      const { handle } = await startWithPrepay(tq, inp);
+      await handle.executeUpdate(recordPaymentUpdate, { args: [payment(inp.order)] });
+      const t0 = await env.currentTimeMs();
+      const state = await handle.result();
+      return { state, elapsed: (await env.currentTimeMs()) - t0 };
+    });
+    expect(elapsed).toBeGreaterThanOrEqual(30 * HOUR);
+    expect(calls.alerts).toBe(1);
+    expect(calls.deliveries).toBe(38);
+    expect(calls.deliveredOnce).toBe(1);
+    expect(state).toMatchObject({ status: 'DELIVERED', alerted: true, confirmed: true, deliveryAttempts: 38 });
+  });
+
+  it('does not alert when delivery succeeds before the alert is due', async () => {
+    const { calls, activities } = stubActivities({ deliverFailuresBeforeSuccess: 2 });
+    const inp = input();
+    const state = await withWorker(activities, async (tq) => {
+      const { handle } = await startWithPrepay(tq, inp);
+      await handle.executeUpdate(recordPaymentUpdate, { args: [payment(inp.order)] });
+      return handle.result();
+    });
+    expect(calls.alerts).toBe(0);
+    expect(state).toMatchObject({ status: 'DELIVERED', alerted: false });
+  });
+
+  it('records duplicate payment callbacks once and delivers once', async () => {
+    const { calls, activities } = stubActivities();
+    const inp = input();
+    const state = await withWorker(activities, async (tq) => {
+      const { handle } = await startWithPrepay(tq, inp);
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, () => handle.executeUpdate(recordPaymentUpdate, { args: [payment(inp.order)] })),
+      );
+      expect(answers.filter((a) => !a.duplicate)).toHaveLength(1);
+      // A second payment with another transaction is refused.
+      await expect(
+        handle.executeUpdate(recordPaymentUpdate, { args: [payment(inp.order, 'txn-other')] }),
+      ).rejects.toThrow();
+      const status = await handle.query(getStatusQuery);
+      expect(status.payment?.transactionId).toBe('txn1');
+      return handle.result();
+    });
+    expect(calls.projections.filter((p) => p.status === 'PAID')).toHaveLength(1);
+    expect(calls.deliveredOnce).toBe(1);
+    expect(state.status).toBe('DELIVERED');
+  });
+});

@@ -1,0 +1,33 @@
+// `npm run worker`: one Temporal worker running purchases. Run as many as the load needs.
+import http from 'node:http';
+import { loadConfig } from '../lib/config';
+import { createLogger } from '../lib/logger';
+import { createMetrics } from '../lib/metrics';
+import { prepareDatabase, startWorker } from '../lib/services';
+
+async function main() {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel, { process: 'worker' });
+  if (!config.databaseUrl) throw new Error('DATABASE_URL must be set for `npm run worker` (`npm start` embeds one)');
+  await prepareDatabase(config.databaseUrl);
+  const metrics = createMetrics();
+  const running = await startWorker({ config, databaseUrl: config.databaseUrl, logger, metrics });
+  if (config.workerMetricsPort) {
+    http
+      .createServer(async (_req, res) => {
+        res.setHeader('content-type', metrics.registry.contentType);
+        res.end(await metrics.registry.metrics());
+      })
+      .listen(config.workerMetricsPort);
+  }
+  logger.info({ taskQueue: config.taskQueue, temporal: config.temporalAddress }, 'vpay worker running');
+  process.once('SIGINT', () => void running.stop());
+  process.once('SIGTERM', () => void running.stop());
+  await running.done;
+  process.exit(0);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,123 @@
+// The purchase workflow's public surface: its input, its one state object, and the query and
+// updates the API sends it. Both the API and the workflow import this module, so the two sides
+// cannot drift apart. Keep it free of Node-only imports: it is bundled into the workflow sandbox.
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineSearchAttributeKey } from '@temporalio/common';
+
+export const ORDER_STATUSES = ['CREATED', 'PREPAID', 'PAID', 'DELIVERED', 'CLOSED', 'REFUNDED'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** Why an order was CLOSED. */
+export type CloseReason = 'payment_timeout' | 'prepay_rejected';
+
+/** Search attributes an operator filters on in the Temporal Web UI (CONTRACT.md 4b). */
+export const SA_APP_ID = defineSearchAttributeKey('VpayAppId', 'KEYWORD');
+export const SA_OUT_TRADE_NO = defineSearchAttributeKey('VpayOutTradeNo', 'KEYWORD');
+export const SA_ORDER_STATUS = defineSearchAttributeKey('VpayOrderStatus', 'KEYWORD');
+export const SEARCH_ATTRIBUTE_NAMES = ['VpayAppId', 'VpayOutTradeNo', 'VpayOrderStatus'] as const;
+
+/** An order as the API validated it: everything the workflow needs, fixed at start. */
+export interface OrderDraft {
+  orderId: string;
+  appId: string;
+  openId: string;
+  outTradeNo: string;
+  productId: string;
+  buyQuantity: number;
+  goodsPrice: number;
+  totalAmount: number;
+  currencyType: string;
+  platform: string | null;
+  env: 0 | 1;
+  attach: string | null;
+  /** The exact signData text the mini game signed; identical replays are compared on it. */
+  signData: string;
+  paySig: string;
+  signature: string;
+  createdAt: string;
+}
+
+/**
+ * Timings are copied from config into the input when the purchase starts, so a running workflow
+ * keeps the settings it started with and replays deterministically after a config change.
+ */
+export interface PurchaseTimings {
+  paymentTimeoutMs: number;
+  deliveryRetryInitialMs: number;
+  deliveryRetryMaxMs: number;
+  deliveryAlertAfterMs: number;
+}
+
+export interface PurchaseInput {
+  order: OrderDraft;
+  timings: PurchaseTimings;
+  /** Set when a long-undelivered purchase continues as a new run: the state it carries on from. */
+  resume?: { state: PurchaseState; nextDeliveryIntervalMs: number };
+}
+
+/** The payment callback as recorded (CONTRACT.md 3.2). */
+export interface PaymentRecord {
+  transactionId: string;
+  paidAmount: number;
+  currencyType: string;
+  paidAt: string;
+}
+
+/** The workflow's whole state, behind the one status query. */
+export interface PurchaseState {
+  orderId: string;
+  appId: string;
+  outTradeNo: string;
+  status: OrderStatus;
+  prepayId: string | null;
+  closeReason: CloseReason | null;
+  /** The superapp's rejection, when the prepay order could not be created. */
+  prepayError: string | null;
+  payment: PaymentRecord | null;
+  /** Workflow time at which the PAID row was written: the payment is durable from then on. */
+  paymentRecordedAt: string | null;
+  confirmed: boolean;
+  deliveredAt: string | null;
+  /** Attempts made so far (the row counts them too, also those of crashed workers). */
+  deliveryAttempts: number;
+  lastDeliveryError: string | null;
+  alerted: boolean;
+}
+
+/** What the payment request answers (CONTRACT.md 2), also for identical replays. */
+export interface PaymentRequestResult {
+  orderId: string;
+  outTradeNo: string;
+  status: OrderStatus;
+  prepayId: string | null;
+}
+
+export interface RecordPaymentResult {
+  /** True when this callback repeated an already recorded payment. */
+  duplicate: boolean;
+}
+
+/**
+ * Named failure types. Each non-retryable failure the workflow or its activities raise carries
+ * one of these, and the API maps them to the contract's error codes.
+ */
+export const Failures = {
+  /** Same appId+outTradeNo, different signData (409 / 40901). */
+  OutTradeNoConflict: 'OutTradeNoConflict',
+  /** The superapp rejected the prepay order, or could not create it (502 / 50201). */
+  PrepayRejected: 'PrepayRejected',
+  /** A payment for an order already CLOSED (409 / 40902). */
+  OrderClosed: 'OrderClosed',
+  /** A second payment, with another transactionId, for a paid order (409 / 40903). */
+  AlreadyPaid: 'AlreadyPaid',
+  /** paidAmount or currency differ from the order (422 / 42201). */
+  PaymentMismatch: 'PaymentMismatch',
+  /** An order or app a purchase refers to is gone from the database. */
+  OrderMissing: 'OrderMissing',
+} as const;
+
+export const getStatusQuery = defineQuery<PurchaseState>('getStatus');
+/** Sent with update-with-start by the payment request; answers once the prepay order exists. */
+export const requestPaymentUpdate = defineUpdate<PaymentRequestResult, [{ signData: string }]>('requestPayment');
+/** Sent by the payment callback; answers once the payment is durably recorded. */
+export const recordPaymentUpdate = defineUpdate<RecordPaymentResult, [PaymentRecord]>('recordPayment');

@@ -1,0 +1,2 @@
+// The worker's workflows bundle: every workflow type vpay runs.
+export { purchase } from './purchase';

@@ -1,0 +1,273 @@
+// One purchase, from the payment request to the delivery, as one durable workflow.
+// The workflow is the single writer of an order's state: the API only asks (updates) and reads
+// (query or the Postgres projection), and activities write the projection on every transition.
+import {
+  ApplicationFailure,
+  ActivityFailure,
+  condition,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  allHandlersFinished,
+  continueAsNew,
+  sleep,
+  workflowInfo,
+  log,
+} from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+import {
+  Failures,
+  getStatusQuery,
+  recordPaymentUpdate,
+  requestPaymentUpdate,
+  SA_ORDER_STATUS,
+  type CloseReason,
+  type OrderStatus,
+  type PaymentRecord,
+  type PurchaseInput,
+  type PurchaseState,
+} from './definitions';
+import { activityOptions } from './retry-policies';
+
+type Activities = ReturnType<typeof createActivities>;
+
+/** Well below Temporal's limits; a run this long continues as new. */
+const MAX_HISTORY_EVENTS = 10_000;
+
+export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
+  const { order, timings } = input;
+  const projection = proxyActivities<Activities>(activityOptions.projection);
+  const superapp = proxyActivities<Activities>(activityOptions.prepay);
+  const confirmation = proxyActivities<Activities>(activityOptions.confirm);
+  const delivery = proxyActivities<Activities>(activityOptions.delivery);
+  const alerts = proxyActivities<Activities>(activityOptions.alert);
+
+  const state: PurchaseState = {
+    orderId: order.orderId,
+    appId: order.appId,
+    outTradeNo: order.outTradeNo,
+    status: 'CREATED',
+    prepayId: null,
+    closeReason: null,
+    prepayError: null,
+    payment: null,
+    paymentRecordedAt: null,
+    confirmed: false,
+    deliveredAt: null,
+    deliveryAttempts: 0,
+    lastDeliveryError: null,
+    alerted: false,
+  };
+
+  // Status changes go through here so the state, the search attribute and (via the activity
+  // that follows each call) the order row move together.
+  const setStatus = (status: OrderStatus): void => {
+    state.status = status;
+    upsertSearchAttributes([{ key: SA_ORDER_STATUS, value: status }]);
+  };
+
+  setHandler(getStatusQuery, () => state);
+
+  setHandler(
+    requestPaymentUpdate,
+    async () => {
+      // Answer once the prepay order exists (or the order closed): the mini game needs the
+      // prepayId to continue, and a replay of the same request must see the same answer.
+      await condition(() => state.status !== 'CREATED');
+      if (state.closeReason === 'prepay_rejected') {
+        throw ApplicationFailure.create({
+          type: Failures.PrepayRejected,
+          message: state.prepayError ?? 'the superapp rejected the prepay order',
+          nonRetryable: true,
+        });
+      }
+      return { orderId: order.orderId, outTradeNo: order.outTradeNo, status: state.status, prepayId: state.prepayId };
+    },
+    {
+      validator: ({ signData }) => {
+        if (signData !== order.signData) {
+          throw ApplicationFailure.create({
+            type: Failures.OutTradeNoConflict,
+            message: 'outTradeNo was already used with a different signData',
+            nonRetryable: true,
+          });
+        }
+      },
+    },
+  );
+
+  // Rejections of a payment callback; the validator rejects before anything reaches history.
+  const paymentProblem = (p: PaymentRecord): ApplicationFailure | undefined => {
+    if (state.status === 'CLOSED') {
+      return ApplicationFailure.create({ type: Failures.OrderClosed, message: 'the order is closed', nonRetryable: true });
+    }
+    if (state.payment && state.payment.transactionId !== p.transactionId) {
+      return ApplicationFailure.create({
+        type: Failures.AlreadyPaid,
+        message: 'the order was already paid by another transaction',
+        nonRetryable: true,
+      });
+    }
+    if (p.paidAmount !== order.totalAmount || p.currencyType !== order.currencyType) {
+      return ApplicationFailure.create({
+        type: Failures.PaymentMismatch,
+        message: `expected ${order.totalAmount} ${order.currencyType}, got ${p.paidAmount} ${p.currencyType}`,
+        nonRetryable: true,
+      });
+    }
+    return undefined;
+  };
+
+  setHandler(
+    recordPaymentUpdate,
+    async (p) => {
+      // A superapp cannot pay before it has a prepayId; should it, wait for the prepay outcome.
+      await condition(() => state.status !== 'CREATED');
+      const problem = paymentProblem(p);
+      if (problem) throw problem;
+      if (state.payment) {
+        // A duplicate: answer like the first, once the first is durable.
+        await condition(() => state.paymentRecordedAt !== null);
+        return { duplicate: true };
+      }
+      // Claim synchronously, so concurrent callbacks see this one as the payment.
+      state.payment = p;
+      setStatus('PAID');
+      await projection.projectOrder({
+        orderId: order.orderId,
+        status: 'PAID',
+        transactionId: p.transactionId,
+        paidAmount: p.paidAmount,
+        paidAt: p.paidAt,
+      });
+      state.paymentRecordedAt = new Date().toISOString();
+      return { duplicate: false };
+    },
+    {
+      validator: (p) => {
+        const problem = paymentProblem(p);
+        if (problem) throw problem;
+      },
+    },
+  );
+
+  const close = async (reason: CloseReason): Promise<void> => {
+    state.closeReason = reason;
+    setStatus('CLOSED');
+    await projection.projectOrder({ orderId: order.orderId, status: 'CLOSED', closeReason: reason });
+    await condition(allHandlersFinished);
+  };
+
+  if (input.resume) {
+    // A continued run (see below): the order is paid, only its fulfilment remains.
+    Object.assign(state, input.resume.state);
+  } else {
+    const paid = await placeOrder();
+    if (!paid) return state;
+  }
+  return fulfil(input.resume?.nextDeliveryIntervalMs ?? timings.deliveryRetryInitialMs);
+
+  /** Steps 2 to 4: the order row, the prepay order, and the wait for the payment. */
+  async function placeOrder(): Promise<boolean> {
+    // 2. The order row: its unique (appId, outTradeNo) outlives the workflow's retention.
+    await projection.saveNewOrder(order);
+
+    // 3. The prepay order at the superapp, with bounded retries; a rejection closes the order.
+    try {
+      const { prepayId } = await superapp.requestPrepay(order);
+      state.prepayId = prepayId;
+    } catch (err) {
+      state.prepayError = describeFailure(err);
+      log.warn('prepay order failed; closing', { orderId: order.orderId, error: state.prepayError });
+      await close('prepay_rejected');
+      return false;
+    }
+    setStatus('PREPAID');
+    await projection.projectOrder({ orderId: order.orderId, status: 'PREPAID', prepayId: state.prepayId });
+
+    // 4. Wait for the payment, raced against the payment timeout (counted from order creation).
+    const remainingMs = Math.max(0, Date.parse(order.createdAt) + timings.paymentTimeoutMs - Date.now());
+    const paid = await condition(() => state.payment !== null, remainingMs, { summary: 'payment timeout' });
+    if (!paid) {
+      await close('payment_timeout');
+      return false;
+    }
+    await condition(() => state.paymentRecordedAt !== null);
+    return true;
+  }
+
+  /** Steps 5 to 7: confirm to the superapp, deliver to the developer, and finish. */
+  async function fulfil(firstIntervalMs: number): Promise<PurchaseState> {
+    // Confirmation and delivery run side by side: a superapp slow to acknowledge must not hold
+    // back the item the player paid for.
+    const payment = state.payment!;
+    const confirmed = state.confirmed
+      ? Promise.resolve()
+      : confirmation.confirmPayment({ orderId: order.orderId, transactionId: payment.transactionId }).then(() => {
+          state.confirmed = true;
+        });
+
+    // One alert when still undelivered DELIVERY_ALERT_AFTER_MS after the payment was recorded.
+    if (!state.alerted) void alertIfStuck();
+
+    const outcome = await deliverWithRetries(firstIntervalMs);
+    if (outcome.continueAsNew) {
+      // Months of a dead endpoint would outgrow one run's history: carry the state to a new run.
+      await condition(allHandlersFinished);
+      return continueAsNew<typeof purchase>({ ...input, resume: { state, nextDeliveryIntervalMs: outcome.nextIntervalMs } });
+    }
+
+    // 7. The deliver activity wrote DELIVERED to the row in the same transaction as the successful
+    // attempt (so a repeated attempt never notifies twice); the state and search attribute follow.
+    setStatus('DELIVERED');
+    await confirmed;
+    // Let duplicate callbacks still waiting on their answer finish before the workflow closes.
+    await condition(allHandlersFinished);
+    return state;
+  }
+
+  /**
+   * Step 6: one attempt per activity, spaced by durable timers the workflow owns: intervals
+   * start at DELIVERY_RETRY_INITIAL_MS, double, and stop growing at DELIVERY_RETRY_MAX_MS. Owning
+   * the timers (rather than an activity retry policy) makes every wait visible in the Web UI and
+   * lets the time-skipping test server skip them.
+   */
+  async function deliverWithRetries(firstIntervalMs: number): Promise<{ continueAsNew: boolean; nextIntervalMs: number }> {
+    let intervalMs = firstIntervalMs;
+    for (;;) {
+      try {
+        const r = await delivery.deliverOrder({ orderId: order.orderId });
+        state.deliveredAt = r.deliveredAt;
+        state.deliveryAttempts = r.attempts;
+        state.lastDeliveryError = null;
+        return { continueAsNew: false, nextIntervalMs: intervalMs };
+      } catch (err) {
+        state.deliveryAttempts++;
+        state.lastDeliveryError = describeFailure(err);
+      }
+      await sleep(intervalMs, { summary: 'delivery retry backoff' });
+      intervalMs = Math.min(intervalMs * 2, timings.deliveryRetryMaxMs);
+      if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_HISTORY_EVENTS) {
+        return { continueAsNew: true, nextIntervalMs: intervalMs };
+      }
+    }
+  }
+
+  async function alertIfStuck(): Promise<void> {
+    const dueMs = Math.max(0, Date.parse(state.paymentRecordedAt!) + timings.deliveryAlertAfterMs - Date.now());
+    const deliveredInTime = await condition(() => state.deliveredAt !== null, dueMs, { summary: 'delivery alert' });
+    if (deliveredInTime) return;
+    state.alerted = true;
+    try {
+      await alerts.raiseDeliveryAlert({ orderId: order.orderId });
+    } catch (err) {
+      // The alert is already logged by the activity; a dead webhook must not stop the delivery.
+      log.error('delivery alert webhook failed', { orderId: order.orderId, error: describeFailure(err) });
+    }
+  }
+}
+
+function describeFailure(err: unknown): string {
+  if (err instanceof ActivityFailure && err.cause) return err.cause.message;
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,39 @@
+// Every activity's timeouts and retry policy, in one place and explicit. A policy without
+// maximumAttempts retries until it succeeds: the projection, the confirmation and the delivery
+// must happen, however long the other side is down.
+import type { ActivityOptions } from '@temporalio/workflow';
+import { Failures } from './definitions';
+
+export const activityOptions = {
+  /** Order-row writes: Postgres may be down for a while; the row must follow the workflow. */
+  projection: {
+    startToCloseTimeout: '15s',
+    retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '10s', nonRetryableErrorTypes: [Failures.OutTradeNoConflict] },
+  },
+  /**
+   * The prepay call: the mini game is waiting on the payment request, so retry briefly
+   * (network errors and 5xx), then give up and close the order. A rejection is final.
+   */
+  prepay: {
+    startToCloseTimeout: '12s',
+    retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '4s', maximumAttempts: 4, nonRetryableErrorTypes: [Failures.PrepayRejected] },
+  },
+  /** The confirmation to the superapp: retried until it answers returnCode 0. */
+  confirm: {
+    startToCloseTimeout: '15s',
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5m' },
+  },
+  /**
+   * One delivery attempt (CONTRACT.md 4). The workflow itself spaces the attempts with timers,
+   * so the activity is tried once; the POST times out at 10 s, the rest is the database.
+   */
+  delivery: {
+    startToCloseTimeout: '30s',
+    retry: { maximumAttempts: 1 },
+  },
+  /** The stuck-delivery alert: logged first, so only the webhook POST is retried, briefly. */
+  alert: {
+    startToCloseTimeout: '15s',
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10 },
+  },
+} satisfies Record<string, ActivityOptions>;
