@@ -10,6 +10,8 @@ import { prepareDatabase, startApi, startWorker, type RunningApi, type RunningWo
 import { startFakeSuperapp, type FakeSuperapp } from './fake-superapp';
 import { startFakeDeveloper, type FakeDeveloper } from './fake-developer';
 import { testEnv } from './test-env';
+import { freePort } from '../../lib/free-port';
+import { installTemporalLogging } from '../../lib/temporal-runtime';
 
 export interface Vpay {
   url: string;
@@ -41,7 +43,11 @@ export async function createTestDatabase(): Promise<string> {
   return url.toString();
 }
 
-export async function startVpay(env: Record<string, string> = {}): Promise<Vpay> {
+/**
+ * `env` overrides the test defaults. With `sandbox: true` the built-in sandbox superapp answers
+ * instead of the fake one (SUPERAPP_BASE_URL unset), which needs the API port fixed up front.
+ */
+export async function startVpay(env: Record<string, string> = {}, o: { sandbox?: boolean } = {}): Promise<Vpay> {
   const { temporalAddress, bundlePath } = testEnv();
   const secret = randomBytes(16).toString('hex');
   const adminToken = randomBytes(16).toString('hex');
@@ -49,11 +55,11 @@ export async function startVpay(env: Record<string, string> = {}): Promise<Vpay>
   const developer = await startFakeDeveloper();
   const databaseUrl = await createTestDatabase();
   const config = loadConfig({
-    PORT: '0',
+    PORT: o.sandbox ? String(await freePort()) : '0',
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: temporalAddress,
     TEMPORAL_TASK_QUEUE: `test-${randomBytes(6).toString('hex')}`,
-    SUPERAPP_BASE_URL: superapp.url,
+    SUPERAPP_BASE_URL: o.sandbox ? '' : superapp.url,
     SUPERAPP_SECRET: secret,
     ADMIN_TOKEN: adminToken,
     DELIVERY_ALLOW_PRIVATE: 'true',
@@ -63,6 +69,7 @@ export async function startVpay(env: Record<string, string> = {}): Promise<Vpay>
     ...env,
   });
   const logger = createLogger(config.logLevel);
+  installTemporalLogging(logger);
   const metrics = createMetrics(false);
   await prepareDatabase(databaseUrl);
   const common = { config, databaseUrl, logger, metrics };
