@@ -66,14 +66,17 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
     upsertSearchAttributes([{ key: SA_ORDER_STATUS, value: status }]);
   };
 
+  /** The status last written to the order row; the status in `state` may be a step ahead. */
+  let rowStatus: OrderStatus = 'CREATED';
+
   setHandler(getStatusQuery, () => state);
 
   setHandler(
     requestPaymentUpdate,
     async () => {
-      // Answer once the prepay order exists (or the order closed): the mini game needs the
-      // prepayId to continue, and a replay of the same request must see the same answer.
-      await condition(() => state.status !== 'CREATED');
+      // Answer once the prepay outcome is in the order row (so an order query right after the
+      // answer agrees with it): the mini game needs the prepayId to continue.
+      await condition(() => rowStatus !== 'CREATED');
       if (state.closeReason === 'prepay_rejected') {
         throw ApplicationFailure.create({
           type: Failures.PrepayRejected,
@@ -155,6 +158,7 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
     state.closeReason = reason;
     setStatus('CLOSED');
     await projection.projectOrder({ orderId: order.orderId, status: 'CLOSED', closeReason: reason });
+    rowStatus = 'CLOSED';
     await condition(allHandlersFinished);
   };
 
@@ -184,6 +188,7 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
     }
     setStatus('PREPAID');
     await projection.projectOrder({ orderId: order.orderId, status: 'PREPAID', prepayId: state.prepayId });
+    rowStatus = 'PREPAID';
 
     // 4. Wait for the payment, raced against the payment timeout (counted from order creation).
     const remainingMs = Math.max(0, Date.parse(order.createdAt) + timings.paymentTimeoutMs - Date.now());

@@ -1,0 +1,252 @@
+// CONTRACT.md 0 and 2 on the real stack: every status code of the payment request, the order of
+// the checks, idempotent replays, and the prepay outcomes.
+import { userSignatureOf } from '../../lib/signatures';
+import { purchaseWorkflowId } from '../../lib/workflow-id';
+import { startVpay, type Vpay } from '../support/vpay';
+import { admin, call, newTradeNo, paymentBody, queryOrder, requestPayment, setupApp, signData, type TestApp } from '../support/minigame';
+
+let vpay: Vpay;
+let app: TestApp;
+
+beforeAll(async () => {
+  vpay = await startVpay();
+  app = await setupApp(vpay);
+});
+afterAll(async () => {
+  await vpay?.stop();
+});
+beforeEach(() => {
+  vpay.superapp.prepayMode = 'ok';
+});
+
+const post = (body: unknown, headers: Record<string, string> = {}) => call(vpay, 'POST', '/v1/minigame/payments', body, headers);
+
+function expectError(r: { status: number; json: any }, status: number, errCode: number) {
+  expect({ status: r.status, errCode: r.json?.errCode }).toEqual({ status, errCode });
+  expect(typeof r.json.errMsg).toBe('string');
+  expect(r.json.errMsg.length).toBeGreaterThan(0);
+}
+
+describe('400 / 40001: malformed', () => {
+  it.each([
+    ['a body that is not JSON', '{"appId":'],
+    ['an empty body', ''],
+    ['a JSON array', '[]'],
+    ['a missing signData', { appId: 'x', openId: 'u', paySig: 'a', signature: 'b' }],
+  ])('rejects %s', async (_what, body) => {
+    expectError(await post(body), 400, 40001);
+  });
+
+  it('rejects signData that is not JSON, even with valid signatures', async () => {
+    const sd = '{"mode":"goods",';
+    expectError(await post(paymentBody(app, sd)), 400, 40001);
+  });
+
+  it('rejects signData of the wrong shape', async () => {
+    for (const over of [{ mode: 'sub' }, { buyQuantity: 0 }, { goodsPrice: 1.5 }, { outTradeNo: 'has space' }, { env: 3 }]) {
+      expectError(await post(paymentBody(app, signData(app, over))), 400, 40001);
+    }
+  });
+
+  it('checks the body before the signatures (the first failing check wins)', async () => {
+    expectError(await post({ ...paymentBody(app, '{"broken"'), paySig: 'zz' }), 400, 40001);
+  });
+});
+
+describe('401: signatures', () => {
+  it('40101 for a wrong paySig', async () => {
+    const sd = signData(app);
+    expectError(await post(paymentBody(app, sd, { appKey: 'not-the-key' })), 401, 40101);
+  });
+  it('40101 for an unknown app', async () => {
+    const sd = signData(app);
+    expectError(await post({ ...paymentBody(app, sd), appId: 'appdoesnotexist' }), 401, 40101);
+  });
+  it.each([
+    ['missing', undefined],
+    ['not hex', 'z'.repeat(64)],
+    ['too short', 'ab'],
+    ['a number', 42],
+  ])('a malformed paySig (%s) is a 401 or 400, never a 500', async (_what, paySig) => {
+    const r = await post({ ...paymentBody(app, signData(app)), paySig });
+    expect([400, 401]).toContain(r.status);
+    if (r.status === 401) expect(r.json.errCode).toBe(40101);
+  });
+  it('a paySig in upper-case hex is accepted', async () => {
+    const sd = signData(app);
+    const body = paymentBody(app, sd);
+    const r = await post({ ...body, paySig: body.paySig.toUpperCase() });
+    expect(r.status).toBe(200);
+  });
+  it('paySig is checked over the exact bytes of signData (re-serialised JSON fails)', async () => {
+    const sd = signData(app);
+    const spaced = JSON.stringify(JSON.parse(sd), null, 1);
+    const body = paymentBody(app, sd);
+    expectError(await post({ ...body, signData: spaced, signature: userSignatureOf(app.sessionKey, spaced) }), 401, 40101);
+  });
+  it('40102 for a wrong user signature', async () => {
+    expectError(await post(paymentBody(app, signData(app), { sessionKey: 'wrong' })), 401, 40102);
+  });
+  it('40102 when vpay has no session key for the user', async () => {
+    const sd = signData(app);
+    expectError(await post({ ...paymentBody(app, sd), openId: 'stranger' }), 401, 40102);
+  });
+  it('40102 when the session key has expired', async () => {
+    const openId = 'expired-user';
+    await admin(vpay, 'PUT', `/v1/admin/apps/${app.appId}/sessions/${openId}`, {
+      sessionKey: 'old-key',
+      expiresAt: new Date(Date.now() - 60_000).toISOString(),
+    });
+    const sd = signData(app);
+    expectError(await post({ ...paymentBody(app, sd, { sessionKey: 'old-key' }), openId }), 401, 40102);
+  });
+  it('checks paySig before the user signature', async () => {
+    expectError(await post(paymentBody(app, signData(app), { appKey: 'x', sessionKey: 'y' })), 401, 40101);
+  });
+});
+
+describe('403, 404, 409, 422', () => {
+  it('403 / 40301 when payment is not enabled for the app', async () => {
+    const other = await setupApp(vpay);
+    await admin(vpay, 'PATCH', `/v1/admin/apps/${other.appId}`, { paymentEnabled: false });
+    expectError(await requestPayment(vpay, other), 403, 40301);
+  });
+  it('404 / 40401 for an unregistered item', async () => {
+    expectError(await requestPayment(vpay, app, signData(app, { productId: 'nosuchitem' })), 404, 40401);
+  });
+  it('404 / 40401 for a registered but unreleased item', async () => {
+    await admin(vpay, 'PUT', `/v1/admin/apps/${app.appId}/items/draft_item`, { name: 'draft', price: 100, currencyType: 'USD' });
+    expectError(await requestPayment(vpay, app, signData(app, { productId: 'draft_item', goodsPrice: 100 })), 404, 40401);
+  });
+  it('422 / 42201 when goodsPrice differs from the registered price', async () => {
+    expectError(await requestPayment(vpay, app, signData(app, { goodsPrice: app.price + 1 })), 422, 42201);
+  });
+  it('422 / 42202 when currencyType differs from the item currency', async () => {
+    expectError(await requestPayment(vpay, app, signData(app, { currencyType: 'EUR' })), 422, 42202);
+  });
+  it('checks the price before the currency', async () => {
+    expectError(await requestPayment(vpay, app, signData(app, { goodsPrice: 1, currencyType: 'EUR' })), 422, 42201);
+  });
+  it('409 / 40901 when outTradeNo is reused with a different signData', async () => {
+    const outTradeNo = newTradeNo();
+    const first = await requestPayment(vpay, app, signData(app, { outTradeNo }));
+    expect(first.status).toBe(200);
+    expectError(await requestPayment(vpay, app, signData(app, { outTradeNo, attach: 'other' })), 409, 40901);
+  });
+  it('the same outTradeNo in another app is another order', async () => {
+    const other = await setupApp(vpay);
+    const outTradeNo = newTradeNo();
+    const a = await requestPayment(vpay, app, signData(app, { outTradeNo }));
+    const b = await requestPayment(vpay, other, signData(other, { outTradeNo }));
+    expect(a.status).toBe(200);
+    expect(b.status).toBe(200);
+    expect(a.json.orderId).not.toBe(b.json.orderId);
+  });
+});
+
+describe('200 and idempotency', () => {
+  it('answers an identical request with the same order and prepay, creating neither again', async () => {
+    const sd = signData(app);
+    const first = await requestPayment(vpay, app, sd);
+    expect(first.status).toBe(200);
+    const prepays = vpay.superapp.prepays.length;
+    const again = await requestPayment(vpay, app, sd);
+    expect(again.status).toBe(200);
+    expect(again.json).toEqual(first.json);
+    expect(vpay.superapp.prepays.length).toBe(prepays);
+  });
+
+  it('answers concurrent identical requests with one order and one prepay', async () => {
+    const sd = signData(app);
+    const outTradeNo = JSON.parse(sd).outTradeNo;
+    const answers = await Promise.all(Array.from({ length: 12 }, () => requestPayment(vpay, app, sd)));
+    expect(answers.map((a) => a.status)).toEqual(Array(12).fill(200));
+    expect(new Set(answers.map((a) => a.json.orderId)).size).toBe(1);
+    expect(new Set(answers.map((a) => a.json.prepayId)).size).toBe(1);
+    expect(vpay.superapp.prepays.filter((p) => p.outTradeNo === outTradeNo)).toHaveLength(1);
+  });
+
+  it('a replay answers the current status once the order moved on', async () => {
+    const sd = signData(app);
+    const first = await requestPayment(vpay, app, sd);
+    await vpay.superapp.callback(vpay.url, {
+      orderId: first.json.orderId,
+      transactionId: `t_${first.json.orderId}`,
+      paidAmount: app.price,
+      currencyType: 'USD',
+      paidAt: new Date().toISOString(),
+    });
+    const again = await requestPayment(vpay, app, sd);
+    expect(again.status).toBe(200);
+    expect(['PAID', 'DELIVERED']).toContain(again.json.status);
+    expect(again.json.orderId).toBe(first.json.orderId);
+  });
+
+  it('totalAmount is goodsPrice * buyQuantity', async () => {
+    const sd = signData(app, { buyQuantity: 7 });
+    const r = await requestPayment(vpay, app, sd);
+    const q = await queryOrder(vpay, app, JSON.parse(sd).outTradeNo);
+    expect(q.json.order).toMatchObject({ orderId: r.json.orderId, buyQuantity: 7, totalAmount: app.price * 7, status: 'PREPAID' });
+    expect(q.json.order).toMatchObject({ transactionId: null, paidAt: null, deliveredAt: null, deliveryAttempts: 0 });
+  });
+});
+
+describe('502 / 50201: the superapp cannot create the prepay order', () => {
+  it.each([
+    ['rejects it with another returnCode', 'reject' as const],
+    ['answers 4xx', 'http400' as const],
+  ])('when it %s, the order is CLOSED at once and a replay answers 502 again', async (_what, mode) => {
+    vpay.superapp.prepayMode = mode;
+    const sd = signData(app);
+    const outTradeNo = JSON.parse(sd).outTradeNo;
+    const before = vpay.superapp.prepays.length;
+    expectError(await requestPayment(vpay, app, sd), 502, 50201);
+    // A rejection is not retried.
+    expect(vpay.superapp.prepays.length).toBe(before + 1);
+    const q = await queryOrder(vpay, app, outTradeNo);
+    expect(q.json.order.status).toBe('CLOSED');
+    vpay.superapp.prepayMode = 'ok';
+    expectError(await requestPayment(vpay, app, sd), 502, 50201);
+    expect(vpay.superapp.prepays.length).toBe(before + 1);
+  });
+
+  it('when it answers 5xx, the call is retried briefly, then the order is CLOSED', async () => {
+    vpay.superapp.prepayMode = 'http500';
+    const sd = signData(app);
+    const outTradeNo = JSON.parse(sd).outTradeNo;
+    expectError(await requestPayment(vpay, app, sd), 502, 50201);
+    expect(vpay.superapp.prepays.filter((p) => p.outTradeNo === outTradeNo).length).toBeGreaterThan(1);
+    const q = await queryOrder(vpay, app, outTradeNo);
+    expect(q.json.order.status).toBe('CLOSED');
+    const wf = await vpay.api.client.workflow.getHandle(purchaseWorkflowId(app.appId, outTradeNo)).result();
+    expect(wf).toMatchObject({ status: 'CLOSED', closeReason: 'prepay_rejected' });
+  });
+});
+
+describe('conventions', () => {
+  it('413 for a body over 64 KiB', async () => {
+    const sd = signData(app, { attach: 'x' });
+    const r = await post({ ...paymentBody(app, sd), padding: 'p'.repeat(70 * 1024) });
+    expect(r.status).toBe(413);
+    expect(r.json.errCode).toEqual(expect.any(Number));
+  });
+  it('a body just under 64 KiB is read', async () => {
+    const r = await post({ ...paymentBody(app, signData(app)), padding: 'p'.repeat(60 * 1024) });
+    expect(r.status).toBe(200);
+  });
+  it('unknown routes answer a JSON 404', async () => {
+    const r = await call(vpay, 'GET', '/v1/nothing-here');
+    expectError(r, 404, 40404);
+  });
+  it('GET /healthz answers ok', async () => {
+    expect(await call(vpay, 'GET', '/healthz')).toEqual({ status: 200, json: { status: 'ok' } });
+  });
+  it('GET /metrics exposes the payment request counters', async () => {
+    const res = await fetch(`${vpay.url}/metrics`);
+    const text = await res.text();
+    expect(res.status).toBe(200);
+    expect(text).toMatch(/vpay_payment_requests_total\{result="ok"\} \d+/);
+    expect(text).toMatch(/vpay_payment_requests_total\{result="40101"\} \d+/);
+    expect(text).toContain('vpay_payment_request_seconds_bucket');
+  });
+});
