@@ -9,8 +9,12 @@ const SECRET_KEYS = [
   'paySig', 'signature', 'authorization', 'Authorization', 'x-vpay-signature', 'pay-sig',
 ];
 
-export function createLogger(level = 'info', base: Record<string, unknown> = {}): Logger {
-  return pino({
+export function createLogger(
+  level = 'info',
+  base: Record<string, unknown> = {},
+  destination?: pino.DestinationStream,
+): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: { service: 'vpay', ...base },
     timestamp: pino.stdTimeFunctions.isoTime,
@@ -18,7 +22,8 @@ export function createLogger(level = 'info', base: Record<string, unknown> = {})
       paths: [...SECRET_KEYS, ...SECRET_KEYS.map((k) => `*.${k}`), ...SECRET_KEYS.map((k) => `*.*.${k}`)],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** The fields every log line about an order carries. */

@@ -47,7 +47,10 @@ export async function createTestDatabase(): Promise<string> {
  * `env` overrides the test defaults. With `sandbox: true` the built-in sandbox superapp answers
  * instead of the fake one (SUPERAPP_BASE_URL unset), which needs the API port fixed up front.
  */
-export async function startVpay(env: Record<string, string> = {}, o: { sandbox?: boolean } = {}): Promise<Vpay> {
+export async function startVpay(
+  env: Record<string, string> = {},
+  o: { sandbox?: boolean; logLines?: string[] } = {},
+): Promise<Vpay> {
   const { temporalAddress, bundlePath } = testEnv();
   const secret = randomBytes(16).toString('hex');
   const adminToken = randomBytes(16).toString('hex');
@@ -68,7 +71,10 @@ export async function startVpay(env: Record<string, string> = {}, o: { sandbox?:
     LOG_LEVEL: process.env.VPAY_TEST_LOG_LEVEL ?? 'silent',
     ...env,
   });
-  const logger = createLogger(config.logLevel);
+  // With logLines, every JSON log line is kept for the test to inspect.
+  const logger = o.logLines
+    ? createLogger('debug', {}, { write: (line: string) => void o.logLines!.push(line) })
+    : createLogger(config.logLevel);
   installTemporalLogging(logger);
   const metrics = createMetrics(false);
   await prepareDatabase(databaseUrl);

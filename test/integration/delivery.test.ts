@@ -1,0 +1,187 @@
+// CONTRACT.md 4 on the real stack: delivery retries, the one alert for a stuck delivery, the
+// SSRF guard, the payment timeout, and that no secret reaches a log line.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startVpay, type Vpay } from '../support/vpay';
+import { admin, pay, queryOrder, requestPayment, setupApp, signData, type TestApp } from '../support/minigame';
+import { waitFor } from '../support/wait-for';
+import { purchaseWorkflowId } from '../../lib/workflow-id';
+
+/** A local alert webhook that records what it receives. */
+async function startAlertSink() {
+  const alerts: any[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      alerts.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return {
+    alerts,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/alerts`,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+async function purchase(vpay: Vpay, app: TestApp) {
+  const sd = signData(app);
+  const r = await requestPayment(vpay, app, sd);
+  expect(r.status).toBe(200);
+  const paid = await pay(vpay, r.json.orderId, app.price);
+  expect(paid.status).toBe(200);
+  return { orderId: r.json.orderId as string, outTradeNo: JSON.parse(sd).outTradeNo as string };
+}
+
+describe('delivery retries and the stuck-delivery alert', () => {
+  let vpay: Vpay;
+  let app: TestApp;
+  let sink: Awaited<ReturnType<typeof startAlertSink>>;
+  const logLines: string[] = [];
+
+  beforeAll(async () => {
+    sink = await startAlertSink();
+    vpay = await startVpay(
+      {
+        DELIVERY_RETRY_INITIAL_MS: '100',
+        DELIVERY_RETRY_MAX_MS: '400',
+        DELIVERY_ALERT_AFTER_MS: '1500',
+        ALERT_WEBHOOK_URL: sink.url,
+      },
+      { logLines },
+    );
+    app = await setupApp(vpay);
+  });
+  afterAll(async () => {
+    await vpay?.stop();
+    await sink?.close();
+  });
+
+  it('retries a failing endpoint with the same delivery id and counted attempts, alerts once, then delivers once', async () => {
+    vpay.developer.mode = 'http500';
+    const { orderId, outTradeNo } = await purchase(vpay, app);
+
+    const alert = await waitFor('the alert', () => sink.alerts.find((a) => a.orderId === orderId), 20_000);
+    expect(alert).toMatchObject({ type: 'delivery_stuck', orderId, appId: app.appId, outTradeNo });
+    expect(alert.attempts).toBeGreaterThanOrEqual(2);
+    expect(alert.lastError).toMatch(/HTTP 500/);
+    // Retrying goes on after the alert.
+    const seenAtAlert = vpay.developer.received.filter((d) => d.payload.OrderId === orderId).length;
+    await waitFor('more attempts after the alert', () =>
+      vpay.developer.received.filter((d) => d.payload.OrderId === orderId).length > seenAtAlert + 1,
+    );
+    vpay.developer.mode = 'ok';
+
+    const final = await vpay.api.client.workflow.getHandle(purchaseWorkflowId(app.appId, outTradeNo)).result();
+    expect(final).toMatchObject({ status: 'DELIVERED', alerted: true });
+    const attempts = vpay.developer.received.filter((d) => d.payload.OrderId === orderId);
+    expect(attempts.map((a) => a.attempt)).toEqual(attempts.map((_, i) => i + 1));
+    expect(new Set(attempts.map((a) => a.deliveryId)).size).toBe(1);
+    expect(attempts.filter((a) => a.answeredOk)).toHaveLength(1);
+    expect(attempts[attempts.length - 1].answeredOk).toBe(true);
+
+    const q = await queryOrder(vpay, app, outTradeNo);
+    expect(q.json.order).toMatchObject({ status: 'DELIVERED', deliveryAttempts: attempts.length });
+    expect(sink.alerts.filter((a) => a.orderId === orderId)).toHaveLength(1);
+    // Logged too, with the order's fields.
+    const logged = logLines.map((l) => JSON.parse(l)).find((l) => l.type === 'delivery_stuck' && l.orderId === orderId);
+    expect(logged).toMatchObject({ appId: app.appId, outTradeNo });
+
+    const text = await (await fetch(`${vpay.url}/metrics`)).text();
+    expect(text).toMatch(/vpay_delivery_attempts_total\{outcome="failed"\} [1-9]/);
+    expect(text).toMatch(/vpay_delivery_attempts_total\{outcome="delivered"\} [1-9]/);
+    expect(text).toMatch(/vpay_alerts_total\{type="delivery_stuck"\} 1/);
+    expect(text).toContain('vpay_callback_to_delivered_seconds_bucket');
+  });
+
+  it('a 2xx without returnCode 0 is a failed attempt', async () => {
+    vpay.developer.mode = 'badBody';
+    const { orderId, outTradeNo } = await purchase(vpay, app);
+    await waitFor('two attempts', () => vpay.developer.received.filter((d) => d.payload.OrderId === orderId).length >= 2);
+    expect((await queryOrder(vpay, app, outTradeNo)).json.order.status).toBe('PAID');
+    vpay.developer.mode = 'ok';
+    await waitFor('DELIVERED', async () => (await queryOrder(vpay, app, outTradeNo)).json.order.status === 'DELIVERED');
+    expect(vpay.developer.acknowledged(orderId)).toBe(1);
+  });
+
+  it('a sandbox (env 1) order of an app without a test URL is never sent to the live URL', async () => {
+    vpay.developer.mode = 'ok';
+    const sd = signData(app, { env: 1 });
+    const r = await requestPayment(vpay, app, sd);
+    await pay(vpay, r.json.orderId, app.price);
+    await waitFor('a recorded failed attempt', async () => (await queryOrder(vpay, app, JSON.parse(sd).outTradeNo)).json.order.deliveryAttempts >= 1);
+    expect(vpay.developer.received.filter((d) => d.payload.OrderId === r.json.orderId)).toHaveLength(0);
+    // Once the developer configures a test URL, the next attempt uses it.
+    await admin(vpay, 'PATCH', `/v1/admin/apps/${app.appId}`, { deliveryTestUrl: `${vpay.developer.url}?sandbox=1` });
+    await waitFor('the sandbox delivery', () => vpay.developer.acknowledged(r.json.orderId) === 1);
+  });
+
+  it('never logs a secret, and logs every order line with its keys', async () => {
+    const text = logLines.join('\n');
+    expect(text).toContain(app.appId);
+    for (const secret of [app.appKey, app.sessionKey, vpay.config.superappSecret, vpay.adminToken]) {
+      expect(text).not.toContain(secret);
+    }
+    const orderLines = logLines.map((l) => JSON.parse(l)).filter((l) => l.orderId);
+    expect(orderLines.length).toBeGreaterThan(5);
+    for (const l of orderLines) expect(l).toEqual(expect.objectContaining({ appId: expect.any(String), outTradeNo: expect.any(String) }));
+  });
+});
+
+describe('delivery URL guard', () => {
+  let vpay: Vpay;
+  let app: TestApp;
+  beforeAll(async () => {
+    vpay = await startVpay({ DELIVERY_ALLOW_PRIVATE: 'false' });
+    app = await setupApp(vpay);
+  });
+  afterAll(async () => {
+    await vpay?.stop();
+  });
+
+  it('does not deliver to a loopback address unless allowed, and records why', async () => {
+    const { outTradeNo } = await purchase(vpay, app);
+    const q = await waitFor('a recorded failed attempt', async () => {
+      const r = await queryOrder(vpay, app, outTradeNo);
+      return r.json.order.deliveryAttempts >= 1 && r;
+    });
+    expect(q.json.order.status).toBe('PAID');
+    const row = await vpay.api.db('delivery_attempts').where({ order_id: q.json.order.orderId }).first();
+    expect(row).toMatchObject({ ok: false, http_status: null });
+    expect(row.error).toMatch(/forbidden|private|loopback/i);
+    expect(vpay.developer.received).toHaveLength(0);
+  });
+});
+
+describe('payment timeout', () => {
+  let vpay: Vpay;
+  let app: TestApp;
+  beforeAll(async () => {
+    vpay = await startVpay({ PAYMENT_TIMEOUT_MS: '1000' });
+    app = await setupApp(vpay);
+  });
+  afterAll(async () => {
+    await vpay?.stop();
+  });
+
+  it('closes an unpaid order, refuses its payment afterwards, and shows CLOSED everywhere', async () => {
+    const sd = signData(app);
+    const outTradeNo = JSON.parse(sd).outTradeNo;
+    const r = await requestPayment(vpay, app, sd);
+    const handle = vpay.api.client.workflow.getHandle(purchaseWorkflowId(app.appId, outTradeNo));
+    expect(await handle.result()).toMatchObject({ status: 'CLOSED', closeReason: 'payment_timeout' });
+    expect((await queryOrder(vpay, app, outTradeNo)).json.order.status).toBe('CLOSED');
+    const late = await pay(vpay, r.json.orderId, app.price);
+    expect(late).toEqual({ status: 409, json: { returnCode: 40902, returnMessage: expect.any(String) } });
+    // An identical replay still answers the order (CLOSED), not a new one.
+    const again = await requestPayment(vpay, app, sd);
+    expect(again.json).toMatchObject({ orderId: r.json.orderId, status: 'CLOSED' });
+    const found = await waitFor('the CLOSED search attribute', async () => {
+      for await (const wf of vpay.api.client.workflow.list({ query: `VpayOutTradeNo="${outTradeNo}" AND VpayOrderStatus="CLOSED"` })) return wf;
+      return undefined;
+    });
+    expect(found.searchAttributes).toMatchObject({ VpayAppId: [app.appId] });
+  });
+});
