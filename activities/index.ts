@@ -8,11 +8,12 @@ import { orderFields } from '../lib/logger';
 import type { Metrics } from '../lib/metrics';
 import { getApp } from '../lib/apps-repo';
 import {
+  beginDeliveryAttempt,
+  finishDeliveryAttempt,
   getOrder,
   insertNewOrder,
   markAlerted,
   projectOrder,
-  recordDeliveryAttempt,
   type OrderProjection,
 } from '../lib/orders-repo';
 import { postToSuperapp, returnCodeIsZero, type PostJson } from '../lib/superapp-client';
@@ -106,19 +107,20 @@ export function createActivities({ db, config, post, logger, metrics }: Activity
     },
 
     /**
-     * One delivery attempt (CONTRACT.md 4). Every attempt is recorded; a success marks the row
-     * DELIVERED in the same transaction, and an attempt that finds the row DELIVERED (the
-     * previous one succeeded but its worker died before reporting) sends nothing.
+     * One delivery attempt (CONTRACT.md 4). Every attempt is counted before it is sent and
+     * recorded after; a success marks the row DELIVERED in the same transaction, and an attempt
+     * that finds the row DELIVERED (the previous one succeeded but its worker died before
+     * reporting) sends nothing.
      */
     async deliverOrder({ orderId }: { orderId: string }): Promise<{ deliveredAt: string; attempts: number }> {
-      const order = await getOrder(db, orderId);
+      const order = await beginDeliveryAttempt(db, orderId);
       if (!order) throw ApplicationFailure.create({ type: Failures.OrderMissing, message: `no order ${orderId}`, nonRetryable: true });
       if (order.status === 'DELIVERED' && order.deliveredAt) {
         return { deliveredAt: order.deliveredAt.toISOString(), attempts: order.deliveryAttempts };
       }
       const app = await getApp(db, order.appId);
       if (!app) throw ApplicationFailure.create({ type: Failures.OrderMissing, message: `no app ${order.appId}`, nonRetryable: true });
-      const attempt = order.deliveryAttempts + 1;
+      const attempt = order.deliveryAttempts;
       const fields = { ...orderFields(order), attempt };
       const url = deliveryUrlFor(app, order);
       const started = Date.now();
@@ -142,7 +144,7 @@ export function createActivities({ db, config, post, logger, metrics }: Activity
           error = (err as Error).message;
         }
       }
-      const row = await recordDeliveryAttempt(db, {
+      const row = await finishDeliveryAttempt(db, {
         orderId,
         attempt,
         url: url ?? '',

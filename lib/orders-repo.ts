@@ -152,8 +152,23 @@ export interface DeliveryAttemptRecord {
   durationMs: number;
 }
 
-/** Records one delivery attempt; a successful one marks the order DELIVERED in the same transaction. */
-export async function recordDeliveryAttempt(db: Db, a: DeliveryAttemptRecord): Promise<OrderRow> {
+/**
+ * Counts a delivery attempt before it is sent, so its number (X-Vpay-Attempt) is never reused
+ * and deliveryAttempts includes an attempt whose worker died mid-flight. Returns the order as
+ * it now is, undefined when it does not exist.
+ */
+export async function beginDeliveryAttempt(db: Db, orderId: string): Promise<OrderRow | undefined> {
+  const [row] = await db('orders')
+    .where({ order_id: orderId })
+    .whereNot({ status: 'DELIVERED' })
+    .update({ delivery_attempts: db.raw('delivery_attempts + 1'), updated_at: db.fn.now() })
+    .returning('*');
+  if (row) return toOrder(row);
+  return getOrder(db, orderId);
+}
+
+/** Records an attempt's outcome; a success marks the order DELIVERED in the same transaction. */
+export async function finishDeliveryAttempt(db: Db, a: DeliveryAttemptRecord): Promise<OrderRow> {
   return db.transaction(async (trx) => {
     await trx('delivery_attempts').insert({
       order_id: a.orderId,
@@ -164,11 +179,7 @@ export async function recordDeliveryAttempt(db: Db, a: DeliveryAttemptRecord): P
       error: a.error,
       duration_ms: a.durationMs,
     });
-    const changes: Record<string, unknown> = {
-      delivery_attempts: trx.raw('delivery_attempts + 1'),
-      last_delivery_error: a.ok ? null : a.error,
-      updated_at: trx.fn.now(),
-    };
+    const changes: Record<string, unknown> = { last_delivery_error: a.ok ? null : a.error, updated_at: trx.fn.now() };
     if (a.ok) {
       changes.status = 'DELIVERED';
       changes.delivered_at = trx.raw('coalesce(delivered_at, now())');

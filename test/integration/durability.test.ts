@@ -1,0 +1,93 @@
+// Durability on real processes: a worker process is SIGKILLed while deliveries are failing; a
+// new worker process picks the purchases up, and each is delivered exactly once.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { startVpay, type Vpay } from '../support/vpay';
+import { pay, queryOrder, requestPayment, setupApp, signData, type TestApp } from '../support/minigame';
+import { waitFor } from '../support/wait-for';
+import { purchaseWorkflowId } from '../../lib/workflow-id';
+
+const root = path.resolve(__dirname, '../..');
+let vpay: Vpay;
+let app: TestApp;
+const children: ChildProcess[] = [];
+
+/** `npm run worker` as its own process, configured like the test's API. */
+function spawnWorker(): ChildProcess {
+  const c = vpay.config;
+  // node itself with tsx as a loader, not the tsx CLI: the CLI would run the worker as its child,
+  // and SIGKILL would then hit the wrapper while the worker lived on.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DATABASE_URL: vpay.databaseUrl,
+      TEMPORAL_ADDRESS: c.temporalAddress,
+      TEMPORAL_TASK_QUEUE: c.taskQueue,
+      SUPERAPP_BASE_URL: c.superappBaseUrl,
+      SUPERAPP_SECRET: c.superappSecret,
+      ADMIN_TOKEN: c.adminToken,
+      DELIVERY_ALLOW_PRIVATE: 'true',
+      DELIVERY_RETRY_INITIAL_MS: '200',
+      DELIVERY_RETRY_MAX_MS: '400',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  children.push(child);
+  return child;
+}
+
+const exited = (child: ChildProcess) =>
+  new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+
+beforeAll(async () => {
+  vpay = await startVpay({}, { worker: false });
+  app = await setupApp(vpay);
+});
+afterAll(async () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  await Promise.all(children.map(exited));
+  await vpay?.stop();
+});
+
+it('delivers every paid order exactly once across a SIGKILLed worker', async () => {
+  vpay.developer.mode = 'http500';
+  const first = spawnWorker();
+  const orders: Array<{ orderId: string; outTradeNo: string }> = [];
+  for (let i = 0; i < 4; i++) {
+    const sd = signData(app);
+    const r = await requestPayment(vpay, app, sd);
+    expect(r.status).toBe(200);
+    expect((await pay(vpay, r.json.orderId, app.price)).status).toBe(200);
+    orders.push({ orderId: r.json.orderId, outTradeNo: JSON.parse(sd).outTradeNo });
+  }
+  await waitFor(
+    'failing attempts for every order',
+    () => orders.every((o) => vpay.developer.received.filter((d) => d.payload.OrderId === o.orderId).length >= 2),
+    60_000,
+  );
+
+  first.kill('SIGKILL');
+  await exited(first);
+  vpay.developer.mode = 'ok';
+  const second = spawnWorker();
+
+  for (const o of orders) {
+    const result = await vpay.api.client.workflow.getHandle(purchaseWorkflowId(app.appId, o.outTradeNo)).result();
+    expect(result.status).toBe('DELIVERED');
+    const q = await queryOrder(vpay, app, o.outTradeNo);
+    expect(q.json.order.status).toBe('DELIVERED');
+    expect(vpay.developer.acknowledged(o.orderId)).toBe(1);
+    // Every attempt the developer saw is counted on the order; one more at most, for an attempt
+    // counted by the killed worker just before it died, before sending.
+    const seen = vpay.developer.received.filter((d) => d.payload.OrderId === o.orderId);
+    expect(q.json.order.deliveryAttempts).toBeGreaterThanOrEqual(seen.length);
+    expect(q.json.order.deliveryAttempts).toBeLessThanOrEqual(seen.length + 1);
+    // Attempt numbers are never reused, even across the killed worker.
+    expect(new Set(seen.map((d) => d.attempt)).size).toBe(seen.length);
+  }
+  second.kill('SIGTERM');
+  await exited(second);
+});

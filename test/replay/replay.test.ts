@@ -1,0 +1,66 @@
+// Replays recorded purchase histories (test/replay/histories/*.json, written by
+// `npm run record-histories`) against the current workflow code. A change to workflows/ that
+// would break running purchases (a different sequence of commands: an added, removed or
+// reordered activity, timer, search-attribute upsert…) fails here with a nondeterminism error
+// naming the history file. Make such changes with patched()/versioning; see ./README.md.
+import fs from 'node:fs';
+import path from 'node:path';
+import { Worker, type ReplayResult } from '@temporalio/worker';
+import { historyFromJSON, type History } from '@temporalio/common/lib/proto-utils';
+import { testEnv } from '../support/test-env';
+import { createLogger } from '../../lib/logger';
+import { installTemporalLogging } from '../../lib/temporal-runtime';
+
+const HISTORIES_DIR = path.join(__dirname, 'histories');
+/** One per path through the workflow; deleting one must not pass silently. */
+const REQUIRED = ['delivered', 'closed-payment-timeout', 'prepay-rejected', 'delivery-retried', 'duplicate-callbacks'].map(
+  (n) => `${n}.json`,
+);
+
+// Read at load time: jest needs the list to declare one test per file.
+const files = fs.existsSync(HISTORIES_DIR)
+  ? fs
+      .readdirSync(HISTORIES_DIR)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+  : [];
+
+/** Per file: the replay's outcome, or why the file could not be loaded. */
+const outcomes = new Map<string, { result?: ReplayResult; loadError?: string }>();
+
+beforeAll(async () => {
+  // As in the integration tests: the SDK's worker-state lines stay quiet (the replay results
+  // carry any nondeterminism error); VPAY_TEST_LOG_LEVEL=warn shows them.
+  installTemporalLogging(createLogger(process.env.VPAY_TEST_LOG_LEVEL ?? 'silent'));
+  const histories: Array<{ workflowId: string; history: History }> = [];
+  for (const file of files) {
+    try {
+      const json: unknown = JSON.parse(fs.readFileSync(path.join(HISTORIES_DIR, file), 'utf8'));
+      // The file name is the workflow ID, so every replay result (and error) names its file.
+      histories.push({ workflowId: file, history: historyFromJSON(json) });
+    } catch (err) {
+      outcomes.set(file, { loadError: String(err) });
+    }
+  }
+  for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: testEnv().bundlePath } }, histories)) {
+    outcomes.set(result.workflowId, { result });
+  }
+});
+
+describe('recorded purchase histories replay on the current workflow code', () => {
+  it(`include the ${REQUIRED.length} recorded paths`, () => {
+    expect(files.length).toBeGreaterThanOrEqual(REQUIRED.length);
+    expect(REQUIRED.filter((f) => !files.includes(f))).toEqual([]);
+  });
+
+  // (it.each rejects an empty table; the test above already fails then.)
+  const each = files.length > 0 ? it.each(files) : () => undefined;
+  each('%s replays without a nondeterminism error', (file) => {
+    const outcome = outcomes.get(file);
+    if (!outcome) throw new Error(`${file}: no replay result`);
+    if (outcome.loadError) throw new Error(`${file}: cannot load the history: ${outcome.loadError}`);
+    const error = outcome.result?.error;
+    // The message carries the file name and the SDK's description of the mismatch.
+    expect(error ? `${file}: ${error.name}: ${error.message}` : undefined).toBeUndefined();
+  });
+});
