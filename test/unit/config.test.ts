@@ -1,0 +1,88 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../../lib/config';
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'vpay-config-'));
+
+describe('loadConfig', () => {
+  it("applies the contract's defaults", () => {
+    const dir = tmp();
+    const c = loadConfig({ DATA_DIR: dir });
+    expect(c).toMatchObject({
+      port: 3000,
+      databaseUrl: undefined,
+      temporalAddress: '127.0.0.1:7233',
+      temporalNamespace: 'default',
+      sandboxEnabled: true,
+      superappBaseUrl: 'http://127.0.0.1:3000/sandbox',
+      paymentTimeoutMs: 900_000,
+      deliveryRetryInitialMs: 15_000,
+      deliveryRetryMaxMs: 3_600_000,
+      deliveryAlertAfterMs: 600_000,
+      alertWebhookUrl: undefined,
+      deliveryAllowPrivate: false,
+    });
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it('generates dev secrets once and keeps them for the next process', () => {
+    const dir = tmp();
+    const a = loadConfig({ DATA_DIR: dir });
+    const b = loadConfig({ DATA_DIR: dir });
+    expect(a.generatedSecrets).toEqual({ superappSecret: true, adminToken: true });
+    expect(a.superappSecret).toMatch(/^[0-9a-f]{48}$/);
+    expect(b.superappSecret).toBe(a.superappSecret);
+    expect(b.adminToken).toBe(a.adminToken);
+    expect(fs.statSync(path.join(dir, 'dev-secrets.json')).mode & 0o077).toBe(0);
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it('takes every variable from the environment', () => {
+    const c = loadConfig({
+      PORT: '8080',
+      DATABASE_URL: 'postgres://u:p@db:5432/vpay',
+      TEMPORAL_ADDRESS: 'temporal:7233',
+      TEMPORAL_NAMESPACE: 'payments',
+      SUPERAPP_BASE_URL: 'https://superapp.example/api/',
+      SUPERAPP_SECRET: 's'.repeat(32),
+      ADMIN_TOKEN: 't'.repeat(32),
+      PAYMENT_TIMEOUT_MS: '60000',
+      DELIVERY_RETRY_INITIAL_MS: '1000',
+      DELIVERY_RETRY_MAX_MS: '2000',
+      DELIVERY_ALERT_AFTER_MS: '3000',
+      ALERT_WEBHOOK_URL: 'https://ops.example/hook',
+      DELIVERY_ALLOW_PRIVATE: 'true',
+    });
+    expect(c).toMatchObject({
+      port: 8080,
+      databaseUrl: 'postgres://u:p@db:5432/vpay',
+      temporalAddress: 'temporal:7233',
+      temporalNamespace: 'payments',
+      superappBaseUrl: 'https://superapp.example/api',
+      sandboxEnabled: false,
+      superappSecret: 's'.repeat(32),
+      adminToken: 't'.repeat(32),
+      generatedSecrets: { superappSecret: false, adminToken: false },
+      paymentTimeoutMs: 60_000,
+      deliveryRetryInitialMs: 1000,
+      deliveryRetryMaxMs: 2000,
+      deliveryAlertAfterMs: 3000,
+      alertWebhookUrl: 'https://ops.example/hook',
+      deliveryAllowPrivate: true,
+    });
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /PORT/],
+    [{ PAYMENT_TIMEOUT_MS: '-5' }, /PAYMENT_TIMEOUT_MS/],
+    [{ SUPERAPP_BASE_URL: 'not a url' }, /SUPERAPP_BASE_URL/],
+    [{ DELIVERY_ALLOW_PRIVATE: 'maybe' }, /DELIVERY_ALLOW_PRIVATE/],
+    [{ DELIVERY_RETRY_INITIAL_MS: '5000', DELIVERY_RETRY_MAX_MS: '1000' }, /DELIVERY_RETRY_MAX_MS/],
+    [{ ADMIN_TOKEN: 'short' }, /ADMIN_TOKEN/],
+  ])('rejects %j with a clear message', (env, pattern) => {
+    const e = { SUPERAPP_SECRET: 's'.repeat(32), ADMIN_TOKEN: 't'.repeat(32), ...env };
+    expect(() => loadConfig(e)).toThrow(ConfigError);
+    expect(() => loadConfig(e)).toThrow(pattern);
+  });
+});
