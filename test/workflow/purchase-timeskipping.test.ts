@@ -70,7 +70,8 @@ function stubActivities(o: { deliverFailuresBeforeSuccess?: number } = {}) {
   return { calls, activities };
 }
 
-function input(over: Partial<PurchaseInput['timings']> = {}): PurchaseInput {
+/** The order as the API would make it, created now on the test server's (virtual) clock. */
+async function input(over: Partial<PurchaseInput['timings']> = {}): Promise<PurchaseInput> {
   const id = randomBytes(4).toString('hex');
   const order: OrderDraft = {
     orderId: `ord_${id}`,
@@ -88,7 +89,7 @@ function input(over: Partial<PurchaseInput['timings']> = {}): PurchaseInput {
     signData: `{"outTradeNo":"T_${id}"}`,
     paySig: 'x',
     signature: 'y',
-    createdAt: new Date(Date.now()).toISOString(),
+    createdAt: new Date(await env.currentTimeMs()).toISOString(),
   };
   return {
     order,
@@ -140,7 +141,7 @@ const payment = (o: OrderDraft, transactionId = 'txn1') => ({
 describe('purchase workflow over virtual time', () => {
   it('closes an unpaid order when the payment timeout passes', async () => {
     const { calls, activities } = stubActivities();
-    const inp = input();
+    const inp = await input();
     const result = await withWorker(activities, async (tq) => {
       const { answer, handle } = await startWithPrepay(tq, inp);
       expect(answer).toMatchObject({ status: 'PREPAID', prepayId: `prepay_${inp.order.orderId}` });
@@ -160,7 +161,7 @@ describe('purchase workflow over virtual time', () => {
   it('alerts once for a developer endpoint down 30 hours, keeps retrying, and delivers when it is back', async () => {
     // With 15 s doubling to a 1 h cap, 37 failed attempts span a little over 30 hours.
     const { calls, activities } = stubActivities({ deliverFailuresBeforeSuccess: 37 });
-    const inp = input();
+    const inp = await input();
     const { state, elapsed } = await withWorker(activities, async (tq) => {
       const { handle } = await startWithPrepay(tq, inp);
       await handle.executeUpdate(recordPaymentUpdate, { args: [payment(inp.order)] });
@@ -177,7 +178,7 @@ describe('purchase workflow over virtual time', () => {
 
   it('does not alert when delivery succeeds before the alert is due', async () => {
     const { calls, activities } = stubActivities({ deliverFailuresBeforeSuccess: 2 });
-    const inp = input();
+    const inp = await input();
     const state = await withWorker(activities, async (tq) => {
       const { handle } = await startWithPrepay(tq, inp);
       await handle.executeUpdate(recordPaymentUpdate, { args: [payment(inp.order)] });
@@ -189,7 +190,7 @@ describe('purchase workflow over virtual time', () => {
 
   it('records duplicate payment callbacks once and delivers once', async () => {
     const { calls, activities } = stubActivities();
-    const inp = input();
+    const inp = await input();
     const state = await withWorker(activities, async (tq) => {
       const { handle } = await startWithPrepay(tq, inp);
       const answers = await Promise.all(
