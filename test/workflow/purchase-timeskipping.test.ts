@@ -21,11 +21,14 @@ import { purchaseWorkflowId } from '../../lib/workflow-id';
 import { temporalTestServerPath } from '../../lib/temporal-binaries';
 import { testEnv } from '../support/test-env';
 import { ensureSearchAttributes } from '../../lib/temporal-setup';
+import { installTemporalLogging } from '../../lib/temporal-runtime';
+import { createLogger } from '../../lib/logger';
 
 const HOUR = 3_600_000;
 let env: TestWorkflowEnvironment;
 
 beforeAll(async () => {
+  installTemporalLogging(createLogger(process.env.VPAY_TEST_LOG_LEVEL ?? 'silent'));
   env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
   });
