@@ -29,6 +29,8 @@ export interface ActivityDeps {
 }
 
 const DELIVERY_TIMEOUT_MS = 10_000;
+/** The mini game waits on the prepay: a superapp slower than this counts as down. */
+const PREPAY_TIMEOUT_MS = 5_000;
 const DELIVERY_MAX_RESPONSE_BYTES = 64 * 1024;
 
 export function createActivities({ db, config, post, logger, metrics }: ActivityDeps) {
@@ -71,7 +73,7 @@ export function createActivities({ db, config, post, logger, metrics }: Activity
           signData: order.signData,
           paySig: order.paySig,
           signature: order.signature,
-        });
+        }, PREPAY_TIMEOUT_MS);
       } catch (err) {
         logger.warn({ ...fields, error: (err as Error).message }, 'prepay request failed; will retry');
         throw err;

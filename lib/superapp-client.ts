@@ -22,11 +22,12 @@ export async function postToSuperapp(
   post: PostJson,
   path: string,
   body: unknown,
+  timeoutMs = 10_000,
 ): Promise<SuperappReply> {
   const raw = JSON.stringify(body);
   const res = await post(`${config.superappBaseUrl}${path}`, raw, {
     headers: superappHeaders(config.superappSecret, raw),
-    timeoutMs: 10_000,
+    timeoutMs,
     maxResponseBytes: 64 * 1024,
     // The superapp URL is the operator's own setting, often on a private network.
     allowPrivate: true,

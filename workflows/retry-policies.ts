@@ -15,8 +15,9 @@ export const activityOptions = {
    * (network errors and 5xx), then give up and close the order. A rejection is final.
    */
   prepay: {
-    startToCloseTimeout: '12s',
-    retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '4s', maximumAttempts: 4, nonRetryableErrorTypes: [Failures.PrepayRejected] },
+    // 3 attempts of at most 5 s each (the HTTP timeout), 0.5 s and 1 s apart: ~17 s at worst.
+    startToCloseTimeout: '8s',
+    retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '2s', maximumAttempts: 3, nonRetryableErrorTypes: [Failures.PrepayRejected] },
   },
   /** The confirmation to the superapp: retried until it answers returnCode 0. */
   confirm: {

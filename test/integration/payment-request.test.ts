@@ -223,6 +223,17 @@ describe('502 / 50201: the superapp cannot create the prepay order', () => {
   });
 });
 
+describe('502 / 50201 when the superapp is too slow', () => {
+  it('times out each prepay call, retries briefly, then closes the order', async () => {
+    vpay.superapp.prepayMode = 'hang';
+    const sd = signData(app);
+    const outTradeNo = JSON.parse(sd).outTradeNo;
+    expectError(await requestPayment(vpay, app, sd), 502, 50201);
+    expect(vpay.superapp.prepays.filter((p) => p.outTradeNo === outTradeNo)).toHaveLength(3);
+    expect((await queryOrder(vpay, app, outTradeNo)).json.order.status).toBe('CLOSED');
+  }, 60_000);
+});
+
 describe('conventions', () => {
   it('413 for a body over 64 KiB', async () => {
     const sd = signData(app, { attach: 'x' });
