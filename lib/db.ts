@@ -2,6 +2,7 @@
 import knex, { type Knex } from 'knex';
 import { types } from 'pg';
 import { migrationSource } from '../migrations';
+import type { Logger } from './logger';
 
 // Money columns are bigint; vpay bounds every amount to Number.MAX_SAFE_INTEGER, so reading them
 // as numbers is exact and keeps the wire format integers (CONTRACT.md 0).
@@ -9,8 +10,17 @@ types.setTypeParser(types.builtins.INT8, (v) => Number(v));
 
 export type Db = Knex;
 
-export function createDb(databaseUrl: string, poolMax = 10): Db {
+export function createDb(databaseUrl: string, poolMax = 10, logger?: Logger): Db {
   return knex({
+    // knex logs lost connections to the console by default; keep them in the JSON log.
+    ...(logger && {
+      log: {
+        warn: (m: unknown) => logger.warn({ component: 'knex' }, String(m)),
+        error: (m: unknown) => logger.error({ component: 'knex' }, String(m)),
+        deprecate: (m: unknown) => logger.warn({ component: 'knex' }, String(m)),
+        debug: () => undefined,
+      },
+    }),
     client: 'pg',
     connection: databaseUrl,
     pool: { min: 0, max: poolMax },

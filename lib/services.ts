@@ -39,7 +39,7 @@ export async function prepareDatabase(databaseUrl: string): Promise<void> {
 }
 
 export async function startApi({ config, databaseUrl, logger, metrics }: Common, host = '0.0.0.0'): Promise<RunningApi> {
-  const db = createDb(databaseUrl);
+  const db = createDb(databaseUrl, 10, logger);
   const connection = await Connection.connect({ address: config.temporalAddress });
   await ensureSearchAttributes(connection, config.temporalNamespace);
   const client = new Client({ connection, namespace: config.temporalNamespace });
@@ -78,7 +78,7 @@ export async function startWorker(
   { config, databaseUrl, logger, metrics }: Common,
   opts: { workflowBundle?: WorkflowBundleOption } = {},
 ): Promise<RunningWorker> {
-  const db = createDb(databaseUrl);
+  const db = createDb(databaseUrl, 10, logger);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const worker = await createWorker({
     connection,

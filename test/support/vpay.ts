@@ -49,14 +49,16 @@ export async function createTestDatabase(): Promise<string> {
  */
 export async function startVpay(
   env: Record<string, string> = {},
-  o: { sandbox?: boolean; logLines?: string[]; worker?: boolean } = {},
+  o: { sandbox?: boolean; logLines?: string[]; worker?: boolean; temporalAddress?: string; databaseUrl?: string } = {},
 ): Promise<Vpay> {
-  const { temporalAddress, bundlePath } = testEnv();
+  const { bundlePath } = testEnv();
+  // Fault tests bring their own Temporal server or database, to restart or stop them.
+  const temporalAddress = o.temporalAddress ?? testEnv().temporalAddress;
   const secret = randomBytes(16).toString('hex');
   const adminToken = randomBytes(16).toString('hex');
   const superapp = await startFakeSuperapp(secret);
   const developer = await startFakeDeveloper();
-  const databaseUrl = await createTestDatabase();
+  const databaseUrl = o.databaseUrl ?? (await createTestDatabase());
   const config = loadConfig({
     PORT: o.sandbox ? String(await freePort()) : '0',
     DATABASE_URL: databaseUrl,

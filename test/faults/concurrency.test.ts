@@ -1,0 +1,40 @@
+// Fault matrix, concurrency: 50 concurrent identical payment requests and 100 concurrent
+// duplicate payment callbacks make one order, one prepay and one delivery.
+import { startVpay, type Vpay } from '../support/vpay';
+import { pay, queryOrder, requestPayment, setupApp, signData, type TestApp } from '../support/minigame';
+import { waitFor } from '../support/wait-for';
+import { expectReconciled } from '../support/reconciled';
+import { purchaseWorkflowId } from '../../lib/workflow-id';
+
+let vpay: Vpay;
+let app: TestApp;
+
+beforeAll(async () => {
+  vpay = await startVpay();
+  app = await setupApp(vpay);
+});
+afterAll(async () => {
+  await vpay?.stop();
+});
+
+it('50 identical payment requests at once, then 100 duplicate callbacks at once: one order, one prepay, one delivery', async () => {
+  const sd = signData(app);
+  const outTradeNo = JSON.parse(sd).outTradeNo;
+  const requests = await Promise.all(Array.from({ length: 50 }, () => requestPayment(vpay, app, sd)));
+  expect(requests.filter((r) => r.status !== 200)).toEqual([]);
+  const orderIds = new Set(requests.map((r) => r.json.orderId));
+  expect(orderIds.size).toBe(1);
+  expect(new Set(requests.map((r) => r.json.prepayId)).size).toBe(1);
+  expect(vpay.superapp.prepays.filter((p) => p.outTradeNo === outTradeNo)).toHaveLength(1);
+  expect(await vpay.api.db('orders').where({ app_id: app.appId, out_trade_no: outTradeNo }).count({ n: '*' })).toEqual([{ n: 1 }]);
+
+  const [orderId] = [...orderIds];
+  const callbacks = await Promise.all(Array.from({ length: 100 }, () => pay(vpay, orderId, app.price)));
+  expect(callbacks.filter((c) => c.status !== 200 || c.json.returnCode !== 0)).toEqual([]);
+
+  await vpay.api.client.workflow.getHandle(purchaseWorkflowId(app.appId, outTradeNo)).result();
+  expect((await queryOrder(vpay, app, outTradeNo)).json.order).toMatchObject({ status: 'DELIVERED', deliveryAttempts: 1 });
+  expect(vpay.developer.received.filter((d) => d.payload.OrderId === orderId)).toHaveLength(1);
+  await waitFor('one confirmation', () => vpay.superapp.confirmations.filter((c) => c.orderId === orderId).length === 1);
+  await expectReconciled(vpay);
+});

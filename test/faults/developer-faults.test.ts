@@ -1,0 +1,79 @@
+// Fault matrix, developer side: a developer endpoint that is slow past the timeout, redirects to
+// a private address, answers 410, sends an oversized body, or fails half the time. Each order is
+// delivered exactly once when the endpoint recovers, and the redirect is never followed.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startVpay, type Vpay } from '../support/vpay';
+import { pay, queryOrder, requestPayment, setupApp, signData, type TestApp } from '../support/minigame';
+import { waitFor } from '../support/wait-for';
+import { expectReconciled } from '../support/reconciled';
+import type { FakeDeveloper } from '../support/fake-developer';
+
+let vpay: Vpay;
+let app: TestApp;
+let redirectHits = 0;
+let redirectTarget: http.Server;
+
+beforeAll(async () => {
+  redirectTarget = http.createServer((_req, res) => {
+    redirectHits++;
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"returnCode":0}');
+  });
+  await new Promise<void>((r) => redirectTarget.listen(0, '127.0.0.1', () => r()));
+  vpay = await startVpay({ DELIVERY_RETRY_INITIAL_MS: '100', DELIVERY_RETRY_MAX_MS: '300' });
+  vpay.developer.redirectTo = `http://127.0.0.1:${(redirectTarget.address() as AddressInfo).port}/internal`;
+  app = await setupApp(vpay);
+});
+afterAll(async () => {
+  await vpay?.stop();
+  await new Promise<void>((r) => redirectTarget.close(() => r()));
+});
+
+async function paidOrder() {
+  const sd = signData(app);
+  const r = await requestPayment(vpay, app, sd);
+  expect(r.status).toBe(200);
+  expect((await pay(vpay, r.json.orderId, app.price)).status).toBe(200);
+  return { orderId: r.json.orderId as string, outTradeNo: JSON.parse(sd).outTradeNo as string };
+}
+
+const attemptRows = (orderId: string) => vpay.api.db('delivery_attempts').where({ order_id: orderId }).orderBy('attempt');
+
+it.each<[FakeDeveloper['mode'], RegExp]>([
+  ['gone', /HTTP 410/],
+  ['redirect', /HTTP 302/],
+  ['huge', /too large|exceed/i],
+  ['badBody', /HTTP 200/],
+  ['slow', /timed out|timeout/i],
+])('an endpoint in mode %s fails the attempt, and the order is delivered once it recovers', async (mode, error) => {
+  vpay.developer.mode = mode;
+  const { orderId, outTradeNo } = await paidOrder();
+  const failed = await waitFor('a failed attempt recorded', async () => (await attemptRows(orderId)).find((a) => !a.ok), 30_000);
+  expect(failed.error).toMatch(error);
+  vpay.developer.mode = 'ok';
+  await waitFor('DELIVERED', async () => (await queryOrder(vpay, app, outTradeNo)).json.order.status === 'DELIVERED', 30_000);
+  expect(vpay.developer.acknowledged(orderId)).toBe(1);
+  const rows = await attemptRows(orderId);
+  expect(rows.filter((a) => a.ok)).toHaveLength(1);
+  expect(rows[rows.length - 1].ok).toBe(true);
+}, 60_000);
+
+it('never follows a redirect', () => {
+  expect(redirectHits).toBe(0);
+});
+
+it('an endpoint failing every other request still gets each order exactly once', async () => {
+  vpay.developer.mode = 'flaky';
+  const orders = [];
+  for (let i = 0; i < 8; i++) orders.push(await paidOrder());
+  for (const o of orders) {
+    await waitFor('DELIVERED', async () => (await queryOrder(vpay, app, o.outTradeNo)).json.order.status === 'DELIVERED', 30_000);
+  }
+  for (const o of orders) expect(vpay.developer.acknowledged(o.orderId)).toBe(1);
+  vpay.developer.mode = 'ok';
+}, 90_000);
+
+it('ends reconciled: every paid order delivered exactly once', async () => {
+  await expectReconciled(vpay);
+});
+
