@@ -26,6 +26,8 @@ const EnvSchema = z.object({
   DELIVERY_ALLOW_PRIVATE: boolFromEnv.default(false),
   DATA_DIR: z.string().min(1).default('.data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** How long the API waits for a workflow's answer (prepay outcome, payment recorded). */
+  WORKFLOW_ANSWER_TIMEOUT_MS: positiveMs.default(30_000),
   /** Port of the worker's own /metrics when it runs as a separate process; 0 = none. */
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
 });
@@ -54,6 +56,7 @@ export interface Config {
   dataDir: string;
   logLevel: string;
   workerMetricsPort: number;
+  workflowAnswerTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -93,5 +96,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
     workerMetricsPort: e.WORKER_METRICS_PORT,
+    workflowAnswerTimeoutMs: e.WORKFLOW_ANSWER_TIMEOUT_MS,
   };
 }

@@ -80,9 +80,10 @@ export function paymentCallbackRouter({ db, client, config, logger, metrics }: A
     let duplicate = reply === OK;
     if (!reply) {
       try {
-        const r = await client.workflow
-          .getHandle(purchaseWorkflowId(order.appId, order.outTradeNo))
-          .executeUpdate(recordPaymentUpdate, { args: [cb] });
+        const handle = client.workflow.getHandle(purchaseWorkflowId(order.appId, order.outTradeNo));
+        const r = await client.connection.withDeadline(Date.now() + config.workflowAnswerTimeoutMs, () =>
+          handle.executeUpdate(recordPaymentUpdate, { args: [cb] }),
+        );
         reply = OK;
         duplicate = r.duplicate;
       } catch (err) {

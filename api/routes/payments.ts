@@ -75,10 +75,14 @@ export function paymentsRouter({ db, client, config, logger, metrics }: ApiDeps)
       ],
     });
     try {
-      return await client.workflow.executeUpdateWithStart(requestPaymentUpdate, {
-        args: [{ signData: draft.signData }],
-        startWorkflowOperation,
-      });
+      // Bounded: with no worker polling, the caller gets a 503 to retry (the identical retry
+      // attaches to the same purchase) instead of a hanging request.
+      return await client.connection.withDeadline(Date.now() + config.workflowAnswerTimeoutMs, () =>
+        client.workflow.executeUpdateWithStart(requestPaymentUpdate, {
+          args: [{ signData: draft.signData }],
+          startWorkflowOperation,
+        }),
+      );
     } catch (err) {
       const failure = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
       if (failure instanceof ApplicationFailure) {

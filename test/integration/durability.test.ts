@@ -31,19 +31,31 @@ function spawnWorker(): ChildProcess {
       DELIVERY_ALLOW_PRIVATE: 'true',
       DELIVERY_RETRY_INITIAL_MS: '200',
       DELIVERY_RETRY_MAX_MS: '400',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'info',
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.push(child);
   return child;
+}
+
+/** Resolves once the worker process logs that it polls its task queue. */
+function ready(child: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      seen += chunk.toString('utf8');
+      if (seen.includes('vpay worker running')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`worker exited (${code}) before it was ready`)));
+  });
 }
 
 const exited = (child: ChildProcess) =>
   new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
 
 beforeAll(async () => {
-  vpay = await startVpay({}, { worker: false });
+  vpay = await startVpay({ WORKFLOW_ANSWER_TIMEOUT_MS: '3000' }, { worker: false });
   app = await setupApp(vpay);
 });
 afterAll(async () => {
@@ -55,8 +67,9 @@ afterAll(async () => {
 it('delivers every paid order exactly once across a SIGKILLed worker', async () => {
   vpay.developer.mode = 'http500';
   const first = spawnWorker();
+  await ready(first);
   const orders: Array<{ orderId: string; outTradeNo: string }> = [];
-  for (let i = 0; i < 4; i++) {
+  for (let i = 0; i < 10; i++) {
     const sd = signData(app);
     const r = await requestPayment(vpay, app, sd);
     expect(r.status).toBe(200);
@@ -90,4 +103,21 @@ it('delivers every paid order exactly once across a SIGKILLed worker', async () 
   }
   second.kill('SIGTERM');
   await exited(second);
+});
+
+it('answers 503 within the bound when no worker runs, and the identical retry completes once one does', async () => {
+  const sd = signData(app);
+  const started = Date.now();
+  const r = await requestPayment(vpay, app, sd);
+  expect(r.status).toBe(503);
+  expect(r.json.errCode).toBe(50302);
+  expect(Date.now() - started).toBeLessThan(15_000);
+  const worker = spawnWorker();
+  await ready(worker);
+  const again = await requestPayment(vpay, app, sd);
+  expect(again.status).toBe(200);
+  expect(again.json.status).toBe('PREPAID');
+  expect(vpay.superapp.prepays.filter((p) => p.outTradeNo === JSON.parse(sd).outTradeNo)).toHaveLength(1);
+  worker.kill('SIGTERM');
+  await exited(worker);
 });
