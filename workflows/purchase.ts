@@ -165,6 +165,7 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
   if (input.resume) {
     // A continued run (see below): the order is paid, only its fulfilment remains.
     Object.assign(state, input.resume.state);
+    rowStatus = state.status;
   } else {
     const paid = await placeOrder();
     if (!paid) return state;
