@@ -46,6 +46,8 @@ export interface PurchaseTimings {
   deliveryRetryInitialMs: number;
   deliveryRetryMaxMs: number;
   deliveryAlertAfterMs: number;
+  /** A run whose history grows past this many events continues as new (default 10,000). */
+  continueAsNewAfterEvents?: number;
 }
 
 export interface PurchaseInput {

@@ -253,7 +253,7 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
       }
       await sleep(intervalMs, { summary: 'delivery retry backoff' });
       intervalMs = Math.min(intervalMs * 2, timings.deliveryRetryMaxMs);
-      if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_HISTORY_EVENTS) {
+      if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (timings.continueAsNewAfterEvents ?? MAX_HISTORY_EVENTS)) {
         return { continueAsNew: true, nextIntervalMs: intervalMs };
       }
     }

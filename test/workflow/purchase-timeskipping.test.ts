@@ -179,6 +179,25 @@ describe('purchase workflow over virtual time', () => {
     expect(state).toMatchObject({ status: 'DELIVERED', alerted: true, confirmed: true, deliveryAttempts: 38 });
   });
 
+  it('continues a long-failing delivery as new runs, carrying its state, and still delivers once and alerts once', async () => {
+    const { calls, activities } = stubActivities({ deliverFailuresBeforeSuccess: 30 });
+    const inp = await input({ continueAsNewAfterEvents: 60 });
+    const { state, runs } = await withWorker(activities, async (tq) => {
+      const { handle } = await startWithPrepay(tq, inp);
+      await handle.executeUpdate(recordPaymentUpdate, { args: [payment(inp.order)] });
+      const firstRunId = (await handle.describe()).runId;
+      const state = await handle.result();
+      const last = await env.client.workflow.getHandle(handle.workflowId).describe();
+      return { state, runs: { first: firstRunId, last: last.runId } };
+    });
+    expect(runs.last).not.toBe(runs.first);
+    expect(state).toMatchObject({ status: 'DELIVERED', alerted: true, confirmed: true, deliveryAttempts: 31 });
+    expect(state.payment?.transactionId).toBe('txn1');
+    expect(calls.alerts).toBe(1);
+    expect(calls.deliveredOnce).toBe(1);
+    expect(calls.projections.filter((p) => p.status === 'PAID')).toHaveLength(1);
+  });
+
   it('does not alert when delivery succeeds before the alert is due', async () => {
     const { calls, activities } = stubActivities({ deliverFailuresBeforeSuccess: 2 });
     const inp = await input();
