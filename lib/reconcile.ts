@@ -47,7 +47,11 @@ export interface ReconcileOptions {
   namespace?: string;
   /** Only purchase workflows on this task queue (vpay's TEMPORAL_TASK_QUEUE); default: any. */
   taskQueue?: string;
-  /** The developer side's log; without it, nothing about deliveries is checked. */
+  /**
+   * The developer side's log; without it, nothing about deliveries is checked. It has no times,
+   * so it is not windowed: give the part that belongs to the window (an entry for an order outside
+   * the window is ignored, one for an order vpay has no row for at all is `missing`).
+   */
   deliveries?: DeliveryLogEntry[];
   /** A PAID order undelivered this long after its payment was recorded is stuck. Default 600000. */
   stuckAfterMs?: number;
