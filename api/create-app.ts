@@ -42,6 +42,10 @@ function classify(err: any): ApiError {
   if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) {
     return new ApiError(err.status, ErrCodes.malformed, 'malformed request');
   }
+  if (['22021', '22P05', '22008', '22007', '22P02', '54000'].includes(err?.code)) {
+    // PostgreSQL refused a value the schemas let through (a safety net: they should not).
+    return new ApiError(400, ErrCodes.malformed, 'a value in the request cannot be stored');
+  }
   if (isDatabaseDown(err)) return new ApiError(503, ErrCodes.databaseUnavailable, 'the database is unavailable; retry later');
   if (err instanceof ServiceError || err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || err?.name === 'TransportError') {
     return new ApiError(503, ErrCodes.temporalUnavailable, 'the workflow service is unavailable; retry later');

@@ -9,17 +9,34 @@ export const IDENT = /^[A-Za-z0-9_\-.@|*]{1,128}$/;
 
 const moneyInt = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
+/**
+ * Text vpay stores or compares: well-formed UTF-16 (a lone surrogate would be stored as U+FFFD
+ * and no longer equal itself) and no NUL (PostgreSQL text cannot hold it).
+ */
+export const isStorableText = (s: string): boolean => !s.includes('\u0000') && s.isWellFormed();
+const text = (min: number, max: number) =>
+  z.string().min(min).max(max).refine(isStorableText, 'must be well-formed text without NUL characters');
+
+/** An ISO 8601 time with offset that PostgreSQL can store (years 1 to 9999). */
+const isoTime = z
+  .string()
+  .datetime({ offset: true })
+  .refine((t) => {
+    const year = new Date(t).getUTCFullYear();
+    return year >= 1 && year <= 9999;
+  }, 'must be a time between years 1 and 9999');
+
 export const SignDataSchema = z
   .object({
     mode: z.literal('goods'),
     buyQuantity: z.number().int().min(1).max(1_000_000),
     env: z.union([z.literal(0), z.literal(1)]),
     currencyType: z.string().regex(CURRENCY, 'an ISO 4217 code in upper case'),
-    platform: z.string().max(64).optional(),
+    platform: text(0, 64).optional(),
     productId: z.string().regex(IDENT, '1..128 of [A-Za-z0-9_-.@|*]'),
     goodsPrice: moneyInt,
     outTradeNo: z.string().regex(OUT_TRADE_NO, '1..64 of [A-Za-z0-9_-|*@.]'),
-    attach: z.string().max(512).optional(),
+    attach: text(0, 512).optional(),
   })
   .refine((s) => Number.isSafeInteger(s.goodsPrice * s.buyQuantity), {
     message: 'goodsPrice * buyQuantity is too large',
@@ -28,35 +45,36 @@ export type SignData = z.infer<typeof SignDataSchema>;
 
 export const PaymentRequestSchema = z.object({
   appId: z.string().regex(IDENT),
-  openId: z.string().min(1).max(128),
-  signData: z.string().min(2).max(8192),
+  openId: text(1, 128),
+  signData: text(2, 8192),
   paySig: z.string().max(256),
   signature: z.string().max(256),
 });
 export type PaymentRequest = z.infer<typeof PaymentRequestSchema>;
 
 export const PaymentCallbackSchema = z.object({
-  orderId: z.string().min(1).max(128),
-  transactionId: z.string().min(1).max(128),
+  orderId: text(1, 128),
+  transactionId: text(1, 128),
   paidAmount: moneyInt,
   currencyType: z.string().regex(CURRENCY),
-  paidAt: z.string().datetime({ offset: true }),
+  paidAt: isoTime,
 });
 export type PaymentCallback = z.infer<typeof PaymentCallbackSchema>;
 
 export const OrderQuerySchema = z.object({
-  appId: z.string().min(1).max(128),
-  outTradeNo: z.string().min(1).max(64),
+  appId: text(1, 128),
+  outTradeNo: text(1, 64),
 });
 
 const httpUrl = z
   .string()
   .max(2048)
   .url()
-  .refine((u) => /^https?:\/\//i.test(u), 'must start with http:// or https://');
+  .refine((u) => /^https?:\/\//i.test(u), 'must start with http:// or https://')
+  .refine(isStorableText, 'must be well-formed text without NUL characters');
 
 export const CreateAppSchema = z.object({
-  name: z.string().min(1).max(200),
+  name: text(1, 200),
   deliveryUrl: httpUrl,
   deliveryTestUrl: httpUrl.optional(),
   paymentEnabled: z.boolean().optional(),
@@ -64,7 +82,7 @@ export const CreateAppSchema = z.object({
 
 export const PatchAppSchema = z
   .object({
-    name: z.string().min(1).max(200).optional(),
+    name: text(1, 200).optional(),
     deliveryUrl: httpUrl.optional(),
     deliveryTestUrl: httpUrl.nullable().optional(),
     paymentEnabled: z.boolean().optional(),
@@ -72,7 +90,7 @@ export const PatchAppSchema = z
   .strict();
 
 export const PutItemSchema = z.object({
-  name: z.string().min(1).max(200),
+  name: text(1, 200),
   price: moneyInt,
   currencyType: z.string().regex(CURRENCY),
   imageUrl: httpUrl.optional(),
@@ -80,8 +98,8 @@ export const PutItemSchema = z.object({
 });
 
 export const PutSessionSchema = z.object({
-  sessionKey: z.string().min(1).max(512),
-  expiresAt: z.string().datetime({ offset: true }).optional(),
+  sessionKey: text(1, 512),
+  expiresAt: isoTime.optional(),
 });
 
 /** Parses signData's JSON text; undefined when it is not valid JSON of the contract's shape. */

@@ -11,6 +11,7 @@ import { isSignedBySuperapp } from '../superapp-auth';
 import { rawBody } from '../body';
 import { superappHeaders } from '../../lib/superapp-client';
 import { getOrder } from '../../lib/orders-repo';
+import { isStorableText } from '../../lib/schemas';
 
 export function sandboxRouter({ db, config, logger, post }: ApiDeps): Router {
   const router = Router();
@@ -38,7 +39,8 @@ export function sandboxRouter({ db, config, logger, post }: ApiDeps): Router {
 
   /** Pays an order in full, as the user would in the superapp's payment page. Admin only. */
   router.post('/sandbox/orders/:orderId/pay', requireAdmin(config.adminToken), async (req, res) => {
-    const order = await getOrder(db, String(req.params.orderId));
+    const orderId = String(req.params.orderId);
+    const order = isStorableText(orderId) ? await getOrder(db, orderId) : undefined;
     if (!order) throw new ApiError(404, ErrCodes.orderNotFound, 'unknown order');
     const callback = JSON.stringify({
       orderId: order.orderId,

@@ -78,3 +78,21 @@ describe('request bodies', () => {
     expect(CreateAppSchema.safeParse({ name: 'g', deliveryUrl: 'javascript:alert(1)' }).success).toBe(false);
   });
 });
+
+describe('storable text', () => {
+  it('refuses NUL and lone surrogates anywhere vpay stores or compares text', () => {
+    expect(parseSignData(sd({ attach: 'a\u0000' }))).toBeUndefined();
+    expect(parseSignData(sd({ platform: 'x\ud800' }))).toBeUndefined();
+    const cb = { orderId: 'o', transactionId: 't', paidAmount: 1, currencyType: 'USD', paidAt: '2026-11-21T10:00:00Z' };
+    expect(PaymentCallbackSchema.safeParse({ ...cb, transactionId: 't\u0000' }).success).toBe(false);
+    expect(PaymentCallbackSchema.safeParse({ ...cb, transactionId: 't\ud800' }).success).toBe(false);
+    const req = { appId: 'app1', openId: 'u', signData: sd(), paySig: 'a', signature: 'b' };
+    expect(PaymentRequestSchema.safeParse({ ...req, openId: 'u\u0000' }).success).toBe(false);
+    expect(PaymentRequestSchema.safeParse({ ...req, signData: `${sd()}\udc00` }).success).toBe(false);
+  });
+  it('refuses times PostgreSQL cannot store', () => {
+    const cb = { orderId: 'o', transactionId: 't', paidAmount: 1, currencyType: 'USD' };
+    expect(PaymentCallbackSchema.safeParse({ ...cb, paidAt: '0000-01-01T00:00:00Z' }).success).toBe(false);
+    expect(PaymentCallbackSchema.safeParse({ ...cb, paidAt: '0001-01-01T00:00:00Z' }).success).toBe(true);
+  });
+});
