@@ -1,0 +1,91 @@
+// The load agent's commands, as the benchmark process calls them over IPC. The agent is a child
+// process holding the fake superapp, the fake developer and the load generator, so their CPU is
+// not taken from vpay's event loop and vpay's process RSS is vpay's alone.
+import type { LoopError } from './loops';
+import type { DeveloperReport } from './fakes';
+import type { Summary } from './stats';
+
+export interface PurchaseStats {
+  /** Purchases completed (delivered) inside the load window, per second. */
+  ratePerSec: number;
+  completed: number;
+  launched: number;
+  /** Open loop: purchases not started because too many were in flight. */
+  skipped: number;
+  errorCount: number;
+  errors: LoopError[];
+  /** 503 answers retried (same request again after 1 s): payment requests, callbacks. */
+  retried503: { payment: number; callback: number };
+  windowSec: number;
+  /** From the start to the last purchase finished (the window plus the tail). */
+  elapsedSec: number;
+  req: Summary;
+  cb: Summary;
+  c2d: Summary;
+  perSecond: number[];
+  raw?: { reqMs: number[]; cbMs: number[]; c2dMs: number[] };
+}
+
+export interface CreatePaidStats {
+  created: number;
+  /** Not all asked for were created before the time limit. */
+  timedOut: boolean;
+  retried503: { payment: number; callback: number };
+  errorCount: number;
+  errors: LoopError[];
+  elapsedSec: number;
+  req: Summary;
+  cb: Summary;
+}
+
+export interface QueryStats {
+  ratePerSec: number;
+  completed: number;
+  errorCount: number;
+  errors: LoopError[];
+  latency: Summary;
+}
+
+export interface DrainStats {
+  orders: number;
+  delivered: number;
+  /** From the developer coming back up to the last first-delivery (ms); NaN if not all came. */
+  drainMs: number;
+  /** First deliveries per second after the developer came back. */
+  perSecond: number[];
+}
+
+export interface AgentReport {
+  made: number;
+  developer: DeveloperReport;
+  /** Orders of `made` confirmed to the superapp at least once / more than once. */
+  confirmed: number;
+  confirmedMoreThanOnce: number;
+  prepays: number;
+  superappBadSignatures: number;
+}
+
+export interface AgentApi {
+  init(a: { secret: string }): Promise<{ superappUrl: string; developerUrl: string }>;
+  setupApp(a: { instance: string; vpayUrl: string; adminToken: string; users: number }): Promise<{ appId: string }>;
+  /** The instance's API moved (restarted on another port). */
+  setVpayUrl(a: { instance: string; vpayUrl: string }): Promise<void>;
+  closedLoop(a: { instance: string; concurrency: number; durationMs: number; tag: string; deliveryTimeoutMs: number; raw?: boolean }): Promise<PurchaseStats>;
+  openLoop(a: { instance: string; ratePerSec: number; durationMs: number; maxInFlight: number; tag: string; deliveryTimeoutMs: number }): Promise<PurchaseStats>;
+  /** Paid orders without waiting for their delivery (the backlog). */
+  createPaid(a: { instance: string; n: number; concurrency: number; tag: string; timeLimitMs: number }): Promise<CreatePaidStats>;
+  developerMode(a: { mode: 'ok' | 'http500' }): Promise<void>;
+  waitDelivered(a: { instance: string; timeoutMs: number }): Promise<DrainStats>;
+  queryLoop(a: { instance: string; concurrency: number; durationMs: number; outTradeNos?: string[] }): Promise<QueryStats>;
+  /** A sample of outTradeNos of the instance's completed purchases. */
+  tradeNos(a: { instance: string; max: number }): Promise<string[]>;
+  report(a: { instance: string }): Promise<AgentReport>;
+}
+
+export type AgentCommand = keyof AgentApi;
+export interface AgentRequest {
+  id: number;
+  cmd: AgentCommand;
+  args: unknown;
+}
+export type AgentResponse = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };

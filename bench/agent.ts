@@ -1,0 +1,201 @@
+// The load agent: a child process of bench/run.ts (forked with IPC) that runs the fake superapp,
+// the fake developer and the load generator, and answers the commands of agent-protocol.ts.
+// It exits when the benchmark process goes away (IPC disconnect), whatever the reason.
+import { performance } from 'node:perf_hooks';
+import { startFakeSuperapp, FakeDeveloper, type FakeSuperapp } from './fakes';
+import { closedLoop, openLoop } from './loops';
+import { purchaseStats } from './purchase-stats';
+import { purchase, queryOrder, requestAndPay, retried, setupApp, type BenchApp } from './purchaser';
+import { destroyHttpClient } from './http-client';
+import { summarize, perSecond } from './stats';
+import type { AgentApi, AgentRequest, AgentResponse } from './agent-protocol';
+
+let secret = '';
+let superapp: FakeSuperapp | undefined;
+const developer = new FakeDeveloper();
+const apps = new Map<string, BenchApp>();
+let developerUpAt = 0;
+
+function appOf(instance: string): BenchApp {
+  const app = apps.get(instance);
+  if (!app) throw new Error(`no app set up for instance ${instance}`);
+  return app;
+}
+
+/** The 503 retries made while `fn` ran. */
+async function countingRetries<T>(fn: () => Promise<T>): Promise<[T, { payment: number; callback: number }]> {
+  const before = { ...retried };
+  const r = await fn();
+  return [r, { payment: retried.payment - before.payment, callback: retried.callback - before.callback }];
+}
+
+const handlers: AgentApi = {
+  async init({ secret: s }) {
+    secret = s;
+    superapp = await startFakeSuperapp(secret);
+    await developer.start();
+    return { superappUrl: superapp.url, developerUrl: developer.url };
+  },
+
+  async setupApp({ instance, vpayUrl, adminToken, users }) {
+    const app = await setupApp({ instance, vpayUrl, adminToken, developer, users });
+    apps.set(instance, app);
+    return { appId: app.appId };
+  },
+
+  async setVpayUrl({ instance, vpayUrl }) {
+    appOf(instance).vpayUrl = vpayUrl;
+  },
+
+  async closedLoop({ instance, concurrency, durationMs, tag, deliveryTimeoutMs, raw }) {
+    const app = appOf(instance);
+    const [r, retries] = await countingRetries(() =>
+      closedLoop({ concurrency, durationMs, iterate: (worker) => purchase(app, secret, developer, tag, worker, deliveryTimeoutMs) }),
+    );
+    return purchaseStats(r, raw ?? false, retries);
+  },
+
+  async openLoop({ instance, ratePerSec, durationMs, maxInFlight, tag, deliveryTimeoutMs }) {
+    const app = appOf(instance);
+    const [r, retries] = await countingRetries(() =>
+      openLoop({ ratePerSec, durationMs, maxInFlight, iterate: (seq) => purchase(app, secret, developer, tag, seq, deliveryTimeoutMs) }),
+    );
+    return purchaseStats(r, false, retries);
+  },
+
+  async createPaid({ instance, n, concurrency, tag, timeLimitMs }) {
+    const app = appOf(instance);
+    const before = { ...retried };
+    const stopAt = performance.now() + timeLimitMs;
+    let timedOut = false;
+    let lastLog = performance.now();
+    const req: number[] = [];
+    const cb: number[] = [];
+    const errors = new Map<string, number>();
+    let errorCount = 0;
+    let next = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: Math.min(concurrency, n) }, async (_, worker) => {
+        while (next < n) {
+          if (performance.now() > stopAt) {
+            timedOut = true;
+            break;
+          }
+          next++;
+          if (performance.now() - lastLog > 30_000) {
+            lastLog = performance.now();
+            process.stdout.write(`[agent] ${tag}: ${req.length} of ${n} paid, ${errorCount} failed, ${retried.payment - before.payment + retried.callback - before.callback} 503s retried\n`);
+          }
+          try {
+            const r = await requestAndPay(app, secret, tag, worker);
+            req.push(r.reqMs);
+            cb.push(r.cbMs);
+          } catch (err) {
+            errorCount++;
+            const m = (err as Error).message.slice(0, 300);
+            if (errors.size < 20 || errors.has(m)) errors.set(m, (errors.get(m) ?? 0) + 1);
+          }
+        }
+      }),
+    );
+    return {
+      created: req.length,
+      timedOut,
+      retried503: { payment: retried.payment - before.payment, callback: retried.callback - before.callback },
+      errorCount,
+      errors: [...errors].map(([message, count]) => ({ message, count })),
+      elapsedSec: (performance.now() - t0) / 1000,
+      req: summarize(req),
+      cb: summarize(cb),
+    };
+  },
+
+  async developerMode({ mode }) {
+    developer.mode = mode;
+    if (mode === 'ok') developerUpAt = performance.now();
+  },
+
+  async waitDelivered({ instance, timeoutMs }) {
+    const app = appOf(instance);
+    const deadline = performance.now() + timeoutMs;
+    const pending = () => [...app.orders].filter((id) => developer.records.get(id)?.firstOkAt === undefined).length;
+    while (pending() > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const firsts = [...app.orders].map((id) => developer.records.get(id)?.firstOkAt).filter((t): t is number => t !== undefined);
+    const left = app.orders.size - firsts.length;
+    return {
+      orders: app.orders.size,
+      delivered: firsts.length,
+      drainMs: left === 0 && firsts.length > 0 ? Math.max(...firsts) - developerUpAt : Number.NaN,
+      perSecond: perSecond(firsts, developerUpAt),
+    };
+  },
+
+  async queryLoop({ instance, concurrency, durationMs, outTradeNos }) {
+    const app = appOf(instance);
+    const pool = outTradeNos && outTradeNos.length > 0 ? outTradeNos : app.tradeNos;
+    if (pool.length === 0) throw new Error('no orders to query');
+    const r = await closedLoop({
+      concurrency,
+      durationMs,
+      iterate: () => queryOrder(app, pool[Math.floor(Math.random() * pool.length)]),
+    });
+    return {
+      ratePerSec: r.ratePerSec,
+      completed: r.samples.length,
+      errorCount: r.errorCount,
+      errors: r.errors,
+      latency: summarize(r.samples.map((s) => s.ms)),
+    };
+  },
+
+  async tradeNos({ instance, max }) {
+    const all = appOf(instance).tradeNos;
+    return all.length <= max ? [...all] : Array.from({ length: max }, () => all[Math.floor(Math.random() * all.length)]);
+  },
+
+  async report({ instance }) {
+    const app = appOf(instance);
+    let confirmed = 0;
+    let confirmedMoreThanOnce = 0;
+    for (const id of app.orders) {
+      const n = superapp?.confirmations.get(id) ?? 0;
+      if (n >= 1) confirmed++;
+      if (n > 1) confirmedMoreThanOnce++;
+    }
+    return {
+      made: app.orders.size,
+      developer: developer.report(app.orders),
+      confirmed,
+      confirmedMoreThanOnce,
+      prepays: superapp?.prepays ?? 0,
+      superappBadSignatures: superapp?.badSignatures ?? 0,
+    };
+  },
+};
+
+async function shutdown(code: number): Promise<never> {
+  destroyHttpClient();
+  await Promise.allSettled([superapp?.close(), developer.close()]);
+  process.exit(code);
+}
+
+process.on('message', (msg: AgentRequest | { cmd: 'exit' }) => {
+  if (msg.cmd === 'exit') {
+    void shutdown(0);
+    return;
+  }
+  const { id, cmd, args } = msg as AgentRequest;
+  const handler = handlers[cmd] as (a: unknown) => Promise<unknown>;
+  Promise.resolve()
+    .then(() => handler(args))
+    .then(
+      (result) => process.send?.({ id, ok: true, result } satisfies AgentResponse),
+      (err: unknown) => process.send?.({ id, ok: false, error: err instanceof Error ? err.stack ?? err.message : String(err) } satisfies AgentResponse),
+    );
+});
+
+// The benchmark process is gone (finished, crashed or killed): stop too.
+process.on('disconnect', () => void shutdown(0));
+process.on('SIGINT', () => undefined); // the parent decides when we stop
+process.send?.({ id: 0, ok: true, result: 'ready' } satisfies AgentResponse);

@@ -1,0 +1,142 @@
+// Runs the ceiling in this process: a worker for the bare workflow on its own task queue, and a
+// closed loop that drives it directly with the Temporal client the way vpay's API does (one
+// update-with-start, then one update), counting a purchase complete when deliverOrder has run.
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { closedLoop } from '../loops';
+import { purchaseStats } from '../purchase-stats';
+import type { PurchaseStats } from '../agent-protocol';
+import type { PurchaseSample } from '../purchaser';
+import {
+  recordPaymentUpdate,
+  requestPaymentUpdate,
+  SA_APP_ID,
+  SA_ORDER_STATUS,
+  SA_OUT_TRADE_NO,
+  type OrderDraft,
+  type PurchaseTimings,
+} from '../../workflows/definitions';
+import { createCeilingActivities } from './activities';
+import type { barePurchase } from './workflows';
+
+export interface Ceiling {
+  run(o: { concurrency: number; durationMs: number; tag: string; raw?: boolean }): Promise<PurchaseStats>;
+  /** Exactly-once accounting: every started purchase delivered once. */
+  report(): { made: number; deliveredOnce: number; deliveredMoreThanOnce: number; neverDelivered: number };
+  stop(): Promise<void>;
+}
+
+export async function startCeiling(o: {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  workflowBundleCode: string;
+  timings: PurchaseTimings;
+  deliveryTimeoutMs: number;
+}): Promise<Ceiling> {
+  const delivered = new Map<string, number>();
+  const waiters = new Map<string, (at: number) => void>();
+  const made = new Set<string>();
+  const onDelivered = (orderId: string) => {
+    delivered.set(orderId, (delivered.get(orderId) ?? 0) + 1);
+    waiters.get(orderId)?.(performance.now());
+    waiters.delete(orderId);
+  };
+
+  const nativeConnection = await NativeConnection.connect({ address: o.address });
+  const worker = await Worker.create({
+    connection: nativeConnection,
+    namespace: o.namespace,
+    taskQueue: o.taskQueue,
+    workflowBundle: { code: o.workflowBundleCode },
+    activities: createCeilingActivities(onDelivered),
+    // The same as vpay's worker/create-worker.ts.
+    maxConcurrentActivityTaskExecutions: 100,
+    maxConcurrentWorkflowTaskExecutions: 100,
+  });
+  const running = worker.run();
+  const connection = await Connection.connect({ address: o.address });
+  const client = new Client({ connection, namespace: o.namespace });
+  const appId = `appceiling${randomBytes(6).toString('hex')}`;
+  let seq = 0;
+
+  const onePurchase = async (tag: string, worker: number): Promise<PurchaseSample> => {
+    const orderId = `ord${Date.now().toString(36)}${randomBytes(8).toString('hex')}`;
+    const outTradeNo = `${tag}-${(++seq).toString(36)}-${randomBytes(3).toString('hex')}`;
+    const signData = JSON.stringify({
+      mode: 'goods', buyQuantity: 1, env: 0, currencyType: 'USD', platform: 'android',
+      productId: 'gem_pack_100', goodsPrice: 199, outTradeNo, attach: `bench:${tag}`,
+    });
+    // The same fields and sizes as the draft vpay's API starts a purchase with.
+    const draft: OrderDraft = {
+      orderId, appId, openId: `player${worker % 16}`, outTradeNo, productId: 'gem_pack_100', buyQuantity: 1,
+      goodsPrice: 199, totalAmount: 199, currencyType: 'USD', platform: 'android', env: 0, attach: `bench:${tag}`,
+      signData, paySig: randomBytes(32).toString('hex'), signature: randomBytes(32).toString('hex'),
+      createdAt: new Date().toISOString(),
+    };
+    const workflowId = `ceiling:${appId}:${outTradeNo}`;
+    const t0 = performance.now();
+    await client.workflow.executeUpdateWithStart(requestPaymentUpdate, {
+      args: [{ signData }],
+      startWorkflowOperation: new WithStartWorkflowOperation<typeof barePurchase>('barePurchase', {
+        workflowId,
+        taskQueue: o.taskQueue,
+        args: [{ order: draft, timings: o.timings }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: [
+          { key: SA_APP_ID, value: appId },
+          { key: SA_OUT_TRADE_NO, value: outTradeNo },
+          { key: SA_ORDER_STATUS, value: 'CREATED' },
+        ],
+      }),
+    });
+    const t1 = performance.now();
+    made.add(orderId);
+    const done = new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        waiters.delete(orderId);
+        reject(new Error(`ceiling purchase ${orderId} not delivered within ${o.deliveryTimeoutMs} ms`));
+      }, o.deliveryTimeoutMs);
+      waiters.set(orderId, (at) => {
+        clearTimeout(timer);
+        resolve(at);
+      });
+    });
+    done.catch(() => undefined);
+    const t2 = performance.now();
+    await client.workflow.getHandle(workflowId).executeUpdate(recordPaymentUpdate, {
+      args: [{ transactionId: `txn_${orderId}`, paidAmount: 199, currencyType: 'USD', paidAt: new Date().toISOString() }],
+    });
+    const t3 = performance.now();
+    const at = await done;
+    return { reqMs: t1 - t0, cbMs: t3 - t2, c2dMs: at - t3, doneAt: performance.now() };
+  };
+
+  return {
+    async run({ concurrency, durationMs, tag, raw }) {
+      const r = await closedLoop({ concurrency, durationMs, iterate: (w) => onePurchase(tag, w) });
+      return purchaseStats(r, raw ?? false);
+    },
+    report() {
+      let deliveredOnce = 0;
+      let deliveredMoreThanOnce = 0;
+      let neverDelivered = 0;
+      for (const id of made) {
+        const n = delivered.get(id) ?? 0;
+        if (n === 1) deliveredOnce++;
+        else if (n > 1) deliveredMoreThanOnce++;
+        else neverDelivered++;
+      }
+      return { made: made.size, deliveredOnce, deliveredMoreThanOnce, neverDelivered };
+    },
+    async stop() {
+      await connection.close().catch(() => undefined);
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running.catch(() => undefined);
+      await nativeConnection.close().catch(() => undefined);
+    },
+  };
+}

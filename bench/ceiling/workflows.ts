@@ -1,0 +1,100 @@
+// The ceiling: a bare workflow of the purchase's shape, bundled and run on its own task queue.
+// Same input, same two updates (requestPayment with update-with-start, recordPayment) with the
+// same validators, the same six activities on the happy path with the same options (saveNewOrder,
+// requestPrepay, projectOrder PREPAID, projectOrder PAID in the update handler, confirmPayment
+// side by side with deliverOrder), the same payment-timeout and delivery-alert timers and the same
+// search-attribute upserts; the activities do no I/O (bench/ceiling/activities.ts). What vpay
+// reaches against this is the share of Temporal's capacity on this machine that vpay keeps.
+import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  Failures,
+  recordPaymentUpdate,
+  requestPaymentUpdate,
+  SA_ORDER_STATUS,
+  type OrderStatus,
+  type PaymentRecord,
+  type PurchaseInput,
+} from '../../workflows/definitions';
+import { activityOptions } from '../../workflows/retry-policies';
+import type { CeilingActivities } from './activities';
+
+export async function barePurchase(input: PurchaseInput): Promise<void> {
+  const { order, timings } = input;
+  const projection = proxyActivities<CeilingActivities>(activityOptions.projection);
+  const superapp = proxyActivities<CeilingActivities>(activityOptions.prepay);
+  const confirmation = proxyActivities<CeilingActivities>(activityOptions.confirm);
+  const delivery = proxyActivities<CeilingActivities>(activityOptions.delivery);
+
+  let status: OrderStatus = 'CREATED';
+  let rowStatus: OrderStatus = 'CREATED';
+  let prepayId: string | null = null;
+  let payment: PaymentRecord | null = null;
+  let paymentRecordedAt: string | null = null;
+  let deliveredAt: string | null = null;
+  const setStatus = (s: OrderStatus) => {
+    status = s;
+    upsertSearchAttributes([{ key: SA_ORDER_STATUS, value: s }]);
+  };
+
+  setHandler(
+    requestPaymentUpdate,
+    async () => {
+      await condition(() => rowStatus !== 'CREATED');
+      return { orderId: order.orderId, outTradeNo: order.outTradeNo, status, prepayId };
+    },
+    {
+      validator: ({ signData }) => {
+        if (signData !== order.signData) {
+          throw ApplicationFailure.create({ type: Failures.OutTradeNoConflict, message: 'different signData', nonRetryable: true });
+        }
+      },
+    },
+  );
+
+  const paymentProblem = (p: PaymentRecord) =>
+    payment && payment.transactionId !== p.transactionId
+      ? ApplicationFailure.create({ type: Failures.AlreadyPaid, message: 'already paid', nonRetryable: true })
+      : p.paidAmount !== order.totalAmount
+        ? ApplicationFailure.create({ type: Failures.PaymentMismatch, message: 'amount', nonRetryable: true })
+        : undefined;
+
+  setHandler(
+    recordPaymentUpdate,
+    async (p) => {
+      await condition(() => status !== 'CREATED');
+      if (payment) {
+        await condition(() => paymentRecordedAt !== null);
+        return { duplicate: true };
+      }
+      payment = p;
+      setStatus('PAID');
+      await projection.projectOrder({ orderId: order.orderId, status: 'PAID', transactionId: p.transactionId, paidAmount: p.paidAmount, paidAt: p.paidAt });
+      paymentRecordedAt = new Date().toISOString();
+      return { duplicate: false };
+    },
+    {
+      validator: (p) => {
+        const problem = paymentProblem(p);
+        if (problem) throw problem;
+      },
+    },
+  );
+
+  await projection.saveNewOrder(order);
+  prepayId = (await superapp.requestPrepay(order)).prepayId;
+  setStatus('PREPAID');
+  await projection.projectOrder({ orderId: order.orderId, status: 'PREPAID', prepayId });
+  rowStatus = 'PREPAID';
+
+  const remainingMs = Math.max(0, Date.parse(order.createdAt) + timings.paymentTimeoutMs - Date.now());
+  if (!(await condition(() => payment !== null, remainingMs))) return;
+  await condition(() => paymentRecordedAt !== null);
+
+  const confirmed = confirmation.confirmPayment({ orderId: order.orderId, transactionId: payment!.transactionId });
+  const alertDueMs = Math.max(0, Date.parse(paymentRecordedAt!) + timings.deliveryAlertAfterMs - Date.now());
+  void condition(() => deliveredAt !== null, alertDueMs);
+  deliveredAt = (await delivery.deliverOrder({ orderId: order.orderId })).deliveredAt;
+  setStatus('DELIVERED');
+  await confirmed;
+  await condition(allHandlersFinished);
+}

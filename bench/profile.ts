@@ -1,0 +1,34 @@
+// The sizes of each scenario: the full benchmark, and --smoke (a few seconds each; asserts
+// correctness only, never speed).
+
+export interface Profile {
+  /** Unrecorded load before measuring (JIT, pools, caches). */
+  warmupMs: number;
+  /** Delivery of one purchase must arrive within this, or it counts as lost. */
+  deliveryTimeoutMs: number;
+  throughput: { concurrencies: number[]; stepMs: number };
+  tuning: { stepMs: number; warmupMs: number; defaultConcurrency: number; full: boolean };
+  scale: { rows: number; concurrency: number; queryConcurrency: number; stepMs: number; fetchRows: number };
+  backlog: { orders: number; createConcurrency: number; createTimeLimitMs: number; holdMs: number; drainTimeoutMs: number; rssEveryMs: number };
+  soak: { durationMs: number; rssEveryMs: number; windowMs: number; calibrateConcurrency: number; calibrateMs: number };
+}
+
+export const FULL: Profile = {
+  warmupMs: 5_000,
+  deliveryTimeoutMs: 120_000,
+  throughput: { concurrencies: [8, 16, 32, 64], stepMs: 20_000 },
+  tuning: { stepMs: 15_000, warmupMs: 3_000, defaultConcurrency: 32, full: true },
+  scale: { rows: 1_000_000, concurrency: 4, queryConcurrency: 8, stepMs: 20_000, fetchRows: 5_000 },
+  backlog: { orders: 5_000, createConcurrency: 32, createTimeLimitMs: 10 * 60_000, holdMs: 5_000, drainTimeoutMs: 20 * 60_000, rssEveryMs: 1_000 },
+  soak: { durationMs: 10 * 60_000, rssEveryMs: 10_000, windowMs: 60_000, calibrateConcurrency: 32, calibrateMs: 15_000 },
+};
+
+export const SMOKE: Profile = {
+  warmupMs: 1_000,
+  deliveryTimeoutMs: 60_000,
+  throughput: { concurrencies: [4], stepMs: 3_000 },
+  tuning: { stepMs: 3_000, warmupMs: 500, defaultConcurrency: 4, full: false },
+  scale: { rows: 1_000, concurrency: 4, queryConcurrency: 4, stepMs: 2_000, fetchRows: 200 },
+  backlog: { orders: 20, createConcurrency: 4, createTimeLimitMs: 60_000, holdMs: 1_000, drainTimeoutMs: 60_000, rssEveryMs: 500 },
+  soak: { durationMs: 20_000, rssEveryMs: 2_000, windowMs: 5_000, calibrateConcurrency: 4, calibrateMs: 3_000 },
+};

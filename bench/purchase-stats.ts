@@ -1,0 +1,29 @@
+// Turns a load loop's purchase samples into the figures the report shows (and the raw samples).
+import type { LoopResult } from './loops';
+import type { PurchaseSample } from './purchaser';
+import type { PurchaseStats } from './agent-protocol';
+import { perSecond, summarize } from './stats';
+
+const round = (v: number) => Math.round(v * 100) / 100;
+
+export function purchaseStats(r: LoopResult<PurchaseSample>, raw: boolean, retried503 = { payment: 0, callback: 0 }): PurchaseStats {
+  const reqMs = r.samples.map((s) => s.reqMs);
+  const cbMs = r.samples.map((s) => s.cbMs);
+  const c2dMs = r.samples.map((s) => s.c2dMs);
+  return {
+    ratePerSec: r.ratePerSec,
+    completed: r.samples.length,
+    launched: r.launched,
+    skipped: r.skipped,
+    errorCount: r.errorCount,
+    errors: r.errors,
+    retried503,
+    windowSec: (r.stoppedAt - r.startedAt) / 1000,
+    elapsedSec: (r.endedAt - r.startedAt) / 1000,
+    req: summarize(reqMs),
+    cb: summarize(cbMs),
+    c2d: summarize(c2dMs),
+    perSecond: perSecond(r.samples.map((s) => s.doneAt), r.startedAt),
+    ...(raw ? { raw: { reqMs: reqMs.map(round), cbMs: cbMs.map(round), c2dMs: c2dMs.map(round) } } : {}),
+  };
+}

@@ -1,0 +1,171 @@
+// What a mini game, its backend and the superapp do for one purchase, over vpay's HTTP API, as
+// the load generator runs it: the signed payment request, the signed payment callback, and the
+// wait for the delivery at the fake developer. Also the admin set-up and the order query.
+import { performance } from 'node:perf_hooks';
+import { randomBytes } from 'node:crypto';
+import { orderQuerySigOf, paySigOf, superappSignatureOf, userSignatureOf } from '../lib/signatures';
+import { postJson, requestJson } from './http-client';
+import type { FakeDeveloper } from './fakes';
+
+export interface BenchApp {
+  instance: string;
+  vpayUrl: string;
+  appId: string;
+  appKey: string;
+  productId: string;
+  price: number;
+  currencyType: string;
+  users: Array<{ openId: string; sessionKey: string }>;
+  /** Orders this app got a 200 for (the exactly-once accounting runs over these). */
+  orders: Set<string>;
+  /** outTradeNos of completed purchases, for order queries. */
+  tradeNos: string[];
+}
+
+/** Creates an app with payment enabled, one released item and `users` sessions, through the admin API. */
+export async function setupApp(o: {
+  instance: string;
+  vpayUrl: string;
+  adminToken: string;
+  developer: FakeDeveloper;
+  users: number;
+}): Promise<BenchApp> {
+  const auth = { authorization: `Bearer ${o.adminToken}` };
+  const created = await requestJson('POST', `${o.vpayUrl}/v1/admin/apps`, {
+    name: `bench ${o.instance}`,
+    deliveryUrl: o.developer.deliveryUrlFor(o.instance),
+    paymentEnabled: true,
+  }, auth);
+  if (created.status !== 201) throw new Error(`app creation failed: ${created.status} ${created.text}`);
+  const app: BenchApp = {
+    instance: o.instance,
+    vpayUrl: o.vpayUrl,
+    appId: created.json.appId,
+    appKey: created.json.appKey,
+    productId: 'gem_pack_100',
+    price: 199,
+    currencyType: 'USD',
+    users: [],
+    orders: new Set(),
+    tradeNos: [],
+  };
+  o.developer.appKeys.set(o.instance, app.appKey);
+  const item = await requestJson('PUT', `${o.vpayUrl}/v1/admin/apps/${app.appId}/items/${app.productId}`, {
+    name: '100 gems',
+    price: app.price,
+    currencyType: app.currencyType,
+    released: true,
+  }, auth);
+  if (item.status !== 201) throw new Error(`item creation failed: ${item.status} ${item.text}`);
+  for (let i = 0; i < o.users; i++) {
+    const user = { openId: `player${i}`, sessionKey: randomBytes(16).toString('hex') };
+    const s = await requestJson('PUT', `${o.vpayUrl}/v1/admin/apps/${app.appId}/sessions/${user.openId}`, { sessionKey: user.sessionKey }, auth);
+    if (s.status !== 201) throw new Error(`session creation failed: ${s.status} ${s.text}`);
+    app.users.push(user);
+  }
+  return app;
+}
+
+export interface PurchaseSample {
+  /** Payment request latency (ms). */
+  reqMs: number;
+  /** Payment callback latency (ms). */
+  cbMs: number;
+  /** Callback answered -> delivery received by the developer (ms). */
+  c2dMs: number;
+  doneAt: number;
+}
+
+let tradeSeq = 0;
+
+/**
+ * 503 answers (vpay's "PostgreSQL/Temporal unavailable, retry later") that were retried, as a
+ * mini game backend or superapp would: the same request again after a second. Counted, not failed.
+ */
+export const retried = { payment: 0, callback: 0 };
+const MAX_RETRIES = 10;
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+async function postRetrying503(kind: keyof typeof retried, url: string, body: string, headers: () => Record<string, string>) {
+  for (let attempt = 0; ; attempt++) {
+    const r = await postJson(url, body, headers());
+    if (r.status !== 503 || attempt >= MAX_RETRIES) return r;
+    retried[kind]++;
+    await sleep(1_000);
+  }
+}
+
+function fail(step: string, status: number, text: string): Error {
+  return new Error(`${step}: HTTP ${status} ${text.slice(0, 160)}`);
+}
+
+/** Payment request + callback; resolves once the callback is answered returnCode 0. */
+export async function requestAndPay(app: BenchApp, secret: string, tag: string, userIndex: number, developer?: FakeDeveloper, deliveryTimeoutMs = 0) {
+  const outTradeNo = `${tag}-${(++tradeSeq).toString(36)}-${randomBytes(3).toString('hex')}`;
+  const user = app.users[userIndex % app.users.length];
+  const signData = JSON.stringify({
+    mode: 'goods',
+    buyQuantity: 1,
+    env: 0,
+    currencyType: app.currencyType,
+    platform: 'android',
+    productId: app.productId,
+    goodsPrice: app.price,
+    outTradeNo,
+    attach: `bench:${tag}`,
+  });
+  const body = JSON.stringify({
+    appId: app.appId,
+    openId: user.openId,
+    signData,
+    paySig: paySigOf(app.appKey, signData),
+    signature: userSignatureOf(user.sessionKey, signData),
+  });
+  const t0 = performance.now();
+  const r1 = await postRetrying503('payment', `${app.vpayUrl}/v1/minigame/payments`, body, () => ({}));
+  const t1 = performance.now();
+  if (r1.status !== 200 || r1.json?.status !== 'PREPAID' || typeof r1.json?.orderId !== 'string') throw fail('payment request', r1.status, r1.text);
+  const orderId: string = r1.json.orderId;
+  app.orders.add(orderId);
+  // Listen before paying: the delivery may arrive before the callback's answer does.
+  const delivered = developer ? developer.waitFor(orderId, deliveryTimeoutMs) : undefined;
+  delivered?.catch(() => undefined);
+  const callback = JSON.stringify({
+    orderId,
+    transactionId: `txn_${orderId}`,
+    paidAmount: app.price,
+    currencyType: app.currencyType,
+    paidAt: new Date().toISOString(),
+  });
+  const t2 = performance.now();
+  const r2 = await postRetrying503('callback', `${app.vpayUrl}/v1/superapp/payment-callback`, callback, () => {
+    const ts = String(Math.floor(Date.now() / 1000));
+    return { 'x-vpay-timestamp': ts, 'x-vpay-signature': superappSignatureOf(secret, ts, callback) };
+  });
+  const t3 = performance.now();
+  if (r2.status !== 200 || r2.json?.returnCode !== 0) throw fail('payment callback', r2.status, r2.text);
+  return { orderId, outTradeNo, reqMs: t1 - t0, cbMs: t3 - t2, callbackAnsweredAt: t3, delivered };
+}
+
+/** One whole purchase: request, callback, and the delivery received by the fake developer. */
+export async function purchase(app: BenchApp, secret: string, developer: FakeDeveloper, tag: string, userIndex: number, deliveryTimeoutMs: number): Promise<PurchaseSample> {
+  const r = await requestAndPay(app, secret, tag, userIndex, developer, deliveryTimeoutMs);
+  const at = await r.delivered!;
+  app.tradeNos.push(r.outTradeNo);
+  return { reqMs: r.reqMs, cbMs: r.cbMs, c2dMs: at - r.callbackAnsweredAt, doneAt: performance.now() };
+}
+
+export interface QuerySample {
+  ms: number;
+  doneAt: number;
+}
+
+/** The developer backend's order query (CONTRACT.md 5), checked for the order it asked about. */
+export async function queryOrder(app: BenchApp, outTradeNo: string): Promise<QuerySample> {
+  const raw = JSON.stringify({ appId: app.appId, outTradeNo });
+  const t0 = performance.now();
+  const r = await postJson(`${app.vpayUrl}/v1/minigame/orders/query`, raw, { 'pay-sig': orderQuerySigOf(app.appKey, raw) });
+  const t1 = performance.now();
+  if (r.status !== 200 || r.json?.order?.outTradeNo !== outTradeNo) throw fail('order query', r.status, r.text);
+  return { ms: t1 - t0, doneAt: t1 };
+}

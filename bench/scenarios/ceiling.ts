@@ -1,0 +1,110 @@
+// 2. Ceiling: the bare workflow of the purchase's shape (bench/ceiling/), on the same Temporal
+// server, driven the same way with the Temporal client directly; vpay / ceiling is the share of
+// what Temporal on this machine can do that vpay keeps.
+import { newResult, type BenchContext, type ScenarioResult } from '../context';
+import { noErrors } from '../checks';
+import { StepMeter, type ProcessSet } from '../sys';
+import { fmt } from '../stats';
+import { startCeiling, type Ceiling } from '../ceiling/driver';
+import { loadConfig } from '../../lib/config';
+import { cpuCells, cpuColumns, cpuMsPerPurchase, latencyCells, latencyColumns, type StepRow } from './throughput';
+
+/** Warm-up, then the closed loop at each concurrency of the profile, against the bare workflow. */
+export async function ceilingSweep(ctx: BenchContext, res: ScenarioResult, c: Ceiling, procs: ProcessSet, label: string): Promise<StepRow[]> {
+  const { concurrencies, stepMs } = ctx.profile.throughput;
+  ctx.log(`${label}: warm-up ${ctx.profile.warmupMs / 1000} s at ${concurrencies[0]}`);
+  const warm = await c.run({ concurrency: concurrencies[0], durationMs: ctx.profile.warmupMs, tag: 'warm' });
+  noErrors(res, `${label} warm-up`, warm);
+  const steps: StepRow[] = [];
+  for (const n of concurrencies) {
+    const meter = new StepMeter(procs);
+    const stats = await c.run({ concurrency: n, durationMs: stepMs, tag: `c${n}`, raw: true });
+    steps.push({ concurrency: n, stats, ...meter.stop() });
+    noErrors(res, `${label} at ${n}`, stats);
+    ctx.log(`${label}: ${n} concurrent -> ${fmt(stats.ratePerSec)} purchases/s`);
+  }
+  return steps;
+}
+
+/** The bare workflow's worker and driver on the given server, with the default timings. */
+export function startDefaultCeiling(ctx: BenchContext, address: string, taskQueue: string): Promise<Ceiling> {
+  const defaults = loadConfig({ SUPERAPP_SECRET: 'x'.repeat(16), ADMIN_TOKEN: 'x'.repeat(16) });
+  return startCeiling({
+    address,
+    namespace: 'default',
+    taskQueue,
+    workflowBundleCode: ctx.stack.ceilingBundleCode,
+    timings: {
+      paymentTimeoutMs: defaults.paymentTimeoutMs,
+      deliveryRetryInitialMs: defaults.deliveryRetryInitialMs,
+      deliveryRetryMaxMs: defaults.deliveryRetryMaxMs,
+      deliveryAlertAfterMs: defaults.deliveryAlertAfterMs,
+    },
+    deliveryTimeoutMs: ctx.profile.deliveryTimeoutMs,
+  });
+}
+
+export async function ceiling(ctx: BenchContext): Promise<ScenarioResult> {
+  const res = newResult(
+    'ceiling',
+    '2. Ceiling: a bare workflow of the same shape',
+    'The same closed loop against bench/ceiling/workflows.ts on its own task queue and worker (same worker settings), on the same Temporal server: ' +
+      'one update-with-start (requestPayment) and one update (recordPayment), the six activities of the happy path ' +
+      '(saveNewOrder, requestPrepay, projectOrder PREPAID, projectOrder PAID in the update handler, confirmPayment beside deliverOrder) doing no I/O, ' +
+      'the same timers and search-attribute upserts. The driver and the worker run in the benchmark process, with no HTTP, no PostgreSQL, no superapp or developer. ' +
+      '"request" is the update-with-start, "callback" the update, "callback→delivered" the update\'s answer to deliverOrder running.',
+  );
+  const c = await startDefaultCeiling(ctx, ctx.stack.temporalAddress, 'bench-ceiling');
+  const stop = ctx.cleanup.add('stop the ceiling worker', () => c.stop());
+  try {
+    const steps = await ceilingSweep(ctx, res, c, ctx.stack.procs(), 'ceiling');
+    const rep = c.report();
+    res.checks.push({
+      name: 'ceiling: every bare purchase delivered exactly once',
+      ok: rep.made > 0 && rep.deliveredOnce === rep.made,
+      detail: `${rep.made} purchases: ${rep.deliveredOnce} once, ${rep.deliveredMoreThanOnce} more than once, ${rep.neverDelivered} never`,
+    });
+
+    const vpay = ctx.shared.vpayRates ?? {};
+    const ratio = (n: number, rate: number) => (vpay[n] !== undefined ? vpay[n] / rate : Number.NaN);
+    res.tables.push({
+      title: 'Bare workflow, driven directly',
+      columns: ['concurrency', ...latencyColumns, 'vpay purchases/s', 'vpay / ceiling'],
+      rows: steps.map((s) => [String(s.concurrency), ...latencyCells(s.stats), fmt(vpay[s.concurrency]), fmt(ratio(s.concurrency, s.stats.ratePerSec), 2)]),
+    });
+    res.tables.push({
+      title: 'CPU used during each step',
+      columns: ['concurrency', ...cpuColumns, 'CPU ms per purchase: bench process / Temporal'],
+      rows: steps.map((s) => {
+        const per = cpuMsPerPurchase(s.cores, s.stats.ratePerSec);
+        return [String(s.concurrency), ...cpuCells(s.cores, s.vpayEventLoopUtilization), `${fmt(per.vpay, 1)} / ${fmt(per.temporal, 1)}`];
+      }),
+    });
+    const best = steps.reduce((a, b) => (b.stats.ratePerSec > a.stats.ratePerSec ? b : a));
+    const bestVpay = ctx.shared.saturationRate;
+    const overall = bestVpay !== undefined ? bestVpay / best.stats.ratePerSec : Number.NaN;
+    res.targets.push({
+      name: 'vpay / ceiling (best rate against best rate)',
+      goal: '≥ 0.8',
+      value: Number.isFinite(overall) ? `${fmt(bestVpay)} / ${fmt(best.stats.ratePerSec)} = ${fmt(overall, 2)}` : 'throughput not run',
+      met: overall >= 0.8,
+    });
+    const per = cpuMsPerPurchase(best.cores, best.stats.ratePerSec);
+    res.findings.push(
+      `The bare workflow peaked at ${fmt(best.stats.ratePerSec)} purchases/s (${best.concurrency} concurrent); ` +
+        `Temporal spent ${fmt(per.temporal, 1)} ms of CPU per purchase on it, the worker+driver process ${fmt(per.vpay, 1)} ms` +
+        (Number.isFinite(overall) ? `; vpay reached ${fmt(overall * 100, 0)} % of it.` : '.'),
+    );
+    const vcpu = ctx.shared.vpayCpuMsPerPurchase;
+    if (vcpu) {
+      res.findings.push(
+        `CPU per purchase, vpay vs the bare workflow: Temporal ${fmt(vcpu.temporal, 1)} vs ${fmt(per.temporal, 1)} ms, ` +
+          `the process running the worker ${fmt(vcpu.vpay, 1)} vs ${fmt(per.vpay, 1)} ms, plus PostgreSQL ${fmt(vcpu.postgres, 1)} ms and the load agent ${fmt(vcpu.agent, 1)} ms that only vpay's run has.`,
+      );
+    }
+    res.raw = { steps, report: rep, ratioBestToBest: overall };
+  } finally {
+    await stop();
+  }
+  return res;
+}

@@ -1,0 +1,271 @@
+// 4. Scale: payment request and order query latencies with the orders table empty and with
+// 1,000,000 rows in it (bulk-inserted with one INSERT ... SELECT generate_series), and an export
+// of every order streamed through a server-side cursor, with its time and peak RSS.
+import fs from 'node:fs';
+import path from 'node:path';
+import { once } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import { Client as PgClient } from 'pg';
+import { newResult, type BenchContext, type ScenarioResult } from '../context';
+import { noErrors, reconcile } from '../checks';
+import { startVpayInstance, type VpayInstance } from '../stack';
+import { fmt, fmtInt, mib, summarize, type Summary } from '../stats';
+import type { PurchaseStats, QueryStats } from '../agent-protocol';
+import { pcts } from './throughput';
+import { closedLoop } from '../loops';
+import { createDb } from '../../lib/db';
+import { getApp, getItem, getSessionKey } from '../../lib/apps-repo';
+import { getOrderByTradeNo, insertNewOrder } from '../../lib/orders-repo';
+import { randomBytes } from 'node:crypto';
+
+const pcts2 = (s: Summary) => `${fmt(s.p50, 1)} / ${fmt(s.p95, 1)} / ${fmt(s.p99, 1)}`;
+
+/** Every order row as one JSON line, the way an export would write it. */
+function exportLine(r: Record<string, unknown>): string {
+  return `${JSON.stringify(r)}\n`;
+}
+
+interface ExportStats {
+  method: string;
+  rows: number;
+  bytes: number;
+  seconds: number;
+  rowsPerSec: number;
+  rssBeforeMiB: number;
+  rssPeakMiB: number;
+  /** Peak RSS while the first half of the rows went out, and while the second half did. */
+  rssPeakFirstHalfMiB: number;
+  rssPeakSecondHalfMiB: number;
+  heapPeakMiB: number;
+}
+
+/**
+ * Streams rows into a file with backpressure; `fetchBatch` yields batches until it yields none.
+ * Memory is sampled after every batch with the rows written so far: bounded memory means the
+ * second half of the export peaks no higher than the first (RSS that grows with the rows would not).
+ */
+async function exportTo(file: string, method: string, expectedRows: number, fetchBatch: () => Promise<Record<string, unknown>[]>): Promise<ExportStats> {
+  const out = fs.createWriteStream(file);
+  const mem = () => process.memoryUsage();
+  const rssBefore = mem().rss;
+  const samples: Array<{ rows: number; rss: number; heap: number }> = [];
+  const t0 = performance.now();
+  let rows = 0;
+  let bytes = 0;
+  for (;;) {
+    const batch = await fetchBatch();
+    if (batch.length === 0) break;
+    let chunk = '';
+    for (const r of batch) chunk += exportLine(r);
+    rows += batch.length;
+    bytes += Buffer.byteLength(chunk);
+    if (!out.write(chunk)) await once(out, 'drain');
+    const m = mem();
+    samples.push({ rows, rss: m.rss, heap: m.heapUsed });
+  }
+  out.end();
+  await once(out, 'finish');
+  const seconds = (performance.now() - t0) / 1000;
+  fs.rmSync(file, { force: true });
+  const half = expectedRows / 2;
+  const peak = (xs: number[]) => mib(Math.max(rssBefore, ...xs));
+  return {
+    method,
+    rows,
+    bytes,
+    seconds,
+    rowsPerSec: rows / seconds,
+    rssBeforeMiB: mib(rssBefore),
+    rssPeakMiB: peak(samples.map((x) => x.rss)),
+    rssPeakFirstHalfMiB: peak(samples.filter((x) => x.rows <= half).map((x) => x.rss)),
+    rssPeakSecondHalfMiB: peak(samples.filter((x) => x.rows > half).map((x) => x.rss)),
+    heapPeakMiB: mib(Math.max(0, ...samples.map((x) => x.heap))),
+  };
+}
+
+async function cursorExport(inst: VpayInstance, file: string, batch: number, expectedRows: number): Promise<ExportStats> {
+  const client = new PgClient({ connectionString: inst.databaseUrl });
+  await client.connect();
+  try {
+    await client.query('begin isolation level repeatable read read only');
+    await client.query('declare orders_export no scroll cursor for select * from orders');
+    const stats = await exportTo(file, `server-side cursor (DECLARE … FETCH ${batch})`, expectedRows, async () => (await client.query(`fetch ${batch} from orders_export`)).rows);
+    await client.query('commit');
+    return stats;
+  } finally {
+    await client.end();
+  }
+}
+
+async function keysetExport(inst: VpayInstance, file: string, batch: number, expectedRows: number): Promise<ExportStats> {
+  let after = '';
+  return exportTo(file, `keyset pagination (order_id > last, LIMIT ${batch})`, expectedRows, async () => {
+    const rows = await inst.db('orders').where('order_id', '>', after).orderBy('order_id').limit(batch);
+    if (rows.length) after = rows[rows.length - 1].order_id;
+    return rows;
+  });
+}
+
+/**
+ * The payment request's own PostgreSQL work, without Temporal: the reads the API makes (app,
+ * session key, order by outTradeNo, item) and the order insert the first activity makes, through
+ * vpay's repository functions, in a closed loop. Its orders belong to another app id, so they stay
+ * out of the reconciliation.
+ */
+async function paymentDbPart(inst: VpayInstance, concurrency: number, durationMs: number): Promise<Summary> {
+  const db = createDb(inst.databaseUrl, concurrency);
+  try {
+    const r = await closedLoop({
+      concurrency,
+      durationMs,
+      iterate: async () => {
+        const outTradeNo = `dbp-${randomBytes(8).toString('hex')}`;
+        const t0 = performance.now();
+        await getApp(db, inst.appId);
+        await getSessionKey(db, inst.appId, 'player0');
+        await getOrderByTradeNo(db, inst.appId, outTradeNo);
+        await getItem(db, inst.appId, 'gem_pack_100');
+        await insertNewOrder(db, {
+          orderId: `dbp${randomBytes(10).toString('hex')}`, appId: 'appdbprobe', openId: 'player0', outTradeNo, productId: 'gem_pack_100',
+          buyQuantity: 1, goodsPrice: 199, totalAmount: 199, currencyType: 'USD', platform: 'android', env: 0, attach: 'bench:dbprobe',
+          signData: JSON.stringify({ mode: 'goods', outTradeNo }), paySig: '', signature: '', createdAt: new Date().toISOString(),
+        });
+        const t1 = performance.now();
+        return { ms: t1 - t0, doneAt: t1 };
+      },
+    });
+    return summarize(r.samples.map((x) => x.ms));
+  } finally {
+    await db.destroy();
+  }
+}
+
+export async function scale(ctx: BenchContext): Promise<ScenarioResult> {
+  const p = ctx.profile.scale;
+  const res = newResult(
+    'scale',
+    `4. Scale: ${fmtInt(p.rows)} orders in the table`,
+    `Payment requests: ${p.concurrency} concurrent whole purchases (closed loop) for ${p.stepMs / 1000} s; order queries: ${p.queryConcurrency} concurrent ` +
+      `for ${p.stepMs / 1000} s; first on an empty orders table, then after one INSERT … SELECT generate_series of ${fmtInt(p.rows)} synthetic orders ` +
+      '(DELIVERED, spread over 97 apps plus a tenth in the benchmark app, created over the last ~80 days) and VACUUM ANALYZE. ' +
+      'The export streams every row as a JSON line into a file. knex `.stream()` needs pg-query-stream, which is not installed, so the cursor is a plain ' +
+      'server-side cursor (DECLARE/FETCH in a read-only transaction), the same thing pg-cursor does; keyset pagination is shown beside it.',
+  );
+  const inst = await startVpayInstance(ctx.stack, ctx.cleanup, { name: 'scale' });
+  const agent = ctx.stack.agent;
+  const measurePay = async (tag: string): Promise<PurchaseStats> => {
+    const s = await agent.call('closedLoop', { instance: inst.name, concurrency: p.concurrency, durationMs: p.stepMs, tag, deliveryTimeoutMs: ctx.profile.deliveryTimeoutMs });
+    noErrors(res, `scale payments (${tag})`, s);
+    return s;
+  };
+  const measureQuery = async (what: string, outTradeNos?: string[]): Promise<QueryStats> => {
+    const s = await agent.call('queryLoop', { instance: inst.name, concurrency: p.queryConcurrency, durationMs: p.stepMs, outTradeNos });
+    noErrors(res, `scale order queries (${what})`, s);
+    return s;
+  };
+  try {
+    await agent.call('closedLoop', { instance: inst.name, concurrency: p.concurrency, durationMs: ctx.profile.warmupMs, tag: 'warm', deliveryTimeoutMs: ctx.profile.deliveryTimeoutMs });
+    ctx.log('scale: measuring on the empty table');
+    const emptyPay = await measurePay('empty');
+    const emptyQuery = await measureQuery('empty table');
+    const emptyDb = await paymentDbPart(inst, p.concurrency, p.stepMs / 3);
+
+    ctx.log(`scale: inserting ${fmtInt(p.rows)} orders`);
+    const t0 = performance.now();
+    await inst.db.raw(
+      `insert into orders (order_id, app_id, open_id, out_trade_no, product_id, buy_quantity, goods_price, total_amount,
+         currency_type, platform, env, attach, sign_data, status, prepay_id, transaction_id, paid_amount, created_at, paid_at,
+         payment_recorded_at, delivered_at, delivery_attempts, updated_at)
+       select 'syn' || lpad(i::text, 9, '0'),
+              case when i % 10 = 0 then ? else 'appsynthetic' || (i % 97) end,
+              'player' || (i % 5000), 'S' || i, 'gem_pack_100', 1, 199, 199, 'USD', 'android', 0, 'bench:synthetic',
+              '{"mode":"goods","buyQuantity":1,"env":0,"currencyType":"USD","platform":"android","productId":"gem_pack_100","goodsPrice":199,"outTradeNo":"S' || i || '","attach":"bench:synthetic"}',
+              'DELIVERED', 'pp_syn' || i, 'txn_syn' || i, 199, c, c + interval '20 seconds', c + interval '21 seconds', c + interval '22 seconds', 1, c + interval '22 seconds'
+         from generate_series(1, ?) as i, lateral (select now() - make_interval(secs => i * 7) as c) t`,
+      [inst.appId, p.rows],
+    );
+    const insertSec = (performance.now() - t0) / 1000;
+    const t1 = performance.now();
+    await inst.db.raw('vacuum analyze orders');
+    const vacuumSec = (performance.now() - t1) / 1000;
+    const { rows: sizeRows } = await inst.db.raw(`select count(*)::bigint as n, pg_total_relation_size('orders') as bytes from orders`);
+    const tableRows = Number(sizeRows[0].n);
+    const tableBytes = Number(sizeRows[0].bytes);
+    ctx.log(`scale: ${fmtInt(tableRows)} rows in ${fmt(insertSec)} s (+ ${fmt(vacuumSec)} s VACUUM ANALYZE), ${fmt(mib(tableBytes), 0)} MiB with indexes`);
+
+    ctx.log('scale: measuring on the full table');
+    const fullPay = await measurePay('full');
+    const recentQuery = await measureQuery('recent orders');
+    const synthetic = Array.from({ length: 2000 }, () => `S${10 * (1 + Math.floor(Math.random() * Math.floor(p.rows / 10)))}`);
+    const oldQuery = await measureQuery('old synthetic orders', synthetic);
+    const fullDb = await paymentDbPart(inst, p.concurrency, p.stepMs / 3);
+
+    ctx.log('scale: exporting every order');
+    const { rows: countRows } = await inst.db.raw('select count(*)::bigint as n from orders');
+    const exportRows = Number(countRows[0].n);
+    const file = path.join(ctx.stack.dir, 'orders-export.jsonl');
+    const exports = [await cursorExport(inst, file, p.fetchRows, exportRows), await keysetExport(inst, file, p.fetchRows, exportRows)];
+    for (const e of exports) {
+      res.checks.push({ name: `scale: the export by ${e.method.split(' (')[0]} has every row`, ok: e.rows === exportRows, detail: `${fmtInt(e.rows)} rows exported, ${fmtInt(exportRows)} in the table` });
+    }
+
+    const payRatio = fullPay.req.p99 / emptyPay.req.p99;
+    const queryRatio = Math.max(recentQuery.latency.p99, oldQuery.latency.p99) / emptyQuery.latency.p99;
+    res.tables.push({
+      title: 'Latencies, empty table vs full table',
+      columns: ['measure', 'empty table', `${fmtInt(tableRows)} rows`, 'p99 full / empty'],
+      rows: [
+        ['payment request p50 / p95 / p99 (ms)', pcts(emptyPay.req), pcts(fullPay.req), fmt(payRatio, 2)],
+        ['… its PostgreSQL part alone (4 reads + the order insert, no Temporal), p50 / p95 / p99 (ms)', pcts2(emptyDb), pcts2(fullDb), fmt(fullDb.p99 / emptyDb.p99, 2)],
+        ['purchases/s at the same load', fmt(emptyPay.ratePerSec), fmt(fullPay.ratePerSec), ''],
+        ['order query p50 / p95 / p99 (ms), recent orders', pcts(emptyQuery.latency), pcts(recentQuery.latency), fmt(recentQuery.latency.p99 / emptyQuery.latency.p99, 2)],
+        ['order query p50 / p95 / p99 (ms), random old orders', '', pcts(oldQuery.latency), fmt(oldQuery.latency.p99 / emptyQuery.latency.p99, 2)],
+        ['order queries/s', fmt(emptyQuery.ratePerSec, 0), `${fmt(recentQuery.ratePerSec, 0)} / ${fmt(oldQuery.ratePerSec, 0)}`, ''],
+      ],
+    });
+    res.tables.push({
+      title: 'Bulk load and export',
+      columns: ['step', 'rows', 'time (s)', 'rows/s', 'size', 'RSS before → peak (MiB)', 'RSS peak, 1st half → 2nd half of the rows (MiB)', 'JS heap peak (MiB)'],
+      rows: [
+        ['INSERT … SELECT generate_series', fmtInt(p.rows), fmt(insertSec), fmtInt(p.rows / insertSec), `${fmt(mib(tableBytes), 0)} MiB table + indexes`, '', '', ''],
+        ['VACUUM ANALYZE orders', '', fmt(vacuumSec), '', '', '', '', ''],
+        ...exports.map((e) => [
+          `export, ${e.method}`,
+          fmtInt(e.rows),
+          fmt(e.seconds),
+          fmtInt(e.rowsPerSec),
+          `${fmt(mib(e.bytes), 0)} MiB of JSON lines`,
+          `${fmt(e.rssBeforeMiB, 0)} → ${fmt(e.rssPeakMiB, 0)} (+${fmt(e.rssPeakMiB - e.rssBeforeMiB, 0)})`,
+          `${fmt(e.rssPeakFirstHalfMiB, 0)} → ${fmt(e.rssPeakSecondHalfMiB, 0)}`,
+          fmt(e.heapPeakMiB, 0),
+        ]),
+      ],
+    });
+    res.targets.push(
+      { name: `payment request p99 with ${fmtInt(tableRows)} rows vs empty`, goal: 'within 20 %', value: `${fmt(emptyPay.req.p99, 0)} → ${fmt(fullPay.req.p99, 0)} ms (×${fmt(payRatio, 2)})`, met: payRatio <= 1.2 },
+      { name: `order query p99 with ${fmtInt(tableRows)} rows vs empty (worse of recent/old)`, goal: 'within 20 %', value: `${fmt(emptyQuery.latency.p99, 1)} → ${fmt(Math.max(recentQuery.latency.p99, oldQuery.latency.p99), 1)} ms (×${fmt(queryRatio, 2)})`, met: queryRatio <= 1.2 },
+      {
+        name: 'export memory bounded (does not grow with the rows)',
+        goal: 'RSS peak in the 2nd half of the rows ≤ 1st half + 10 %',
+        value: exports.map((e) => `${e.method.split(' (')[0]}: ${fmt(e.rssPeakFirstHalfMiB, 0)} → ${fmt(e.rssPeakSecondHalfMiB, 0)} MiB`).join('; '),
+        met: exports.every((e) => e.rssPeakSecondHalfMiB <= e.rssPeakFirstHalfMiB * 1.1),
+      },
+    );
+    res.findings.push(
+      `With ${fmtInt(tableRows)} orders the payment request p99 went ${fmt(emptyPay.req.p99, 0)} → ${fmt(fullPay.req.p99, 0)} ms and the order query p99 ` +
+        `${fmt(emptyQuery.latency.p99, 1)} → ${fmt(recentQuery.latency.p99, 1)} ms (recent) / ${fmt(oldQuery.latency.p99, 1)} ms (old); ` +
+        `the payment request's own PostgreSQL work went ${fmt(emptyDb.p99, 1)} → ${fmt(fullDb.p99, 1)} ms at p99 (every lookup is by an index; the rest of the request is Temporal).`,
+      `Exporting ${fmtInt(exports[0].rows)} orders (${fmt(mib(exports[0].bytes), 0)} MiB of JSON) took ${fmt(exports[0].seconds)} s through a cursor ` +
+        `(RSS +${fmt(exports[0].rssPeakMiB - exports[0].rssBeforeMiB, 0)} MiB at its peak; ${fmt(exports[0].rssPeakFirstHalfMiB, 0)} MiB in the first half of the rows, ${fmt(exports[0].rssPeakSecondHalfMiB, 0)} MiB in the second) ` +
+        `and ${fmt(exports[1].seconds)} s by keyset pages (+${fmt(exports[1].rssPeakMiB - exports[1].rssBeforeMiB, 0)} MiB)` +
+        (exports.every((e) => e.rssPeakSecondHalfMiB <= e.rssPeakFirstHalfMiB * 1.1)
+          ? ': memory does not grow with the rows exported (one batch at a time plus the garbage collector\'s slack).'
+          : ': **RSS kept growing in the second half of the rows**, so something holds on to exported rows.'),
+    );
+    await reconcile(ctx, inst, res);
+    res.raw = { emptyPay, emptyQuery, emptyDb, fullPay, recentQuery, oldQuery, fullDb, insertSec, vacuumSec, tableRows, tableBytes, exports };
+  } finally {
+    await inst.stop();
+  }
+  return res;
+}

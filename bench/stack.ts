@@ -1,0 +1,185 @@
+// The real stack the benchmark runs against, all on this machine and all its own: an embedded
+// PostgreSQL and a headless Temporal dev server in a fresh temporary directory on free ports, the
+// workflow bundles built once, the load agent (fake superapp, fake developer, load generator),
+// and vpay instances (API + worker in this process), one database and task queue each.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { Client as PgClient } from 'pg';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { loadConfig, type Config } from '../lib/config';
+import { createDb, type Db } from '../lib/db';
+import { createLogger, type Logger } from '../lib/logger';
+import { createMetrics } from '../lib/metrics';
+import { prepareDatabase, startApi, startWorker, type Common } from '../lib/services';
+import { startEmbeddedPostgres } from '../lib/embedded-pg';
+import { startTemporalDevServer } from '../lib/temporal-dev-server';
+import { freePort } from '../lib/free-port';
+import { installTemporalLogging } from '../lib/temporal-runtime';
+import { AgentClient } from './agent-client';
+import { startTunedApi, startTunedWorker, type Stoppable, type WorkerTuning } from './tuned-services';
+import type { Cleanup } from './cleanup';
+import type { ProcessSet } from './sys';
+
+export interface Stack {
+  dir: string;
+  pgAdminUrl: string;
+  temporalAddress: string;
+  vpayBundleCode: string;
+  ceilingBundleCode: string;
+  agent: AgentClient;
+  superappUrl: string;
+  secret: string;
+  adminToken: string;
+  /** The processes whose CPU the steps report. */
+  procs(): ProcessSet;
+  logFile(name: string): string;
+}
+
+export async function startStack(cleanup: Cleanup, log: (line: string) => void, o: { keepTemp?: boolean } = {}): Promise<Stack> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vpay-bench-'));
+  fs.chmodSync(dir, 0o755); // as root, PostgreSQL runs as the postgres user and must enter it
+  if (!o.keepTemp) cleanup.add('remove the temporary directory', () => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.mkdirSync(path.join(dir, 'logs'));
+  const logFile = (name: string) => path.join(dir, 'logs', `${name}.log`);
+  installTemporalLogging(createLogger('warn', { component: 'bench' }, pino.destination({ dest: logFile('temporal-sdk'), sync: false })));
+
+  const [pgPort, grpcPort] = await Promise.all([freePort(), freePort()]);
+  log(`starting PostgreSQL (port ${pgPort}) and the Temporal dev server (port ${grpcPort}) in ${dir}; bundling workflows`);
+  const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error: (m: string) => log(`bundler: ${m}`), log() {} } as never;
+  const [pg, temporal, vpayBundle, ceilingBundle] = await Promise.all([
+    startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: pgPort, database: 'postgres' }).then((pg) => {
+      cleanup.add('stop PostgreSQL', () => pg.stop());
+      return pg;
+    }),
+    startTemporalDevServer({ dbFile: path.join(dir, 'temporal', 'temporal.db'), grpcPort }).then((t) => {
+      cleanup.add('stop the Temporal dev server', () => t.stop());
+      return t;
+    }),
+    bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quiet }),
+    bundleWorkflowCode({ workflowsPath: require.resolve('./ceiling/workflows'), logger: quiet }),
+  ]);
+
+  const agent = await AgentClient.start();
+  cleanup.add('stop the load agent', () => agent.stop());
+  const secret = randomBytes(24).toString('hex');
+  const adminToken = randomBytes(24).toString('hex');
+  const { superappUrl } = await agent.call('init', { secret });
+
+  const postmasterPid = () => {
+    try {
+      return Number.parseInt(fs.readFileSync(path.join(dir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0], 10);
+    } catch {
+      return undefined;
+    }
+  };
+  return {
+    dir,
+    pgAdminUrl: pg.url,
+    temporalAddress: temporal.address,
+    vpayBundleCode: vpayBundle.code,
+    ceilingBundleCode: ceilingBundle.code,
+    agent,
+    superappUrl,
+    secret,
+    adminToken,
+    procs: () => ({ bench: process.pid, agent: agent.pid, temporal: temporal.pid, postgres: postmasterPid() }),
+    logFile,
+  };
+}
+
+export interface VpayInstance {
+  name: string;
+  url: string;
+  config: Config;
+  databaseUrl: string;
+  /** A small pool of our own for checks and bulk loads. */
+  db: Db;
+  appId: string;
+  /** Stops the API and worker and starts them again with these knobs (same database and app). */
+  restart(tuning: WorkerTuning): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * vpay's API and worker in this process, on their own database and task queue. Without `tuning`
+ * they are exactly what `npm start` runs (lib/services.ts startApi/startWorker); with it, the
+ * same parts built with the given knobs (bench/tuned-services.ts).
+ */
+export async function startVpayInstance(
+  stack: Stack,
+  cleanup: Cleanup,
+  o: { name: string; env?: Record<string, string>; tuning?: WorkerTuning; users?: number; temporalAddress?: string },
+): Promise<VpayInstance> {
+  const dbName = `vpay_${o.name.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}`;
+  const admin = new PgClient({ connectionString: stack.pgAdminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${dbName}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(stack.pgAdminUrl);
+  url.pathname = `/${dbName}`;
+  const databaseUrl = url.toString();
+  const config = loadConfig({
+    PORT: '0',
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: o.temporalAddress ?? stack.temporalAddress,
+    TEMPORAL_TASK_QUEUE: `bench-${o.name}`,
+    SUPERAPP_BASE_URL: stack.superappUrl,
+    SUPERAPP_SECRET: stack.secret,
+    ADMIN_TOKEN: stack.adminToken,
+    DELIVERY_ALLOW_PRIVATE: 'true', // the fake developer listens on 127.0.0.1
+    LOG_LEVEL: 'info',
+    DATA_DIR: path.join(stack.dir, 'data'),
+    ...o.env,
+  });
+  // vpay logs as in production (info, JSON), into a file of the temporary directory.
+  const logger: Logger = createLogger(config.logLevel, { instance: o.name }, pino.destination({ dest: stack.logFile(o.name), sync: false }));
+  const metrics = createMetrics(false);
+  await prepareDatabase(databaseUrl);
+  const common: Common = { config, databaseUrl, logger, metrics };
+
+  let api: Stoppable & { url: string };
+  let worker: Stoppable;
+  const start = async (tuning: WorkerTuning | undefined) => {
+    if (tuning) {
+      worker = await startTunedWorker(common, tuning, stack.vpayBundleCode);
+      api = await startTunedApi(common, tuning);
+    } else {
+      worker = await startWorker(common, { workflowBundle: { code: stack.vpayBundleCode } });
+      api = await startApi(common, '127.0.0.1');
+    }
+  };
+  const stopServices = async () => {
+    await api?.stop().catch((err: Error) => process.stderr.write(`[bench] stopping the API: ${err.message}\n`));
+    await worker?.stop().catch((err: Error) => process.stderr.write(`[bench] stopping the worker: ${err.message}\n`));
+  };
+  const db = createDb(databaseUrl, 2);
+  const unregister = cleanup.add(`stop vpay instance ${o.name}`, async () => {
+    await stopServices();
+    await db.destroy();
+  });
+  await start(o.tuning);
+  const { appId } = await stack.agent.call('setupApp', { instance: o.name, vpayUrl: api!.url, adminToken: stack.adminToken, users: o.users ?? 16 });
+
+  const instance: VpayInstance = {
+    name: o.name,
+    url: api!.url,
+    config,
+    databaseUrl,
+    db,
+    appId,
+    async restart(tuning) {
+      await stopServices();
+      await start(tuning);
+      instance.url = api.url;
+      await stack.agent.call('setVpayUrl', { instance: o.name, vpayUrl: api.url });
+    },
+    stop: unregister,
+  };
+  return instance;
+}

@@ -1,0 +1,58 @@
+// Latency and rate arithmetic for the benchmark: percentiles by nearest rank over the raw samples.
+
+export interface Summary {
+  n: number;
+  mean: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+/** Nearest-rank percentile of an ascending array (NaN when empty). */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
+}
+
+export function summarize(values: readonly number[]): Summary {
+  const sorted = [...values].sort((a, b) => a - b);
+  const sum = sorted.reduce((s, v) => s + v, 0);
+  return {
+    n: sorted.length,
+    mean: sorted.length ? sum / sorted.length : Number.NaN,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    max: sorted.length ? sorted[sorted.length - 1] : Number.NaN,
+  };
+}
+
+export function median(values: readonly number[]): number {
+  return percentile([...values].sort((a, b) => a - b), 50);
+}
+
+/** A number for a table cell: fixed decimals, "–" for NaN/undefined. */
+export function fmt(v: number | undefined | null, decimals = 1): string {
+  if (v === undefined || v === null || !Number.isFinite(v)) return '–';
+  return v.toFixed(decimals);
+}
+
+export function fmtInt(v: number | undefined | null): string {
+  if (v === undefined || v === null || !Number.isFinite(v)) return '–';
+  return Math.round(v).toLocaleString('en-US');
+}
+
+export const mib = (bytes: number): number => bytes / (1024 * 1024);
+
+/** Counts of completions per whole second since `startMs` (for a steady-state look at a run). */
+export function perSecond(doneAtMs: readonly number[], startMs: number): number[] {
+  const buckets: number[] = [];
+  for (const t of doneAtMs) {
+    const i = Math.max(0, Math.floor((t - startMs) / 1000));
+    while (buckets.length <= i) buckets.push(0);
+    buckets[i]++;
+  }
+  return buckets;
+}
