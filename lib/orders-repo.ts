@@ -101,7 +101,7 @@ export async function getOrderByTradeNo(db: Db, appId: string, outTradeNo: strin
 }
 
 /** The statuses a row may be in for it to move to the key's status: projections only go forward. */
-const FORWARD_FROM: Record<OrderStatus, OrderStatus[]> = {
+export const FORWARD_FROM: Record<OrderStatus, OrderStatus[]> = {
   CREATED: ['CREATED'],
   PREPAID: ['CREATED', 'PREPAID'],
   PAID: ['CREATED', 'PREPAID', 'PAID'],

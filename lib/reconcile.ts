@@ -30,6 +30,7 @@ import {
 } from '@temporalio/client';
 import { SA_ORDER_STATUS, type OrderStatus } from '../workflows/definitions';
 import { purchaseWorkflowId } from './workflow-id';
+import { FORWARD_FROM } from './orders-repo';
 
 export type Verdict = 'match' | 'missing' | 'duplicate_delivery' | 'status_mismatch' | 'stuck';
 export const VERDICTS: readonly Verdict[] = ['match', 'missing', 'duplicate_delivery', 'status_mismatch', 'stuck'];
@@ -137,15 +138,6 @@ interface Issue {
 
 const PRIORITY: Array<Issue['verdict']> = ['duplicate_delivery', 'status_mismatch', 'missing', 'stuck'];
 
-/** Statuses a row may be in and still be moved forward to the key's status (as lib/orders-repo.ts). */
-const FORWARD_FROM: Record<OrderStatus, string[]> = {
-  CREATED: ['CREATED'],
-  PREPAID: ['CREATED', 'PREPAID'],
-  PAID: ['CREATED', 'PREPAID', 'PAID'],
-  DELIVERED: ['PAID', 'DELIVERED'],
-  CLOSED: ['CREATED', 'PREPAID', 'CLOSED'],
-  REFUNDED: ['PAID', 'DELIVERED', 'REFUNDED'],
-};
 /** Activities that write the order row. */
 const ROW_WRITERS = new Set(['saveNewOrder', 'projectOrder', 'deliverOrder']);
 /** Statuses after which an order needs nothing more from its workflow. */
@@ -269,7 +261,7 @@ export async function reconcile(o: ReconcileOptions): Promise<ReconcileReport> {
     if (now.getTime() - row.updated_at.getTime() <= lagMs) return true;
     if (!exec.described) return false;
     const sa = exec.saStatus as OrderStatus | null;
-    const rowBehind = sa !== null && (FORWARD_FROM[sa] ?? []).includes(row.status);
+    const rowBehind = sa !== null && (FORWARD_FROM[sa] ?? []).includes(row.status as OrderStatus);
     if (rowBehind && exec.described.pendingActivities.some((a) => ROW_WRITERS.has(a))) return true;
     const rowAhead = row.status === 'DELIVERED' && sa === 'PAID';
     return rowAhead && (exec.described.pendingWorkflowTask || exec.described.pendingActivities.includes('deliverOrder'));
