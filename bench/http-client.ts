@@ -10,12 +10,13 @@ export interface HttpReply {
   json: any;
 }
 
-export function postJson(url: string, body: string, headers: Record<string, string> = {}, timeoutMs = 120_000): Promise<HttpReply> {
+/** One request with a raw body; the reply's body as text and, when it parses, as JSON. */
+function send(method: string, url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<HttpReply> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       url,
       {
-        method: 'POST',
+        method,
         agent,
         headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers },
         timeout: timeoutMs,
@@ -36,37 +37,18 @@ export function postJson(url: string, body: string, headers: Record<string, stri
         });
       },
     );
-    req.on('timeout', () => req.destroy(new Error(`POST ${new URL(url).pathname} timed out after ${timeoutMs} ms`)));
+    req.on('timeout', () => req.destroy(new Error(`${method} ${new URL(url).pathname} timed out after ${timeoutMs} ms`)));
     req.on('error', reject);
     req.end(body);
   });
 }
 
+export function postJson(url: string, body: string, headers: Record<string, string> = {}, timeoutMs = 120_000): Promise<HttpReply> {
+  return send('POST', url, body, headers, timeoutMs);
+}
+
 export function requestJson(method: string, url: string, body: unknown, headers: Record<string, string> = {}): Promise<HttpReply> {
-  const raw = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      url,
-      { method, agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(raw), ...headers }, timeout: 30_000 },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let json: any;
-          try {
-            json = JSON.parse(text);
-          } catch {
-            json = undefined;
-          }
-          resolve({ status: res.statusCode ?? 0, text, json });
-        });
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`${method} ${new URL(url).pathname} timed out`)));
-    req.on('error', reject);
-    req.end(raw);
-  });
+  return send(method, url, JSON.stringify(body), headers, 30_000);
 }
 
 export function destroyHttpClient(): void {
