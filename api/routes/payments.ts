@@ -31,6 +31,8 @@ import type { purchase } from '../../workflows/purchase';
 export const newOrderId = (): string => `ord${Date.now().toString(36)}${randomBytes(8).toString('hex')}`;
 
 const prepayFailed = (msg: string) => new ApiError(502, ErrCodes.prepayFailed, msg);
+const outTradeNoConflict = () =>
+  new ApiError(409, ErrCodes.outTradeNoConflict, 'outTradeNo was already used with a different signData');
 
 export function paymentsRouter({ db, client, config, logger, metrics }: ApiDeps): Router {
   const router = Router();
@@ -87,7 +89,7 @@ export function paymentsRouter({ db, client, config, logger, metrics }: ApiDeps)
       const failure = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
       if (failure instanceof ApplicationFailure) {
         if (failure.type === Failures.OutTradeNoConflict) {
-          throw new ApiError(409, ErrCodes.outTradeNoConflict, 'outTradeNo was already used with a different signData');
+          throw outTradeNoConflict();
         }
         if (failure.type === Failures.PrepayRejected) throw prepayFailed(`prepay order failed: ${failure.message}`);
       }
@@ -96,7 +98,7 @@ export function paymentsRouter({ db, client, config, logger, metrics }: ApiDeps)
         const row = await getOrderByTradeNo(db, draft.appId, draft.outTradeNo);
         if (row) {
           if (row.signData !== draft.signData) {
-            throw new ApiError(409, ErrCodes.outTradeNoConflict, 'outTradeNo was already used with a different signData');
+            throw outTradeNoConflict();
           }
           return answerFromRow(row);
         }
@@ -132,7 +134,7 @@ export function paymentsRouter({ db, client, config, logger, metrics }: ApiDeps)
         const item = await getItem(db, app.appId, sd.productId);
         if (!item || !item.released) throw new ApiError(404, ErrCodes.itemNotFound, 'the item is not registered or not released');
         if (existing && existing.signData !== body.signData) {
-          throw new ApiError(409, ErrCodes.outTradeNoConflict, 'outTradeNo was already used with a different signData');
+          throw outTradeNoConflict();
         }
         if (sd.goodsPrice !== item.price) {
           throw new ApiError(422, ErrCodes.priceMismatch, `goodsPrice ${sd.goodsPrice} differs from the registered price ${item.price}`);
