@@ -3,6 +3,7 @@
 // every order: each paid order delivered exactly once, no unpaid order delivered.
 import { reconcile, type ReconcileReport } from '../../lib/reconcile';
 import type { Vpay } from './vpay';
+import { waitFor } from './wait-for';
 
 export async function expectReconciled(vpay: Vpay): Promise<ReconcileReport> {
   const run = () =>
@@ -13,12 +14,10 @@ export async function expectReconciled(vpay: Vpay): Promise<ReconcileReport> {
       deliveries: vpay.developer.received.map((d) => ({ orderId: d.payload.OrderId, ok: d.answeredOk })),
     });
   // Temporal's visibility store is updated asynchronously: give a just-finished workflow's
-  // search attributes a moment to catch up before judging.
-  const deadline = Date.now() + 10_000;
+  // search attributes a moment to catch up before judging; then assert on the last report.
   let report = await run();
-  while (!report.ok && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 250));
-    report = await run();
+  if (!report.ok) {
+    await waitFor('a clean reconciliation', async () => (report = await run()).ok, 10_000, 250).catch(() => undefined);
   }
   expect(report.problems).toEqual([]);
   expect(report.ok).toBe(true);
