@@ -17,14 +17,18 @@ export const isStorableText = (s: string): boolean => !s.includes('\u0000') && s
 const text = (min: number, max: number) =>
   z.string().min(min).max(max).refine(isStorableText, 'must be well-formed text without NUL characters');
 
-/** An ISO 8601 time with offset that PostgreSQL can store (years 1 to 9999). */
+/**
+ * An ISO 8601 time with offset, passed on in UTC (`…Z`): PostgreSQL refuses offsets beyond
+ * ±15:59 that ISO 8601 allows (say -23:59), and years outside 1 to 9999 are refused here.
+ */
 const isoTime = z
   .string()
   .datetime({ offset: true })
   .refine((t) => {
     const year = new Date(t).getUTCFullYear();
     return year >= 1 && year <= 9999;
-  }, 'must be a time between years 1 and 9999');
+  }, 'must be a time between years 1 and 9999')
+  .transform((t) => new Date(t).toISOString());
 
 export const SignDataSchema = z
   .object({

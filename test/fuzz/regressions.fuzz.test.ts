@@ -82,6 +82,12 @@ const cases: Record<string, () => Promise<Step[]>> = {
     const orderId = order.json.orderId as string;
     return [await step(callbackReq(callbackFor(orderId, { paidAt: '0000-01-01T00:00:00Z' }))), await step(callbackReq(callbackFor(orderId)))];
   },
+  callbackOffsetPaidAt: async () => {
+    // ISO 8601 allows the offset -23:59; PostgreSQL's timestamptz does not (±15:59 at most).
+    const order = await requestPayment(vpay, app);
+    const orderId = order.json.orderId as string;
+    return [await step(callbackReq(callbackFor(orderId, { paidAt: '1970-01-01T00:00:00-23:59' }))), await step(callbackReq(callbackFor(orderId)))];
+  },
   callbackLoneSurrogateDuplicate: async () => {
     const order = await requestPayment(vpay, app);
     const req = callbackReq(callbackFor(order.json.orderId, { transactionId: 't\ud800' }));
@@ -164,6 +170,7 @@ describe('a signed request whose data the order row cannot store is answered at 
   it.each([
     ['transactionId with a NUL', 'callbackNulTransactionId'],
     ['paidAt in year 0000', 'callbackYear0PaidAt'],
+    ['paidAt at offset -23:59 (found by fuzzing: the PAID projection retried forever)', 'callbackOffsetPaidAt'],
   ])('a callback with %s is answered (200 or 400) instead of hanging; if refused, a valid callback still pays the order', (_what, name) => {
     const first = expectContract(name, 0);
     if (first.status !== 200) {

@@ -94,5 +94,7 @@ describe('storable text', () => {
     const cb = { orderId: 'o', transactionId: 't', paidAmount: 1, currencyType: 'USD' };
     expect(PaymentCallbackSchema.safeParse({ ...cb, paidAt: '0000-01-01T00:00:00Z' }).success).toBe(false);
     expect(PaymentCallbackSchema.safeParse({ ...cb, paidAt: '0001-01-01T00:00:00Z' }).success).toBe(true);
+    // An offset PostgreSQL refuses (beyond ±15:59) is accepted and passed on in UTC.
+    expect(PaymentCallbackSchema.parse({ ...cb, paidAt: '1970-01-01T00:00:00-23:59' }).paidAt).toBe('1970-01-01T23:59:00.000Z');
   });
 });
