@@ -17,8 +17,9 @@ import {
   type OrderProjection,
 } from '../lib/orders-repo';
 import { postToSuperapp, returnCodeIsZero, type PostJson } from '../lib/superapp-client';
+import { createDeliveryRecovery, type WakePurchase } from '../lib/delivery-recovery';
 import { deliveryIdFor, deliveryNoticeBody, deliveryUrlFor, isDeliveryAcknowledged } from '../lib/delivery-notice';
-import { Failures, type OrderDraft } from '../workflows/definitions';
+import { Failures, type DeliveryFailureDetails, type OrderDraft } from '../workflows/definitions';
 
 export interface ActivityDeps {
   db: Db;
@@ -26,6 +27,8 @@ export interface ActivityDeps {
   post: PostJson;
   logger: Logger;
   metrics: Metrics;
+  /** Signals a purchase to retry its delivery now (lib/delivery-recovery.ts). */
+  wakePurchase: WakePurchase;
 }
 
 const DELIVERY_TIMEOUT_MS = 10_000;
@@ -33,7 +36,8 @@ const DELIVERY_TIMEOUT_MS = 10_000;
 const PREPAY_TIMEOUT_MS = 5_000;
 const DELIVERY_MAX_RESPONSE_BYTES = 64 * 1024;
 
-export function createActivities({ db, config, post, logger, metrics }: ActivityDeps) {
+export function createActivities({ db, config, post, logger, metrics, wakePurchase }: ActivityDeps) {
+  const recovery = createDeliveryRecovery({ db, wake: wakePurchase, logger, metrics });
   return {
     /** Writes the CREATED row; the unique (appId, outTradeNo) is the lasting idempotency guard. */
     async saveNewOrder(order: OrderDraft): Promise<void> {
@@ -156,10 +160,17 @@ export function createActivities({ db, config, post, logger, metrics }: Activity
         durationMs: Date.now() - started,
       });
       metrics.deliveryAttempts.inc({ outcome: ok ? 'delivered' : 'failed' });
+      // The outcome is already recorded: bookkeeping for the endpoint's health must not undo it.
+      const health = await recovery.onAttempt({ appId: order.appId, env: order.env }, { ok, attempt }).catch((err: Error): { failingForMs?: number } => {
+        logger.warn({ ...fields, error: err.message }, 'could not record the delivery endpoint\'s health');
+        return {};
+      });
       if (!ok) {
         logger.warn({ ...fields, error }, 'delivery attempt failed; will retry');
-        // Heartbeat-free retry by the activity's policy: the interval doubles up to its cap.
-        throw ApplicationFailure.create({ type: 'DeliveryFailed', message: error ?? 'delivery failed' });
+        // The workflow spaces the retries with its own timers (workflows/purchase.ts), paced by
+        // how long the endpoint has been failing.
+        const details: DeliveryFailureDetails = { endpointFailingForMs: health.failingForMs ?? 0 };
+        throw ApplicationFailure.create({ type: Failures.DeliveryFailed, message: error ?? 'delivery failed', details: [details] });
       }
       if (row.paymentRecordedAt && row.deliveredAt) {
         metrics.callbackToDeliveredSeconds.observe((row.deliveredAt.getTime() - row.paymentRecordedAt.getTime()) / 1000);

@@ -9,6 +9,7 @@ import { createApp } from '../api/create-app';
 import { createActivities } from '../activities';
 import { createDb } from '../lib/db';
 import { safePostJson } from '../lib/safe-post';
+import { wakePurchaseVia } from '../lib/delivery-recovery';
 import type { Common } from '../lib/services';
 
 export interface WorkerTuning {
@@ -54,7 +55,7 @@ export async function startTunedWorker({ config, databaseUrl, logger, metrics }:
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
     workflowBundle: { code: workflowBundleCode },
-    activities: createActivities({ db, config, post: safePostJson, logger, metrics }),
+    activities: createActivities({ db, config, post: safePostJson, logger, metrics, wakePurchase: wakePurchaseVia(new Client({ connection, namespace: config.temporalNamespace })) }),
     maxConcurrentActivityTaskExecutions: t.maxConcurrentActivityTaskExecutions ?? 100,
     maxConcurrentWorkflowTaskExecutions: t.maxConcurrentWorkflowTaskExecutions ?? 100,
     ...(t.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: t.maxCachedWorkflows } : {}),

@@ -33,6 +33,11 @@ export function createMetrics(withDefaults = true) {
       labelNames: ['outcome'] as const,
       registers: [registry],
     }),
+    deliveryWakeups: new Counter({
+      name: 'vpay_delivery_wakeups_total',
+      help: 'Waiting orders told to retry their delivery at once because their endpoint recovered',
+      registers: [registry],
+    }),
     alerts: new Counter({
       name: 'vpay_alerts_total',
       help: 'Alerts raised, by type',

@@ -10,6 +10,7 @@ import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import { safePostJson, destroySafePostAgents } from './safe-post';
 import { ensureSearchAttributes } from './temporal-setup';
+import { wakePurchaseVia } from './delivery-recovery';
 import { createApp } from '../api/create-app';
 import { createWorker } from '../worker/create-worker';
 
@@ -87,6 +88,7 @@ export async function startWorker(
     logger,
     metrics,
     post: safePostJson,
+    wakePurchase: wakePurchaseVia(new Client({ connection, namespace: config.temporalNamespace })),
     workflowBundle: opts.workflowBundle,
   });
   const done = worker.run().finally(async () => {

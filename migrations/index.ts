@@ -2,9 +2,11 @@
 // jest and compiled JavaScript. Append new ones; never edit or reorder a released one.
 import type { Knex } from 'knex';
 import * as m001 from './001_initial';
+import * as m002 from './002_delivery_endpoint_health';
 
 const migrations: Record<string, Knex.Migration> = {
   '001_initial': m001,
+  '002_delivery_endpoint_health': m002,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -168,6 +168,31 @@ const scenarios: Scenario[] = [
     ],
   },
   {
+    name: 'delivery-woken',
+    env: { DELIVERY_RETRY_INITIAL_MS: '600000', DELIVERY_RETRY_MAX_MS: '3600000' },
+    async run(vpay, app) {
+      // A waits out a 10-minute backoff; B's delivery, once the endpoint is back, wakes it.
+      vpay.developer.mode = 'http500';
+      const a = await startPurchase(vpay, app);
+      await payOnce(vpay, a.orderId!, app.price);
+      await waitFor('a failed delivery attempt', () => vpay.developer.received.some((d) => d.payload?.OrderId === a.orderId), 30_000);
+      vpay.developer.mode = 'ok';
+      const b = await startPurchase(vpay, app);
+      await payOnce(vpay, b.orderId!, app.price);
+      return finish(vpay, a.workflowId);
+    },
+    check: (r) => [
+      ...need(r.state.status === 'DELIVERED', `status DELIVERED (got ${r.state.status})`),
+      ...need(r.state.deliveryAttempts === 2, `2 delivery attempts (got ${r.state.deliveryAttempts})`),
+      ...need(
+        events(r).some((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'retryDeliveryNow'),
+        'a retryDeliveryNow signal',
+      ),
+      ...need(count(r, EventType.EVENT_TYPE_TIMER_CANCELED) >= 1, 'the backoff timer cancelled'),
+      ...need(count(r, EventType.EVENT_TYPE_MARKER_RECORDED) >= 1, 'the outage-paced-backoff patch marker'),
+    ],
+  },
+  {
     name: 'duplicate-callbacks',
     async run(vpay, app) {
       const p = await startPurchase(vpay, app);

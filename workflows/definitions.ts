@@ -1,7 +1,7 @@
-// The purchase workflow's public surface: its input, its one state object, and the query and
-// updates the API sends it. Both the API and the workflow import this module, so the two sides
+// The purchase workflow's public surface: its input, its one state object, and the query,
+// updates and signal sent to it. Both the API and the workflow import this module, so the two sides
 // cannot drift apart. Keep it free of Node-only imports: it is bundled into the workflow sandbox.
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey } from '@temporalio/common';
 
 export const ORDER_STATUSES = ['CREATED', 'PREPAID', 'PAID', 'DELIVERED', 'CLOSED', 'REFUNDED'] as const;
@@ -116,10 +116,23 @@ export const Failures = {
   PaymentMismatch: 'PaymentMismatch',
   /** An order or app a purchase refers to is gone from the database. */
   OrderMissing: 'OrderMissing',
+  /** One delivery attempt failed (retryable; the workflow retries it), with DeliveryFailureDetails. */
+  DeliveryFailed: 'DeliveryFailed',
 } as const;
+
+/** What a failed delivery attempt tells the workflow, to pace its next retry. */
+export interface DeliveryFailureDetails {
+  /** How long the order's endpoint (app and env) has been failing, across all its orders. */
+  endpointFailingForMs: number;
+}
 
 export const getStatusQuery = defineQuery<PurchaseState>('getStatus');
 /** Sent with update-with-start by the payment request; answers once the prepay order exists. */
 export const requestPaymentUpdate = defineUpdate<PaymentRequestResult, [{ signData: string }]>('requestPayment');
 /** Sent by the payment callback; answers once the payment is durably recorded. */
 export const recordPaymentUpdate = defineUpdate<RecordPaymentResult, [PaymentRecord]>('recordPayment');
+/**
+ * Sent (by lib/delivery-recovery.ts) when the order's delivery endpoint works again: a purchase
+ * waiting out its delivery backoff retries at once. Harmless at any other time.
+ */
+export const retryDeliveryNowSignal = defineSignal('retryDeliveryNow');

@@ -10,8 +10,8 @@ import {
   upsertSearchAttributes,
   allHandlersFinished,
   continueAsNew,
-  sleep,
   workflowInfo,
+  patched,
   log,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
@@ -20,8 +20,10 @@ import {
   getStatusQuery,
   recordPaymentUpdate,
   requestPaymentUpdate,
+  retryDeliveryNowSignal,
   SA_ORDER_STATUS,
   type CloseReason,
+  type DeliveryFailureDetails,
   type OrderStatus,
   type PaymentRecord,
   type PurchaseInput,
@@ -30,6 +32,9 @@ import {
 import { activityOptions } from './retry-policies';
 
 type Activities = ReturnType<typeof createActivities>;
+
+/** patched() ID of the delivery backoff paced by the endpoint's outage (see deliverWithRetries). */
+const OUTAGE_PACED_BACKOFF = 'outage-paced-backoff';
 
 /** Well below Temporal's limits; a run this long continues as new. */
 const MAX_HISTORY_EVENTS = 10_000;
@@ -70,6 +75,12 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
   let rowStatus: OrderStatus = 'CREATED';
 
   setHandler(getStatusQuery, () => state);
+
+  /** Set by retryDeliveryNowSignal: the endpoint works again, so skip the rest of the backoff. */
+  let retryDeliveryNow = false;
+  setHandler(retryDeliveryNowSignal, () => {
+    retryDeliveryNow = true;
+  });
 
   setHandler(
     requestPaymentUpdate,
@@ -234,13 +245,16 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
 
   /**
    * Step 6: one attempt per activity, spaced by durable timers the workflow owns: intervals
-   * start at DELIVERY_RETRY_INITIAL_MS, double, and stop growing at DELIVERY_RETRY_MAX_MS. Owning
+   * start at DELIVERY_RETRY_INITIAL_MS, double, and stop growing at DELIVERY_RETRY_MAX_MS; the
+   * retryDeliveryNow signal (the endpoint has recovered) ends a wait early. Owning
    * the timers (rather than an activity retry policy) makes every wait visible in the Web UI and
    * lets the time-skipping test server skip them.
    */
   async function deliverWithRetries(firstIntervalMs: number): Promise<{ continueAsNew: boolean; nextIntervalMs: number }> {
     let intervalMs = firstIntervalMs;
     for (;;) {
+      // A wake-up that arrives during this attempt still cuts the wait after it short.
+      retryDeliveryNow = false;
       try {
         const r = await delivery.deliverOrder({ orderId: order.orderId });
         state.deliveredAt = r.deliveredAt;
@@ -250,9 +264,17 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
       } catch (err) {
         state.deliveryAttempts++;
         state.lastDeliveryError = describeFailure(err);
+        // An endpoint down for a while will not be back in seconds: wait at least as long as it
+        // has been failing (capped), so a long outage costs each order a few attempts, not dozens,
+        // and the recovery wake-up makes up for the longer waits. Patched: older runs replay as
+        // they were recorded.
+        if (patched(OUTAGE_PACED_BACKOFF)) {
+          intervalMs = Math.max(intervalMs, Math.min(endpointFailingForMs(err), timings.deliveryRetryMaxMs));
+        }
       }
-      await sleep(intervalMs, { summary: 'delivery retry backoff' });
-      intervalMs = Math.min(intervalMs * 2, timings.deliveryRetryMaxMs);
+      // Woken early, the next wait stays as long as this one: the endpoint may fail again.
+      const woken = await condition(() => retryDeliveryNow, intervalMs, { summary: 'delivery retry backoff' });
+      if (!woken) intervalMs = Math.min(intervalMs * 2, timings.deliveryRetryMaxMs);
       if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (timings.continueAsNewAfterEvents ?? MAX_HISTORY_EVENTS)) {
         return { continueAsNew: true, nextIntervalMs: intervalMs };
       }
@@ -271,6 +293,14 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
       log.error('delivery alert webhook failed', { orderId: order.orderId, error: describeFailure(err) });
     }
   }
+}
+
+/** DeliveryFailureDetails.endpointFailingForMs of a failed delivery attempt, 0 if absent. */
+function endpointFailingForMs(err: unknown): number {
+  const cause = err instanceof ActivityFailure ? err.cause : undefined;
+  if (!(cause instanceof ApplicationFailure) || cause.type !== Failures.DeliveryFailed) return 0;
+  const ms = (cause.details?.[0] as Partial<DeliveryFailureDetails> | undefined)?.endpointFailingForMs;
+  return typeof ms === 'number' && Number.isFinite(ms) && ms > 0 ? ms : 0;
 }
 
 function describeFailure(err: unknown): string {

@@ -13,7 +13,7 @@ import { installTemporalLogging } from '../../lib/temporal-runtime';
 
 const HISTORIES_DIR = path.join(__dirname, 'histories');
 /** One per path through the workflow; deleting one must not pass silently. */
-const REQUIRED = ['delivered', 'closed-payment-timeout', 'prepay-rejected', 'delivery-retried', 'duplicate-callbacks'].map(
+const REQUIRED = ['delivered', 'closed-payment-timeout', 'prepay-rejected', 'delivery-retried', 'delivery-woken', 'duplicate-callbacks'].map(
   (n) => `${n}.json`,
 );
 

@@ -8,9 +8,11 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Activities } from '../../activities';
 import type { OrderProjection } from '../../lib/orders-repo';
 import {
+  Failures,
   getStatusQuery,
   recordPaymentUpdate,
   requestPaymentUpdate,
+  retryDeliveryNowSignal,
   SA_APP_ID,
   SA_ORDER_STATUS,
   SA_OUT_TRADE_NO,
@@ -20,6 +22,7 @@ import {
 import { purchaseWorkflowId } from '../../lib/workflow-id';
 import { temporalTestServerPath } from '../../lib/temporal-binaries';
 import { testEnv } from '../support/test-env';
+import { waitFor } from '../support/wait-for';
 import { ensureSearchAttributes } from '../../lib/temporal-setup';
 import { installTemporalLogging } from '../../lib/temporal-runtime';
 import { createLogger } from '../../lib/logger';
@@ -39,7 +42,7 @@ afterAll(async () => {
 });
 
 /** Stub activities that record what the workflow asked for. */
-function stubActivities(o: { deliverFailuresBeforeSuccess?: number } = {}) {
+function stubActivities(o: { deliverFailuresBeforeSuccess?: number; endpointFailingForMs?: number } = {}) {
   const calls = {
     projections: [] as OrderProjection[],
     deliveries: 0,
@@ -61,7 +64,11 @@ function stubActivities(o: { deliverFailuresBeforeSuccess?: number } = {}) {
     async deliverOrder() {
       calls.deliveries++;
       if (calls.deliveries <= (o.deliverFailuresBeforeSuccess ?? 0)) {
-        throw ApplicationFailure.create({ type: 'DeliveryFailed', message: 'HTTP 503 from the developer' });
+        throw ApplicationFailure.create({
+          type: Failures.DeliveryFailed,
+          message: 'HTTP 503 from the developer',
+          details: o.endpointFailingForMs === undefined ? [] : [{ endpointFailingForMs: o.endpointFailingForMs }],
+        });
       }
       calls.deliveredOnce++;
       return { deliveredAt: new Date().toISOString(), attempts: calls.deliveries };
@@ -196,6 +203,42 @@ describe('purchase workflow over virtual time', () => {
     expect(calls.alerts).toBe(1);
     expect(calls.deliveredOnce).toBe(1);
     expect(calls.projections.filter((p) => p.status === 'PAID')).toHaveLength(1);
+  });
+
+  it('retries at once when told the endpoint recovered, instead of waiting out its backoff', async () => {
+    const { calls, activities } = stubActivities({ deliverFailuresBeforeSuccess: 1 });
+    const inp = await input({ deliveryRetryInitialMs: HOUR });
+    const { state, elapsed } = await withWorker(activities, async (tq) => {
+      const { handle } = await startWithPrepay(tq, inp);
+      await handle.executeUpdate(recordPaymentUpdate, { args: [payment(inp.order)] });
+      // Time skips only while a result is awaited, so the hour-long wait is still ahead here.
+      await waitFor('the first attempt to fail', async () => (await handle.query(getStatusQuery)).deliveryAttempts === 1);
+      await handle.signal(retryDeliveryNowSignal);
+      const state = await handle.result();
+      // The run's own span on the server's virtual clock (the clock may skip on after it closed).
+      const { startTime, closeTime } = await handle.describe();
+      return { state, elapsed: closeTime!.getTime() - startTime.getTime() };
+    });
+    expect(elapsed).toBeLessThan(HOUR);
+    expect(calls.deliveries).toBe(2);
+    expect(calls.deliveredOnce).toBe(1);
+    expect(state).toMatchObject({ status: 'DELIVERED', deliveryAttempts: 2 });
+  });
+
+  it('waits at least as long as the endpoint has been failing (capped) before retrying', async () => {
+    // Without the outage's age the retry would come after 15 s; with it, after 40 minutes.
+    const { calls, activities } = stubActivities({ deliverFailuresBeforeSuccess: 1, endpointFailingForMs: 40 * 60_000 });
+    const inp = await input({ deliveryAlertAfterMs: 10 * HOUR });
+    const elapsed = await withWorker(activities, async (tq) => {
+      const { handle } = await startWithPrepay(tq, inp);
+      await handle.executeUpdate(recordPaymentUpdate, { args: [payment(inp.order)] });
+      await handle.result();
+      const { startTime, closeTime } = await handle.describe();
+      return closeTime!.getTime() - startTime.getTime();
+    });
+    expect(elapsed).toBeGreaterThanOrEqual(40 * 60_000);
+    expect(elapsed).toBeLessThan(HOUR);
+    expect(calls.deliveries).toBe(2);
   });
 
   it('does not alert when delivery succeeds before the alert is due', async () => {
