@@ -4,7 +4,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startVpay, type Vpay } from '../support/vpay';
-import { pay, queryOrder, requestPayment, setupApp, signData, type TestApp } from '../support/minigame';
+import { paidOrder, queryOrder, setupApp, type TestApp } from '../support/minigame';
 import { waitFor } from '../support/wait-for';
 import { expectReconciled } from '../support/reconciled';
 import type { FakeDeveloper } from '../support/fake-developer';
@@ -29,14 +29,6 @@ afterAll(async () => {
   await new Promise<void>((r) => redirectTarget.close(() => r()));
 });
 
-async function paidOrder() {
-  const sd = signData(app);
-  const r = await requestPayment(vpay, app, sd);
-  expect(r.status).toBe(200);
-  expect((await pay(vpay, r.json.orderId, app.price)).status).toBe(200);
-  return { orderId: r.json.orderId as string, outTradeNo: JSON.parse(sd).outTradeNo as string };
-}
-
 const attemptRows = (orderId: string) => vpay.api.db('delivery_attempts').where({ order_id: orderId }).orderBy('attempt');
 
 it.each<[FakeDeveloper['mode'], RegExp]>([
@@ -47,7 +39,7 @@ it.each<[FakeDeveloper['mode'], RegExp]>([
   ['slow', /timed out|timeout/i],
 ])('an endpoint in mode %s fails the attempt, and the order is delivered once it recovers', async (mode, error) => {
   vpay.developer.mode = mode;
-  const { orderId, outTradeNo } = await paidOrder();
+  const { orderId, outTradeNo } = await paidOrder(vpay, app);
   const failed = await waitFor('a failed attempt recorded', async () => (await attemptRows(orderId)).find((a) => !a.ok), 30_000);
   expect(failed.error).toMatch(error);
   vpay.developer.mode = 'ok';
@@ -65,7 +57,7 @@ it('never follows a redirect', () => {
 it('an endpoint failing every other request still gets each order exactly once', async () => {
   vpay.developer.mode = 'flaky';
   const orders = [];
-  for (let i = 0; i < 8; i++) orders.push(await paidOrder());
+  for (let i = 0; i < 8; i++) orders.push(await paidOrder(vpay, app));
   for (const o of orders) {
     await waitFor('DELIVERED', async () => (await queryOrder(vpay, app, o.outTradeNo)).json.order.status === 'DELIVERED', 30_000);
   }

@@ -2,7 +2,7 @@
 // wait out a 10-minute backoff, yet the first delivery that gets through once the endpoint is
 // back wakes them, and each is delivered exactly once within seconds.
 import { startVpay, type Vpay } from '../support/vpay';
-import { pay, queryOrder, requestPayment, setupApp, signData, type TestApp } from '../support/minigame';
+import { paidOrder, queryOrder, setupApp, type TestApp } from '../support/minigame';
 import { waitFor } from '../support/wait-for';
 import { expectReconciled } from '../support/reconciled';
 import { claimEndpointRecovery, markEndpointFailing } from '../../lib/delivery-health-repo';
@@ -19,28 +19,20 @@ afterAll(async () => {
   await vpay?.stop();
 });
 
-async function paidOrder() {
-  const sd = signData(app);
-  const r = await requestPayment(vpay, app, sd);
-  expect(r.status).toBe(200);
-  expect((await pay(vpay, r.json.orderId, app.price)).status).toBe(200);
-  return { orderId: r.json.orderId as string, outTradeNo: JSON.parse(sd).outTradeNo as string };
-}
-
 const attempts = (orderId: string) => vpay.api.db('delivery_attempts').where({ order_id: orderId }).orderBy('attempt');
 const health = () => vpay.api.db('delivery_endpoint_health').where({ app_id: app.appId, env: 0 }).first();
 const status = async (outTradeNo: string) => (await queryOrder(vpay, app, outTradeNo)).json.order.status;
 
 it('wakes the orders waiting out their backoff as soon as one delivery gets through', async () => {
   vpay.developer.mode = 'http500';
-  const waiting = [await paidOrder(), await paidOrder(), await paidOrder()];
+  const waiting = [await paidOrder(vpay, app), await paidOrder(vpay, app), await paidOrder(vpay, app)];
   for (const o of waiting) {
     await waitFor('a failed attempt', async () => (await attempts(o.orderId)).some((a) => !a.ok));
   }
   expect((await health())?.failing_since).not.toBeNull();
 
   vpay.developer.mode = 'ok';
-  const fresh = await paidOrder(); // delivered on its first attempt, which ends the outage
+  const fresh = await paidOrder(vpay, app); // delivered on its first attempt, which ends the outage
   for (const o of [fresh, ...waiting]) {
     // Far sooner than the 10 minutes their backoff timers still have to run.
     await waitFor(`${o.outTradeNo} DELIVERED`, async () => (await status(o.outTradeNo)) === 'DELIVERED', 30_000);

@@ -3,7 +3,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startVpay, type Vpay } from '../support/vpay';
-import { admin, pay, queryOrder, requestPayment, setupApp, signData, type TestApp } from '../support/minigame';
+import { admin, paidOrder, pay, queryOrder, requestPayment, setupApp, signData, type TestApp } from '../support/minigame';
 import { waitFor } from '../support/wait-for';
 import { purchaseWorkflowId } from '../../lib/workflow-id';
 
@@ -24,15 +24,6 @@ async function startAlertSink() {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/alerts`,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
-}
-
-async function purchase(vpay: Vpay, app: TestApp) {
-  const sd = signData(app);
-  const r = await requestPayment(vpay, app, sd);
-  expect(r.status).toBe(200);
-  const paid = await pay(vpay, r.json.orderId, app.price);
-  expect(paid.status).toBe(200);
-  return { orderId: r.json.orderId as string, outTradeNo: JSON.parse(sd).outTradeNo as string };
 }
 
 describe('delivery retries and the stuck-delivery alert', () => {
@@ -61,7 +52,7 @@ describe('delivery retries and the stuck-delivery alert', () => {
 
   it('retries a failing endpoint with the same delivery id and counted attempts, alerts once, then delivers once', async () => {
     vpay.developer.mode = 'http500';
-    const { orderId, outTradeNo } = await purchase(vpay, app);
+    const { orderId, outTradeNo } = await paidOrder(vpay, app);
 
     const alert = await waitFor('the alert', () => sink.alerts.find((a) => a.orderId === orderId), 20_000);
     expect(alert).toMatchObject({ type: 'delivery_stuck', orderId, appId: app.appId, outTradeNo });
@@ -98,7 +89,7 @@ describe('delivery retries and the stuck-delivery alert', () => {
 
   it('a 2xx without returnCode 0 is a failed attempt', async () => {
     vpay.developer.mode = 'badBody';
-    const { orderId, outTradeNo } = await purchase(vpay, app);
+    const { orderId, outTradeNo } = await paidOrder(vpay, app);
     await waitFor('two attempts', () => vpay.developer.received.filter((d) => d.payload.OrderId === orderId).length >= 2);
     expect((await queryOrder(vpay, app, outTradeNo)).json.order.status).toBe('PAID');
     vpay.developer.mode = 'ok';
@@ -142,7 +133,7 @@ describe('delivery URL guard', () => {
   });
 
   it('does not deliver to a loopback address unless allowed, and records why', async () => {
-    const { outTradeNo } = await purchase(vpay, app);
+    const { outTradeNo } = await paidOrder(vpay, app);
     const q = await queryOrder(vpay, app, outTradeNo);
     const row = await waitFor('a recorded failed attempt', () =>
       vpay.api.db('delivery_attempts').where({ order_id: q.json.order.orderId }).first(),

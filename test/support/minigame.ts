@@ -118,3 +118,13 @@ export function pay(vpay: Vpay, orderId: string, amount: number, o: { transactio
     paidAt: new Date().toISOString(),
   });
 }
+
+/** A purchase requested and paid; throws on any answer but 200. */
+export async function paidOrder(vpay: Vpay, t: TestApp): Promise<{ orderId: string; outTradeNo: string }> {
+  const sd = signData(t);
+  const r = await requestPayment(vpay, t, sd);
+  if (r.status !== 200) throw new Error(`payment request: HTTP ${r.status} ${JSON.stringify(r.json)}`);
+  const paid = await pay(vpay, r.json.orderId, t.price);
+  if (paid.status !== 200) throw new Error(`payment callback: HTTP ${paid.status} ${JSON.stringify(paid.json)}`);
+  return { orderId: r.json.orderId as string, outTradeNo: JSON.parse(sd).outTradeNo as string };
+}
