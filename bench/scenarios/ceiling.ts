@@ -81,6 +81,7 @@ export async function ceiling(ctx: BenchContext): Promise<ScenarioResult> {
       }),
     });
     const best = steps.reduce((a, b) => (b.stats.ratePerSec > a.stats.ratePerSec ? b : a));
+    ctx.shared.ceilingRates = Object.fromEntries(steps.map((s) => [s.concurrency, s.stats.ratePerSec]));
     const bestVpay = ctx.shared.saturationRate;
     const overall = bestVpay !== undefined ? bestVpay / best.stats.ratePerSec : Number.NaN;
     res.targets.push({

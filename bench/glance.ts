@@ -1,0 +1,72 @@
+// "At a glance": one line per scenario with its headline figures, for the top of the report.
+// Computed from the raw data, so a report rendered again from an earlier run reads right too.
+import type { ScenarioResult, Table } from './context';
+import type { StepRow } from './scenarios/throughput';
+import type { PurchaseStats } from './agent-protocol';
+import { bestOf, storeName } from './analysis';
+import { storesOf } from './stores';
+import { tuningBest } from './tuning-best';
+import { fmt, fmtInt } from './stats';
+
+export function glance(results: ScenarioResult[]): Table | undefined {
+  const rows: string[][] = [];
+  const raw = (name: string) => results.find((r) => r.name === name && !r.error)?.raw as Record<string, any> | undefined;
+  const p99s = (s: PurchaseStats) => `request ${fmt(s.req.p99, 0)} ms, callback ${fmt(s.cb.p99, 0)} ms, callback→delivered ${fmt(s.c2d.p99, 0)} ms`;
+  const tp = raw('throughput');
+  const vBest = tp?.steps?.length ? bestOf(tp.steps as StepRow[]) : undefined;
+  if (vBest) rows.push(['1. throughput', `${fmt(vBest.stats.ratePerSec)} purchases/s at ${vBest.concurrency} concurrent`, `p99: ${p99s(vBest.stats)}`]);
+  const ce = raw('ceiling');
+  if (ce?.steps?.length) {
+    const c = bestOf(ce.steps as StepRow[]);
+    rows.push(['2. ceiling', `${fmt(c.stats.ratePerSec)} bare purchases/s at ${c.concurrency} concurrent`, vBest ? `vpay / ceiling = ${fmt(vBest.stats.ratePerSec / c.stats.ratePerSec, 2)}` : '']);
+  }
+  const store2b = raw('walstore');
+  if (store2b?.vpay?.length && store2b?.bare?.length) {
+    const v2b = bestOf(store2b.vpay as StepRow[]);
+    const b2b = bestOf(store2b.bare as StepRow[]);
+    const stores = storesOf(store2b);
+    rows.push([
+      `2b. ${stores ? storeName(stores.second) : 'second store'}`,
+      `vpay ${fmt(v2b.stats.ratePerSec)} /s, bare ${fmt(b2b.stats.ratePerSec)} /s`,
+      `vpay / ceiling = ${fmt(v2b.stats.ratePerSec / b2b.stats.ratePerSec, 2)} (information)` +
+        (stores && vBest ? `; vpay on the ${storeName(stores.main)} (scenario 1): ${fmt(vBest.stats.ratePerSec)} /s` : '') +
+        `; p99: ${p99s(v2b.stats)}`,
+    ]);
+  }
+  const tu = raw('tuning');
+  const tb = tu?.rows?.length ? tuningBest(tu.rows as Array<{ label: string; tuning?: object; stats: PurchaseStats }>) : undefined;
+  if (tu && tb) {
+    const change = tb.bestChange;
+    rows.push([
+      '3. tuning',
+      `best: ${tb.setting}${tb.repeat ? ' (repeat run)' : ''}, ${fmt(tb.run.stats.ratePerSec)} /s`,
+      `defaults ${tb.defaults.map((r) => fmt(r)).join(' / ')} /s at ${tu.concurrency} concurrent` +
+        (tb.isDefaults && change ? `; best change of a knob: ${change.label}, ${fmt(change.stats.ratePerSec)} /s` : ''),
+    ]);
+  }
+  const sc = raw('scale');
+  if (sc?.fullPay) {
+    const ex = sc.exports?.[0];
+    rows.push([
+      '4. scale',
+      `${fmtInt(sc.tableRows)} orders: payment request p99 ${fmt(sc.emptyPay.req.p99, 0)} → ${fmt(sc.fullPay.req.p99, 0)} ms, order query p99 ${fmt(sc.emptyQuery.latency.p99, 1)} → ${fmt(Math.max(sc.recentQuery.latency.p99, sc.oldQuery.latency.p99), 1)} ms`,
+      ex ? `export of ${fmtInt(ex.rows)} rows by cursor: ${fmt(ex.seconds, 1)} s, RSS +${fmt(ex.rssPeakMiB - ex.rssBeforeMiB, 0)} MiB` : '',
+    ]);
+  }
+  const bl = raw('backlog');
+  if (bl?.drain) {
+    const peak = Math.max(...(bl.rss as Array<{ rssMiB: number }>).map((x) => x.rssMiB));
+    rows.push([
+      '5. backlog',
+      `${fmtInt(bl.created.created)} paid orders drained in ${fmt(bl.drain.drainMs / 1000, 1)} s (${fmt(bl.drain.delivered / (bl.drain.drainMs / 1000), 1)} deliveries/s)`,
+      `peak RSS ${fmt(peak, 0)} MiB; each delivered once: ${bl.reconciliation?.agent?.developer?.okOnce === bl.created.created ? 'yes' : 'no'}`,
+    ]);
+  }
+  const sk = raw('soak');
+  if (sk?.stats) {
+    const first = sk.rssFirstMedianMiB ?? sk.rss[0]?.rssMiB;
+    const last = sk.rssLastMedianMiB ?? sk.rss[sk.rss.length - 1]?.rssMiB;
+    rows.push(['6. soak', `${fmt(sk.rate)} /s for ${fmt(sk.stats.windowSec / 60, 1)} min: ${fmt(sk.stats.completed, 0)} purchases, ${sk.stats.launched - sk.stats.completed} lost`, `RSS ${fmt(first, 0)} → ${fmt(last, 0)} MiB; p99: ${p99s(sk.stats)}`]);
+  }
+  return rows.length ? { columns: ['scenario', 'result', ''], rows } : undefined;
+}
