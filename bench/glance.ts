@@ -18,7 +18,9 @@ export function glance(results: ScenarioResult[]): Table | undefined {
   const ce = raw('ceiling');
   if (ce?.steps?.length) {
     const c = bestOf(ce.steps as StepRow[]);
-    rows.push(['2. ceiling', `${fmt(c.stats.ratePerSec)} bare purchases/s at ${c.concurrency} concurrent`, vBest ? `vpay / ceiling = ${fmt(vBest.stats.ratePerSec / c.stats.ratePerSec, 2)}` : '']);
+    const bestToBest = vBest ? `best against best ${fmt(vBest.stats.ratePerSec / c.stats.ratePerSec, 2)}` : '';
+    const paired = typeof ce.paired?.medianRatio === 'number' ? `vpay / ceiling = ${fmt(ce.paired.medianRatio, 2)} (median of ${ce.paired.rounds.length} paired rounds)` : '';
+    rows.push(['2. ceiling', `${fmt(c.stats.ratePerSec)} bare purchases/s at ${c.concurrency} concurrent`, [paired, bestToBest].filter(Boolean).join('; ')]);
   }
   const store2b = raw('walstore');
   if (store2b?.vpay?.length && store2b?.bare?.length) {

@@ -6,7 +6,11 @@ export interface Profile {
   warmupMs: number;
   /** Delivery of one purchase must arrive within this, or it counts as lost. */
   deliveryTimeoutMs: number;
-  throughput: { concurrencies: number[]; stepMs: number };
+  /**
+   * `pairedRounds`: after the ceiling sweep, rounds of one vpay step and one bare step back to
+   * back at the best concurrency (order alternating), whose median ratio is the target's figure.
+   */
+  throughput: { concurrencies: number[]; stepMs: number; pairedRounds: number };
   tuning: { stepMs: number; warmupMs: number; defaultConcurrency: number; full: boolean };
   scale: { rows: number; concurrency: number; queryConcurrency: number; stepMs: number; fetchRows: number };
   backlog: { orders: number; createConcurrency: number; createTimeLimitMs: number; holdMs: number; drainTimeoutMs: number; rssEveryMs: number };
@@ -16,7 +20,7 @@ export interface Profile {
 export const FULL: Profile = {
   warmupMs: 5_000,
   deliveryTimeoutMs: 120_000,
-  throughput: { concurrencies: [8, 16, 32, 64], stepMs: 20_000 },
+  throughput: { concurrencies: [8, 16, 32, 64], stepMs: 20_000, pairedRounds: 5 },
   tuning: { stepMs: 15_000, warmupMs: 3_000, defaultConcurrency: 32, full: true },
   scale: { rows: 1_000_000, concurrency: 4, queryConcurrency: 8, stepMs: 20_000, fetchRows: 5_000 },
   backlog: { orders: 5_000, createConcurrency: 32, createTimeLimitMs: 10 * 60_000, holdMs: 5_000, drainTimeoutMs: 20 * 60_000, rssEveryMs: 1_000 },
@@ -26,7 +30,7 @@ export const FULL: Profile = {
 export const SMOKE: Profile = {
   warmupMs: 1_000,
   deliveryTimeoutMs: 60_000,
-  throughput: { concurrencies: [4], stepMs: 3_000 },
+  throughput: { concurrencies: [4], stepMs: 3_000, pairedRounds: 2 },
   tuning: { stepMs: 3_000, warmupMs: 500, defaultConcurrency: 4, full: false },
   scale: { rows: 1_000, concurrency: 4, queryConcurrency: 4, stepMs: 2_000, fetchRows: 200 },
   backlog: { orders: 20, createConcurrency: 4, createTimeLimitMs: 60_000, holdMs: 1_000, drainTimeoutMs: 60_000, rssEveryMs: 500 },
