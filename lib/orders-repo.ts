@@ -66,7 +66,7 @@ const toOrder = (r: any): OrderRow => ({
  * orderId that owns (appId, outTradeNo), which differs only if another order took it first.
  */
 export async function insertNewOrder(db: Db, o: OrderDraft): Promise<string> {
-  await db('orders')
+  const inserted = await db('orders')
     .insert({
       order_id: o.orderId,
       app_id: o.appId,
@@ -85,7 +85,10 @@ export async function insertNewOrder(db: Db, o: OrderDraft): Promise<string> {
       created_at: o.createdAt,
     })
     .onConflict()
-    .ignore();
+    .ignore()
+    .returning('order_id');
+  if (inserted.length) return o.orderId;
+  // A conflict: this order's own row (a retried activity) or another order's.
   const row = await db('orders').where({ app_id: o.appId, out_trade_no: o.outTradeNo }).first('order_id');
   return row.order_id;
 }
@@ -167,26 +170,21 @@ export async function beginDeliveryAttempt(db: Db, orderId: string): Promise<Ord
   return getOrder(db, orderId);
 }
 
-/** Records an attempt's outcome; a success marks the order DELIVERED in the same transaction. */
+/**
+ * Records an attempt's outcome; a success marks the order DELIVERED. One statement (the insert
+ * runs in a data-modifying WITH), so both happen or neither, in one round trip.
+ */
 export async function finishDeliveryAttempt(db: Db, a: DeliveryAttemptRecord): Promise<OrderRow> {
-  return db.transaction(async (trx) => {
-    await trx('delivery_attempts').insert({
-      order_id: a.orderId,
-      attempt: a.attempt,
-      url: a.url,
-      ok: a.ok,
-      http_status: a.httpStatus,
-      error: a.error,
-      duration_ms: a.durationMs,
-    });
-    const changes: Record<string, unknown> = { last_delivery_error: a.ok ? null : a.error, updated_at: trx.fn.now() };
-    if (a.ok) {
-      changes.status = 'DELIVERED';
-      changes.delivered_at = trx.raw('coalesce(delivered_at, now())');
-    }
-    const [row] = await trx('orders').where({ order_id: a.orderId }).update(changes).returning('*');
-    return toOrder(row);
-  });
+  const delivered = a.ok ? `, status = 'DELIVERED', delivered_at = coalesce(delivered_at, now())` : '';
+  const { rows } = await db.raw(
+    `with attempt as (
+       insert into delivery_attempts (order_id, attempt, url, ok, http_status, error, duration_ms) values (?, ?, ?, ?, ?, ?, ?)
+     )
+     update orders set last_delivery_error = ?, updated_at = now()${delivered}
+     where order_id = ? returning *`,
+    [a.orderId, a.attempt, a.url, a.ok, a.httpStatus, a.error, a.durationMs, a.ok ? null : a.error, a.orderId],
+  );
+  return toOrder(rows[0]);
 }
 
 export async function markAlerted(db: Db, orderId: string): Promise<void> {
