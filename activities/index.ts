@@ -1,12 +1,12 @@
 // The purchase workflow's activities, built by a factory from their dependencies (database,
 // HTTP, config, logger, metrics) so tests and processes wire them however they need.
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { Config } from '../lib/config';
-import type { Db } from '../lib/db';
-import type { Logger } from '../lib/logger';
-import { orderFields } from '../lib/logger';
-import type { Metrics } from '../lib/metrics';
-import { getApp } from '../lib/apps-repo';
+import type { Config } from '../lib/platform/config';
+import type { Db } from '../lib/db/db';
+import type { Logger } from '../lib/platform/logger';
+import { orderFields } from '../lib/platform/logger';
+import type { Metrics } from '../lib/platform/metrics';
+import { getApp } from '../lib/db/repos/apps';
 import {
   beginDeliveryAttempt,
   finishDeliveryAttempt,
@@ -15,10 +15,10 @@ import {
   markAlerted,
   projectOrder,
   type OrderProjection,
-} from '../lib/orders-repo';
-import { postToSuperapp, returnCodeIsZero, type PostJson } from '../lib/superapp-client';
-import { createDeliveryRecovery, type WakePurchase } from '../lib/delivery-recovery';
-import { deliveryIdFor, deliveryNoticeBody, deliveryUrlFor, isDeliveryAcknowledged } from '../lib/delivery-notice';
+} from '../lib/db/repos/orders';
+import { postToSuperapp, returnCodeIsZero, type PostJson } from '../lib/outbound/superapp-client';
+import { createDeliveryRecovery, type WakePurchase } from './delivery-recovery';
+import { deliveryIdFor, deliveryNoticeBody, deliveryUrlFor, isDeliveryAcknowledged } from '../lib/outbound/delivery-notice';
 import { Failures, type DeliveryFailureDetails, type OrderDraft } from '../workflows/definitions';
 
 export interface ActivityDeps {
@@ -27,7 +27,7 @@ export interface ActivityDeps {
   post: PostJson;
   logger: Logger;
   metrics: Metrics;
-  /** Signals a purchase to retry its delivery now (lib/delivery-recovery.ts). */
+  /** Signals a purchase to retry its delivery now (activities/delivery-recovery.ts). */
   wakePurchase: WakePurchase;
 }
 

@@ -3,17 +3,17 @@
 import express, { type ErrorRequestHandler } from 'express';
 import { ServiceError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import type { ApiDeps } from './deps';
-import { ApiError, ErrCodes } from './errors';
-import { paymentsRouter } from './routes/payments';
-import { paymentCallbackRouter } from './routes/payment-callback';
-import { orderQueryRouter } from './routes/order-query';
-import { adminRouter } from './routes/admin';
-import { sandboxRouter } from './routes/sandbox';
-import { healthRouter } from './routes/health';
+import { ApiError, ErrCodes } from './http/errors';
+import { paymentsRouter } from './minigame/payments';
+import { paymentCallbackRouter } from './superapp/payment-callback';
+import { orderQueryRouter } from './minigame/order-query';
+import { adminRouter } from './admin/routes';
+import { sandboxRouter } from './sandbox/routes';
+import { healthRouter } from './health';
 
 export const MAX_BODY = '64kb';
 
-export function createApp(deps: ApiDeps): express.Express {
+export function createExpressApp(deps: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);

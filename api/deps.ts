@@ -1,10 +1,10 @@
 // What the API's routes are built from; passed down once from the process that runs them.
 import type { Client } from '@temporalio/client';
-import type { Config } from '../lib/config';
-import type { Db } from '../lib/db';
-import type { Logger } from '../lib/logger';
-import type { Metrics } from '../lib/metrics';
-import type { PostJson } from '../lib/superapp-client';
+import type { Config } from '../lib/platform/config';
+import type { Db } from '../lib/db/db';
+import type { Logger } from '../lib/platform/logger';
+import type { Metrics } from '../lib/platform/metrics';
+import type { PostJson } from '../lib/outbound/superapp-client';
 
 export interface ApiDeps {
   db: Db;

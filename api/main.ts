@@ -1,9 +1,10 @@
 // `npm run api`: the HTTP API alone, for deployments that scale it apart from the workers.
 // DATABASE_URL and TEMPORAL_ADDRESS name services that are already running.
-import { loadConfig } from '../lib/config';
-import { createLogger } from '../lib/logger';
-import { createMetrics } from '../lib/metrics';
-import { prepareDatabase, startApi } from '../lib/services';
+import { loadConfig } from '../lib/platform/config';
+import { createLogger } from '../lib/platform/logger';
+import { createMetrics } from '../lib/platform/metrics';
+import { prepareDatabase } from '../lib/db/db';
+import { startApi } from './start';
 
 async function main() {
   const config = loadConfig();

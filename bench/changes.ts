@@ -13,7 +13,7 @@ import { fmt, fmtInt } from './stats';
  */
 export const CODE_CHANGES: readonly string[] = [
   'Fewer database round trips per purchase: a delivery attempt\'s record and outcome in one statement (was a four-trip transaction), ' +
-    'a new order\'s insert without a second read (lib/orders-repo.ts)',
+    'a new order\'s insert without a second read (lib/db/repos/orders.ts)',
 ];
 
 /** Each scenario's raw data of one run, by scenario name. */

@@ -4,7 +4,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { payEventSigOf, signatureMatches, superappSignatureOf } from '../lib/signatures';
+import { payEventSigOf, signatureMatches, superappSignatureOf } from '../lib/domain/signatures';
 
 function readBody(req: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {

@@ -3,7 +3,7 @@
 // wait for the delivery at the fake developer. Also the admin set-up and the order query.
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
-import { orderQuerySigOf, paySigOf, superappSignatureOf, userSignatureOf } from '../lib/signatures';
+import { orderQuerySigOf, paySigOf, superappSignatureOf, userSignatureOf } from '../lib/domain/signatures';
 import { postJson, requestJson } from './http-client';
 import type { FakeDeveloper } from './fakes';
 

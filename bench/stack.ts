@@ -9,19 +9,26 @@ import path from 'node:path';
 import pino from 'pino';
 import { Client as PgClient } from 'pg';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { loadConfig, type Config } from '../lib/config';
-import { createDb, type Db } from '../lib/db';
-import { createLogger, type Logger } from '../lib/logger';
-import { createMetrics } from '../lib/metrics';
-import { prepareDatabase, startApi, startWorker, type Common } from '../lib/services';
-import { startEmbeddedPostgres } from '../lib/embedded-pg';
-import { SQLITE_WAL_PRAGMAS, startTemporalDevServer } from '../lib/temporal-dev-server';
-import { freePort } from '../lib/free-port';
-import { installTemporalLogging } from '../lib/temporal-runtime';
+import { loadConfig, type Config } from '../lib/platform/config';
+import { createLogger, type Logger } from '../lib/platform/logger';
+import { createMetrics } from '../lib/platform/metrics';
+import { createDb, prepareDatabase, type Db } from '../lib/db/db';
+import type { ServiceContext } from '../lib/platform/service-context';
+import { startApi, type RunningApi } from '../api/start';
+import { startWorker, type RunningWorker } from '../worker/start';
+import type { WorkerTuning } from '../worker/create-worker';
+import { startEmbeddedPostgres } from '../tools/dev/embedded-pg';
+import { SQLITE_WAL_PRAGMAS, startTemporalDevServer } from '../tools/dev/temporal-dev-server';
+import { freePort } from '../tools/dev/free-port';
+import { installTemporalLogging } from '../lib/platform/temporal-logging';
 import { AgentClient } from './agent-client';
-import { startTunedApi, startTunedWorker, type Stoppable, type WorkerTuning } from './tuned-services';
 import type { Cleanup } from './cleanup';
 import type { ProcessSet } from './sys';
+
+/** The knobs the tuning sweep turns: the worker's, and the knex pool of the API and the worker. */
+export interface BenchTuning extends WorkerTuning {
+  poolSize?: number;
+}
 
 export interface Stack {
   dir: string;
@@ -56,7 +63,7 @@ export async function startStack(cleanup: Cleanup, log: (line: string) => void, 
       cleanup.add('stop PostgreSQL', () => pg.stop());
       return pg;
     }),
-    // lib/temporal-dev-server.ts's defaults, as `npm start` runs it: SQLite in WAL mode.
+    // tools/dev/temporal-dev-server.ts's defaults, as `npm start` runs it: SQLite in WAL mode.
     startTemporalDevServer({ dbFile: path.join(dir, 'temporal', 'temporal.db'), grpcPort }).then((t) => {
       cleanup.add('stop the Temporal dev server', () => t.stop());
       return t;
@@ -82,7 +89,7 @@ export async function startStack(cleanup: Cleanup, log: (line: string) => void, 
     dir,
     pgAdminUrl: pg.url,
     temporalAddress: temporal.address,
-    temporalStore: `SQLite file in WAL mode (${SQLITE_WAL_PRAGMAS.map((p) => `\`--sqlite-pragma ${p}\``).join(' ')}, the default of lib/temporal-dev-server.ts)`,
+    temporalStore: `SQLite file in WAL mode (${SQLITE_WAL_PRAGMAS.map((p) => `\`--sqlite-pragma ${p}\``).join(' ')}, the default of tools/dev/temporal-dev-server.ts)`,
     vpayBundleCode: vpayBundle.code,
     ceilingBundleCode: ceilingBundle.code,
     agent,
@@ -103,19 +110,19 @@ export interface VpayInstance {
   db: Db;
   appId: string;
   /** Stops the API and worker and starts them again with these knobs (same database and app). */
-  restart(tuning: WorkerTuning): Promise<void>;
+  restart(tuning: BenchTuning): Promise<void>;
   stop(): Promise<void>;
 }
 
 /**
  * vpay's API and worker in this process, on their own database and task queue. Without `tuning`
- * they are exactly what `npm start` runs (lib/services.ts startApi/startWorker); with it, the
- * same parts built with the given knobs (bench/tuned-services.ts).
+ * they are exactly what `npm start` runs (api/start.ts startApi, worker/start.ts startWorker);
+ * with it, the same services started with the given knobs.
  */
 export async function startVpayInstance(
   stack: Stack,
   cleanup: Cleanup,
-  o: { name: string; env?: Record<string, string>; tuning?: WorkerTuning; users?: number; temporalAddress?: string },
+  o: { name: string; env?: Record<string, string>; tuning?: BenchTuning; users?: number; temporalAddress?: string },
 ): Promise<VpayInstance> {
   const dbName = `vpay_${o.name.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}`;
   const admin = new PgClient({ connectionString: stack.pgAdminUrl });
@@ -145,18 +152,13 @@ export async function startVpayInstance(
   const logger: Logger = createLogger(config.logLevel, { instance: o.name }, pino.destination({ dest: stack.logFile(o.name), sync: false }));
   const metrics = createMetrics(false);
   await prepareDatabase(databaseUrl);
-  const common: Common = { config, databaseUrl, logger, metrics };
+  const common: ServiceContext = { config, databaseUrl, logger, metrics };
 
-  let api: Stoppable & { url: string };
-  let worker: Stoppable;
-  const start = async (tuning: WorkerTuning | undefined) => {
-    if (tuning) {
-      worker = await startTunedWorker(common, tuning, stack.vpayBundleCode);
-      api = await startTunedApi(common, tuning);
-    } else {
-      worker = await startWorker(common, { workflowBundle: { code: stack.vpayBundleCode } });
-      api = await startApi(common, '127.0.0.1');
-    }
+  let api: RunningApi;
+  let worker: RunningWorker;
+  const start = async (tuning: BenchTuning | undefined) => {
+    worker = await startWorker(common, { ...tuning, workflowBundle: { code: stack.vpayBundleCode } });
+    api = await startApi(common, { host: '127.0.0.1', poolSize: tuning?.poolSize });
   };
   const stopServices = async () => {
     await api?.stop().catch((err: Error) => process.stderr.write(`[bench] stopping the API: ${err.message}\n`));

@@ -1,5 +1,5 @@
 // Which SQLite journal each of a run's two Temporal dev servers used: the stack's (scenario 1, 2
-// and all the others) and scenario 2b's second server. Until lib/temporal-dev-server.ts made WAL
+// and all the others) and scenario 2b's second server. Until tools/dev/temporal-dev-server.ts made WAL
 // its default, the stack had the rollback journal and 2b tried WAL; since then 2b keeps the old
 // rollback-journal store for comparison. Raw JSON of both eras must read right (--report-from and
 // the "what changed" table load earlier runs), so this looks at what the walstore raw data says.

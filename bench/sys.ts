@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
-import { temporalCliPath } from '../lib/temporal-binaries';
+import { temporalCliPath } from '../tools/dev/temporal-binaries';
 
 export interface MachineInfo {
   nproc: number;

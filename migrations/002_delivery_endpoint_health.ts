@@ -1,6 +1,6 @@
 // Whether each app's delivery endpoint (per env: the live and the test URL differ) is failing,
 // so the first success after an outage can wake the orders still waiting out their backoff
-// (lib/delivery-recovery.ts), and a partial index that finds those orders without a scan.
+// (activities/delivery-recovery.ts), and a partial index that finds those orders without a scan.
 import type { Knex } from 'knex';
 
 export async function up(knex: Knex): Promise<void> {

@@ -1,15 +1,20 @@
 // Builds the Temporal worker that runs purchases: the workflows bundle plus the activities,
-// wired to their dependencies.
+// wired to their dependencies, with its tuning (defaults in docs/OPERATIONS.md).
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 
-export interface WorkerOptions extends ActivityDeps {
+/** The worker's knobs; unset ones keep vpay's defaults (slots) or the SDK's (cache, threads). */
+export interface WorkerTuning {
+  maxConcurrentActivityTaskExecutions?: number;
+  maxConcurrentWorkflowTaskExecutions?: number;
+  maxCachedWorkflows?: number;
+  workflowThreadPoolSize?: number;
+}
+
+export interface WorkerOptions extends ActivityDeps, WorkerTuning {
   connection: NativeConnection;
   /** A prebuilt bundle (tests and benchmarks build it once); otherwise bundled at start. */
   workflowBundle?: WorkflowBundleOption;
-  /** Tuning, see docs/OPERATIONS.md. */
-  maxConcurrentActivityTaskExecutions?: number;
-  maxConcurrentWorkflowTaskExecutions?: number;
 }
 
 export const workflowsPath = require.resolve('../workflows');
@@ -23,5 +28,7 @@ export async function createWorker(o: WorkerOptions): Promise<Worker> {
     activities: createActivities(o),
     maxConcurrentActivityTaskExecutions: o.maxConcurrentActivityTaskExecutions ?? 100,
     maxConcurrentWorkflowTaskExecutions: o.maxConcurrentWorkflowTaskExecutions ?? 100,
+    ...(o.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: o.maxCachedWorkflows } : {}),
+    ...(o.workflowThreadPoolSize !== undefined ? { workflowThreadPoolSize: o.workflowThreadPoolSize } : {}),
   });
 }

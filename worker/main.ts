@@ -1,9 +1,10 @@
 // `npm run worker`: one Temporal worker running purchases. Run as many as the load needs.
 import http from 'node:http';
-import { loadConfig } from '../lib/config';
-import { createLogger } from '../lib/logger';
-import { createMetrics } from '../lib/metrics';
-import { prepareDatabase, startWorker } from '../lib/services';
+import { loadConfig } from '../lib/platform/config';
+import { createLogger } from '../lib/platform/logger';
+import { createMetrics } from '../lib/platform/metrics';
+import { prepareDatabase } from '../lib/db/db';
+import { startWorker } from './start';
 
 async function main() {
   const config = loadConfig();

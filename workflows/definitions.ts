@@ -132,7 +132,7 @@ export const requestPaymentUpdate = defineUpdate<PaymentRequestResult, [{ signDa
 /** Sent by the payment callback; answers once the payment is durably recorded. */
 export const recordPaymentUpdate = defineUpdate<RecordPaymentResult, [PaymentRecord]>('recordPayment');
 /**
- * Sent (by lib/delivery-recovery.ts) when the order's delivery endpoint works again: a purchase
+ * Sent (by activities/delivery-recovery.ts) when the order's delivery endpoint works again: a purchase
  * waiting out its delivery backoff retries at once. Harmless at any other time.
  */
 export const retryDeliveryNowSignal = defineSignal('retryDeliveryNow');

@@ -1,7 +1,7 @@
 // The ceiling workflow's activities: the purchase's activity names and signatures, doing no I/O.
 // deliverOrder tells the in-process driver that the purchase is complete (a function call).
 import type { OrderDraft } from '../../workflows/definitions';
-import type { OrderProjection } from '../../lib/orders-repo';
+import type { OrderProjection } from '../../lib/db/repos/orders';
 
 export function createCeilingActivities(onDelivered: (orderId: string) => void) {
   return {

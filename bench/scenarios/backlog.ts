@@ -1,7 +1,7 @@
 // 5. Backlog: N paid orders while the developer's endpoint answers 500, then it comes back: how
 // long until every order is delivered, at what rate, with what peak RSS, and each exactly once.
 // Retries follow vpay's production backoff, so the drain shows the delivery recovery wake-up
-// (lib/delivery-recovery.ts) at work: without it the oldest orders would sleep out long timers.
+// (activities/delivery-recovery.ts) at work: without it the oldest orders would sleep out long timers.
 import { newResult, sleep, type BenchContext, type ScenarioResult } from '../context';
 import { noErrors, reconcile } from '../checks';
 import { startVpayInstance } from '../stack';

@@ -7,7 +7,7 @@ import { StepMeter, type ProcessSet } from '../sys';
 import { fmt } from '../stats';
 import { startCeiling, type Ceiling } from '../ceiling/driver';
 import { pairedRounds, pairedTable } from './paired';
-import { loadConfig } from '../../lib/config';
+import { loadConfig } from '../../lib/platform/config';
 import { cpuCells, cpuColumns, cpuMsPerPurchase, latencyCells, latencyColumns, type StepRow } from './throughput';
 
 /** Warm-up, then the closed loop at each concurrency of the profile, against the bare workflow. */

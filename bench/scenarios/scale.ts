@@ -13,9 +13,9 @@ import { fmt, fmtInt, mib, summarize, type Summary } from '../stats';
 import type { PurchaseStats, QueryStats } from '../agent-protocol';
 import { pcts } from './throughput';
 import { closedLoop } from '../loops';
-import { createDb } from '../../lib/db';
-import { getApp, getItem, getSessionKey } from '../../lib/apps-repo';
-import { getOrderByTradeNo, insertNewOrder } from '../../lib/orders-repo';
+import { createDb } from '../../lib/db/db';
+import { getApp, getItem, getSessionKey } from '../../lib/db/repos/apps';
+import { getOrderByTradeNo, insertNewOrder } from '../../lib/db/repos/orders';
 import { randomBytes } from 'node:crypto';
 
 const pcts2 = (s: Summary) => `${fmt(s.p50, 1)} / ${fmt(s.p95, 1)} / ${fmt(s.p99, 1)}`;

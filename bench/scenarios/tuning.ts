@@ -6,7 +6,7 @@ import { noErrors, reconcile } from '../checks';
 import { startVpayInstance } from '../stack';
 import { StepMeter } from '../sys';
 import { fmt } from '../stats';
-import type { WorkerTuning } from '../tuned-services';
+import type { BenchTuning } from '../stack';
 import type { PurchaseStats } from '../agent-protocol';
 import { tuningBest } from '../tuning-best';
 import { pcts } from './throughput';
@@ -14,7 +14,7 @@ import { pcts } from './throughput';
 interface Config {
   label: string;
   group: string;
-  t: WorkerTuning;
+  t: BenchTuning;
 }
 
 export async function tuning(ctx: BenchContext): Promise<ScenarioResult> {
@@ -45,7 +45,7 @@ export async function tuning(ctx: BenchContext): Promise<ScenarioResult> {
     '3. Worker tuning',
     `At ${c} concurrent purchasers (the best of the throughput sweep), ${stepMs / 1000} s per setting after a ${warmupMs / 1000} s warm-up; ` +
       'the API and the worker are restarted for each setting on the same database. Defaults: 100 activity slots and 100 workflow-task slots (worker/create-worker.ts), ' +
-      `the SDK's cache size (${defaultCache} workflows here), knex pool 10 (lib/db.ts) for the API and for the worker, one workflow thread.`,
+      `the SDK's cache size (${defaultCache} workflows here), knex pool 10 (lib/db/db.ts) for the API and for the worker, one workflow thread.`,
   );
   const inst = await startVpayInstance(ctx.stack, ctx.cleanup, { name: 'tuning', tuning: {} });
   const rows: Array<{ config: Config; stats: PurchaseStats; cores: Record<string, number>; elu: number }> = [];
@@ -71,7 +71,7 @@ export async function tuning(ctx: BenchContext): Promise<ScenarioResult> {
         if (!w || r.stats.ratePerSec > w.stats.ratePerSec) winners.set(r.config.group, r);
       }
       if (winners.size > 1) {
-        const t = Object.assign({}, ...[...winners.values()].map((w) => w.config.t)) as WorkerTuning;
+        const t = Object.assign({}, ...[...winners.values()].map((w) => w.config.t)) as BenchTuning;
         await run({ label: `combined: ${[...winners.values()].map((w) => w.config.label).join(' + ')}`, group: 'combined', t });
       }
     }

@@ -1,5 +1,5 @@
 // 2b (extra). The Temporal store: the throughput and ceiling sweeps again, on a second dev server
-// started by lib/temporal-dev-server.ts with `sqliteWal: false`, i.e. SQLite's rollback journal as
+// started by tools/dev/temporal-dev-server.ts with `sqliteWal: false`, i.e. SQLite's rollback journal as
 // every run had it before WAL became the default. Scenarios 1-2 ran on WAL, so the two together
 // show what WAL bought, and what of scenarios 1-2 is the store rather than vpay or Temporal as such.
 import path from 'node:path';
@@ -8,8 +8,8 @@ import { reconcile } from '../checks';
 import { startVpayInstance } from '../stack';
 import { CURRENT_STORES } from '../stores';
 import { fmt } from '../stats';
-import { freePort } from '../../lib/free-port';
-import { SQLITE_WAL_PRAGMAS, startTemporalDevServer } from '../../lib/temporal-dev-server';
+import { freePort } from '../../tools/dev/free-port';
+import { SQLITE_WAL_PRAGMAS, startTemporalDevServer } from '../../tools/dev/temporal-dev-server';
 import { ceilingSweep, startDefaultCeiling } from './ceiling';
 import { cpuMsPerPurchase, pcts, vpaySweep, type StepRow } from './throughput';
 
@@ -24,7 +24,7 @@ export async function walstore(ctx: BenchContext): Promise<ScenarioResult> {
     'walstore',
     '2b. The Temporal store: the same sweeps on SQLite\'s rollback journal (the store before WAL)',
     'Not one of the six scenarios asked for: scenarios 1 and 2 again (same concurrencies and durations) against a second, fresh Temporal dev server ' +
-      'started by lib/temporal-dev-server.ts with `sqliteWal: false`: SQLite\'s default rollback journal, which syncs every commit and blocks readers while it writes, ' +
+      'started by tools/dev/temporal-dev-server.ts with `sqliteWal: false`: SQLite\'s default rollback journal, which syncs every commit and blocks readers while it writes, ' +
       `the store every run had before WAL became the default. Scenarios 1 and 2 ran on the default store (\`${walFlags}\`), so "before" here is the rollback journal ` +
       'and "after" is WAL. WAL with synchronous=normal survives a killed process; a power cut may lose the last commits. ' +
       'vpay / ceiling on this store is information only; the target is scenario 2\'s.',

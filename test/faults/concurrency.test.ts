@@ -4,7 +4,7 @@ import { startVpay, type Vpay } from '../support/vpay';
 import { pay, queryOrder, requestPayment, setupApp, signData, type TestApp } from '../support/minigame';
 import { waitFor } from '../support/wait-for';
 import { expectReconciled } from '../support/reconciled';
-import { purchaseWorkflowId } from '../../lib/workflow-id';
+import { purchaseWorkflowId } from '../../workflows/workflow-ids';
 
 let vpay: Vpay;
 let app: TestApp;

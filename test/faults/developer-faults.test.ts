@@ -7,7 +7,7 @@ import { startVpay, type Vpay } from '../support/vpay';
 import { paidOrder, queryOrder, setupApp, type TestApp } from '../support/minigame';
 import { waitFor } from '../support/wait-for';
 import { expectReconciled } from '../support/reconciled';
-import type { FakeDeveloper } from '../support/fake-developer';
+import type { FakeDeveloper } from '../../tools/fakes/fake-developer';
 
 let vpay: Vpay;
 let app: TestApp;

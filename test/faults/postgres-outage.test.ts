@@ -4,8 +4,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../lib/embedded-pg';
-import { freePort } from '../../lib/free-port';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../tools/dev/embedded-pg';
+import { freePort } from '../../tools/dev/free-port';
 import { startVpay, type Vpay } from '../support/vpay';
 import { call, pay, paymentBody, queryOrder, requestPayment, setupApp, signData, type TestApp } from '../support/minigame';
 import { waitFor } from '../support/wait-for';

@@ -3,8 +3,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startTemporalDevServer, VPAY_SEARCH_ATTRIBUTES, type TemporalDevServer } from '../../lib/temporal-dev-server';
-import { freePort } from '../../lib/free-port';
+import { startTemporalDevServer, VPAY_SEARCH_ATTRIBUTES, type TemporalDevServer } from '../../tools/dev/temporal-dev-server';
+import { freePort } from '../../tools/dev/free-port';
 import { startVpay, type Vpay } from '../support/vpay';
 import { pay, queryOrder, requestPayment, setupApp, signData, type TestApp } from '../support/minigame';
 import { waitFor } from '../support/wait-for';

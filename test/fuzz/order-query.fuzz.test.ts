@@ -2,7 +2,7 @@
 // 5): random bodies and headers, mutated queries correctly signed with the app key, and one-byte
 // changes to the body or to Pay-Sig under the original signature.
 import fc from 'fast-check';
-import { orderQuerySigOf } from '../../lib/signatures';
+import { orderQuerySigOf } from '../../lib/domain/signatures';
 import { startVpay, type Vpay } from '../support/vpay';
 import { requestPayment, setupApp, signData, type TestApp } from '../support/minigame';
 import {

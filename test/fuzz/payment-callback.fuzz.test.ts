@@ -3,7 +3,7 @@
 // orders, skewed timestamps, and one-byte changes under the original signature. Answers use
 // {returnCode, returnMessage}; never a 5xx for the caller's mistake.
 import fc from 'fast-check';
-import { superappSignatureOf } from '../../lib/signatures';
+import { superappSignatureOf } from '../../lib/domain/signatures';
 import { startVpay, type Vpay } from '../support/vpay';
 import { queryOrder, requestPayment, setupApp, signData, type TestApp } from '../support/minigame';
 import {

@@ -3,7 +3,7 @@
 // server never answers a client mistake with a 5xx, every error is the contract's JSON body, a
 // 200 is a real order, and vpay keeps serving afterwards.
 import fc from 'fast-check';
-import { paySigOf, userSignatureOf } from '../../lib/signatures';
+import { paySigOf, userSignatureOf } from '../../lib/domain/signatures';
 import { startVpay, type Vpay } from '../support/vpay';
 import { newTradeNo, paymentBody, setupApp, signData, queryOrder, type TestApp } from '../support/minigame';
 import {

@@ -4,7 +4,7 @@
 //
 // All requests are sent concurrently in beforeAll (a hang costs REQUEST_TIMEOUT_MS once, not once
 // per case); the tests then check the recorded answers.
-import { orderQuerySigOf, paySigOf, superappSignatureOf, userSignatureOf } from '../../lib/signatures';
+import { orderQuerySigOf, paySigOf, superappSignatureOf, userSignatureOf } from '../../lib/domain/signatures';
 import { startVpay, type Vpay } from '../support/vpay';
 import { requestPayment, setupApp, signData, type TestApp } from '../support/minigame';
 import { checkContractAnswer, describeAnswer, describeRequest, expectRejected, jsonRequest, send, stopVpay, type Answer, type Sent } from './fuzz-support';

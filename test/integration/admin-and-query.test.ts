@@ -1,5 +1,5 @@
 // CONTRACT.md 5 and 6 on the real stack: the developer's order query and the platform admin API.
-import { orderQuerySigOf } from '../../lib/signatures';
+import { orderQuerySigOf } from '../../lib/domain/signatures';
 import { startVpay, type Vpay } from '../support/vpay';
 import { admin, call, queryOrder, requestPayment, setupApp, signData, type TestApp } from '../support/minigame';
 

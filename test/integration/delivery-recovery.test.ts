@@ -1,11 +1,11 @@
-// The recovery wake-up (lib/delivery-recovery.ts) on the real stack: orders whose delivery failed
+// The recovery wake-up (activities/delivery-recovery.ts) on the real stack: orders whose delivery failed
 // wait out a 10-minute backoff, yet the first delivery that gets through once the endpoint is
 // back wakes them, and each is delivered exactly once within seconds.
 import { startVpay, type Vpay } from '../support/vpay';
 import { paidOrder, queryOrder, setupApp, type TestApp } from '../support/minigame';
 import { waitFor } from '../support/wait-for';
 import { expectReconciled } from '../support/reconciled';
-import { claimEndpointRecovery, markEndpointFailing } from '../../lib/delivery-health-repo';
+import { claimEndpointRecovery, markEndpointFailing } from '../../lib/db/repos/delivery-health';
 
 let vpay: Vpay;
 let app: TestApp;

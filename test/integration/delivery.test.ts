@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { startVpay, type Vpay } from '../support/vpay';
 import { admin, paidOrder, pay, queryOrder, requestPayment, setupApp, signData, type TestApp } from '../support/minigame';
 import { waitFor } from '../support/wait-for';
-import { purchaseWorkflowId } from '../../lib/workflow-id';
+import { purchaseWorkflowId } from '../../workflows/workflow-ids';
 
 /** A local alert webhook that records what it receives. */
 async function startAlertSink() {

@@ -1,10 +1,10 @@
-// `npm run demo` (scripts/demo.ts) against a real stack with the built-in sandbox superapp: the
+// `npm run demo` (tools/demo/demo.ts) against a real stack with the built-in sandbox superapp: the
 // demo walks one purchase to DELIVERED, prints it step by step, never prints a secret in full,
 // and fails with a clear message when the stack is not there or the admin token is wrong.
 import { Client as PgClient } from 'pg';
-import { DemoError, runDemo, type DemoResult } from '../../scripts/demo';
-import { freePort } from '../../lib/free-port';
-import { orderQuerySigOf } from '../../lib/signatures';
+import { DemoError, runDemo, type DemoResult } from '../../tools/demo/demo';
+import { freePort } from '../../tools/dev/free-port';
+import { orderQuerySigOf } from '../../lib/domain/signatures';
 import { startVpay, type Vpay } from '../support/vpay';
 import { call } from '../support/minigame';
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { startVpay, type Vpay } from '../support/vpay';
 import { pay, queryOrder, requestPayment, setupApp, signData, type TestApp } from '../support/minigame';
 import { waitFor } from '../support/wait-for';
-import { purchaseWorkflowId } from '../../lib/workflow-id';
+import { purchaseWorkflowId } from '../../workflows/workflow-ids';
 
 const root = path.resolve(__dirname, '../..');
 let vpay: Vpay;

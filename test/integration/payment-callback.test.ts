@@ -1,6 +1,6 @@
 // CONTRACT.md 3.2 on the real stack: the superapp's payment callback, its signature and clock
 // checks, its answers for every state of an order, and duplicates delivering once.
-import { superappSignatureOf } from '../../lib/signatures';
+import { superappSignatureOf } from '../../lib/domain/signatures';
 import { startVpay, type Vpay } from '../support/vpay';
 import { call, pay, queryOrder, requestPayment, setupApp, signData, type TestApp } from '../support/minigame';
 import { waitFor } from '../support/wait-for';

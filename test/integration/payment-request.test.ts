@@ -1,7 +1,7 @@
 // CONTRACT.md 0 and 2 on the real stack: every status code of the payment request, the order of
 // the checks, idempotent replays, and the prepay outcomes.
-import { userSignatureOf } from '../../lib/signatures';
-import { purchaseWorkflowId } from '../../lib/workflow-id';
+import { userSignatureOf } from '../../lib/domain/signatures';
+import { purchaseWorkflowId } from '../../workflows/workflow-ids';
 import { startVpay, type Vpay } from '../support/vpay';
 import { admin, call, newTradeNo, paymentBody, queryOrder, requestPayment, setupApp, signData, type TestApp } from '../support/minigame';
 

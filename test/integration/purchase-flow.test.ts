@@ -1,7 +1,7 @@
 // A whole purchase on the real stack (PostgreSQL, Temporal dev server, API, worker) with a fake
 // superapp and a fake developer backend: request, prepay, callback, confirmation, delivery,
 // query, and what the Temporal side shows.
-import { purchaseWorkflowId } from '../../lib/workflow-id';
+import { purchaseWorkflowId } from '../../workflows/workflow-ids';
 import { getStatusQuery } from '../../workflows/definitions';
 import { startVpay, type Vpay } from '../support/vpay';
 import { pay, queryOrder, requestPayment, setupApp, signData, type TestApp } from '../support/minigame';

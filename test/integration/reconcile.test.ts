@@ -1,4 +1,4 @@
-// `npm run reconcile` (lib/reconcile.ts, scripts/reconcile.ts) on the real stack: a clean stack
+// `npm run reconcile` (tools/ops/reconcile.ts, tools/ops/reconcile-cli.ts) on the real stack: a clean stack
 // reconciles; every problem class, made by tampering behind vpay's back, is named for the right
 // order; the CLI's exit codes.
 import { spawn } from 'node:child_process';
@@ -8,10 +8,10 @@ import path from 'node:path';
 import { startVpay, type Vpay } from '../support/vpay';
 import { newTradeNo, pay, requestPayment, setupApp, signData, type TestApp } from '../support/minigame';
 import { waitFor } from '../support/wait-for';
-import { freePort } from '../../lib/free-port';
-import { purchaseWorkflowId } from '../../lib/workflow-id';
+import { freePort } from '../../tools/dev/free-port';
+import { purchaseWorkflowId } from '../../workflows/workflow-ids';
 import { SA_APP_ID, SA_ORDER_STATUS, SA_OUT_TRADE_NO, type PurchaseInput } from '../../workflows/definitions';
-import { reconcile, type DeliveryLogEntry, type OrderVerdict, type ReconcileOptions, type ReconcileReport } from '../../lib/reconcile';
+import { reconcile, type DeliveryLogEntry, type OrderVerdict, type ReconcileOptions, type ReconcileReport } from '../../tools/ops/reconcile';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -66,7 +66,7 @@ const verdictFor = (report: ReconcileReport, orderId: string): OrderVerdict | un
 /** Runs the CLI as an operator would, against this test's vpay. */
 function runCli(vpay: Vpay, args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/reconcile.ts', ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tools/ops/reconcile-cli.ts', ...args], {
       cwd: root,
       env: {
         ...process.env,

@@ -8,8 +8,8 @@ import path from 'node:path';
 import { Worker, type ReplayResult } from '@temporalio/worker';
 import { historyFromJSON, type History } from '@temporalio/common/lib/proto-utils';
 import { testEnv } from '../support/test-env';
-import { createLogger } from '../../lib/logger';
-import { installTemporalLogging } from '../../lib/temporal-runtime';
+import { createLogger } from '../../lib/platform/logger';
+import { installTemporalLogging } from '../../lib/platform/temporal-logging';
 
 const HISTORIES_DIR = path.join(__dirname, 'histories');
 /** One per path through the workflow; deleting one must not pass silently. */

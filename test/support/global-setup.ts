@@ -5,9 +5,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { startEmbeddedPostgres } from '../../lib/embedded-pg';
-import { startTemporalDevServer } from '../../lib/temporal-dev-server';
-import { freePort } from '../../lib/free-port';
+import { startEmbeddedPostgres } from '../../tools/dev/embedded-pg';
+import { startTemporalDevServer } from '../../tools/dev/temporal-dev-server';
+import { freePort } from '../../tools/dev/free-port';
 import { SEARCH_ATTRIBUTE_NAMES } from '../../workflows/definitions';
 
 export default async function globalSetup(): Promise<void> {

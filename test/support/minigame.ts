@@ -1,6 +1,6 @@
 // What a mini game and its backend do against vpay, for the tests: set up an app through the
 // admin API, sign signData with the seed's formulas, and call the contract's routes.
-import { orderQuerySigOf, paySigOf, userSignatureOf } from '../../lib/signatures';
+import { orderQuerySigOf, paySigOf, userSignatureOf } from '../../lib/domain/signatures';
 import type { Vpay } from './vpay';
 
 export interface TestApp {

@@ -1,7 +1,7 @@
-// Ends a fault or load test with the reconciliation (lib/reconcile.ts): the orders table, the
+// Ends a fault or load test with the reconciliation (tools/ops/reconcile.ts): the orders table, the
 // Temporal executions on this test's task queue and what the fake developer received agree for
 // every order: each paid order delivered exactly once, no unpaid order delivered.
-import { reconcile, type ReconcileReport } from '../../lib/reconcile';
+import { reconcile, type ReconcileReport } from '../../tools/ops/reconcile';
 import type { Vpay } from './vpay';
 import { waitFor } from './wait-for';
 

@@ -3,15 +3,17 @@
 // fake developer backend. Everything is stopped by stop().
 import { randomBytes } from 'node:crypto';
 import { Client as PgClient } from 'pg';
-import { loadConfig, type Config } from '../../lib/config';
-import { createLogger } from '../../lib/logger';
-import { createMetrics, type Metrics } from '../../lib/metrics';
-import { prepareDatabase, startApi, startWorker, type RunningApi, type RunningWorker } from '../../lib/services';
-import { startFakeSuperapp, type FakeSuperapp } from './fake-superapp';
-import { startFakeDeveloper, type FakeDeveloper } from './fake-developer';
+import { loadConfig, type Config } from '../../lib/platform/config';
+import { createLogger } from '../../lib/platform/logger';
+import { createMetrics, type Metrics } from '../../lib/platform/metrics';
+import { prepareDatabase } from '../../lib/db/db';
+import { startApi, type RunningApi } from '../../api/start';
+import { startWorker, type RunningWorker } from '../../worker/start';
+import { startFakeSuperapp, type FakeSuperapp } from '../../tools/fakes/fake-superapp';
+import { startFakeDeveloper, type FakeDeveloper } from '../../tools/fakes/fake-developer';
 import { testEnv } from './test-env';
-import { freePort } from '../../lib/free-port';
-import { installTemporalLogging } from '../../lib/temporal-runtime';
+import { freePort } from '../../tools/dev/free-port';
+import { installTemporalLogging } from '../../lib/platform/temporal-logging';
 
 export interface Vpay {
   url: string;
@@ -81,7 +83,7 @@ export async function startVpay(
   const metrics = createMetrics(false);
   await prepareDatabase(databaseUrl);
   const common = { config, databaseUrl, logger, metrics };
-  const api = await startApi(common, '127.0.0.1');
+  const api = await startApi(common, { host: '127.0.0.1' });
   // worker: false leaves running purchases to workers the test starts itself (as processes).
   const noWorker: RunningWorker = { worker: undefined as never, done: Promise.resolve(), stop: async () => undefined };
   let worker = o.worker === false ? noWorker : await startWorker(common, { workflowBundle: { codePath: bundlePath } });

@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
-import { isForbiddenAddress, parseDeliveryUrl, UrlRejectedError } from '../../lib/address-guard';
+import { isForbiddenAddress, parseDeliveryUrl, UrlRejectedError } from '../../lib/outbound/address-guard';
 
 /** The address a URL host would connect to, as the WHATWG parser normalises it. */
 function hostOf(raw: string): string {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../../lib/config';
+import { ConfigError, loadConfig } from '../../lib/platform/config';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'vpay-config-'));
 

@@ -1,7 +1,7 @@
-import { deliveryNoticeBody, deliveryUrlFor, isDeliveryAcknowledged } from '../../lib/delivery-notice';
-import { payEventSigOf } from '../../lib/signatures';
-import type { App } from '../../lib/apps-repo';
-import type { OrderRow } from '../../lib/orders-repo';
+import { deliveryNoticeBody, deliveryUrlFor, isDeliveryAcknowledged } from '../../lib/outbound/delivery-notice';
+import { payEventSigOf } from '../../lib/domain/signatures';
+import type { App } from '../../lib/db/repos/apps';
+import type { OrderRow } from '../../lib/db/repos/orders';
 
 const app: App = {
   appId: 'app1',

@@ -12,7 +12,7 @@ import {
   createGuardedLookup,
   destroySafePostAgents,
   safePostJson,
-} from '../../lib/safe-post';
+} from '../../lib/outbound/safe-post';
 
 interface Seen {
   method: string | undefined;

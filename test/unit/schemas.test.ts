@@ -1,4 +1,4 @@
-import { parseSignData, PaymentCallbackSchema, PaymentRequestSchema, CreateAppSchema } from '../../lib/schemas';
+import { parseSignData, PaymentCallbackSchema, PaymentRequestSchema, CreateAppSchema } from '../../lib/domain/schemas';
 
 const base = {
   mode: 'goods',

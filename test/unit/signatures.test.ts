@@ -7,7 +7,7 @@ import {
   signatureMatches,
   superappSignatureOf,
   userSignatureOf,
-} from '../../lib/signatures';
+} from '../../lib/domain/signatures';
 
 const SEED_SIGN_DATA =
   '{"mode":"goods","buyQuantity":1,"env":0,"currencyType":"USD","platform":"android","productId":"testproductId","goodsPrice":10,"outTradeNo":"xxxxxx","attach":"testdata"}';

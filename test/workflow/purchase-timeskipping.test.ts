@@ -6,7 +6,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Activities } from '../../activities';
-import type { OrderProjection } from '../../lib/orders-repo';
+import type { OrderProjection } from '../../lib/db/repos/orders';
 import {
   Failures,
   getStatusQuery,
@@ -18,14 +18,15 @@ import {
   SA_OUT_TRADE_NO,
   type OrderDraft,
   type PurchaseInput,
+  SEARCH_ATTRIBUTE_NAMES,
 } from '../../workflows/definitions';
-import { purchaseWorkflowId } from '../../lib/workflow-id';
-import { temporalTestServerPath } from '../../lib/temporal-binaries';
+import { purchaseWorkflowId } from '../../workflows/workflow-ids';
+import { temporalTestServerPath } from '../../tools/dev/temporal-binaries';
 import { testEnv } from '../support/test-env';
 import { waitFor } from '../support/wait-for';
-import { ensureSearchAttributes } from '../../lib/temporal-setup';
-import { installTemporalLogging } from '../../lib/temporal-runtime';
-import { createLogger } from '../../lib/logger';
+import { ensureSearchAttributes } from '../../lib/platform/temporal-setup';
+import { installTemporalLogging } from '../../lib/platform/temporal-logging';
+import { createLogger } from '../../lib/platform/logger';
 
 const HOUR = 3_600_000;
 let env: TestWorkflowEnvironment;
@@ -35,7 +36,7 @@ beforeAll(async () => {
   env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
   });
-  await ensureSearchAttributes(env.connection, 'default');
+  await ensureSearchAttributes(env.connection, 'default', SEARCH_ATTRIBUTE_NAMES);
 });
 afterAll(async () => {
   await env?.teardown();

@@ -1,0 +1,18 @@
+// The platform admin's bearer token, compared in constant time (over SHA-256 digests, so the
+// comparison does not leak the token's length either).
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import { ApiError, ErrCodes } from '../http/errors';
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+export function requireAdmin(adminToken: string): RequestHandler {
+  const expected = digest(adminToken);
+  return (req, _res, next) => {
+    const m = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '');
+    if (!m || !timingSafeEqual(digest(m[1].trim()), expected)) {
+      return next(new ApiError(401, ErrCodes.unauthorizedAdmin, 'missing or wrong admin token'));
+    }
+    next();
+  };
+}

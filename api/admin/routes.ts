@@ -1,0 +1,72 @@
+// Platform admin bootstrap (CONTRACT.md 6): apps and their keys, items, users' session keys.
+import { Router } from 'express';
+import type { ApiDeps } from '../deps';
+import { ApiError, ErrCodes } from '../http/errors';
+import { parseBody } from '../http/body';
+import { requireAdmin } from './auth';
+import { CreateAppSchema, IDENT, isStorableText, PatchAppSchema, PutItemSchema, PutSessionSchema } from '../../lib/domain/schemas';
+import { insertApp, getApp, patchApp, putItem, putSession, type App } from '../../lib/db/repos/apps';
+
+const appNotFound = () => new ApiError(404, ErrCodes.appNotFound, 'unknown app');
+
+/** The app of a path; an appId that is not storable text cannot name one. */
+async function appOfPath(db: ApiDeps['db'], appId: string): Promise<App> {
+  const app = isStorableText(appId) ? await getApp(db, appId) : undefined;
+  if (!app) throw appNotFound();
+  return app;
+}
+
+/** An app as shown after creation: everything but its key. */
+const appView = (a: App) => ({
+  appId: a.appId,
+  name: a.name,
+  deliveryUrl: a.deliveryUrl,
+  deliveryTestUrl: a.deliveryTestUrl,
+  paymentEnabled: a.paymentEnabled,
+});
+
+export function adminRouter({ db, config, logger }: ApiDeps): Router {
+  const router = Router();
+  router.use('/v1/admin', requireAdmin(config.adminToken));
+
+  router.post('/v1/admin/apps', async (req, res) => {
+    const body = parseBody(req, CreateAppSchema);
+    const app = await insertApp(db, body);
+    logger.info({ appId: app.appId }, 'app created');
+    // The key is shown here, once, and never again.
+    res.status(201).json({ errCode: 0, ...appView(app), appKey: app.appKey });
+  });
+
+  router.get('/v1/admin/apps/:appId', async (req, res) => {
+    res.json({ errCode: 0, ...appView(await appOfPath(db, req.params.appId)) });
+  });
+
+  router.patch('/v1/admin/apps/:appId', async (req, res) => {
+    const body = parseBody(req, PatchAppSchema);
+    await appOfPath(db, req.params.appId);
+    const app = await patchApp(db, req.params.appId, body);
+    if (!app) throw appNotFound();
+    res.json({ errCode: 0, ...appView(app) });
+  });
+
+  router.put('/v1/admin/apps/:appId/items/:productId', async (req, res) => {
+    const body = parseBody(req, PutItemSchema);
+    if (!IDENT.test(req.params.productId)) throw new ApiError(400, ErrCodes.malformed, 'productId must be 1..128 of [A-Za-z0-9_-.@|*]');
+    await appOfPath(db, req.params.appId);
+    const { item, created } = await putItem(db, { ...body, appId: req.params.appId, productId: req.params.productId });
+    res.status(created ? 201 : 200).json({ errCode: 0, item });
+  });
+
+  router.put('/v1/admin/apps/:appId/sessions/:openId', async (req, res) => {
+    const body = parseBody(req, PutSessionSchema);
+    if (req.params.openId.length > 128 || !isStorableText(req.params.openId)) {
+      throw new ApiError(400, ErrCodes.malformed, 'openId must be 1..128 characters of well-formed text');
+    }
+    await appOfPath(db, req.params.appId);
+    const { created } = await putSession(db, { appId: req.params.appId, openId: req.params.openId, ...body });
+    // The session key is a secret: it is not echoed back.
+    res.status(created ? 201 : 200).json({ errCode: 0, appId: req.params.appId, openId: req.params.openId });
+  });
+
+  return router;
+}

@@ -1,0 +1,129 @@
+// Reads and writes of apps, their items and their users' session keys.
+import { randomBytes } from 'node:crypto';
+import type { Db } from '../db';
+
+export interface App {
+  appId: string;
+  name: string;
+  appKey: string;
+  deliveryUrl: string;
+  deliveryTestUrl: string | null;
+  paymentEnabled: boolean;
+}
+
+export interface Item {
+  appId: string;
+  productId: string;
+  name: string;
+  price: number;
+  currencyType: string;
+  imageUrl: string | null;
+  released: boolean;
+}
+
+const toApp = (r: any): App => ({
+  appId: r.app_id,
+  name: r.name,
+  appKey: r.app_key,
+  deliveryUrl: r.delivery_url,
+  deliveryTestUrl: r.delivery_test_url,
+  paymentEnabled: r.payment_enabled,
+});
+
+const toItem = (r: any): Item => ({
+  appId: r.app_id,
+  productId: r.product_id,
+  name: r.name,
+  price: r.price,
+  currencyType: r.currency_type,
+  imageUrl: r.image_url,
+  released: r.released,
+});
+
+/** appIds never contain ':' (the workflow ID relies on it). */
+export const newAppId = (): string => `app${randomBytes(10).toString('hex')}`;
+export const newAppKey = (): string => randomBytes(32).toString('hex');
+
+export async function insertApp(
+  db: Db,
+  a: { name: string; deliveryUrl: string; deliveryTestUrl?: string | null; paymentEnabled?: boolean },
+): Promise<App> {
+  const [row] = await db('apps')
+    .insert({
+      app_id: newAppId(),
+      name: a.name,
+      app_key: newAppKey(),
+      delivery_url: a.deliveryUrl,
+      delivery_test_url: a.deliveryTestUrl ?? null,
+      payment_enabled: a.paymentEnabled ?? false,
+    })
+    .returning('*');
+  return toApp(row);
+}
+
+export async function getApp(db: Db, appId: string): Promise<App | undefined> {
+  const row = await db('apps').where({ app_id: appId }).first();
+  return row ? toApp(row) : undefined;
+}
+
+export async function patchApp(
+  db: Db,
+  appId: string,
+  p: { name?: string; deliveryUrl?: string; deliveryTestUrl?: string | null; paymentEnabled?: boolean },
+): Promise<App | undefined> {
+  const changes: Record<string, unknown> = { updated_at: db.fn.now() };
+  if (p.name !== undefined) changes.name = p.name;
+  if (p.deliveryUrl !== undefined) changes.delivery_url = p.deliveryUrl;
+  if (p.deliveryTestUrl !== undefined) changes.delivery_test_url = p.deliveryTestUrl;
+  if (p.paymentEnabled !== undefined) changes.payment_enabled = p.paymentEnabled;
+  const [row] = await db('apps').where({ app_id: appId }).update(changes).returning('*');
+  return row ? toApp(row) : undefined;
+}
+
+/** Creates or replaces an item; `created` tells which. */
+export async function putItem(
+  db: Db,
+  i: Omit<Item, 'imageUrl' | 'released'> & { imageUrl?: string | null; released?: boolean },
+): Promise<{ item: Item; created: boolean }> {
+  const [row] = await db('items')
+    .insert({
+      app_id: i.appId,
+      product_id: i.productId,
+      name: i.name,
+      price: i.price,
+      currency_type: i.currencyType,
+      image_url: i.imageUrl ?? null,
+      released: i.released ?? false,
+    })
+    .onConflict(['app_id', 'product_id'])
+    .merge(['name', 'price', 'currency_type', 'image_url', 'released', 'updated_at'])
+    // xmax = 0 only for a freshly inserted row: Postgres' way to tell insert from update.
+    .returning(['*', db.raw('(xmax = 0) as inserted')]);
+  return { item: toItem(row), created: Boolean(row.inserted) };
+}
+
+export async function getItem(db: Db, appId: string, productId: string): Promise<Item | undefined> {
+  const row = await db('items').where({ app_id: appId, product_id: productId }).first();
+  return row ? toItem(row) : undefined;
+}
+
+export async function putSession(
+  db: Db,
+  s: { appId: string; openId: string; sessionKey: string; expiresAt?: string | null },
+): Promise<{ created: boolean }> {
+  const [row] = await db('user_sessions')
+    .insert({ app_id: s.appId, open_id: s.openId, session_key: s.sessionKey, expires_at: s.expiresAt ?? null })
+    .onConflict(['app_id', 'open_id'])
+    .merge({ session_key: s.sessionKey, expires_at: s.expiresAt ?? null, updated_at: db.fn.now() })
+    .returning([db.raw('(xmax = 0) as inserted')]);
+  return { created: Boolean(row.inserted) };
+}
+
+/** The user's current session key, or undefined when none or expired. */
+export async function getSessionKey(db: Db, appId: string, openId: string): Promise<string | undefined> {
+  const row = await db('user_sessions')
+    .where({ app_id: appId, open_id: openId })
+    .andWhere((q) => q.whereNull('expires_at').orWhere('expires_at', '>', db.fn.now()))
+    .first('session_key');
+  return row?.session_key;
+}

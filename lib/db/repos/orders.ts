@@ -1,0 +1,222 @@
+// The orders projection: written by the purchase workflow's activities, read by the API's
+// idempotency checks, the order query and list views.
+import type { Db } from '../db';
+import type { CloseReason, OrderDraft, OrderStatus } from '../../../workflows/definitions';
+
+export interface OrderRow {
+  orderId: string;
+  appId: string;
+  openId: string;
+  outTradeNo: string;
+  productId: string;
+  buyQuantity: number;
+  goodsPrice: number;
+  totalAmount: number;
+  currencyType: string;
+  platform: string | null;
+  env: 0 | 1;
+  attach: string | null;
+  signData: string;
+  status: OrderStatus;
+  closeReason: CloseReason | null;
+  prepayId: string | null;
+  transactionId: string | null;
+  paidAmount: number | null;
+  createdAt: Date;
+  paidAt: Date | null;
+  paymentRecordedAt: Date | null;
+  deliveredAt: Date | null;
+  closedAt: Date | null;
+  deliveryAttempts: number;
+  lastDeliveryError: string | null;
+  alertedAt: Date | null;
+}
+
+const toOrder = (r: any): OrderRow => ({
+  orderId: r.order_id,
+  appId: r.app_id,
+  openId: r.open_id,
+  outTradeNo: r.out_trade_no,
+  productId: r.product_id,
+  buyQuantity: r.buy_quantity,
+  goodsPrice: r.goods_price,
+  totalAmount: r.total_amount,
+  currencyType: r.currency_type,
+  platform: r.platform,
+  env: r.env,
+  attach: r.attach,
+  signData: r.sign_data,
+  status: r.status,
+  closeReason: r.close_reason,
+  prepayId: r.prepay_id,
+  transactionId: r.transaction_id,
+  paidAmount: r.paid_amount,
+  createdAt: r.created_at,
+  paidAt: r.paid_at,
+  paymentRecordedAt: r.payment_recorded_at,
+  deliveredAt: r.delivered_at,
+  closedAt: r.closed_at,
+  deliveryAttempts: r.delivery_attempts,
+  lastDeliveryError: r.last_delivery_error,
+  alertedAt: r.alerted_at,
+});
+
+/**
+ * Inserts the CREATED row. A retried activity finds its own row and succeeds; returns the
+ * orderId that owns (appId, outTradeNo), which differs only if another order took it first.
+ */
+export async function insertNewOrder(db: Db, o: OrderDraft): Promise<string> {
+  const inserted = await db('orders')
+    .insert({
+      order_id: o.orderId,
+      app_id: o.appId,
+      open_id: o.openId,
+      out_trade_no: o.outTradeNo,
+      product_id: o.productId,
+      buy_quantity: o.buyQuantity,
+      goods_price: o.goodsPrice,
+      total_amount: o.totalAmount,
+      currency_type: o.currencyType,
+      platform: o.platform,
+      env: o.env,
+      attach: o.attach,
+      sign_data: o.signData,
+      status: 'CREATED',
+      created_at: o.createdAt,
+    })
+    .onConflict()
+    .ignore()
+    .returning('order_id');
+  if (inserted.length) return o.orderId;
+  // A conflict: this order's own row (a retried activity) or another order's.
+  const row = await db('orders').where({ app_id: o.appId, out_trade_no: o.outTradeNo }).first('order_id');
+  return row.order_id;
+}
+
+export async function getOrder(db: Db, orderId: string): Promise<OrderRow | undefined> {
+  const row = await db('orders').where({ order_id: orderId }).first();
+  return row ? toOrder(row) : undefined;
+}
+
+export async function getOrderByTradeNo(db: Db, appId: string, outTradeNo: string): Promise<OrderRow | undefined> {
+  const row = await db('orders').where({ app_id: appId, out_trade_no: outTradeNo }).first();
+  return row ? toOrder(row) : undefined;
+}
+
+/** The statuses a row may be in for it to move to the key's status: projections only go forward. */
+export const FORWARD_FROM: Record<OrderStatus, OrderStatus[]> = {
+  CREATED: ['CREATED'],
+  PREPAID: ['CREATED', 'PREPAID'],
+  PAID: ['CREATED', 'PREPAID', 'PAID'],
+  DELIVERED: ['PAID', 'DELIVERED'],
+  CLOSED: ['CREATED', 'PREPAID', 'CLOSED'],
+  REFUNDED: ['PAID', 'DELIVERED', 'REFUNDED'],
+};
+
+export interface OrderProjection {
+  orderId: string;
+  status: OrderStatus;
+  prepayId?: string | null;
+  transactionId?: string;
+  paidAmount?: number;
+  paidAt?: string;
+  closeReason?: CloseReason;
+}
+
+/**
+ * Writes a status transition. Activities may be retried and run side by side, so a late
+ * retry of an earlier transition (say PREPAID after PAID) fills in its fields but never moves
+ * the status backwards.
+ */
+export async function projectOrder(db: Db, p: OrderProjection): Promise<void> {
+  const changes: Record<string, unknown> = {
+    status: db.raw(`case when status = any(?) then ? else status end`, [FORWARD_FROM[p.status], p.status]),
+    updated_at: db.fn.now(),
+  };
+  if (p.prepayId !== undefined) changes.prepay_id = p.prepayId;
+  if (p.transactionId !== undefined) changes.transaction_id = p.transactionId;
+  if (p.paidAmount !== undefined) changes.paid_amount = p.paidAmount;
+  if (p.paidAt !== undefined) changes.paid_at = p.paidAt;
+  if (p.status === 'PAID') changes.payment_recorded_at = db.raw('coalesce(payment_recorded_at, now())');
+  if (p.status === 'CLOSED') {
+    changes.close_reason = p.closeReason ?? null;
+    changes.closed_at = db.raw('coalesce(closed_at, now())');
+  }
+  await db('orders').where({ order_id: p.orderId }).update(changes);
+}
+
+export interface DeliveryAttemptRecord {
+  orderId: string;
+  attempt: number;
+  url: string;
+  ok: boolean;
+  httpStatus: number | null;
+  error: string | null;
+  durationMs: number;
+}
+
+/**
+ * Counts a delivery attempt before it is sent, so its number (X-Vpay-Attempt) is never reused
+ * and deliveryAttempts includes an attempt whose worker died mid-flight. Returns the order as
+ * it now is, undefined when it does not exist.
+ */
+export async function beginDeliveryAttempt(db: Db, orderId: string): Promise<OrderRow | undefined> {
+  const [row] = await db('orders')
+    .where({ order_id: orderId })
+    .whereNot({ status: 'DELIVERED' })
+    .update({ delivery_attempts: db.raw('delivery_attempts + 1'), updated_at: db.fn.now() })
+    .returning('*');
+  if (row) return toOrder(row);
+  return getOrder(db, orderId);
+}
+
+/**
+ * Records an attempt's outcome; a success marks the order DELIVERED. One statement (the insert
+ * runs in a data-modifying WITH), so both happen or neither, in one round trip.
+ */
+export async function finishDeliveryAttempt(db: Db, a: DeliveryAttemptRecord): Promise<OrderRow> {
+  const delivered = a.ok ? `, status = 'DELIVERED', delivered_at = coalesce(delivered_at, now())` : '';
+  const { rows } = await db.raw(
+    `with attempt as (
+       insert into delivery_attempts (order_id, attempt, url, ok, http_status, error, duration_ms) values (?, ?, ?, ?, ?, ?, ?)
+     )
+     update orders set last_delivery_error = ?, updated_at = now()${delivered}
+     where order_id = ? returning *`,
+    [a.orderId, a.attempt, a.url, a.ok, a.httpStatus, a.error, a.durationMs, a.ok ? null : a.error, a.orderId],
+  );
+  return toOrder(rows[0]);
+}
+
+export async function markAlerted(db: Db, orderId: string): Promise<void> {
+  await db('orders').where({ order_id: orderId }).update({ alerted_at: db.raw('coalesce(alerted_at, now())') });
+}
+
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+/** The order as the order query answers it (CONTRACT.md 5): fields not reached yet are null. */
+export function orderView(o: OrderRow) {
+  return {
+    orderId: o.orderId,
+    appId: o.appId,
+    openId: o.openId,
+    outTradeNo: o.outTradeNo,
+    productId: o.productId,
+    buyQuantity: o.buyQuantity,
+    goodsPrice: o.goodsPrice,
+    totalAmount: o.totalAmount,
+    currencyType: o.currencyType,
+    platform: o.platform,
+    env: o.env,
+    attach: o.attach,
+    status: o.status,
+    closeReason: o.closeReason,
+    prepayId: o.prepayId,
+    transactionId: o.transactionId,
+    paidAmount: o.paidAmount,
+    createdAt: iso(o.createdAt),
+    paidAt: iso(o.paidAt),
+    deliveredAt: iso(o.deliveredAt),
+    closedAt: iso(o.closedAt),
+    deliveryAttempts: o.deliveryAttempts,
+  };
+}

@@ -1,0 +1,323 @@
+// Records real purchase workflow histories for the replay tests (test/replay/replay.test.ts).
+//
+//   npm run record-histories            all scenarios
+//   npm run record-histories -- NAME…   only those (e.g. `delivered duplicate-callbacks`)
+//
+// Starts its own PostgreSQL and Temporal dev server in a temporary directory on free ports,
+// bundles the workflows, then drives each scenario through vpay's real HTTP API (with the fake
+// superapp and fake developer of the integration tests) and writes each workflow's history to
+// test/replay/histories/<scenario>.json, in the standard Temporal JSON history format
+// (`historyToJSON`, the format `temporal workflow show --output json` also produces).
+//
+// Only re-record when the workflow change is made replay-safe (patched()/versioning): recording
+// after a breaking change replaces the histories the change would break, so CI no longer sees it.
+// See test/replay/README.md.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { historyToJSON, type History } from '@temporalio/common/lib/proto-utils';
+import * as proto from '@temporalio/proto';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../tools/dev/embedded-pg';
+import { startTemporalDevServer, VPAY_SEARCH_ATTRIBUTES, type TemporalDevServer } from '../../tools/dev/temporal-dev-server';
+import { freePort } from '../../tools/dev/free-port';
+import { purchaseWorkflowId } from '../../workflows/workflow-ids';
+import type { PurchaseState } from '../../workflows/definitions';
+import { startVpay, type Vpay } from '../support/vpay';
+import { requestPayment, setupApp, signData, type TestApp } from '../support/minigame';
+import { waitFor } from '../support/wait-for';
+
+const OUT_DIR = path.resolve(__dirname, 'histories');
+const EventType = proto.temporal.api.enums.v1.EventType;
+
+interface Recorded {
+  workflowId: string;
+  state: PurchaseState;
+  history: History;
+}
+
+interface Scenario {
+  name: string;
+  /** Env overrides for startVpay. */
+  env?: Record<string, string>;
+  run(vpay: Vpay, app: TestApp): Promise<Recorded>;
+  /** Sanity checks on the outcome, so a recording never silently misses its path. */
+  check(r: Recorded): string[];
+}
+
+// ---- helpers -------------------------------------------------------------------------------
+
+async function startPurchase(vpay: Vpay, app: TestApp, expectStatus = 200) {
+  const sd = signData(app);
+  const outTradeNo: string = JSON.parse(sd).outTradeNo;
+  const r = await requestPayment(vpay, app, sd);
+  if (r.status !== expectStatus) {
+    throw new Error(`payment request: expected HTTP ${expectStatus}, got ${r.status} ${JSON.stringify(r.json)}`);
+  }
+  return { outTradeNo, orderId: r.json?.orderId as string | undefined, workflowId: purchaseWorkflowId(app.appId, outTradeNo) };
+}
+
+/** The payment callback body, built once so that repeated sends are byte-identical. */
+function callbackBody(orderId: string, amount: number) {
+  return { orderId, transactionId: `txn_${orderId}`, paidAmount: amount, currencyType: 'USD', paidAt: new Date().toISOString() };
+}
+
+async function payOnce(vpay: Vpay, orderId: string, amount: number): Promise<void> {
+  const r = await vpay.superapp.callback(vpay.url, callbackBody(orderId, amount));
+  if (r.status !== 200) throw new Error(`payment callback: HTTP ${r.status} ${JSON.stringify(r.json)}`);
+}
+
+async function finish(vpay: Vpay, workflowId: string): Promise<Recorded> {
+  const handle = vpay.api.client.workflow.getHandle(workflowId);
+  const state = (await withTimeout(handle.result(), 60_000, `the result of ${workflowId}`)) as PurchaseState;
+  const history = await handle.fetchHistory();
+  return { workflowId, state, history };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+const events = (r: Recorded) => r.history.events ?? [];
+const count = (r: Recorded, type: number) => events(r).filter((e) => e.eventType === type).length;
+const acceptedUpdates = (r: Recorded, name: string) =>
+  events(r).filter(
+    (e) =>
+      e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED &&
+      e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === name,
+  ).length;
+const scheduled = (r: Recorded, activityType: string) =>
+  events(r).filter(
+    (e) =>
+      e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED &&
+      e.activityTaskScheduledEventAttributes?.activityType?.name === activityType,
+  ).length;
+const need = (ok: boolean, what: string): string[] => (ok ? [] : [what]);
+
+// ---- scenarios ---------------------------------------------------------------------------
+
+const scenarios: Scenario[] = [
+  {
+    name: 'delivered',
+    async run(vpay, app) {
+      const p = await startPurchase(vpay, app);
+      await payOnce(vpay, p.orderId!, app.price);
+      return finish(vpay, p.workflowId);
+    },
+    check: (r) => [
+      ...need(r.state.status === 'DELIVERED', `status DELIVERED (got ${r.state.status})`),
+      ...need(r.state.deliveryAttempts === 1, `one delivery attempt (got ${r.state.deliveryAttempts})`),
+      ...need(r.state.confirmed, 'confirmed'),
+    ],
+  },
+  {
+    name: 'closed-payment-timeout',
+    env: { PAYMENT_TIMEOUT_MS: '1500' },
+    async run(vpay, app) {
+      const p = await startPurchase(vpay, app);
+      return finish(vpay, p.workflowId);
+    },
+    check: (r) => [
+      ...need(r.state.status === 'CLOSED', `status CLOSED (got ${r.state.status})`),
+      ...need(r.state.closeReason === 'payment_timeout', `closeReason payment_timeout (got ${r.state.closeReason})`),
+      ...need(count(r, EventType.EVENT_TYPE_TIMER_FIRED) >= 1, 'a fired payment timer'),
+    ],
+  },
+  {
+    name: 'prepay-rejected',
+    async run(vpay, app) {
+      vpay.superapp.prepayMode = 'reject';
+      const p = await startPurchase(vpay, app, 502);
+      return finish(vpay, p.workflowId);
+    },
+    check: (r) => [
+      ...need(r.state.status === 'CLOSED', `status CLOSED (got ${r.state.status})`),
+      ...need(r.state.closeReason === 'prepay_rejected', `closeReason prepay_rejected (got ${r.state.closeReason})`),
+      ...need(count(r, EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED) >= 1, 'a failed prepay activity'),
+    ],
+  },
+  {
+    name: 'delivery-retried',
+    env: { DELIVERY_RETRY_INITIAL_MS: '200', DELIVERY_RETRY_MAX_MS: '1000', DELIVERY_ALERT_AFTER_MS: '300' },
+    async run(vpay, app) {
+      vpay.developer.mode = 'http500';
+      const p = await startPurchase(vpay, app);
+      await payOnce(vpay, p.orderId!, app.price);
+      // Three failed attempts (the alert is due 300 ms after the payment, well before), then OK.
+      await waitFor(
+        'three failed delivery attempts',
+        () => vpay.developer.received.filter((d) => d.payload?.OrderId === p.orderId).length >= 3,
+        30_000,
+      );
+      vpay.developer.mode = 'ok';
+      return finish(vpay, p.workflowId);
+    },
+    check: (r) => [
+      ...need(r.state.status === 'DELIVERED', `status DELIVERED (got ${r.state.status})`),
+      ...need(r.state.deliveryAttempts >= 4, `at least 4 delivery attempts (got ${r.state.deliveryAttempts})`),
+      ...need(r.state.alerted, 'the stuck-delivery alert raised'),
+      ...need(scheduled(r, 'raiseDeliveryAlert') === 1, 'one raiseDeliveryAlert activity'),
+      ...need(count(r, EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED) >= 3, 'at least 3 failed delivery activities'),
+      ...need(count(r, EventType.EVENT_TYPE_TIMER_FIRED) >= 3, 'backoff timers fired'),
+    ],
+  },
+  {
+    name: 'delivery-woken',
+    env: { DELIVERY_RETRY_INITIAL_MS: '600000', DELIVERY_RETRY_MAX_MS: '3600000' },
+    async run(vpay, app) {
+      // A waits out a 10-minute backoff; B's delivery, once the endpoint is back, wakes it.
+      vpay.developer.mode = 'http500';
+      const a = await startPurchase(vpay, app);
+      await payOnce(vpay, a.orderId!, app.price);
+      await waitFor('a failed delivery attempt', () => vpay.developer.received.some((d) => d.payload?.OrderId === a.orderId), 30_000);
+      vpay.developer.mode = 'ok';
+      const b = await startPurchase(vpay, app);
+      await payOnce(vpay, b.orderId!, app.price);
+      return finish(vpay, a.workflowId);
+    },
+    check: (r) => [
+      ...need(r.state.status === 'DELIVERED', `status DELIVERED (got ${r.state.status})`),
+      ...need(r.state.deliveryAttempts === 2, `2 delivery attempts (got ${r.state.deliveryAttempts})`),
+      ...need(
+        events(r).some((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'retryDeliveryNow'),
+        'a retryDeliveryNow signal',
+      ),
+      ...need(count(r, EventType.EVENT_TYPE_TIMER_CANCELED) >= 1, 'the backoff timer cancelled'),
+      ...need(count(r, EventType.EVENT_TYPE_MARKER_RECORDED) >= 1, 'the outage-paced-backoff patch marker'),
+    ],
+  },
+  {
+    name: 'duplicate-callbacks',
+    async run(vpay, app) {
+      const p = await startPurchase(vpay, app);
+      const body = callbackBody(p.orderId!, app.price);
+      const replies = await Promise.all(Array.from({ length: 8 }, () => vpay.superapp.callback(vpay.url, body)));
+      const bad = replies.filter((r) => r.status !== 200 || r.json?.returnCode !== 0);
+      if (bad.length) throw new Error(`duplicate callbacks: not all answered OK: ${JSON.stringify(bad)}`);
+      return finish(vpay, p.workflowId);
+    },
+    check: (r) => [
+      ...need(r.state.status === 'DELIVERED', `status DELIVERED (got ${r.state.status})`),
+      ...need(acceptedUpdates(r, 'recordPayment') >= 2, `at least 2 recordPayment updates in the history (got ${acceptedUpdates(r, 'recordPayment')})`),
+      ...need(scheduled(r, 'deliverOrder') === 1, 'one delivery'),
+    ],
+  },
+];
+
+// ---- serialisation -----------------------------------------------------------------------
+
+/**
+ * The history as Temporal's standard JSON (proto3 JSON: int64 as strings, enums by name,
+ * timestamps as RFC 3339), which `historyFromJSON` and `Worker.runReplayHistories` read back.
+ * (`JSON.stringify` of the History message is not that format: its timestamps come out as
+ * {seconds, nanos} objects.)
+ */
+function historyJson(history: History): string {
+  return JSON.stringify(JSON.parse(historyToJSON(history)), null, 2);
+}
+
+// ---- main --------------------------------------------------------------------------------
+
+/** Attempts per scenario: the concurrent-callbacks path depends on timing. */
+const ATTEMPTS = 3;
+
+async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  const unknown = only.filter((n) => !scenarios.some((s) => s.name === n));
+  if (unknown.length) throw new Error(`unknown scenario(s): ${unknown.join(', ')}; known: ${scenarios.map((s) => s.name).join(', ')}`);
+  const selected = only.length ? scenarios.filter((s) => only.includes(s.name)) : scenarios;
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vpay-record-'));
+  fs.chmodSync(dir, 0o755); // PostgreSQL runs as the postgres OS user when we are root
+  let pg: EmbeddedPostgres | undefined;
+  let server: TemporalDevServer | undefined;
+  const running = new Set<Vpay>();
+
+  let cleaning: Promise<void> | undefined;
+  const cleanup = () =>
+    (cleaning ??= (async () => {
+      await Promise.allSettled([...running].map((v) => v.stop()));
+      await Promise.allSettled([server?.stop(), pg?.stop()]);
+      fs.rmSync(dir, { recursive: true, force: true });
+    })());
+  const onSignal = (sig: NodeJS.Signals) => {
+    console.error(`\n${sig}: stopping…`);
+    void cleanup().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    console.log(`starting PostgreSQL and the Temporal dev server in ${dir}…`);
+    const [pgPort, grpcPort] = await Promise.all([freePort(), freePort()]);
+    // allSettled: whatever started is stopped by cleanup, even when something else failed.
+    const [pgR, serverR, bundleR] = await Promise.allSettled([
+      startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: pgPort, database: 'postgres' }),
+      startTemporalDevServer({ dbFile: path.join(dir, 'temporal.db'), grpcPort, searchAttributes: { ...VPAY_SEARCH_ATTRIBUTES } }),
+      bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger() }),
+    ]);
+    if (pgR.status === 'fulfilled') pg = pgR.value;
+    if (serverR.status === 'fulfilled') server = serverR.value;
+    for (const r of [pgR, serverR, bundleR]) if (r.status === 'rejected') throw r.reason;
+    const bundle = (bundleR as PromiseFulfilledResult<{ code: string }>).value;
+    const bundlePath = path.join(dir, 'workflow-bundle.js');
+    fs.writeFileSync(bundlePath, bundle.code);
+    process.env.VPAY_TEST_PG_URL = pg!.url;
+    process.env.VPAY_TEST_TEMPORAL_ADDRESS = server!.address;
+    process.env.VPAY_TEST_BUNDLE = bundlePath;
+
+    // Everything is recorded first and written only when all scenarios succeeded.
+    const results: Array<{ name: string; json: string; r: Recorded }> = [];
+    for (const s of selected) {
+      let problems: string[] = [];
+      let recorded: Recorded | undefined;
+      for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+        const vpay = await startVpay(s.env ?? {});
+        running.add(vpay);
+        try {
+          const app = await setupApp(vpay);
+          recorded = await s.run(vpay, app);
+        } finally {
+          await vpay.stop();
+          running.delete(vpay);
+        }
+        problems = s.check(recorded!);
+        if (problems.length === 0) break;
+        console.warn(`  ${s.name}: attempt ${attempt} missed: ${problems.join('; ')}`);
+      }
+      if (problems.length) throw new Error(`${s.name}: the recorded history does not show the path: ${problems.join('; ')}`);
+      results.push({ name: s.name, json: `${historyJson(recorded!.history)}\n`, r: recorded! });
+      console.log(`  recorded ${s.name} (${events(recorded!).length} events, final status ${recorded!.state.status})`);
+    }
+
+    fs.mkdirSync(OUT_DIR, { recursive: true });
+    for (const { name, json, r } of results) {
+      const file = path.join(OUT_DIR, `${name}.json`);
+      fs.writeFileSync(file, json);
+      console.log(`wrote ${path.relative(process.cwd(), file)}  (${events(r).length} events, ${json.length} bytes)`);
+    }
+  } finally {
+    await cleanup();
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+}
+
+function quietLogger() {
+  const noop = () => undefined;
+  return { trace: noop, debug: noop, info: noop, warn: console.warn, error: console.error, log: noop } as any;
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,223 @@
+// `npm run reconcile`: checks that the orders in PostgreSQL, the purchase workflows in Temporal and
+// (optionally) the developer's delivery log agree, and says which orders do not (tools/ops/reconcile.ts).
+//
+//   npm run reconcile -- [--since ISO] [--until ISO] [--stuck-after-ms N] [--deliveries log.jsonl]
+//                        [--task-queue NAME | --any-task-queue] [--json]
+//
+// Connects with the usual environment (DATABASE_URL, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
+// TEMPORAL_TASK_QUEUE). Without DATABASE_URL it uses the embedded PostgreSQL of a running
+// `npm start` (127.0.0.1:VPAY_PG_PORT, default 54329). Exit code: 0 when every order matches,
+// 1 when any does not, 2 on a usage, configuration or connection error.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { loadConfig, ConfigError } from '../../lib/platform/config';
+import { createDb, type Db } from '../../lib/db/db';
+import { createLogger } from '../../lib/platform/logger';
+import { reconcile, VERDICTS, type DeliveryLogEntry, type ReconcileReport } from './reconcile';
+
+const USAGE = `usage: npm run reconcile -- [options]
+
+  --since <ISO>            only orders created (workflows started) at or after this time
+  --until <ISO>            ... and before this time (default: now)
+  --stuck-after-ms <N>     a PAID order undelivered this long after its payment is stuck (default 600000)
+  --deliveries <file>      the developer's delivery log, JSON lines {"orderId": "...", "ok": true|false}
+  --task-queue <name>      only workflows on this task queue (default: TEMPORAL_TASK_QUEUE or vpay-purchases)
+  --any-task-queue         workflows on any task queue of the namespace
+  --json                   print the report as JSON
+  -h, --help               this text
+
+Environment: DATABASE_URL (default: the embedded PostgreSQL of \`npm start\`), TEMPORAL_ADDRESS
+(default 127.0.0.1:7233), TEMPORAL_NAMESPACE (default "default").
+Exit code: 0 every order matches, 1 some do not, 2 usage or connection error.`;
+
+class UsageError extends Error {}
+
+const EMBEDDED_PG_URL = `postgres://postgres:postgres@127.0.0.1:${Number(process.env.VPAY_PG_PORT ?? 54329)}/vpay`;
+
+function parseDate(flag: string, v: string | undefined): Date | undefined {
+  if (v === undefined) return undefined;
+  const d = new Date(v);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(v) || Number.isNaN(d.getTime())) throw new UsageError(`--${flag}: not an ISO 8601 time: ${v}`);
+  return d;
+}
+
+function readDeliveries(file: string): DeliveryLogEntry[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--deliveries: cannot read ${file}: ${(err as Error).message}`);
+  }
+  const entries: DeliveryLogEntry[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (!line.trim()) return;
+    let e: unknown;
+    try {
+      e = JSON.parse(line);
+    } catch {
+      throw new UsageError(`--deliveries: ${file} line ${i + 1} is not JSON`);
+    }
+    const { orderId, ok } = (e ?? {}) as Record<string, unknown>;
+    if (typeof orderId !== 'string' || !orderId || typeof ok !== 'boolean') {
+      throw new UsageError(`--deliveries: ${file} line ${i + 1} is not {"orderId": string, "ok": boolean}`);
+    }
+    entries.push({ orderId, ok });
+  });
+  return entries;
+}
+
+function parseCli(argv: string[]) {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        since: { type: 'string' },
+        until: { type: 'string' },
+        'stuck-after-ms': { type: 'string' },
+        deliveries: { type: 'string' },
+        'task-queue': { type: 'string' },
+        'any-task-queue': { type: 'boolean' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const since = parseDate('since', values.since);
+  const until = parseDate('until', values.until);
+  if (since && until && since >= until) throw new UsageError('--since must be before --until');
+  let stuckAfterMs: number | undefined;
+  if (values['stuck-after-ms'] !== undefined) {
+    stuckAfterMs = Number(values['stuck-after-ms']);
+    if (!/^\d+$/.test(values['stuck-after-ms']) || !Number.isSafeInteger(stuckAfterMs)) {
+      throw new UsageError(`--stuck-after-ms: not a non-negative integer: ${values['stuck-after-ms']}`);
+    }
+  }
+  if (values['task-queue'] !== undefined && values['any-task-queue']) {
+    throw new UsageError('--task-queue and --any-task-queue exclude each other');
+  }
+  return {
+    help: Boolean(values.help),
+    json: Boolean(values.json),
+    since,
+    until,
+    stuckAfterMs,
+    deliveries: values.deliveries !== undefined ? readDeliveries(values.deliveries) : undefined,
+    taskQueue: values['task-queue'],
+    anyTaskQueue: Boolean(values['any-task-queue']),
+  };
+}
+
+function printReport(r: ReconcileReport): void {
+  const lines = ['verdict             orders', '------------------  ------'];
+  for (const v of VERDICTS) lines.push(`${v.padEnd(18)}  ${String(r.counts[v]).padStart(6)}`);
+  lines.push(`${'checked'.padEnd(18)}  ${String(r.checked).padStart(6)}`);
+  if (r.problems.length) {
+    lines.push('', 'problems:');
+    for (const p of r.problems) {
+      lines.push(
+        `${p.verdict.padEnd(18)}  order ${p.orderId ?? '-'}  app ${p.appId || '-'}  outTradeNo ${p.outTradeNo || '-'}  ` +
+          `row ${p.rowStatus ?? '-'}  workflow ${p.workflowStatus ?? '-'}  ${p.detail}`,
+      );
+    }
+  }
+  lines.push('', r.ok ? 'OK: every order matches' : `NOT OK: ${r.problems.length} order(s) need attention`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+async function main(): Promise<number> {
+  let cli: ReturnType<typeof parseCli>;
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    cli = parseCli(process.argv.slice(2));
+    if (cli.help) {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    // Reconciliation needs neither secret; placeholders keep loadConfig from generating dev
+    // secrets under DATA_DIR as a side effect.
+    const env = { ...process.env };
+    for (const k of ['SUPERAPP_SECRET', 'ADMIN_TOKEN']) if (!env[k]) env[k] = 'unused-by-reconcile';
+    config = loadConfig(env);
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof ConfigError) {
+      process.stderr.write(`reconcile: ${err.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    throw err;
+  }
+
+  const databaseUrl = config.databaseUrl ?? EMBEDDED_PG_URL;
+  if (!config.databaseUrl) {
+    process.stderr.write(`reconcile: DATABASE_URL is not set; using the embedded PostgreSQL of \`npm start\` (${redact(databaseUrl)})\n`);
+  }
+  let db: Db | undefined;
+  let connection: Connection | undefined;
+  try {
+    // knex would print connection errors to stdout (spoiling --json); this script says them itself.
+    db = createDb(databaseUrl, 4, createLogger('silent'));
+    try {
+      await db.raw('select 1 from orders limit 1');
+    } catch (err) {
+      const hint = config.databaseUrl
+        ? ''
+        : ' (is `npm start` running? Otherwise set DATABASE_URL to vpay\'s database)';
+      process.stderr.write(`reconcile: cannot read the orders table at ${redact(databaseUrl)}: ${(err as Error).message}${hint}\n`);
+      return 2;
+    }
+    try {
+      connection = await Connection.connect({ address: config.temporalAddress, connectTimeout: '5s' });
+    } catch (err) {
+      process.stderr.write(`reconcile: cannot connect to Temporal at ${config.temporalAddress} (TEMPORAL_ADDRESS): ${(err as Error).message}\n`);
+      return 2;
+    }
+    const client = new Client({ connection, namespace: config.temporalNamespace });
+    let report: ReconcileReport;
+    try {
+      report = await reconcile({
+        db,
+        client,
+        deliveries: cli.deliveries,
+        stuckAfterMs: cli.stuckAfterMs,
+        since: cli.since,
+        until: cli.until,
+        taskQueue: cli.anyTaskQueue ? undefined : (cli.taskQueue ?? config.taskQueue),
+      });
+    } catch (err) {
+      process.stderr.write(`reconcile: failed: ${(err as Error).message}\n`);
+      return 2;
+    }
+    if (cli.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    else printReport(report);
+    return report.ok ? 0 : 1;
+  } finally {
+    await connection?.close().catch(() => undefined);
+    await db?.destroy().catch(() => undefined);
+  }
+}
+
+/** The URL without its password, for messages. */
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '<unparseable DATABASE_URL>';
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    process.stderr.write(`reconcile: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.exitCode = 2;
+  },
+);
