@@ -14,7 +14,7 @@ import {
   patched,
   log,
 } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
+import type { Activities } from '../activities';
 import {
   Failures,
   getStatusQuery,
@@ -31,7 +31,6 @@ import {
 } from './definitions';
 import { activityOptions } from './retry-policies';
 
-type Activities = ReturnType<typeof createActivities>;
 
 /** patched() ID of the delivery backoff paced by the endpoint's outage (see deliverWithRetries). */
 const OUTAGE_PACED_BACKOFF = 'outage-paced-backoff';

@@ -2,7 +2,7 @@
 // comparison does not leak the token's length either).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { ApiError, ErrCodes } from '../http/errors';
+import { adminErrors } from './errors';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -11,7 +11,7 @@ export function requireAdmin(adminToken: string): RequestHandler {
   return (req, _res, next) => {
     const m = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '');
     if (!m || !timingSafeEqual(digest(m[1].trim()), expected)) {
-      return next(new ApiError(401, ErrCodes.unauthorizedAdmin, 'missing or wrong admin token'));
+      return next(adminErrors.unauthorized());
     }
     next();
   };

@@ -2,7 +2,7 @@
 // as JSON here, once the raw form has been kept.
 import type { Request } from 'express';
 import type { z } from 'zod';
-import { badRequest } from './errors';
+import { badRequest } from './api-error';
 
 export function rawBody(req: Request): Buffer {
   return Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);

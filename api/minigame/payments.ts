@@ -1,6 +1,6 @@
 // POST /v1/minigame/payments (CONTRACT.md 2): the mini game asks to buy an item.
 import { randomBytes } from 'node:crypto';
-import { Router } from 'express';
+import type { RequestHandler } from 'express';
 import {
   WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
@@ -8,7 +8,8 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ApiDeps } from '../deps';
-import { ApiError, ErrCodes } from '../http/errors';
+import { ApiError } from '../http/api-error';
+import { minigameErrors } from './errors';
 import { parseBody } from '../http/body';
 import { PaymentRequestSchema, parseSignData } from '../../lib/domain/schemas';
 import { paySigOf, signatureMatches, userSignatureOf } from '../../lib/domain/signatures';
@@ -30,12 +31,10 @@ import type { purchase } from '../../workflows/purchase';
 /** Sortable by creation time, unique, and without ':' (it is not part of the workflow ID). */
 export const newOrderId = (): string => `ord${Date.now().toString(36)}${randomBytes(8).toString('hex')}`;
 
-const prepayFailed = (msg: string) => new ApiError(502, ErrCodes.prepayFailed, msg);
-const outTradeNoConflict = () =>
-  new ApiError(409, ErrCodes.outTradeNoConflict, 'outTradeNo was already used with a different signData');
+const prepayFailed = minigameErrors.prepayFailed;
+const outTradeNoConflict = minigameErrors.outTradeNoConflict;
 
-export function paymentsRouter({ db, client, config, logger, metrics }: ApiDeps): Router {
-  const router = Router();
+export function paymentsHandler({ db, client, config, logger, metrics }: ApiDeps): RequestHandler {
 
   /** An identical request again: the same answer, from the lasting order row. */
   const answerFromRow = (o: OrderRow): PaymentRequestResult => {
@@ -107,21 +106,21 @@ export function paymentsRouter({ db, client, config, logger, metrics }: ApiDeps)
     }
   };
 
-  router.post('/v1/minigame/payments', async (req, res) => {
+  return async (req, res) => {
     const stopTimer = metrics.paymentRequestSeconds.startTimer();
     let result = 'ok';
     try {
       const body = parseBody(req, PaymentRequestSchema);
       const sd = parseSignData(body.signData);
-      if (!sd) throw new ApiError(400, ErrCodes.malformed, 'signData is not valid JSON of the contract shape');
+      if (!sd) throw minigameErrors.malformed('signData is not valid JSON of the contract shape');
 
       const app = await getApp(db, body.appId);
       if (!app || !signatureMatches(body.paySig, paySigOf(app.appKey, body.signData))) {
-        throw new ApiError(401, ErrCodes.badSignature, 'paySig is wrong or the app is unknown');
+        throw minigameErrors.badPaySig();
       }
       const sessionKey = await getSessionKey(db, body.appId, body.openId);
       if (!sessionKey || !signatureMatches(body.signature, userSignatureOf(sessionKey, body.signData))) {
-        throw new ApiError(401, ErrCodes.badUserSignature, 'signature is wrong, or the user has no session key');
+        throw minigameErrors.badUserSignature();
       }
 
       const existing = await getOrderByTradeNo(db, app.appId, sd.outTradeNo);
@@ -130,17 +129,17 @@ export function paymentsRouter({ db, client, config, logger, metrics }: ApiDeps)
         // An identical replay answers as the first request did, whatever changed since.
         answer = answerFromRow(existing);
       } else {
-        if (!app.paymentEnabled) throw new ApiError(403, ErrCodes.paymentDisabled, 'payment is not enabled for this app');
+        if (!app.paymentEnabled) throw minigameErrors.paymentDisabled();
         const item = await getItem(db, app.appId, sd.productId);
-        if (!item || !item.released) throw new ApiError(404, ErrCodes.itemNotFound, 'the item is not registered or not released');
+        if (!item || !item.released) throw minigameErrors.itemNotFound();
         if (existing && existing.signData !== body.signData) {
           throw outTradeNoConflict();
         }
         if (sd.goodsPrice !== item.price) {
-          throw new ApiError(422, ErrCodes.priceMismatch, `goodsPrice ${sd.goodsPrice} differs from the registered price ${item.price}`);
+          throw minigameErrors.priceMismatch(sd.goodsPrice, item.price);
         }
         if (sd.currencyType !== item.currencyType) {
-          throw new ApiError(422, ErrCodes.currencyMismatch, `currencyType ${sd.currencyType} differs from the item's ${item.currencyType}`);
+          throw minigameErrors.currencyMismatch(sd.currencyType, item.currencyType);
         }
         answer = await startOrAttach({
           orderId: existing?.orderId ?? newOrderId(),
@@ -164,13 +163,11 @@ export function paymentsRouter({ db, client, config, logger, metrics }: ApiDeps)
       logger.info({ ...orderFields({ ...answer, appId: app.appId }), status: answer.status }, 'payment request answered');
       res.json({ errCode: 0, ...answer });
     } catch (err) {
-      result = err instanceof ApiError ? String(err.errCode) : 'error';
+      result = err instanceof ApiError ? String(err.code) : 'error';
       throw err;
     } finally {
       metrics.paymentRequests.inc({ result });
       stopTimer({ result });
     }
-  });
-
-  return router;
+  };
 }

@@ -1,36 +1,26 @@
 // POST /v1/superapp/payment-callback (CONTRACT.md 3.2): the superapp says an order was paid.
 // It is answered returnCode 0 only once the workflow has durably recorded the payment.
-import { Router, type Response } from 'express';
+import type { RequestHandler } from 'express';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ApiDeps } from '../deps';
 import { rawBody } from '../http/body';
+import type { ApiError } from '../http/api-error';
 import { isSignedBySuperapp } from './auth';
+import { superappErrors } from './errors';
 import { PaymentCallbackSchema, type PaymentCallback } from '../../lib/domain/schemas';
 import { getOrder, type OrderRow } from '../../lib/db/repos/orders';
 import { purchaseWorkflowId } from '../../workflows/workflow-ids';
 import { orderFields } from '../../lib/platform/logger';
 import { Failures, recordPaymentUpdate } from '../../workflows/definitions';
 
-interface Reply {
-  http: number;
-  returnCode: number;
-  returnMessage: string;
-}
+/** The callback's outcome: accepted (returnCode 0), or refused with one of the audience's errors. */
+type Reply = 'OK' | ApiError;
 
-const OK: Reply = { http: 200, returnCode: 0, returnMessage: 'OK' };
-const CLOSED: Reply = { http: 409, returnCode: 40902, returnMessage: 'the order is CLOSED; refund the payment' };
-const ALREADY_PAID: Reply = {
-  http: 409,
-  returnCode: 40903,
-  returnMessage: 'the order was already paid by another transaction; refund this payment',
-};
-const MISMATCH: Reply = { http: 422, returnCode: 42201, returnMessage: 'paidAmount or currencyType differs from the order' };
-
-const FAILURE_REPLIES: Record<string, Reply> = {
-  [Failures.OrderClosed]: CLOSED,
-  [Failures.AlreadyPaid]: ALREADY_PAID,
-  [Failures.PaymentMismatch]: MISMATCH,
+const FAILURE_REPLIES: Record<string, () => ApiError> = {
+  [Failures.OrderClosed]: superappErrors.orderClosed,
+  [Failures.AlreadyPaid]: superappErrors.alreadyPaid,
+  [Failures.PaymentMismatch]: superappErrors.paymentMismatch,
 };
 
 /**
@@ -38,23 +28,20 @@ const FAILURE_REPLIES: Record<string, Reply> = {
  * the order still awaits its payment (only the workflow may decide then).
  */
 function replyFromRow(o: OrderRow, cb: PaymentCallback): Reply | undefined {
-  if (o.status === 'CLOSED') return CLOSED;
+  if (o.status === 'CLOSED') return superappErrors.orderClosed();
   if (o.transactionId === null) return undefined;
-  if (o.transactionId !== cb.transactionId) return ALREADY_PAID;
-  if (cb.paidAmount !== o.totalAmount || cb.currencyType !== o.currencyType) return MISMATCH;
-  return OK;
+  if (o.transactionId !== cb.transactionId) return superappErrors.alreadyPaid();
+  if (cb.paidAmount !== o.totalAmount || cb.currencyType !== o.currencyType) return superappErrors.paymentMismatch();
+  return 'OK';
 }
 
-const send = (res: Response, r: Reply) => res.status(r.http).json({ returnCode: r.returnCode, returnMessage: r.returnMessage });
-
-export function paymentCallbackRouter({ db, client, config, logger, metrics }: ApiDeps): Router {
-  const router = Router();
-
-  router.post('/v1/superapp/payment-callback', async (req, res) => {
-    if (!isSignedBySuperapp(req, config.superappSecret)) {
-      metrics.callbacks.inc({ result: '40101' });
-      return send(res, { http: 401, returnCode: 40101, returnMessage: 'bad signature or stale timestamp' });
-    }
+export function paymentCallbackHandler({ db, client, config, logger, metrics }: ApiDeps): RequestHandler {
+  const refuse = (e: ApiError): never => {
+    metrics.callbacks.inc({ result: String(e.code) });
+    throw e;
+  };
+  return async (req, res) => {
+    if (!isSignedBySuperapp(req, config.superappSecret)) refuse(superappErrors.badSignature());
     let json: unknown;
     try {
       json = JSON.parse(rawBody(req).toString('utf8'));
@@ -63,33 +50,30 @@ export function paymentCallbackRouter({ db, client, config, logger, metrics }: A
     }
     const parsed = PaymentCallbackSchema.safeParse(json);
     if (!parsed.success) {
-      metrics.callbacks.inc({ result: '40001' });
       const first = parsed.error.issues[0];
-      return send(res, { http: 400, returnCode: 40001, returnMessage: `invalid body: ${first.path.join('.')}: ${first.message}` });
+      refuse(superappErrors.malformed(`invalid body: ${first.path.join('.')}: ${first.message}`));
+      return;
     }
     const cb = parsed.data;
     const order = await getOrder(db, cb.orderId);
-    if (!order) {
-      metrics.callbacks.inc({ result: '40401' });
-      return send(res, { http: 404, returnCode: 40401, returnMessage: 'unknown order' });
-    }
+    if (!order) return refuse(superappErrors.unknownOrder());
     const fields = orderFields(order);
 
     // Duplicates of a recorded payment are answered from the row without touching the workflow.
     let reply = replyFromRow(order, cb);
-    let duplicate = reply === OK;
+    let duplicate = reply === 'OK';
     if (!reply) {
       try {
         const handle = client.workflow.getHandle(purchaseWorkflowId(order.appId, order.outTradeNo));
         const r = await client.connection.withDeadline(Date.now() + config.workflowAnswerTimeoutMs, () =>
           handle.executeUpdate(recordPaymentUpdate, { args: [cb] }),
         );
-        reply = OK;
+        reply = 'OK';
         duplicate = r.duplicate;
       } catch (err) {
         const failure = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
         if (failure instanceof ApplicationFailure && failure.type && FAILURE_REPLIES[failure.type]) {
-          reply = FAILURE_REPLIES[failure.type];
+          reply = FAILURE_REPLIES[failure.type]();
         } else {
           // The workflow may have finished meanwhile (closed on timeout): the row then knows.
           const now = await getOrder(db, cb.orderId);
@@ -98,10 +82,10 @@ export function paymentCallbackRouter({ db, client, config, logger, metrics }: A
         }
       }
     }
-    metrics.callbacks.inc({ result: reply === OK ? (duplicate ? 'duplicate' : 'ok') : String(reply.returnCode) });
-    logger.info({ ...fields, transactionId: cb.transactionId, returnCode: reply.returnCode, duplicate }, 'payment callback answered');
-    return send(res, reply);
-  });
-
-  return router;
+    const returnCode = reply === 'OK' ? 0 : reply.code;
+    logger.info({ ...fields, transactionId: cb.transactionId, returnCode, duplicate }, 'payment callback answered');
+    if (reply !== 'OK') return refuse(reply);
+    metrics.callbacks.inc({ result: duplicate ? 'duplicate' : 'ok' });
+    res.json({ returnCode: 0, returnMessage: 'OK' });
+  };
 }

@@ -205,9 +205,13 @@ export type Flavor = 'errCode' | 'returnCode';
 let stats = new Map<string, number>();
 const count = (key: string) => stats.set(key, (stats.get(key) ?? 0) + 1);
 
-/** Routes the superapp calls answer {returnCode, returnMessage} (CONTRACT.md 0). */
-export const flavorOf = (path: string): Flavor =>
-  path.startsWith('/v1/superapp/') || path.startsWith('/sandbox/minigame/') ? 'returnCode' : 'errCode';
+/**
+ * Routes the superapp calls answer {returnCode, returnMessage} (CONTRACT.md 0), and so do the
+ * sandbox superapp's, when it is mounted (the fuzz stacks run without it: /sandbox is then an
+ * unknown route like any other).
+ */
+export const flavorOf = (path: string, sandbox = false): Flavor =>
+  path.startsWith('/v1/superapp/') || (sandbox && path.startsWith('/sandbox/minigame/')) ? 'returnCode' : 'errCode';
 
 /**
  * What every answer to a client's request must look like: never a 5xx; a 4xx carries the JSON

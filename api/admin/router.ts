@@ -1,18 +1,18 @@
 // Platform admin bootstrap (CONTRACT.md 6): apps and their keys, items, users' session keys.
-import { Router } from 'express';
+import type { Router } from 'express';
 import type { ApiDeps } from '../deps';
-import { ApiError, ErrCodes } from '../http/errors';
+import { audienceRouter } from '../http/audience-router';
+import { adminErrors } from './errors';
 import { parseBody } from '../http/body';
 import { requireAdmin } from './auth';
 import { CreateAppSchema, IDENT, isStorableText, PatchAppSchema, PutItemSchema, PutSessionSchema } from '../../lib/domain/schemas';
 import { insertApp, getApp, patchApp, putItem, putSession, type App } from '../../lib/db/repos/apps';
 
-const appNotFound = () => new ApiError(404, ErrCodes.appNotFound, 'unknown app');
 
 /** The app of a path; an appId that is not storable text cannot name one. */
 async function appOfPath(db: ApiDeps['db'], appId: string): Promise<App> {
   const app = isStorableText(appId) ? await getApp(db, appId) : undefined;
-  if (!app) throw appNotFound();
+  if (!app) throw adminErrors.appNotFound();
   return app;
 }
 
@@ -26,10 +26,10 @@ const appView = (a: App) => ({
 });
 
 export function adminRouter({ db, config, logger }: ApiDeps): Router {
-  const router = Router();
-  router.use('/v1/admin', requireAdmin(config.adminToken));
+  return audienceRouter({ shape: 'errCode', logger }, (router) => {
+  router.use(requireAdmin(config.adminToken));
 
-  router.post('/v1/admin/apps', async (req, res) => {
+  router.post('/apps', async (req, res) => {
     const body = parseBody(req, CreateAppSchema);
     const app = await insertApp(db, body);
     logger.info({ appId: app.appId }, 'app created');
@@ -37,36 +37,35 @@ export function adminRouter({ db, config, logger }: ApiDeps): Router {
     res.status(201).json({ errCode: 0, ...appView(app), appKey: app.appKey });
   });
 
-  router.get('/v1/admin/apps/:appId', async (req, res) => {
+  router.get('/apps/:appId', async (req, res) => {
     res.json({ errCode: 0, ...appView(await appOfPath(db, req.params.appId)) });
   });
 
-  router.patch('/v1/admin/apps/:appId', async (req, res) => {
+  router.patch('/apps/:appId', async (req, res) => {
     const body = parseBody(req, PatchAppSchema);
     await appOfPath(db, req.params.appId);
     const app = await patchApp(db, req.params.appId, body);
-    if (!app) throw appNotFound();
+    if (!app) throw adminErrors.appNotFound();
     res.json({ errCode: 0, ...appView(app) });
   });
 
-  router.put('/v1/admin/apps/:appId/items/:productId', async (req, res) => {
+  router.put('/apps/:appId/items/:productId', async (req, res) => {
     const body = parseBody(req, PutItemSchema);
-    if (!IDENT.test(req.params.productId)) throw new ApiError(400, ErrCodes.malformed, 'productId must be 1..128 of [A-Za-z0-9_-.@|*]');
+    if (!IDENT.test(req.params.productId)) throw adminErrors.malformed('productId must be 1..128 of [A-Za-z0-9_-.@|*]');
     await appOfPath(db, req.params.appId);
     const { item, created } = await putItem(db, { ...body, appId: req.params.appId, productId: req.params.productId });
     res.status(created ? 201 : 200).json({ errCode: 0, item });
   });
 
-  router.put('/v1/admin/apps/:appId/sessions/:openId', async (req, res) => {
+  router.put('/apps/:appId/sessions/:openId', async (req, res) => {
     const body = parseBody(req, PutSessionSchema);
     if (req.params.openId.length > 128 || !isStorableText(req.params.openId)) {
-      throw new ApiError(400, ErrCodes.malformed, 'openId must be 1..128 characters of well-formed text');
+      throw adminErrors.malformed('openId must be 1..128 characters of well-formed text');
     }
     await appOfPath(db, req.params.appId);
     const { created } = await putSession(db, { appId: req.params.appId, openId: req.params.openId, ...body });
     // The session key is a secret: it is not echoed back.
     res.status(created ? 201 : 200).json({ errCode: 0, appId: req.params.appId, openId: req.params.openId });
   });
-
-  return router;
+  });
 }

@@ -1,0 +1,38 @@
+// The stuck-delivery alert: logged and counted once, then POSTed to the operator's webhook.
+import { Context } from '@temporalio/activity';
+import { getOrder, markAlerted } from '../lib/db/repos/orders';
+import type { ActivityDeps } from './deps';
+
+export function createAlertActivities({ db, config, post, logger, metrics }: ActivityDeps) {
+  return {
+    /** One alert for an order still undelivered DELIVERY_ALERT_AFTER_MS after its payment. */
+    async raiseDeliveryAlert({ orderId }: { orderId: string }): Promise<void> {
+      const order = await getOrder(db, orderId);
+      if (!order) return;
+      const alert = {
+        type: 'delivery_stuck',
+        orderId,
+        appId: order.appId,
+        outTradeNo: order.outTradeNo,
+        attempts: order.deliveryAttempts,
+        lastError: order.lastDeliveryError,
+        paidAt: order.paidAt?.toISOString() ?? null,
+        raisedAt: new Date().toISOString(),
+      };
+      // Log and count once, even if the webhook below needs retries.
+      if (Context.current().info.attempt === 1) {
+        logger.error(alert, 'ALERT: delivery stuck');
+        metrics.alerts.inc({ type: 'delivery_stuck' });
+      }
+      if (config.alertWebhookUrl) {
+        const res = await post(config.alertWebhookUrl, JSON.stringify(alert), {
+          timeoutMs: 10_000,
+          maxResponseBytes: 16 * 1024,
+          allowPrivate: true, // the operator's own endpoint
+        });
+        if (res.status < 200 || res.status > 299) throw new Error(`alert webhook answered HTTP ${res.status}`);
+      }
+      await markAlerted(db, orderId);
+    },
+  };
+}

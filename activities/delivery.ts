@@ -1,0 +1,85 @@
+// The delivery activity: one signed notification to the game developer's backend per attempt.
+import { ApplicationFailure } from '@temporalio/activity';
+import { orderFields } from '../lib/platform/logger';
+import { getApp } from '../lib/db/repos/apps';
+import { beginDeliveryAttempt, finishDeliveryAttempt } from '../lib/db/repos/orders';
+import { deliveryIdFor, deliveryNoticeBody, deliveryUrlFor, isDeliveryAcknowledged } from '../lib/outbound/delivery-notice';
+import { Failures, type DeliveryFailureDetails } from '../workflows/definitions';
+import { createDeliveryRecovery } from './delivery-recovery';
+import type { ActivityDeps } from './deps';
+
+const DELIVERY_TIMEOUT_MS = 10_000;
+const DELIVERY_MAX_RESPONSE_BYTES = 64 * 1024;
+
+export function createDeliveryActivities({ db, config, post, logger, metrics, wakePurchase }: ActivityDeps) {
+  const recovery = createDeliveryRecovery({ db, wake: wakePurchase, logger, metrics });
+  return {
+    /**
+     * One delivery attempt (CONTRACT.md 4). Every attempt is counted before it is sent and
+     * recorded after; a success marks the row DELIVERED in the same transaction, and an attempt
+     * that finds the row DELIVERED (the previous one succeeded but its worker died before
+     * reporting) sends nothing.
+     */
+    async deliverOrder({ orderId }: { orderId: string }): Promise<{ deliveredAt: string; attempts: number }> {
+      const order = await beginDeliveryAttempt(db, orderId);
+      if (!order) throw ApplicationFailure.create({ type: Failures.OrderMissing, message: `no order ${orderId}`, nonRetryable: true });
+      if (order.status === 'DELIVERED' && order.deliveredAt) {
+        return { deliveredAt: order.deliveredAt.toISOString(), attempts: order.deliveryAttempts };
+      }
+      const app = await getApp(db, order.appId);
+      if (!app) throw ApplicationFailure.create({ type: Failures.OrderMissing, message: `no app ${order.appId}`, nonRetryable: true });
+      const attempt = order.deliveryAttempts;
+      const fields = { ...orderFields(order), attempt };
+      const url = deliveryUrlFor(app, order);
+      const started = Date.now();
+      let ok = false;
+      let httpStatus: number | null = null;
+      let error: string | null = null;
+      if (!url) {
+        error = 'the app has no deliveryTestUrl for a sandbox (env 1) order';
+      } else {
+        try {
+          const res = await post(url, deliveryNoticeBody(app, order), {
+            headers: { 'x-vpay-delivery-id': deliveryIdFor(orderId), 'x-vpay-attempt': String(attempt) },
+            timeoutMs: DELIVERY_TIMEOUT_MS,
+            maxResponseBytes: DELIVERY_MAX_RESPONSE_BYTES,
+            allowPrivate: config.deliveryAllowPrivate,
+          });
+          httpStatus = res.status;
+          ok = isDeliveryAcknowledged(res.status, res.json);
+          if (!ok) error = `HTTP ${res.status}: ${res.body.slice(0, 200)}`;
+        } catch (err) {
+          error = (err as Error).message;
+        }
+      }
+      const row = await finishDeliveryAttempt(db, {
+        orderId,
+        attempt,
+        url: url ?? '',
+        ok,
+        httpStatus,
+        error,
+        durationMs: Date.now() - started,
+      });
+      metrics.deliveryAttempts.inc({ outcome: ok ? 'delivered' : 'failed' });
+      // The outcome is already recorded: bookkeeping for the endpoint's health must not undo it.
+      const health = await recovery.onAttempt({ appId: order.appId, env: order.env }, { ok, attempt }).catch((err: Error): { failingForMs?: number } => {
+        logger.warn({ ...fields, error: err.message }, 'could not record the delivery endpoint\'s health');
+        return {};
+      });
+      if (!ok) {
+        logger.warn({ ...fields, error }, 'delivery attempt failed; will retry');
+        // The workflow spaces the retries with its own timers (workflows/purchase.ts), paced by
+        // how long the endpoint has been failing.
+        const details: DeliveryFailureDetails = { endpointFailingForMs: health.failingForMs ?? 0 };
+        throw ApplicationFailure.create({ type: Failures.DeliveryFailed, message: error ?? 'delivery failed', details: [details] });
+      }
+      if (row.paymentRecordedAt && row.deliveredAt) {
+        metrics.callbackToDeliveredSeconds.observe((row.deliveredAt.getTime() - row.paymentRecordedAt.getTime()) / 1000);
+      }
+      logger.info(fields, 'order delivered');
+      return { deliveredAt: row.deliveredAt!.toISOString(), attempts: row.deliveryAttempts };
+    },
+
+  };
+}

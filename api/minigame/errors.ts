@@ -1,0 +1,31 @@
+// The mini game audience's error codes (CONTRACT.md 2 and 5), answered as {errCode, errMsg}.
+import { ApiError, CommonCodes } from '../http/api-error';
+
+export const MinigameCodes = {
+  ...CommonCodes,
+  badSignature: 40101,
+  badUserSignature: 40102,
+  paymentDisabled: 40301,
+  itemNotFound: 40401,
+  orderNotFound: 40402,
+  outTradeNoConflict: 40901,
+  priceMismatch: 42201,
+  currencyMismatch: 42202,
+  prepayFailed: 50201,
+} as const;
+
+export const minigameErrors = {
+  malformed: (msg: string) => new ApiError(400, MinigameCodes.malformed, msg),
+  badPaySig: () => new ApiError(401, MinigameCodes.badSignature, 'paySig is wrong or the app is unknown'),
+  badQuerySig: () => new ApiError(401, MinigameCodes.badSignature, 'Pay-Sig is wrong or the app is unknown'),
+  badUserSignature: () => new ApiError(401, MinigameCodes.badUserSignature, 'signature is wrong, or the user has no session key'),
+  paymentDisabled: () => new ApiError(403, MinigameCodes.paymentDisabled, 'payment is not enabled for this app'),
+  itemNotFound: () => new ApiError(404, MinigameCodes.itemNotFound, 'the item is not registered or not released'),
+  orderNotFound: () => new ApiError(404, MinigameCodes.orderNotFound, 'no such order for this app'),
+  outTradeNoConflict: () => new ApiError(409, MinigameCodes.outTradeNoConflict, 'outTradeNo was already used with a different signData'),
+  priceMismatch: (given: number, registered: number) =>
+    new ApiError(422, MinigameCodes.priceMismatch, `goodsPrice ${given} differs from the registered price ${registered}`),
+  currencyMismatch: (given: string, registered: string) =>
+    new ApiError(422, MinigameCodes.currencyMismatch, `currencyType ${given} differs from the item's ${registered}`),
+  prepayFailed: (msg: string) => new ApiError(502, MinigameCodes.prepayFailed, msg),
+};

@@ -1,0 +1,14 @@
+// The mini game audience (CONTRACT.md 2 and 5): its routes, each authenticated by a signature
+// in its body or headers, errors as {errCode, errMsg} from its own table (./errors.ts).
+import type { Router } from 'express';
+import type { ApiDeps } from '../deps';
+import { audienceRouter } from '../http/audience-router';
+import { paymentsHandler } from './payments';
+import { orderQueryHandler } from './order-query';
+
+export function minigameRouter(deps: ApiDeps): Router {
+  return audienceRouter({ shape: 'errCode', logger: deps.logger }, (router) => {
+    router.post('/payments', paymentsHandler(deps));
+    router.post('/orders/query', orderQueryHandler(deps));
+  });
+}
