@@ -6,21 +6,17 @@
 //
 // Best effort by design: the wake-up is an optimisation, never needed for correctness. If this
 // process dies mid-way, the orders not yet woken retry when their own timers fire.
-import type { Client } from '@temporalio/client';
 import type { Db } from '../lib/db/db';
 import type { Logger } from '../lib/platform/logger';
 import type { Metrics } from '../lib/platform/metrics';
 import { claimEndpointRecovery, listOrdersWaitingDelivery, markEndpointFailing, type Endpoint } from '../lib/db/repos/delivery-health';
-import { purchaseWorkflowId } from '../workflows/workflow-ids';
-import { retryDeliveryNowSignal } from '../workflows/definitions';
 
-/** Signals one purchase workflow to retry its delivery now. */
-export type WakePurchase = (workflowId: string) => Promise<void>;
-
-/** The worker's WakePurchase: the signal, through a client on the worker's own connection. */
-export function wakePurchaseVia(client: Client): WakePurchase {
-  return (workflowId) => client.workflow.getHandle(workflowId).signal(retryDeliveryNowSignal);
-}
+/**
+ * Signals one purchase, named by its business keys, to retry its delivery now. Injected: the
+ * worker's is application/purchase-client.ts's wakePurchaseVia (activities never build
+ * Temporal calls themselves).
+ */
+export type WakePurchase = (purchase: { appId: string; outTradeNo: string }) => Promise<void>;
 
 export interface DeliveryRecoveryOptions {
   db: Db;
@@ -65,7 +61,7 @@ export function createDeliveryRecovery(o: DeliveryRecoveryOptions): DeliveryReco
         while (next < page.length) {
           const w = page[next++];
           try {
-            await o.wake(purchaseWorkflowId(e.appId, w.outTradeNo));
+            await o.wake({ appId: e.appId, outTradeNo: w.outTradeNo });
             woken++;
           } catch {
             failed++; // finished meanwhile, or Temporal unreachable: its own timer still fires

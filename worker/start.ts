@@ -6,7 +6,7 @@ import { NativeConnection, type Worker, type WorkflowBundleOption } from '@tempo
 import { createDb } from '../lib/db/db';
 import { safePostJson } from '../lib/outbound/safe-post';
 import type { ServiceContext } from '../lib/platform/service-context';
-import { wakePurchaseVia } from '../activities/delivery-recovery';
+import { wakePurchaseVia } from '../application/purchase-client';
 import { createWorker, type WorkerTuning } from './create-worker';
 
 export interface StartWorkerOptions extends WorkerTuning {

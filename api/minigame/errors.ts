@@ -1,5 +1,6 @@
 // The mini game audience's error codes (CONTRACT.md 2 and 5), answered as {errCode, errMsg}.
 import { ApiError, CommonCodes } from '../http/api-error';
+import type { PurchaseRefused } from '../../application/refusals';
 
 export const MinigameCodes = {
   ...CommonCodes,
@@ -29,3 +30,25 @@ export const minigameErrors = {
     new ApiError(422, MinigameCodes.currencyMismatch, `currencyType ${given} differs from the item's ${registered}`),
   prepayFailed: (msg: string) => new ApiError(502, MinigameCodes.prepayFailed, msg),
 };
+
+/** The mini game's answer to a refused payment request (application/request-payment.ts). */
+export function toMinigameError({ refusal: r }: PurchaseRefused): ApiError {
+  switch (r.reason) {
+    case 'paymentDisabled':
+      return minigameErrors.paymentDisabled();
+    case 'itemNotFound':
+      return minigameErrors.itemNotFound();
+    case 'outTradeNoConflict':
+      return minigameErrors.outTradeNoConflict();
+    case 'priceMismatch':
+      return minigameErrors.priceMismatch(r.given, r.registered);
+    case 'currencyMismatch':
+      return minigameErrors.currencyMismatch(r.given, r.registered);
+    case 'prepayFailed':
+      return minigameErrors.prepayFailed(
+        r.superappError === undefined
+          ? 'the superapp rejected or could not create the prepay order; the order is CLOSED'
+          : `prepay order failed: ${r.superappError}`,
+      );
+  }
+}

@@ -3,19 +3,15 @@
 import type { RequestHandler } from 'express';
 import type { ApiDeps } from '../deps';
 import { minigameErrors } from './errors';
-import { parseBody, rawBody } from '../http/body';
+import { authenticateOrderQuery } from './auth';
+import { parseBody } from '../http/body';
 import { OrderQuerySchema } from '../../lib/domain/schemas';
-import { orderQuerySigOf, signatureMatches } from '../../lib/domain/signatures';
-import { getApp } from '../../lib/db/repos/apps';
 import { getOrderByTradeNo, orderView } from '../../lib/db/repos/orders';
 
 export function orderQueryHandler({ db }: ApiDeps): RequestHandler {
   return async (req, res) => {
     const q = parseBody(req, OrderQuerySchema);
-    const app = await getApp(db, q.appId);
-    if (!app || !signatureMatches(req.get('pay-sig'), orderQuerySigOf(app.appKey, rawBody(req)))) {
-      throw minigameErrors.badQuerySig();
-    }
+    const app = await authenticateOrderQuery(db, req, q.appId);
     const order = await getOrderByTradeNo(db, app.appId, q.outTradeNo);
     if (!order) throw minigameErrors.orderNotFound();
     res.json({ errCode: 0, order: orderView(order) });

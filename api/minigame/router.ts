@@ -3,12 +3,13 @@
 import type { Router } from 'express';
 import type { ApiDeps } from '../deps';
 import { audienceRouter } from '../http/audience-router';
+import { applicationDeps } from '../../application/deps';
 import { paymentsHandler } from './payments';
 import { orderQueryHandler } from './order-query';
 
 export function minigameRouter(deps: ApiDeps): Router {
   return audienceRouter({ shape: 'errCode', logger: deps.logger }, (router) => {
-    router.post('/payments', paymentsHandler(deps));
+    router.post('/payments', paymentsHandler(deps, applicationDeps(deps)));
     router.post('/orders/query', orderQueryHandler(deps));
   });
 }

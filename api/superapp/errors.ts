@@ -1,5 +1,6 @@
 // The superapp audience's codes (CONTRACT.md 3.2), answered as {returnCode, returnMessage}.
 import { ApiError, CommonCodes } from '../http/api-error';
+import type { PaymentRefused } from '../../application/refusals';
 
 export const SuperappCodes = {
   ...CommonCodes,
@@ -19,3 +20,6 @@ export const superappErrors = {
     new ApiError(409, SuperappCodes.alreadyPaid, 'the order was already paid by another transaction; refund this payment'),
   paymentMismatch: () => new ApiError(422, SuperappCodes.paymentMismatch, 'paidAmount or currencyType differs from the order'),
 };
+
+/** The superapp's answer to a refused payment callback (application/record-payment.ts). */
+export const toSuperappError = ({ reason }: PaymentRefused): ApiError => superappErrors[reason]();

@@ -3,10 +3,11 @@
 import type { Router } from 'express';
 import type { ApiDeps } from '../deps';
 import { audienceRouter } from '../http/audience-router';
+import { applicationDeps } from '../../application/deps';
 import { paymentCallbackHandler } from './payment-callback';
 
 export function superappRouter(deps: ApiDeps): Router {
   return audienceRouter({ shape: 'returnCode', logger: deps.logger }, (router) => {
-    router.post('/payment-callback', paymentCallbackHandler(deps));
+    router.post('/payment-callback', paymentCallbackHandler(deps, applicationDeps(deps)));
   });
 }

@@ -22,14 +22,10 @@
 // are dropped as their rows are checked. The deliveries log, when given, is summarised into one
 // counter per order. Problems are kept, matches are only counted.
 import type { Knex } from 'knex';
-import {
-  Client,
-  WorkflowNotFoundError,
-  type WorkflowExecutionDescription,
-  type WorkflowExecutionInfo,
-} from '@temporalio/client';
+import { Client, type WorkflowExecutionDescription, type WorkflowExecutionInfo } from '@temporalio/client';
 import { SA_ORDER_STATUS, type OrderStatus } from '../../workflows/definitions';
 import { purchaseWorkflowId } from '../../workflows/workflow-ids';
+import { describePurchase, listPurchases } from '../../application/purchase-client';
 import { FORWARD_FROM } from '../../lib/db/repos/orders';
 
 export type Verdict = 'match' | 'missing' | 'duplicate_delivery' | 'status_mismatch' | 'stuck';
@@ -173,13 +169,9 @@ export async function reconcile(o: ReconcileOptions): Promise<ReconcileReport> {
 
   const execs = await listExecutions(client, { since, until, taskQueue: o.taskQueue });
 
-  const describe = async (workflowId: string): Promise<Exec | null> => {
-    try {
-      return fromDescription(await client.workflow.getHandle(workflowId).describe());
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return null;
-      throw err;
-    }
+  const describe = async (row: Row): Promise<Exec | null> => {
+    const d = await describePurchase(client, { appId: row.app_id, outTradeNo: row.out_trade_no });
+    return d && fromDescription(d);
   };
   const reread = async (orderId: string): Promise<Row | undefined> =>
     db('orders').where({ order_id: orderId }).first(ROW_COLUMNS);
@@ -270,10 +262,10 @@ export async function reconcile(o: ReconcileOptions): Promise<ReconcileReport> {
   /** Checks one order that has a row; a suspicious running workflow gets a second, fresh look. */
   const checkRow = async (row: Row, exec: Exec | null | undefined): Promise<OrderVerdict> => {
     const workflowId = safeWorkflowId(row.app_id, row.out_trade_no);
-    if (exec?.status === 'CONTINUED_AS_NEW' && workflowId) exec = await describe(workflowId);
+    if (exec?.status === 'CONTINUED_AS_NEW' && workflowId) exec = await describe(row);
     let issues = checkOrder(row, exec);
     if (exec && !exec.described && exec.status === 'RUNNING' && issues.some((i) => i.vsWorkflow) && workflowId) {
-      exec = await describe(workflowId);
+      exec = await describe(row);
       row = (await reread(row.order_id)) ?? row;
       issues = checkOrder(row, exec);
     }
@@ -310,7 +302,7 @@ export async function reconcile(o: ReconcileOptions): Promise<ReconcileReport> {
       execs.delete(workflowId);
       // Not listed: started outside the window, not yet visible, or gone after retention. Only
       // rows young enough to still have their workflow are worth the lookup.
-      if (!exec && now.getTime() - row.created_at.getTime() < retentionMs) exec = await describe(workflowId);
+      if (!exec && now.getTime() - row.created_at.getTime() < retentionMs) exec = await describe(row);
       return checkRow(row, exec);
     });
     verdicts.forEach(record);
@@ -374,11 +366,8 @@ async function listExecutions(
   client: Client,
   w: { since?: Date; until: Date; taskQueue?: string },
 ): Promise<Map<string, Exec>> {
-  const clauses = ['WorkflowType="purchase"', `StartTime < "${w.until.toISOString()}"`];
-  if (w.since) clauses.push(`StartTime >= "${w.since.toISOString()}"`);
-  if (w.taskQueue) clauses.push(`TaskQueue="${w.taskQueue.replace(/["\\]/g, '\\$&')}"`);
   const execs = new Map<string, Exec>();
-  for await (const info of client.workflow.list({ query: clauses.join(' AND '), pageSize: 1000 })) {
+  for await (const info of listPurchases(client, w)) {
     const exec = fromInfo(info);
     const seen = execs.get(exec.workflowId);
     // Continue-as-new makes several runs of one ID; the latest one tells the state.

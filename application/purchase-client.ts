@@ -1,0 +1,149 @@
+// The one place a purchase's Temporal calls are built: its handle from its business keys, the
+// update-with-start that begins it, the recordPayment update, the retryDeliveryNow signal, and
+// what reconciliation reads (listing and describe). Everything else names a purchase by
+// appId + outTradeNo and never sees its workflow ID, type or options.
+import {
+  ApplicationFailure,
+  WithStartWorkflowOperation,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+  type WorkflowExecutionDescription,
+  type WorkflowExecutionInfo,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import type { Config } from '../lib/platform/config';
+import type { WakePurchase } from '../activities/delivery-recovery';
+import { purchaseWorkflowId } from '../workflows/workflow-ids';
+import {
+  recordPaymentUpdate,
+  requestPaymentUpdate,
+  retryDeliveryNowSignal,
+  SA_APP_ID,
+  SA_ORDER_STATUS,
+  SA_OUT_TRADE_NO,
+  type OrderDraft,
+  type PaymentRecord,
+  type PaymentRequestResult,
+  type RecordPaymentResult,
+} from '../workflows/definitions';
+import type { purchase } from '../workflows/purchase';
+
+/** The workflow type the worker registers (workflows/purchase.ts). */
+export const PURCHASE_WORKFLOW_TYPE = 'purchase';
+
+/** A purchase's business keys; its workflow ID is derived from them (workflows/workflow-ids.ts). */
+export interface PurchaseKeys {
+  appId: string;
+  outTradeNo: string;
+}
+
+/** What a purchase's start and the API's waits take from config. */
+export type PurchaseClientConfig = Pick<
+  Config,
+  'taskQueue' | 'paymentTimeoutMs' | 'deliveryRetryInitialMs' | 'deliveryRetryMaxMs' | 'deliveryAlertAfterMs' | 'workflowAnswerTimeoutMs'
+>;
+
+export interface PurchaseClient {
+  /**
+   * Starts the purchase (or attaches to the running one) and waits, in the same call, for its
+   * prepay order. Bounded by WORKFLOW_ANSWER_TIMEOUT_MS. Throws what Temporal throws.
+   */
+  requestPayment(draft: OrderDraft): Promise<PaymentRequestResult>;
+  /** Records the superapp's payment; answers once it is durable. Bounded like requestPayment. */
+  recordPayment(keys: PurchaseKeys, payment: PaymentRecord): Promise<RecordPaymentResult>;
+}
+
+export const purchaseHandle = (client: Client, k: PurchaseKeys): WorkflowHandle<typeof purchase> =>
+  client.workflow.getHandle<typeof purchase>(purchaseWorkflowId(k.appId, k.outTradeNo));
+
+/**
+ * The start half of the payment request's update-with-start. Timings are copied from config into
+ * the input, so a running purchase keeps the settings it started with. The ID is the business key
+ * and the conflict policy USE_EXISTING, so concurrent identical requests attach to one purchase
+ * and all get its answer.
+ */
+export function purchaseStartOperation(draft: OrderDraft, config: PurchaseClientConfig): WithStartWorkflowOperation<typeof purchase> {
+  return new WithStartWorkflowOperation<typeof purchase>(PURCHASE_WORKFLOW_TYPE, {
+    workflowId: purchaseWorkflowId(draft.appId, draft.outTradeNo),
+    taskQueue: config.taskQueue,
+    args: [
+      {
+        order: draft,
+        timings: {
+          paymentTimeoutMs: config.paymentTimeoutMs,
+          deliveryRetryInitialMs: config.deliveryRetryInitialMs,
+          deliveryRetryMaxMs: config.deliveryRetryMaxMs,
+          deliveryAlertAfterMs: config.deliveryAlertAfterMs,
+        },
+      },
+    ],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    // A finished purchase is never started again; its row answers instead.
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    typedSearchAttributes: [
+      { key: SA_APP_ID, value: draft.appId },
+      { key: SA_OUT_TRADE_NO, value: draft.outTradeNo },
+      { key: SA_ORDER_STATUS, value: 'CREATED' },
+    ],
+  });
+}
+
+/**
+ * Bounds a call that waits on a workflow: with no worker polling, the caller gets a Temporal
+ * error (503 to retry; an identical retry attaches to the same purchase) instead of hanging.
+ */
+export function withDeadline<T>(client: Client, config: Pick<Config, 'workflowAnswerTimeoutMs'>, fn: () => Promise<T>): Promise<T> {
+  return client.connection.withDeadline(Date.now() + config.workflowAnswerTimeoutMs, fn);
+}
+
+export function createPurchaseClient(client: Client, config: PurchaseClientConfig): PurchaseClient {
+  return {
+    // Update-with-start rather than start-then-poll: one round trip, and the answer comes from
+    // the workflow the moment the prepay order exists.
+    requestPayment: (draft) =>
+      withDeadline(client, config, () =>
+        client.workflow.executeUpdateWithStart(requestPaymentUpdate, {
+          args: [{ signData: draft.signData }],
+          startWorkflowOperation: purchaseStartOperation(draft, config),
+        }),
+      ),
+    recordPayment: (keys, payment) =>
+      withDeadline(client, config, () => purchaseHandle(client, keys).executeUpdate(recordPaymentUpdate, { args: [payment] })),
+  };
+}
+
+/**
+ * The workflow's refusal of an update (the named failure it raised, see `Failures`), or
+ * undefined when the call failed for any other reason.
+ */
+export function updateRefusal(err: unknown): ApplicationFailure | undefined {
+  const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
+  return cause instanceof ApplicationFailure ? cause : undefined;
+}
+
+/** The worker's WakePurchase (activities/delivery-recovery.ts): the retryDeliveryNow signal. */
+export function wakePurchaseVia(client: Client): WakePurchase {
+  return (keys) => purchaseHandle(client, keys).signal(retryDeliveryNowSignal);
+}
+
+/** The purchase's execution as the server sees it now (not the visibility store); null if none. */
+export async function describePurchase(client: Client, keys: PurchaseKeys): Promise<WorkflowExecutionDescription | null> {
+  try {
+    return await purchaseHandle(client, keys).describe();
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return null;
+    throw err;
+  }
+}
+
+/** Every run of every purchase started in [since, until), optionally on one task queue. */
+export function listPurchases(
+  client: Client,
+  w: { since?: Date; until: Date; taskQueue?: string },
+): AsyncIterable<WorkflowExecutionInfo> {
+  const clauses = [`WorkflowType="${PURCHASE_WORKFLOW_TYPE}"`, `StartTime < "${w.until.toISOString()}"`];
+  if (w.since) clauses.push(`StartTime >= "${w.since.toISOString()}"`);
+  if (w.taskQueue) clauses.push(`TaskQueue="${w.taskQueue.replace(/["\\]/g, '\\$&')}"`);
+  return client.workflow.list({ query: clauses.join(' AND '), pageSize: 1000 });
+}

@@ -1,0 +1,57 @@
+// The superapp's authenticated payment callback (CONTRACT.md 3.2): records the payment in the
+// purchase and answers once it is durable. A payment already recorded, or an order already
+// closed, is answered from the order row without touching the workflow.
+import { getOrder, type OrderRow } from '../lib/db/repos/orders';
+import type { PaymentCallback } from '../lib/domain/schemas';
+import { Failures } from '../workflows/definitions';
+import type { ApplicationDeps } from './deps';
+import { updateRefusal } from './purchase-client';
+import { PaymentRefused, type PaymentRefusal } from './refusals';
+
+export interface PaymentRecorded {
+  order: OrderRow;
+  /** True when this callback repeated an already recorded payment. */
+  duplicate: boolean;
+}
+
+const REFUSALS: Record<string, PaymentRefusal> = {
+  [Failures.OrderClosed]: 'orderClosed',
+  [Failures.AlreadyPaid]: 'alreadyPaid',
+  [Failures.PaymentMismatch]: 'paymentMismatch',
+};
+
+/**
+ * What the order row alone can answer, for an order already paid or closed: 'recorded' (this
+ * very payment) or a refusal. Undefined while the order awaits its payment (only the workflow
+ * may decide then).
+ */
+function answerFromRow(o: OrderRow, cb: PaymentCallback): 'recorded' | PaymentRefusal | undefined {
+  if (o.status === 'CLOSED') return 'orderClosed';
+  if (o.transactionId === null) return undefined;
+  if (o.transactionId !== cb.transactionId) return 'alreadyPaid';
+  if (cb.paidAmount !== o.totalAmount || cb.currencyType !== o.currencyType) return 'paymentMismatch';
+  return 'recorded';
+}
+
+/** Records the payment, or throws PaymentRefused (or what PostgreSQL or Temporal threw). */
+export async function recordPayment({ db, purchases }: ApplicationDeps, cb: PaymentCallback): Promise<PaymentRecorded> {
+  const order = await getOrder(db, cb.orderId);
+  if (!order) throw new PaymentRefused('unknownOrder');
+  const fromRow = answerFromRow(order, cb);
+  if (fromRow === 'recorded') return { order, duplicate: true };
+  if (fromRow) throw new PaymentRefused(fromRow, order);
+  try {
+    // The callback as received (orderId included), as the workflow has always been sent it.
+    const r = await purchases.recordPayment(order, cb);
+    return { order, duplicate: r.duplicate };
+  } catch (err) {
+    const refusal = updateRefusal(err);
+    if (refusal?.type && REFUSALS[refusal.type]) throw new PaymentRefused(REFUSALS[refusal.type], order);
+    // The purchase may have finished meanwhile (closed on timeout): the row then knows.
+    const now = await getOrder(db, cb.orderId);
+    const late = now && answerFromRow(now, cb);
+    if (!late) throw err;
+    if (late === 'recorded') return { order, duplicate: false };
+    throw new PaymentRefused(late, order);
+  }
+}

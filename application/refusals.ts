@@ -1,0 +1,38 @@
+// The refusals the application answers with, in domain terms. Each audience maps them to its own
+// codes and messages (its errors.ts); the application never speaks HTTP.
+import type { OrderRow } from '../lib/db/repos/orders';
+
+/** Why a payment request was refused, after the caller authenticated it (CONTRACT.md 2). */
+export type PurchaseRefusal =
+  | { reason: 'paymentDisabled' }
+  | { reason: 'itemNotFound' }
+  | { reason: 'outTradeNoConflict' }
+  | { reason: 'priceMismatch'; given: number; registered: number }
+  | { reason: 'currencyMismatch'; given: string; registered: string }
+  /** `superappError` when the workflow answered with the superapp's reason; absent when the CLOSED row did. */
+  | { reason: 'prepayFailed'; superappError?: string };
+
+export class PurchaseRefused extends Error {
+  constructor(readonly refusal: PurchaseRefusal) {
+    super(`payment request refused: ${refusal.reason}`);
+    this.name = 'PurchaseRefused';
+  }
+
+  get reason(): PurchaseRefusal['reason'] {
+    return this.refusal.reason;
+  }
+}
+
+/** Why a payment callback was refused (CONTRACT.md 3.2). */
+export type PaymentRefusal = 'unknownOrder' | 'orderClosed' | 'alreadyPaid' | 'paymentMismatch';
+
+export class PaymentRefused extends Error {
+  constructor(
+    readonly reason: PaymentRefusal,
+    /** The order the payment was for, when it exists (for the caller's log line). */
+    readonly order?: OrderRow,
+  ) {
+    super(`payment callback refused: ${reason}`);
+    this.name = 'PaymentRefused';
+  }
+}
