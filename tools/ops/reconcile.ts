@@ -1,6 +1,6 @@
 // Reconciliation: do the orders projection in PostgreSQL, the purchase workflows in Temporal and
 // (when given) what the developer side actually received agree? The oracle of the fault and load
-// tests, and an operator's tool (`npm run reconcile`, scripts/reconcile.ts).
+// tests, and an operator's tool (`npm run reconcile`, tools/ops/reconcile-cli.ts).
 //
 // Every order gets one verdict:
 //   match               all sources agree (transient lags of in-flight purchases excused);
