@@ -236,7 +236,7 @@ export function analyse(results: ScenarioResult[], nproc: number): string[] {
         (hurt ? `; what clearly hurt was ${worst.label} (${fmt(worst.stats.ratePerSec)} /s, ${fmt(((worst.stats.ratePerSec - base) / base) * 100, 0)} %)` : '') +
         (helps
           ? '.'
-          : `. The defaults of worker/create-worker.ts and lib/db/db.ts are right for this machine while ${cpuBound ? 'the CPU' : 'the Temporal dev server\'s store'} is the limit; ` +
+          : `. The defaults of worker/create-worker.ts, api/start.ts and worker/start.ts are right for this machine while ${cpuBound ? 'the CPU' : 'the Temporal dev server\'s store'} is the limit; ` +
             're-run the sweep against a production Temporal, where it no longer hides them.'),
     );
   }

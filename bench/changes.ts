@@ -1,27 +1,37 @@
-// "What changed since the previous run": the code changes made since the last committed full run
-// (kept by hand below, and recorded in each run's raw JSON so a re-rendered report keeps its own
-// list), and a before → after table of key figures computed from both runs' raw JSON. Reading the
-// previous run is best effort: a missing or malformed file only leaves "–" in the table.
+// "What changed since the previous run": the commits to the code between the previous run's
+// commit and this run's (from git, see bench/git.ts), and a before → after table of key figures
+// computed from both runs' raw JSON. Both are best effort: a missing or malformed file only leaves
+// "–" in the table, a missing commit or git leaves a note instead of the list.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ScenarioResult, Table } from './context';
+import { codeCommitsBetween, commitThatAdded, type GitState } from './git';
 import { fmt, fmtInt } from './stats';
-
-/**
- * Code changes since the previous committed run. When a full run's results are committed, they
- * become the previous run: start the list afresh with the changes made after it.
- */
-export const CODE_CHANGES: readonly string[] = [
-  'Fewer database round trips per purchase: a delivery attempt\'s record and outcome in one statement (was a four-trip transaction), ' +
-    'a new order\'s insert without a second read (lib/db/repos/orders.ts)',
-];
 
 /** Each scenario's raw data of one run, by scenario name. */
 export type RunRaw = Record<string, Record<string, unknown> | undefined>;
 
+/** A run's commit, and whether it was recorded or is the commit that added its raw JSON. */
+export interface RunCommit {
+  commit: string;
+  recorded: boolean;
+}
+
+export interface CodeChanges {
+  previous?: RunCommit;
+  current?: RunCommit;
+  /** `git log` lines (short hash, subject), newest first; undefined when they cannot be had. */
+  commits?: string[];
+  /** This run's uncommitted code files, if it ran on a dirty tree. */
+  uncommitted?: string[];
+  /** Why the commits are not listed. */
+  note?: string;
+}
+
 export interface ChangesSection {
   /** Timestamp prefix of the run compared against; undefined when there is none. */
   previous?: string;
+  code?: CodeChanges;
   table: Table;
   /** Why the comparison is missing or partial. */
   note?: string;
@@ -53,6 +63,42 @@ export function loadRunRaw(dir: string, stamp: string): RunRaw {
     }
   }
   return out;
+}
+
+/** The git state recorded in run `stamp`'s raw JSON (absent in runs from before it was). */
+function recordedGit(dir: string, stamp: string): GitState | undefined {
+  for (const f of fs.readdirSync(dir)) {
+    const m = RESULT_FILE.exec(f);
+    if (!m || m[1] !== stamp) continue;
+    try {
+      const git = (JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { run?: { git?: GitState } }).run?.git;
+      if (git?.commit) return git;
+    } catch {
+      // Another file of the run may still have it.
+    }
+  }
+  return undefined;
+}
+
+function runCommit(dir: string, stamp: string, git: GitState | undefined): RunCommit | undefined {
+  if (git?.commit) return { commit: git.commit, recorded: true };
+  const added = commitThatAdded(dir, stamp);
+  return added ? { commit: added, recorded: false } : undefined;
+}
+
+/** The commits to the code from the previous run's commit to this run's. Never throws. */
+export function codeChanges(dir: string, previous: string, currentStamp: string, currentGit: GitState | undefined): CodeChanges {
+  const before = runCommit(dir, previous, recordedGit(dir, previous));
+  const after = runCommit(dir, currentStamp, currentGit);
+  const uncommitted = currentGit?.dirty ? currentGit.uncommitted : undefined;
+  if (!before || !after) {
+    const note = `${!after ? 'this run\'s' : 'the previous run\'s'} commit is unknown: its raw JSON records none, and git knows no commit that added that JSON`;
+    return { previous: before, current: after, uncommitted, note };
+  }
+  const log = codeCommitsBetween(before.commit, after.commit);
+  return 'commits' in log
+    ? { previous: before, current: after, commits: log.commits, uncommitted }
+    : { previous: before, current: after, uncommitted, note: log.unavailable };
 }
 
 export function rawOfResults(results: ScenarioResult[]): RunRaw {
@@ -157,8 +203,11 @@ export function changesTable(before: RunRaw | undefined, after: RunRaw, previous
   };
 }
 
-/** Compares the run `currentStamp` (its results in hand) with the newest earlier run in `dir`. Never throws. */
-export function whatChanged(dir: string, currentStamp: string, current: ScenarioResult[]): ChangesSection {
+/**
+ * Compares the run `currentStamp` (its results and git state in hand) with the newest earlier run
+ * in `dir`. Never throws.
+ */
+export function whatChanged(dir: string, currentStamp: string, current: ScenarioResult[], currentGit: GitState | undefined): ChangesSection {
   const after = rawOfResults(current);
   let previous: string | undefined;
   try {
@@ -166,7 +215,7 @@ export function whatChanged(dir: string, currentStamp: string, current: Scenario
     if (!previous) return { table: changesTable(undefined, after), note: 'There is no earlier run among the raw results to compare with.' };
     const before = loadRunRaw(dir, previous);
     const note = Object.keys(before).length === 0 ? `The run ${previous} left no readable raw data.` : undefined;
-    return { previous, table: changesTable(before, after, previous), note };
+    return { previous, code: codeChanges(dir, previous, currentStamp, currentGit), table: changesTable(before, after, previous), note };
   } catch (err) {
     return { previous, table: changesTable(undefined, after), note: `The previous run could not be read: ${(err as Error).message}` };
   }

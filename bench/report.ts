@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Check, ScenarioResult, Table, Target } from './context';
 import type { MachineInfo } from './sys';
-import type { ChangesSection } from './changes';
+import type { ChangesSection, CodeChanges, RunCommit } from './changes';
+import type { GitState } from './git';
 import { fmt } from './stats';
 
 export interface RunInfo {
@@ -17,8 +18,8 @@ export interface RunInfo {
   sdk: string;
   /** How the stack's Temporal dev server keeps its SQLite file (absent in runs before it was recorded). */
   temporalStore?: string;
-  /** The code changes since the previous committed run, as bench/changes.ts listed them when this run ran. */
-  codeChanges?: string[];
+  /** The commit the run ran on, and uncommitted code files (absent in runs before it was recorded, or without git). */
+  git?: GitState;
   rawFiles: string[];
   /** Bottleneck paragraphs drawn from several scenarios. */
   analysis: string[];
@@ -89,7 +90,7 @@ export function renderReport(results: ScenarioResult[], info: RunInfo): string {
     '',
     'Everything runs on this one machine, against the real stack, on 127.0.0.1 only: an embedded PostgreSQL and a headless Temporal dev server ' +
       `(\`temporal server start-dev\`, ${info.temporalStore ?? 'SQLite file'}), each started fresh in a temporary directory on free ports; vpay's API and worker in the benchmark ` +
-      'process (`lib/services.ts` `startApi`/`startWorker`, config from `loadConfig`, logging at `info` to a file), each scenario on its own database and task queue; ' +
+      'process (`startApi` of api/start.ts and `startWorker` of worker/start.ts, config from `loadConfig`, logging at `info` to a file), each scenario on its own database and task queue; ' +
       'and a child process, the *load agent*, with the fake superapp, the fake game developer (both check every signature) and the load generator, so they do not ' +
       'share vpay\'s event loop and vpay\'s RSS is its own. CPU per process comes from `/proc` (PostgreSQL = postmaster + backends); "event loop busy" is the ' +
       'event-loop utilisation of the benchmark process\'s main thread (the API, the activities, the Temporal client). Everything is stopped and removed at the end, also on failure. ' +
@@ -102,7 +103,7 @@ export function renderReport(results: ScenarioResult[], info: RunInfo): string {
       rows: targets.map((t) => [t.scenario, t.name, t.goal, t.value, t.met ? 'yes' : '**no**']),
     }), '');
   }
-  if (info.changes && !info.smoke) out.push(...changesSection(info.changes, info.codeChanges), '');
+  if (info.changes && !info.smoke) out.push(...changesSection(info.changes), '');
   for (const r of results) {
     out.push(`## ${r.title}`, '', r.setup, '');
     if (r.error) out.push('**The scenario failed:**', '', '```', r.error.slice(0, 2000), '```', '');
@@ -120,13 +121,25 @@ export function renderReport(results: ScenarioResult[], info: RunInfo): string {
   return out.join('\n');
 }
 
-function changesSection(c: ChangesSection, codeChanges: string[] | undefined): string[] {
+const commitLabel = (c: RunCommit) => `\`${c.commit.slice(0, 7)}\`${c.recorded ? '' : ', the commit that added its raw JSON'}`;
+
+/** The commits between the two runs, from git; or why they are not listed. */
+function codeLines(c: CodeChanges): string[] {
+  const range = c.previous && c.current ? `the previous run's commit (${commitLabel(c.previous)}) and this run's (${commitLabel(c.current)})` : '';
+  const out = c.commits === undefined
+    ? [`The commits to the code since the previous run are not listed: ${c.note ?? 'unknown'}.`]
+    : c.commits.length === 0
+      ? [`No commits to the code between ${range}.`]
+      : [`Commits to the code between ${range}, from \`git log\` (docs/ and bench/results/ left out):`, '', ...c.commits.map((l) => `- \`${l.slice(0, l.indexOf(' '))}\`${l.slice(l.indexOf(' '))}`)];
+  if (c.uncommitted?.length) out.push('', `This run ran with uncommitted changes to ${c.uncommitted.map((f) => `\`${f}\``).join(', ')}.`);
+  return [...out, ''];
+}
+
+function changesSection(c: ChangesSection): string[] {
   return [
     '## What changed since the previous run',
     '',
-    ...(codeChanges?.length
-      ? ['Changes to the code since the previous run (listed by hand in `bench/changes.ts`):', '', ...codeChanges.map((x) => `- ${x}`), '']
-      : []),
+    ...(c.code ? codeLines(c.code) : []),
     c.previous
       ? `Key figures of the previous run (\`bench/results/${c.previous}-*.json\`) and of this one, both computed from their raw JSON; "–" where a run has no such figure.` +
         (c.note ? ` ${c.note}` : '')

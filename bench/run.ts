@@ -8,6 +8,11 @@
 // Scenarios: throughput, ceiling, walstore, tuning, scale, backlog, soak (in that order; later ones use
 // figures of earlier ones when they ran). --smoke runs tiny sizes and asserts correctness only;
 // its results go to a temporary directory. Exit code 1 if any correctness check failed.
+//
+// Each run's raw JSON records the commit it ran on; the report's "What changed" lists the commits
+// to the code since the previous run's and compares key figures with it. bench/results keeps only
+// the runs docs/BENCHMARKS.md cites: when committing a full run, `git rm` the raw JSON of the run
+// its report no longer compares with (the newest earlier run there is the next run's "previous").
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,7 +23,8 @@ import { FULL, SMOKE } from './profile';
 import { startStack, type Stack } from './stack';
 import { machineInfo } from './sys';
 import { loadRun, renderReport, writeRawJson, type RecordedRunInfo } from './report';
-import { CODE_CHANGES, whatChanged } from './changes';
+import { whatChanged } from './changes';
+import { gitState } from './git';
 import { analyse } from './analysis';
 import { glance } from './glance';
 import { throughput } from './scenarios/throughput';
@@ -53,7 +59,10 @@ function parseArgs(argv: string[]): Args {
     else if (arg === '--backlog-orders') a.backlogOrders = Number(argv[++i]);
     else if (arg === '--report-from') a.reportFrom = argv[++i];
     else if (arg === '--help' || arg === '-h') {
-      process.stdout.write(`usage: tsx bench/run.ts [--smoke] [--only ${Object.keys(SCENARIOS).join('|')}[,...]] [--backlog-orders N] [--out report.md] [--keep-temp]\n`);
+      process.stdout.write(
+        `usage: tsx bench/run.ts [--smoke] [--only ${Object.keys(SCENARIOS).join('|')}[,...]] [--backlog-orders N] [--out report.md] [--keep-temp]\n` +
+          '       tsx bench/run.ts --report-from <timestamp> [--out report.md]   (the report again from bench/results/<timestamp>-*.json)\n',
+      );
       process.exit(0);
     } else throw new Error(`unknown argument ${arg}`);
   }
@@ -94,8 +103,8 @@ function rerender(args: Args): number {
   const complete = results.length === Object.keys(SCENARIOS).length && !info.smoke;
   const out = args.out ? path.resolve(args.out) : complete ? path.join(ROOT, 'docs', 'BENCHMARKS.md') : path.join(dir, `${args.reportFrom}-BENCHMARKS.md`);
   const durationSec = results.reduce((s, r) => s + (r.durationSec ?? 0), 0);
-  // The run's own list of code changes comes from its raw JSON (info), not from today's bench/changes.ts.
-  const changes = info.smoke ? undefined : whatChanged(dir, args.reportFrom!, results);
+  // The run's own commit comes from its raw JSON (info.git), not from today's HEAD.
+  const changes = info.smoke ? undefined : whatChanged(dir, args.reportFrom!, results, info.git);
   fs.writeFileSync(out, renderReport(results, { ...info, durationSec, rawFiles: files.map((f) => path.relative(ROOT, f)), analysis: analyse(results, info.machine.nproc), glance: glance(results), changes }));
   log(`report rendered again from ${files.length} result files: ${path.relative(process.cwd(), out) || out}`);
   return 0;
@@ -127,12 +136,16 @@ async function main(): Promise<number> {
   process.on('unhandledRejection', (err) => log(`unhandled rejection: ${(err as Error)?.stack ?? String(err)}`));
   const machine = machineInfo();
   log(`${args.smoke ? 'SMOKE run' : 'full run'}: ${selected.join(', ')} — ${machine.nproc} cores (${machine.cpuModel}), Node ${machine.node}`);
+  // Taken before anything runs: "What changed" lists the commits up to this one.
+  const git = gitState();
+  if (git) log(`on commit ${git.commit.slice(0, 7)}${git.dirty ? ` with uncommitted changes to ${git.uncommitted.join(', ')}` : ''}`);
+  else log('git is not available: the report will not list the commits since the previous run');
 
   const results: ScenarioResult[] = [];
   const rawFiles: string[] = [];
   let stack: Stack | undefined;
   let fatal: unknown;
-  let info: RecordedRunInfo = { command, smoke: args.smoke, startedAt, machine, postgres: '?', sdk: '?', codeChanges: args.smoke ? undefined : [...CODE_CHANGES] };
+  let info: RecordedRunInfo = { command, smoke: args.smoke, startedAt, machine, postgres: '?', sdk: '?', git };
   try {
     stack = await startStack(cleanup, log, { keepTemp: args.keepTemp });
     if (args.keepTemp) log(`--keep-temp: ${stack.dir} stays`);
@@ -171,7 +184,7 @@ async function main(): Promise<number> {
       const durationSec = (Date.now() - t0) / 1000;
       fs.mkdirSync(path.dirname(reportFile), { recursive: true });
       // Against the newest earlier run in bench/results/ (a smoke run has no place among them).
-      const changes = args.smoke ? undefined : whatChanged(resultsDir, stamp, results);
+      const changes = args.smoke ? undefined : whatChanged(resultsDir, stamp, results, info.git);
       fs.writeFileSync(reportFile, renderReport(results, { ...info, durationSec, rawFiles, analysis: analyse(results, machine.nproc), glance: glance(results), changes }));
       log(`report: ${path.relative(process.cwd(), reportFile) || reportFile}; raw JSON in ${resultsDir}`);
     }

@@ -6,17 +6,18 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import knex, { type Knex } from 'knex';
 import pino from 'pino';
 import { Client as PgClient } from 'pg';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { loadConfig, type Config } from '../lib/platform/config';
 import { createLogger, type Logger } from '../lib/platform/logger';
 import { createMetrics } from '../lib/platform/metrics';
-import { createDb, prepareDatabase, type Db } from '../lib/db/db';
+// Migrations before the services start, as `npm start` does (tools/dev/start-stack.ts).
+import { prepareDatabase } from '../lib/db/db';
 import type { ServiceContext } from '../lib/platform/service-context';
 import { startApi, type RunningApi } from '../api/start';
-import { startWorker, type RunningWorker } from '../worker/start';
-import type { WorkerTuning } from '../worker/create-worker';
+import { startWorker, type RunningWorker, type StartWorkerOptions } from '../worker/start';
 import { startEmbeddedPostgres } from '../tools/dev/embedded-pg';
 import { SQLITE_WAL_PRAGMAS, startTemporalDevServer } from '../tools/dev/temporal-dev-server';
 import { freePort } from '../tools/dev/free-port';
@@ -26,9 +27,7 @@ import type { Cleanup } from './cleanup';
 import type { ProcessSet } from './sys';
 
 /** The knobs the tuning sweep turns: the worker's, and the knex pool of the API and the worker. */
-export interface BenchTuning extends WorkerTuning {
-  poolSize?: number;
-}
+export type BenchTuning = Omit<StartWorkerOptions, 'workflowBundle'>;
 
 export interface Stack {
   dir: string;
@@ -42,6 +41,8 @@ export interface Stack {
   superappUrl: string;
   secret: string;
   adminToken: string;
+  /** vpay's configuration with nothing set but the secrets: the purchase timings the ceiling mirrors. */
+  defaults: Config;
   /** The processes whose CPU the steps report. */
   procs(): ProcessSet;
   logFile(name: string): string;
@@ -96,9 +97,15 @@ export async function startStack(cleanup: Cleanup, log: (line: string) => void, 
     superappUrl,
     secret,
     adminToken,
+    defaults: loadConfig({ SUPERAPP_SECRET: secret, ADMIN_TOKEN: adminToken }),
     procs: () => ({ bench: process.pid, agent: agent.pid, temporal: temporal.pid, postgres: postmasterPid() }),
     logFile,
   };
+}
+
+/** A knex pool of the benchmark's own (the knex package, not vpay's lib/db), for its own SQL. */
+export function benchPool(databaseUrl: string, max: number): Knex {
+  return knex({ client: 'pg', connection: databaseUrl, pool: { min: 0, max } });
 }
 
 export interface VpayInstance {
@@ -106,8 +113,8 @@ export interface VpayInstance {
   url: string;
   config: Config;
   databaseUrl: string;
-  /** A small pool of our own for checks and bulk loads. */
-  db: Db;
+  /** A small pool of the benchmark's own, not vpay's, for checks, bulk loads and the export. */
+  db: Knex;
   appId: string;
   /** Stops the API and worker and starts them again with these knobs (same database and app). */
   restart(tuning: BenchTuning): Promise<void>;
@@ -164,7 +171,7 @@ export async function startVpayInstance(
     await api?.stop().catch((err: Error) => process.stderr.write(`[bench] stopping the API: ${err.message}\n`));
     await worker?.stop().catch((err: Error) => process.stderr.write(`[bench] stopping the worker: ${err.message}\n`));
   };
-  const db = createDb(databaseUrl, 2);
+  const db = benchPool(databaseUrl, 2);
   const unregister = cleanup.add(`stop vpay instance ${o.name}`, async () => {
     await stopServices();
     await db.destroy();

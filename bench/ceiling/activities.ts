@@ -1,7 +1,17 @@
 // The ceiling workflow's activities: the purchase's activity names and signatures, doing no I/O.
 // deliverOrder tells the in-process driver that the purchase is complete (a function call).
-import type { OrderDraft } from '../../workflows/definitions';
-import type { OrderProjection } from '../../lib/db/repos/orders';
+import type { CloseReason, OrderDraft, OrderStatus } from '../../workflows/definitions';
+
+/** What the purchase hands projectOrder (OrderProjection of lib/db/repos/orders.ts), mirrored. */
+interface OrderProjection {
+  orderId: string;
+  status: OrderStatus;
+  prepayId?: string | null;
+  transactionId?: string;
+  paidAmount?: number;
+  paidAt?: string;
+  closeReason?: CloseReason;
+}
 
 export function createCeilingActivities(onDelivered: (orderId: string) => void) {
   return {

@@ -7,7 +7,6 @@ import { StepMeter, type ProcessSet } from '../sys';
 import { fmt } from '../stats';
 import { startCeiling, type Ceiling } from '../ceiling/driver';
 import { pairedRounds, pairedTable } from './paired';
-import { loadConfig } from '../../lib/platform/config';
 import { cpuCells, cpuColumns, cpuMsPerPurchase, latencyCells, latencyColumns, type StepRow } from './throughput';
 
 /** Warm-up, then the closed loop at each concurrency of the profile, against the bare workflow. */
@@ -27,9 +26,9 @@ export async function ceilingSweep(ctx: BenchContext, res: ScenarioResult, c: Ce
   return steps;
 }
 
-/** The bare workflow's worker and driver on the given server, with the default timings. */
+/** The bare workflow's worker and driver on the given server, with vpay's default timings. */
 export function startDefaultCeiling(ctx: BenchContext, address: string, taskQueue: string): Promise<Ceiling> {
-  const defaults = loadConfig({ SUPERAPP_SECRET: 'x'.repeat(16), ADMIN_TOKEN: 'x'.repeat(16) });
+  const defaults = ctx.stack.defaults;
   return startCeiling({
     address,
     namespace: 'default',

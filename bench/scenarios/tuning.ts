@@ -45,7 +45,7 @@ export async function tuning(ctx: BenchContext): Promise<ScenarioResult> {
     '3. Worker tuning',
     `At ${c} concurrent purchasers (the best of the throughput sweep), ${stepMs / 1000} s per setting after a ${warmupMs / 1000} s warm-up; ` +
       'the API and the worker are restarted for each setting on the same database. Defaults: 100 activity slots and 100 workflow-task slots (worker/create-worker.ts), ' +
-      `the SDK's cache size (${defaultCache} workflows here), knex pool 10 (lib/db/db.ts) for the API and for the worker, one workflow thread.`,
+      `the SDK's cache size (${defaultCache} workflows here), knex pool 10 (api/start.ts, worker/start.ts) for the API and for the worker, one workflow thread.`,
   );
   const inst = await startVpayInstance(ctx.stack, ctx.cleanup, { name: 'tuning', tuning: {} });
   const rows: Array<{ config: Config; stats: PurchaseStats; cores: Record<string, number>; elu: number }> = [];
