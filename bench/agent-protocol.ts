@@ -2,7 +2,7 @@
 // process holding the fake superapp, the fake developer and the load generator, so their CPU is
 // not taken from vpay's event loop and vpay's process RSS is vpay's alone.
 import type { LoopError } from './loops';
-import type { DeveloperReport } from './fakes';
+import type { DeveloperReport } from '../tools/fakes/fake-developer';
 import type { Summary } from './stats';
 
 export interface PurchaseStats {

@@ -2,7 +2,8 @@
 // the fake developer and the load generator, and answers the commands of agent-protocol.ts.
 // It exits when the benchmark process goes away (IPC disconnect), whatever the reason.
 import { performance } from 'node:perf_hooks';
-import { startFakeSuperapp, FakeDeveloper, type FakeSuperapp } from './fakes';
+import { startFakeSuperapp, type FakeSuperapp } from '../tools/fakes/fake-superapp';
+import { FakeDeveloper } from '../tools/fakes/fake-developer';
 import { closedLoop, openLoop } from './loops';
 import { purchaseStats } from './purchase-stats';
 import { purchase, queryOrder, requestAndPay, retried, setupApp, type BenchApp } from './purchaser';
@@ -12,7 +13,8 @@ import type { AgentApi, AgentRequest, AgentResponse } from './agent-protocol';
 
 let secret = '';
 let superapp: FakeSuperapp | undefined;
-const developer = new FakeDeveloper();
+// Lean fakes: counters per order, no bodies kept.
+const developer = new FakeDeveloper({ record: false });
 const apps = new Map<string, BenchApp>();
 let developerUpAt = 0;
 
@@ -32,7 +34,7 @@ async function countingRetries<T>(fn: () => Promise<T>): Promise<[T, { payment: 
 const handlers: AgentApi = {
   async init({ secret: s }) {
     secret = s;
-    superapp = await startFakeSuperapp(secret);
+    superapp = await startFakeSuperapp(secret, { record: false });
     await developer.start();
     return { superappUrl: superapp.url, developerUrl: developer.url };
   },
@@ -159,7 +161,7 @@ const handlers: AgentApi = {
     let confirmed = 0;
     let confirmedMoreThanOnce = 0;
     for (const id of app.orders) {
-      const n = superapp?.confirmations.get(id) ?? 0;
+      const n = superapp?.confirmationsPerOrder.get(id) ?? 0;
       if (n >= 1) confirmed++;
       if (n > 1) confirmedMoreThanOnce++;
     }
@@ -168,8 +170,8 @@ const handlers: AgentApi = {
       developer: developer.report(app.orders),
       confirmed,
       confirmedMoreThanOnce,
-      prepays: superapp?.prepays ?? 0,
-      superappBadSignatures: superapp?.badSignatures ?? 0,
+      prepays: superapp?.counts.prepays ?? 0,
+      superappBadSignatures: superapp?.counts.badSignatures ?? 0,
     };
   },
 };

@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { orderQuerySigOf, paySigOf, superappSignatureOf, userSignatureOf } from '../lib/domain/signatures';
 import { postJson, requestJson } from './http-client';
-import type { FakeDeveloper } from './fakes';
+import type { FakeDeveloper } from '../tools/fakes/fake-developer';
 
 export interface BenchApp {
   instance: string;

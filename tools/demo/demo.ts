@@ -9,11 +9,10 @@
 // never printed: the app key only as its first 6 characters, when the admin API hands it over.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { DELIVERY_EVENT, orderQuerySigOf, paySigOf, payEventSigOf, signatureMatches, userSignatureOf } from '../../lib/domain/signatures';
+import { DELIVERY_EVENT, orderQuerySigOf, paySigOf, userSignatureOf } from '../../lib/domain/signatures';
 import { purchaseWorkflowId } from '../../workflows/workflow-ids';
+import { startFakeDeveloper } from '../fakes/fake-developer';
 
 export interface DemoOptions {
   /** vpay API base URL, e.g. http://127.0.0.1:3000 */
@@ -47,118 +46,12 @@ export interface DemoResult {
 /** A failure the demo explains in one sentence (no stack trace needed). */
 export class DemoError extends Error {}
 
-interface Delivery {
-  headers: { deliveryId: string; attempt: string };
-  event: string;
-  payload: any;
-  rawPayload: string;
-}
-
-interface DeveloperBackend {
-  url: string;
-  /** The app key PayEventSig is checked with; known once the app exists. */
-  appKey: string;
-  /** The first delivery whose PayEventSig verified (rejects on a bad one). */
-  delivery: Promise<Delivery>;
-  close(): Promise<void>;
-}
-
 const PRODUCT = { productId: 'demo_gem_pack_100', name: '100 gems', price: 199, currencyType: 'USD' } as const;
 
 /** The first 6 characters of a secret, for recognising it without revealing it. */
 const masked = (secret: string) => `${secret.slice(0, 6)}…`;
 
 const json = (v: unknown) => JSON.stringify(v);
-
-/** A tiny developer backend: receives vpay's delivery notifications and verifies them. */
-async function startDeveloperBackend(): Promise<DeveloperBackend> {
-  let resolveDelivery!: (d: Delivery) => void;
-  let rejectDelivery!: (e: Error) => void;
-  const delivery = new Promise<Delivery>((resolve, reject) => {
-    resolveDelivery = resolve;
-    rejectDelivery = reject;
-  });
-  // Not every run awaits it (an earlier step may fail): never an unhandled rejection.
-  delivery.catch(() => undefined);
-
-  const backend = { appKey: '' } as DeveloperBackend;
-  const answer = (res: http.ServerResponse, status: number, body: unknown) =>
-    res.writeHead(status, { 'content-type': 'application/json' }).end(json(body));
-
-  const server = http.createServer((req, res) => {
-    if (req.method !== 'POST' || req.url !== '/vpay/delivery') {
-      answer(res, 404, { returnCode: 404, returnMessage: 'not found' });
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= 64 * 1024) chunks.push(c);
-    });
-    req.on('end', () => {
-      let body: any;
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      } catch {
-        answer(res, 400, { returnCode: 40001, returnMessage: 'body is not JSON' });
-        rejectDelivery(new DemoError('the delivery notification was not JSON'));
-        return;
-      }
-      const rawPayload = body?.Payload;
-      const ok =
-        body?.Event === DELIVERY_EVENT &&
-        typeof rawPayload === 'string' &&
-        backend.appKey !== '' &&
-        signatureMatches(body.PayEventSig, payEventSigOf(backend.appKey, rawPayload));
-      if (!ok) {
-        // A non-zero returnCode fails the attempt: vpay would retry it.
-        answer(res, 401, { returnCode: 40101, returnMessage: 'PayEventSig does not verify' });
-        rejectDelivery(new DemoError(`the delivery notification did not verify (Event ${json(body?.Event)}, PayEventSig wrong or missing)`));
-        return;
-      }
-      let payload: unknown;
-      try {
-        payload = JSON.parse(rawPayload);
-      } catch {
-        answer(res, 400, { returnCode: 40001, returnMessage: 'Payload is not JSON' });
-        rejectDelivery(new DemoError('the delivery Payload was not JSON'));
-        return;
-      }
-      answer(res, 200, { returnCode: 0 });
-      resolveDelivery({
-        headers: { deliveryId: String(req.headers['x-vpay-delivery-id'] ?? ''), attempt: String(req.headers['x-vpay-attempt'] ?? '') },
-        event: body.Event,
-        payload,
-        rawPayload,
-      });
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  backend.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/vpay/delivery`;
-  backend.delivery = delivery;
-  backend.close = async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  };
-  return backend;
-}
-
-/** Rejects with `message` unless `p` settles within `ms`. */
-async function within<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DemoError(message)), ms);
-  });
-  try {
-    return await Promise.race([p, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 interface Reply {
   status: number;
@@ -224,7 +117,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
 
   // 2. The developer backend
   step(2, 'Start a tiny game developer backend that receives the delivery notification');
-  const dev = await startDeveloperBackend();
+  // The shared fake developer, strict as a real backend: a notification that fails PayEventSig is refused.
+  const dev = await startFakeDeveloper({ rejectBadSignatures: true });
   try {
     detail(`listening at ${dev.url}`);
     detail('it verifies PayEventSig == hex(HMAC(appKey, Event + "&" + Payload)) and answers {"returnCode":0}');
@@ -308,18 +202,23 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     // 6. Delivery
     const deliveryTimeoutMs = o.deliveryTimeoutMs ?? 60_000;
     step(6, `The developer backend awaits the delivery notification (up to ${deliveryTimeoutMs / 1000} s)`);
-    const d = await within(
-      dev.delivery,
-      deliveryTimeoutMs,
-      `no delivery notification reached ${dev.url} within ${deliveryTimeoutMs / 1000} s ` +
-        '(is the worker running? does the stack allow private delivery URLs, DELIVERY_ALLOW_PRIVATE=true?)',
+    const d = await dev.waitFor(orderId, deliveryTimeoutMs).then(
+      () => dev.received.find((r) => r.answeredOk && r.payload?.OrderId === orderId)!,
+      () => {
+        if (dev.received.some((r) => r.payload?.OrderId === orderId && !r.signatureValid)) {
+          throw new DemoError('the delivery notification did not verify (PayEventSig wrong or missing)');
+        }
+        throw new DemoError(
+          `no delivery notification reached ${dev.url} within ${deliveryTimeoutMs / 1000} s ` +
+            '(is the worker running? does the stack allow private delivery URLs, DELIVERY_ALLOW_PRIVATE=true?)',
+        );
+      },
     );
-    detail(`received ${d.event}  X-Vpay-Delivery-Id=${d.headers.deliveryId}  X-Vpay-Attempt=${d.headers.attempt}`);
+    if (d.event !== DELIVERY_EVENT) throw new DemoError(`the delivery notification has Event ${json(d.event)}, expected ${DELIVERY_EVENT}`);
+    if (d.payload?.OutTradeNo !== outTradeNo) throw new DemoError(`the delivery of ${orderId} names OutTradeNo ${json(d.payload?.OutTradeNo)}, expected ${outTradeNo}`);
+    detail(`received ${d.event}  X-Vpay-Delivery-Id=${d.deliveryId}  X-Vpay-Attempt=${d.attempt}`);
     detail(`Payload = ${d.rawPayload}`);
     detail('PayEventSig verified with the app key: OK; answered {"returnCode":0}');
-    if (d.payload?.OrderId !== orderId || d.payload?.OutTradeNo !== outTradeNo) {
-      throw new DemoError(`the delivery is for another order: OrderId ${json(d.payload?.OrderId)}, OutTradeNo ${json(d.payload?.OutTradeNo)}`);
-    }
 
     // 7. Query until DELIVERED
     step(7, 'The game backend queries the order until it is DELIVERED');

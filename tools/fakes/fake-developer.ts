@@ -1,97 +1,240 @@
-// A fake game-developer backend: a real HTTP server that receives delivery notifications,
-// verifies PayEventSig with the app key, and answers as the test tells it to.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+// The fake game-developer backend of the tests, the benchmark and the demo: a real HTTP server that
+// receives vpay's notifications (CONTRACT.md 4), checks PayEventSig with the app's key, and
+// answers as told. It always keeps counters per order and lets a purchase await its own
+// delivery; it keeps whole deliveries only when recording (tests, demo), so under the
+// benchmark's load it stays lean.
+import type http from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { payEventSigOf, signatureMatches } from '../../lib/domain/signatures';
+import { deliveryIdFor } from '../../lib/outbound/delivery-notice';
+import { close, createServer, header, listen, replyJson } from './http-server';
+
+/**
+ * How to answer: 'ok' acknowledges with returnCode 0; every other mode fails the attempt:
+ * 'http500'; 'badBody' (200 with returnCode 1); 'gone' (410); 'slow' (answers after 11 s, past
+ * vpay's 10 s timeout); 'redirect' (302 to `redirectTo`, which must not be followed); 'huge' (200
+ * with returnCode 0 padded past vpay's 64 KiB cap); 'flaky' (every other request fails).
+ */
+export type DeveloperMode = 'ok' | 'http500' | 'badBody' | 'gone' | 'slow' | 'redirect' | 'huge' | 'flaky';
 
 export interface ReceivedDelivery {
   deliveryId: string;
   attempt: number;
   event: string;
+  /** The Payload string as sent (what PayEventSig covers), and parsed. */
+  rawPayload: string;
   payload: any;
   signatureValid: boolean;
   answeredOk: boolean;
 }
 
-export interface FakeDeveloper {
-  url: string;
-  /** The app key PayEventSig is checked with; set once the app exists. */
-  appKey: string;
-  /**
-   * How to answer: 'ok' acknowledges with returnCode 0; every other mode fails the attempt:
-   * 'http500'; 'badBody' (200 with returnCode 1); 'gone' (410); 'slow' (answers after 11 s, past
-   * vpay's 10 s timeout); 'redirect' (302 to `redirectTo`, which must not be followed); 'huge' (200
-   * with returnCode 0 padded past vpay's 64 KiB cap); 'flaky' (every other request fails).
-   */
-  mode: 'ok' | 'http500' | 'badBody' | 'gone' | 'slow' | 'redirect' | 'huge' | 'flaky';
-  redirectTo: string;
-  received: ReceivedDelivery[];
-  /** Successful (acknowledged) deliveries per order. */
-  acknowledged(orderId: string): number;
-  close(): Promise<void>;
+export interface DeliveryRecord {
+  /** Attempts acknowledged (answered 2xx returnCode 0). Exactly once per order is the point. */
+  ok: number;
+  /** Attempts answered as a failure. */
+  failed: number;
+  /** performance.now() at the arrival of the first acknowledged attempt. */
+  firstOkAt?: number;
 }
 
-export async function startFakeDeveloper(): Promise<FakeDeveloper> {
-  const fake = {
-    appKey: '',
-    mode: 'ok' as FakeDeveloper['mode'],
-    redirectTo: 'http://127.0.0.1:9/',
-    received: [] as ReceivedDelivery[],
-    acknowledged(orderId: string) {
-      return fake.received.filter((r) => r.answeredOk && r.payload?.OrderId === orderId).length;
-    },
-  };
-  const pending = new Set<NodeJS.Timeout>();
-  let requests = 0;
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      const flakyOk = fake.mode === 'flaky' && requests++ % 2 === 1;
-      const answeredOk = fake.mode === 'ok' || flakyOk;
-      fake.received.push({
-        deliveryId: String(req.headers['x-vpay-delivery-id']),
-        attempt: Number(req.headers['x-vpay-attempt']),
-        event: body.Event,
-        payload: JSON.parse(body.Payload),
-        signatureValid: signatureMatches(body.PayEventSig, payEventSigOf(fake.appKey, body.Payload)),
-        answeredOk,
-      });
-      const json = { 'content-type': 'application/json' };
-      const ok = '{"returnCode":0,"returnMessage":"OK"}';
-      switch (answeredOk ? 'ok' : fake.mode) {
-        case 'ok':
-          return res.writeHead(200, json).end(ok);
-        case 'badBody':
-          return res.writeHead(200, json).end('{"returnCode":1}');
-        case 'gone':
-          return res.writeHead(410).end('gone');
-        case 'redirect':
-          return res.writeHead(302, { location: fake.redirectTo }).end();
-        case 'huge':
-          return res.writeHead(200, json).end(`{"returnCode":0,"pad":"${'x'.repeat(70 * 1024)}"}`);
-        case 'slow': {
-          const t = setTimeout(() => {
-            pending.delete(t);
-            res.writeHead(200, json).end(ok);
-          }, 11_000);
-          pending.add(t);
-          return;
-        }
-        default:
-          return res.writeHead(500).end('down');
-      }
+export interface DeveloperReport {
+  orders: number;
+  okOnce: number;
+  okMoreThanOnce: number;
+  neverOk: number;
+  failedAttempts: number;
+  badSignatures: number;
+  badHeaders: number;
+}
+
+export interface FakeDeveloperOptions {
+  /** Keep every delivery in `received` (the default). The benchmark turns it off: counters only. */
+  record?: boolean;
+  /**
+   * Answer a notification whose PayEventSig does not verify with 401 returnCode 40101, as a real
+   * backend would, and fail the waitFor of its order at once (the demo). By default a bad
+   * signature is only counted, and the mode decides the answer.
+   */
+  rejectBadSignatures?: boolean;
+}
+
+interface Waiter {
+  resolve(at: number): void;
+  reject(err: Error): void;
+}
+
+const OK_BODY = { returnCode: 0, returnMessage: 'OK' };
+
+export class FakeDeveloper {
+  /** Where an app delivers when `appKey` is its key; deliveryUrlFor gives a URL per app. */
+  url = '';
+  /** The key PayEventSig is checked with for deliveries to `url`. */
+  appKey = '';
+  /** Keys by the app named in deliveryUrlFor, for fakes shared by several apps. */
+  readonly appKeys = new Map<string, string>();
+  mode: DeveloperMode = 'ok';
+  redirectTo = 'http://127.0.0.1:9/';
+  /** Every notification received, when recording. */
+  readonly received: ReceivedDelivery[] = [];
+  readonly records = new Map<string, DeliveryRecord>();
+  badSignatures = 0;
+  /** Notifications whose X-Vpay-Delivery-Id is not the order's or whose X-Vpay-Attempt is not >= 1. */
+  badHeaders = 0;
+  private readonly record: boolean;
+  private readonly rejectBadSignatures: boolean;
+  private flakyRequests = 0;
+  private readonly waiters = new Map<string, Waiter[]>();
+  private readonly slowAnswers = new Set<NodeJS.Timeout>();
+  private server?: http.Server;
+
+  constructor(o: FakeDeveloperOptions = {}) {
+    this.record = o.record ?? true;
+    this.rejectBadSignatures = o.rejectBadSignatures ?? false;
+  }
+
+  async start(): Promise<void> {
+    this.server = createServer((req, rawBody, res) => this.receive(req, rawBody, res));
+    this.url = `${await listen(this.server)}/deliver`;
+  }
+
+  /** A delivery URL whose notifications are checked with appKeys.get(appId). */
+  deliveryUrlFor(appId: string): string {
+    return `${this.url}/${appId}`;
+  }
+
+  /** Acknowledged deliveries of the order. */
+  acknowledged(orderId: string): number {
+    return this.records.get(orderId)?.ok ?? 0;
+  }
+
+  /** Resolves with the arrival time (performance.now()) of the order's first acknowledged delivery. */
+  waitFor(orderId: string, timeoutMs: number): Promise<number> {
+    const done = this.records.get(orderId)?.firstOkAt;
+    if (done !== undefined) return Promise.resolve(done);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.settle(orderId, (w) => w !== waiter);
+        reject(new Error(`no delivery of ${orderId} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const waiter: Waiter = {
+        resolve: (at) => {
+          clearTimeout(timer);
+          resolve(at);
+        },
+        reject: (err) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      };
+      this.waiters.set(orderId, [...(this.waiters.get(orderId) ?? []), waiter]);
     });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/deliver`;
-  return Object.assign(fake, {
-    url,
-    async close() {
-      for (const t of pending) clearTimeout(t);
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
-    },
-  });
+  }
+
+  /** Exactly-once accounting over the given orders. */
+  report(orderIds: Iterable<string>): DeveloperReport {
+    const r: DeveloperReport = { orders: 0, okOnce: 0, okMoreThanOnce: 0, neverOk: 0, failedAttempts: 0, badSignatures: this.badSignatures, badHeaders: this.badHeaders };
+    for (const id of orderIds) {
+      r.orders++;
+      const rec = this.records.get(id);
+      const ok = rec?.ok ?? 0;
+      if (ok === 1) r.okOnce++;
+      else if (ok > 1) r.okMoreThanOnce++;
+      else r.neverOk++;
+      r.failedAttempts += rec?.failed ?? 0;
+    }
+    return r;
+  }
+
+  async close(): Promise<void> {
+    for (const t of this.slowAnswers) clearTimeout(t);
+    for (const orderId of [...this.waiters.keys()]) {
+      this.settle(orderId, (w) => w.reject(new Error('the fake developer closed')));
+    }
+    await close(this.server);
+  }
+
+  private receive(req: http.IncomingMessage, rawBody: Buffer, res: http.ServerResponse): void {
+    const at = performance.now();
+    let body: { Event?: unknown; Payload?: unknown; PayEventSig?: unknown };
+    let payload: any;
+    try {
+      body = JSON.parse(rawBody.toString('utf8'));
+      payload = JSON.parse(String(body.Payload));
+    } catch {
+      replyJson(res, 400, { returnCode: 40001, returnMessage: 'not a notification' });
+      return;
+    }
+    const rawPayload = String(body.Payload);
+    const orderId = String(payload?.OrderId);
+    const appId = (req.url ?? '').split('?')[0].split('/')[2];
+    const key = (appId === undefined ? undefined : this.appKeys.get(appId)) ?? this.appKey;
+    const signatureValid = signatureMatches(body.PayEventSig, payEventSigOf(key, rawPayload));
+    const deliveryId = header(req, 'x-vpay-delivery-id') ?? '';
+    const attempt = Number(header(req, 'x-vpay-attempt'));
+    if (!signatureValid) this.badSignatures++;
+    if (deliveryId !== deliveryIdFor(orderId) || !(attempt >= 1)) this.badHeaders++;
+
+    const refused = !signatureValid && this.rejectBadSignatures;
+    const answeredOk = !refused && (this.mode === 'ok' || (this.mode === 'flaky' && this.flakyRequests++ % 2 === 1));
+    let rec = this.records.get(orderId);
+    if (!rec) this.records.set(orderId, (rec = { ok: 0, failed: 0 }));
+    if (answeredOk) rec.ok++;
+    else rec.failed++;
+    if (this.record) {
+      this.received.push({ deliveryId, attempt, event: String(body.Event), rawPayload, payload, signatureValid, answeredOk });
+    }
+
+    if (refused) {
+      this.settle(orderId, (w) => w.reject(new Error(`the notification of ${orderId} failed PayEventSig`)));
+      replyJson(res, 401, { returnCode: 40101, returnMessage: 'PayEventSig does not verify' });
+      return;
+    }
+    if (answeredOk && rec.firstOkAt === undefined) {
+      rec.firstOkAt = at;
+      this.settle(orderId, (w) => w.resolve(at));
+    }
+    this.answer(answeredOk ? 'ok' : this.mode, res);
+  }
+
+  /** Hands the order's waiters to `each`, keeping only those it returns true for. */
+  private settle(orderId: string, each: (w: Waiter) => unknown): void {
+    const list = this.waiters.get(orderId);
+    if (!list) return;
+    const kept = list.filter((w) => each(w) === true);
+    if (kept.length > 0) this.waiters.set(orderId, kept);
+    else this.waiters.delete(orderId);
+  }
+
+  private answer(mode: DeveloperMode, res: http.ServerResponse): void {
+    switch (mode) {
+      case 'ok':
+        return replyJson(res, 200, OK_BODY);
+      case 'badBody':
+        return replyJson(res, 200, { returnCode: 1, returnMessage: 'not now' });
+      case 'gone':
+        res.writeHead(410).end('gone');
+        return;
+      case 'redirect':
+        res.writeHead(302, { location: this.redirectTo }).end();
+        return;
+      case 'huge':
+        return replyJson(res, 200, { returnCode: 0, pad: 'x'.repeat(70 * 1024) });
+      case 'slow': {
+        const t = setTimeout(() => {
+          this.slowAnswers.delete(t);
+          replyJson(res, 200, OK_BODY);
+        }, 11_000);
+        this.slowAnswers.add(t);
+        return;
+      }
+      default:
+        res.writeHead(500).end('down');
+    }
+  }
+}
+
+export async function startFakeDeveloper(o: FakeDeveloperOptions = {}): Promise<FakeDeveloper> {
+  const fake = new FakeDeveloper(o);
+  await fake.start();
+  return fake;
 }

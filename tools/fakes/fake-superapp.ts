@@ -1,92 +1,106 @@
-// A fake superapp backend for the integration tests: a real HTTP server that checks vpay's
-// signatures, answers prepay and confirmation calls as told, and pays orders by sending vpay
-// signed payment callbacks.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { superappSignatureOf, signatureMatches } from '../../lib/domain/signatures';
+// The fake superapp backend of the tests and the benchmark: the built-in sandbox's
+// SuperappSimulator (api/sandbox/superapp-simulator.ts) served on its own bare HTTP server on
+// 127.0.0.1, so that what the tests check is what `npm start` runs. On top of it, what the tests
+// and the benchmark look at: the bodies vpay sent (when recording) and confirmations per order.
+import type http from 'node:http';
+import { ApiError, CommonCodes } from '../../api/http/api-error';
+import {
+  SuperappSimulator,
+  type CallBody,
+  type ConfirmMode,
+  type PrepayMode,
+  type SimulatorAnswer,
+  type VpayCall,
+} from '../../api/sandbox/superapp-simulator';
+import { close, createServer, header, listen, replyJson } from './http-server';
 
-export type PrepayMode = 'ok' | 'reject' | 'http400' | 'http500' | 'hang';
+export type { ConfirmMode, PrepayMode };
 
-export interface FakeSuperapp {
-  url: string;
-  secret: string;
-  prepayMode: PrepayMode;
-  confirmMode: 'ok' | 'http500';
-  prepays: Array<Record<string, any>>;
-  confirmations: Array<Record<string, any>>;
-  badSignatures: number;
-  /** Sends a payment callback to vpay, signed (or not) as asked. */
-  callback(vpayUrl: string, body: Record<string, unknown> | string, opts?: { timestamp?: number; badSignature?: boolean }): Promise<{ status: number; json: any }>;
-  close(): Promise<void>;
+export interface FakeSuperappOptions {
+  /**
+   * Keep the body of every prepay call and confirmation in `prepays` and `confirmations` (the
+   * default, for tests). The benchmark turns it off: it only counts.
+   */
+  record?: boolean;
 }
 
-export async function startFakeSuperapp(secret: string): Promise<FakeSuperapp> {
-  const fake: Omit<FakeSuperapp, 'url' | 'close'> = {
-    secret,
-    prepayMode: 'ok',
-    confirmMode: 'ok',
-    prepays: [],
-    confirmations: [],
-    badSignatures: 0,
-    async callback(vpayUrl, body, opts = {}) {
-      const raw = typeof body === 'string' ? body : JSON.stringify(body);
-      const ts = String(opts.timestamp ?? Math.floor(Date.now() / 1000));
-      const sig = opts.badSignature ? '0'.repeat(64) : superappSignatureOf(secret, ts, raw);
-      const res = await fetch(`${vpayUrl}/v1/superapp/payment-callback`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-vpay-timestamp': ts, 'x-vpay-signature': sig },
-        body: raw,
-      });
-      return { status: res.status, json: await res.json().catch(() => undefined) };
-    },
-  };
-  const hanging: http.ServerResponse[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      const ts = String(req.headers['x-vpay-timestamp'] ?? '');
-      if (!signatureMatches(req.headers['x-vpay-signature'], superappSignatureOf(secret, ts, raw))) {
-        fake.badSignatures++;
-        res.writeHead(401).end(JSON.stringify({ returnCode: 40101 }));
-        return;
-      }
-      const body = JSON.parse(raw.toString('utf8'));
-      const reply = (status: number, json: unknown) => {
-        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
-      };
-      if (req.url === '/minigame/prepay-orders') {
-        fake.prepays.push(body);
-        switch (fake.prepayMode) {
-          case 'ok':
-            return reply(200, { returnCode: 0, prepayId: `prepay_${body.orderId}` });
-          case 'reject':
-            return reply(200, { returnCode: 1001, returnMessage: 'risk control' });
-          case 'http400':
-            return reply(400, { returnCode: 40001 });
-          case 'http500':
-            return reply(500, { returnCode: 50000 });
-          case 'hang':
-            hanging.push(res);
-            return;
-        }
-      }
-      if (req.url === '/minigame/payment-confirmations') {
-        fake.confirmations.push(body);
-        return fake.confirmMode === 'ok' ? reply(200, { returnCode: 0 }) : reply(500, { returnCode: 1 });
-      }
-      reply(404, { returnCode: 404 });
+export class FakeSuperapp {
+  url = '';
+  readonly simulator: SuperappSimulator;
+  /** prepays, confirmations (signed calls) and badSignatures, whatever `record` says. */
+  readonly counts: SuperappSimulator['counts'];
+  readonly prepays: Array<Record<string, any>> = [];
+  readonly confirmations: Array<Record<string, any>> = [];
+  /** Confirmations per orderId: the benchmark's check that each payment is confirmed once. */
+  readonly confirmationsPerOrder = new Map<string, number>();
+  private readonly hanging = new Set<http.ServerResponse>();
+  private server?: http.Server;
+
+  constructor(secret: string, o: FakeSuperappOptions = {}) {
+    this.simulator = new SuperappSimulator({ secret, prepayIdPrefix: 'prepay_' });
+    this.counts = this.simulator.counts;
+    const record = o.record ?? true;
+    if (record) this.simulator.onPrepay = (body) => this.prepays.push(body);
+    this.simulator.onConfirmation = (body) => {
+      if (record) this.confirmations.push(body);
+      const orderId = String(body.orderId);
+      this.confirmationsPerOrder.set(orderId, (this.confirmationsPerOrder.get(orderId) ?? 0) + 1);
+    };
+  }
+
+  get secret(): string {
+    return this.simulator.secret;
+  }
+  get prepayMode(): PrepayMode {
+    return this.simulator.prepayMode;
+  }
+  set prepayMode(mode: PrepayMode) {
+    this.simulator.prepayMode = mode;
+  }
+  get confirmMode(): ConfirmMode {
+    return this.simulator.confirmMode;
+  }
+  set confirmMode(mode: ConfirmMode) {
+    this.simulator.confirmMode = mode;
+  }
+
+  /** Sends vpay a payment callback, signed (or not) as asked. */
+  callback(vpayUrl: string, body: CallBody | string, opts?: { timestamp?: number; badSignature?: boolean }): Promise<{ status: number; json: any }> {
+    return this.simulator.sendCallback(vpayUrl, body, opts);
+  }
+
+  async start(): Promise<void> {
+    this.server = createServer((req, rawBody, res) => {
+      const a = this.answer(req, { rawBody, timestamp: header(req, 'x-vpay-timestamp'), signature: header(req, 'x-vpay-signature') });
+      if (a === 'hang') {
+        this.hanging.add(res);
+        res.on('close', () => this.hanging.delete(res));
+      } else replyJson(res, a.status, a.json);
     });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return Object.assign(fake, {
-    url,
-    async close() {
-      for (const r of hanging) r.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
-    },
-  });
+    this.url = await listen(this.server);
+  }
+
+  async close(): Promise<void> {
+    for (const res of this.hanging) res.destroy();
+    await close(this.server);
+  }
+
+  /** The simulator's answer, with its errors in the shape the sandbox's router writes them. */
+  private answer(req: http.IncomingMessage, call: VpayCall): SimulatorAnswer {
+    try {
+      const path = (req.url ?? '').split('?')[0];
+      if (req.method === 'POST' && path === '/minigame/prepay-orders') return this.simulator.prepay(call);
+      if (req.method === 'POST' && path === '/minigame/payment-confirmations') return this.simulator.confirm(call);
+      throw new ApiError(404, CommonCodes.routeNotFound, `no route ${req.method} ${path}`);
+    } catch (err) {
+      const e = err instanceof ApiError ? err : new ApiError(500, CommonCodes.internal, 'internal error');
+      return { status: e.httpStatus, json: { returnCode: e.code, returnMessage: e.message } };
+    }
+  }
+}
+
+export async function startFakeSuperapp(secret: string, o: FakeSuperappOptions = {}): Promise<FakeSuperapp> {
+  const fake = new FakeSuperapp(secret, o);
+  await fake.start();
+  return fake;
 }

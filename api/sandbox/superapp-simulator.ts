@@ -1,0 +1,155 @@
+// A superapp backend's side of CONTRACT.md 3, with no transport of its own: it checks vpay's
+// signature on the prepay and confirmation calls and answers them as told, and "pays" an order by
+// sending vpay the signed payment callback. The built-in sandbox (router.ts) serves it under
+// /sandbox; the tests' and the benchmark's fake superapp (tools/fakes/fake-superapp.ts) serves it
+// on a bare node:http server, cheap under load. So the sandbox and the fakes cannot drift apart.
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { signatureMatches, superappSignatureOf } from '../../lib/domain/signatures';
+import { safePostJson } from '../../lib/outbound/safe-post';
+import { superappHeaders, type PostJson } from '../../lib/outbound/superapp-client';
+import { badRequest } from '../http/api-error';
+import { MAX_CLOCK_SKEW_S } from '../superapp/auth';
+import { sandboxErrors } from './errors';
+
+export type PrepayMode = 'ok' | 'reject' | 'http400' | 'http500' | 'hang';
+export type ConfirmMode = 'ok' | 'http500';
+
+/** A call from vpay as it arrived: the exact body bytes and the two signature headers. */
+export interface VpayCall {
+  rawBody: Buffer;
+  timestamp: string | undefined;
+  signature: string | undefined;
+}
+
+/** What to answer vpay, or 'hang': nothing at all, so that vpay's call times out. */
+export type SimulatorAnswer = { status: number; json: Record<string, unknown> } | 'hang';
+
+export type CallBody = Record<string, unknown>;
+
+export interface SimulatorOptions {
+  secret: string;
+  /** The prepayId answered is this prefix + the orderId. */
+  prepayIdPrefix?: string;
+  /** How payment callbacks are sent; the API passes its own (ApiDeps.post). */
+  post?: PostJson;
+}
+
+const PrepayBody = z.looseObject({ orderId: z.string().min(1) });
+
+const answer = (status: number, json: Record<string, unknown>): SimulatorAnswer => ({ status, json });
+
+export class SuperappSimulator {
+  prepayMode: PrepayMode = 'ok';
+  confirmMode: ConfirmMode = 'ok';
+  /** Counters only, never bodies: the sandbox runs as long as the stack does. */
+  readonly counts = { prepays: 0, confirmations: 0, badSignatures: 0 };
+  /** Sees every signed prepay and confirmation body (tests record them, the benchmark counts per order). */
+  onPrepay?: (body: CallBody) => void;
+  onConfirmation?: (body: CallBody) => void;
+  readonly secret: string;
+  private readonly prepayIdPrefix: string;
+  private readonly post: PostJson;
+
+  constructor(o: SimulatorOptions) {
+    this.secret = o.secret;
+    this.prepayIdPrefix = o.prepayIdPrefix ?? 'sbxprepay_';
+    this.post = o.post ?? safePostJson;
+  }
+
+  /** Create prepay order (3.1). Throws the sandbox's ApiError for a bad signature or body. */
+  prepay(call: VpayCall): SimulatorAnswer {
+    this.verify(call);
+    const body = parseJson(call.rawBody, PrepayBody);
+    this.counts.prepays++;
+    this.onPrepay?.(body);
+    switch (this.prepayMode) {
+      case 'ok':
+        return answer(200, { returnCode: 0, returnMessage: 'OK', prepayId: `${this.prepayIdPrefix}${body.orderId}` });
+      case 'reject':
+        return answer(200, { returnCode: 1001, returnMessage: 'risk control' });
+      case 'http400':
+        return answer(400, { returnCode: 40001, returnMessage: 'bad request' });
+      case 'http500':
+        return answer(500, { returnCode: 50000, returnMessage: 'superapp unavailable' });
+      case 'hang':
+        return 'hang';
+    }
+  }
+
+  /** Confirm (3.3): every signed confirmation is taken; its body is read only for onConfirmation. */
+  confirm(call: VpayCall): SimulatorAnswer {
+    this.verify(call);
+    this.counts.confirmations++;
+    if (this.onConfirmation) {
+      const body = jsonObjectOrUndefined(call.rawBody);
+      if (body) this.onConfirmation(body);
+    }
+    if (this.confirmMode === 'http500') return answer(500, { returnCode: 50000, returnMessage: 'superapp unavailable' });
+    return answer(200, { returnCode: 0, returnMessage: 'OK' });
+  }
+
+  /** Pays an order in full, as its user would in the superapp: the signed payment callback (3.2). */
+  async payOrder(vpayUrl: string, order: { orderId: string; totalAmount: number; currencyType: string }) {
+    const callback = {
+      orderId: order.orderId,
+      transactionId: `sbxtxn_${randomBytes(8).toString('hex')}`,
+      paidAmount: order.totalAmount,
+      currencyType: order.currencyType,
+      paidAt: new Date().toISOString(),
+    };
+    return { callback, reply: await this.sendCallback(vpayUrl, callback) };
+  }
+
+  /** Sends vpay a payment callback as given: tests also send malformed, stale or badly signed ones. */
+  async sendCallback(
+    vpayUrl: string,
+    body: CallBody | string,
+    opts: { timestamp?: number; badSignature?: boolean } = {},
+  ): Promise<{ status: number; json: unknown }> {
+    const raw = typeof body === 'string' ? body : JSON.stringify(body);
+    const headers = superappHeaders(this.secret, raw, opts.timestamp === undefined ? Date.now() : opts.timestamp * 1000);
+    if (opts.badSignature) headers['x-vpay-signature'] = '0'.repeat(64);
+    const reply = await this.post(`${vpayUrl}/v1/superapp/payment-callback`, raw, {
+      headers,
+      timeoutMs: 30_000,
+      maxResponseBytes: 16 * 1024,
+      allowPrivate: true,
+    });
+    return { status: reply.status, json: reply.json };
+  }
+
+  /** The superapp's check of vpay's signature, as vpay checks the superapp's (api/superapp/auth.ts). */
+  private verify(call: VpayCall): void {
+    const ts = call.timestamp ?? '';
+    const fresh = /^\d{1,12}$/.test(ts) && Math.abs(Date.now() / 1000 - Number(ts)) <= MAX_CLOCK_SKEW_S;
+    if (fresh && signatureMatches(call.signature, superappSignatureOf(this.secret, ts, call.rawBody))) return;
+    this.counts.badSignatures++;
+    throw sandboxErrors.badSignature();
+  }
+}
+
+/** api/http/body.ts parseBody over bytes rather than a Request, with its answers. */
+function parseJson<S extends z.ZodTypeAny>(raw: Buffer, schema: S): z.infer<S> {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw badRequest('body is not valid JSON');
+  }
+  const r = schema.safeParse(json);
+  if (!r.success) {
+    const first = r.error.issues[0];
+    throw badRequest(`invalid body: ${first.path.join('.') || '(root)'}: ${first.message}`);
+  }
+  return r.data;
+}
+
+function jsonObjectOrUndefined(raw: Buffer): CallBody | undefined {
+  try {
+    const json: unknown = JSON.parse(raw.toString('utf8'));
+    return json && typeof json === 'object' && !Array.isArray(json) ? (json as CallBody) : undefined;
+  } catch {
+    return undefined;
+  }
+}
