@@ -10,9 +10,14 @@ export function rawBody(req: Request): Buffer {
 
 /** Parses the raw body as JSON against a schema; anything else is 400 / 40001. */
 export function parseBody<S extends z.ZodTypeAny>(req: Request, schema: S): z.infer<S> {
+  return parseJsonBytes(rawBody(req), schema);
+}
+
+/** parseBody over bytes, for servers that are not Express (the fakes). */
+export function parseJsonBytes<S extends z.ZodTypeAny>(raw: Buffer, schema: S): z.infer<S> {
   let json: unknown;
   try {
-    json = JSON.parse(rawBody(req).toString('utf8'));
+    json = JSON.parse(raw.toString('utf8'));
   } catch {
     throw badRequest('body is not valid JSON');
   }

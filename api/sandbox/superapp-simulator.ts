@@ -5,11 +5,10 @@
 // on a bare node:http server, cheap under load. So the sandbox and the fakes cannot drift apart.
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { signatureMatches, superappSignatureOf } from '../../lib/domain/signatures';
+import { isFreshSuperappSignature } from '../../lib/domain/signatures';
 import { safePostJson } from '../../lib/outbound/safe-post';
 import { superappHeaders, type PostJson } from '../../lib/outbound/superapp-client';
-import { badRequest } from '../http/api-error';
-import { MAX_CLOCK_SKEW_S } from '../superapp/auth';
+import { parseJsonBytes } from '../http/body';
 import { sandboxErrors } from './errors';
 
 export type PrepayMode = 'ok' | 'reject' | 'http400' | 'http500' | 'hang';
@@ -60,7 +59,7 @@ export class SuperappSimulator {
   /** Create prepay order (3.1). Throws the sandbox's ApiError for a bad signature or body. */
   prepay(call: VpayCall): SimulatorAnswer {
     this.verify(call);
-    const body = parseJson(call.rawBody, PrepayBody);
+    const body = parseJsonBytes(call.rawBody, PrepayBody);
     this.counts.prepays++;
     this.onPrepay?.(body);
     switch (this.prepayMode) {
@@ -121,28 +120,10 @@ export class SuperappSimulator {
 
   /** The superapp's check of vpay's signature, as vpay checks the superapp's (api/superapp/auth.ts). */
   private verify(call: VpayCall): void {
-    const ts = call.timestamp ?? '';
-    const fresh = /^\d{1,12}$/.test(ts) && Math.abs(Date.now() / 1000 - Number(ts)) <= MAX_CLOCK_SKEW_S;
-    if (fresh && signatureMatches(call.signature, superappSignatureOf(this.secret, ts, call.rawBody))) return;
+    if (isFreshSuperappSignature(this.secret, call)) return;
     this.counts.badSignatures++;
     throw sandboxErrors.badSignature();
   }
-}
-
-/** api/http/body.ts parseBody over bytes rather than a Request, with its answers. */
-function parseJson<S extends z.ZodTypeAny>(raw: Buffer, schema: S): z.infer<S> {
-  let json: unknown;
-  try {
-    json = JSON.parse(raw.toString('utf8'));
-  } catch {
-    throw badRequest('body is not valid JSON');
-  }
-  const r = schema.safeParse(json);
-  if (!r.success) {
-    const first = r.error.issues[0];
-    throw badRequest(`invalid body: ${first.path.join('.') || '(root)'}: ${first.message}`);
-  }
-  return r.data;
 }
 
 function jsonObjectOrUndefined(raw: Buffer): CallBody | undefined {

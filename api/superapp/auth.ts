@@ -2,13 +2,8 @@
 // of our clock, and X-Vpay-Signature over timestamp + "." + the exact body bytes.
 import type { Request } from 'express';
 import { rawBody } from '../http/body';
-import { signatureMatches, superappSignatureOf } from '../../lib/domain/signatures';
-
-export const MAX_CLOCK_SKEW_S = 300;
+import { isFreshSuperappSignature } from '../../lib/domain/signatures';
 
 export function isSignedBySuperapp(req: Request, secret: string, nowMs = Date.now()): boolean {
-  const timestamp = req.get('x-vpay-timestamp') ?? '';
-  if (!/^\d{1,12}$/.test(timestamp)) return false;
-  if (Math.abs(nowMs / 1000 - Number(timestamp)) > MAX_CLOCK_SKEW_S) return false;
-  return signatureMatches(req.get('x-vpay-signature'), superappSignatureOf(secret, timestamp, rawBody(req)));
+  return isFreshSuperappSignature(secret, { timestamp: req.get('x-vpay-timestamp'), signature: req.get('x-vpay-signature'), rawBody: rawBody(req) }, nowMs);
 }

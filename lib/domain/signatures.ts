@@ -29,6 +29,25 @@ export function superappSignatureOf(secret: string, timestamp: string, rawBody: 
   return hmacHex(secret, Buffer.concat([Buffer.from(`${timestamp}.`), Buffer.from(rawBody)]));
 }
 
+/** How far a signed call's X-Vpay-Timestamp may be from our clock (CONTRACT.md 3). */
+export const MAX_CLOCK_SKEW_S = 300;
+
+/**
+ * A call signed with the superapp secret, as it arrived: fresh (within MAX_CLOCK_SKEW_S) and with
+ * the right X-Vpay-Signature over its exact body. vpay checks the superapp's calls with it, and the
+ * sandbox superapp checks vpay's.
+ */
+export function isFreshSuperappSignature(
+  secret: string,
+  call: { timestamp: string | undefined; signature: string | undefined; rawBody: Bytes },
+  nowMs = Date.now(),
+): boolean {
+  const timestamp = call.timestamp ?? '';
+  if (!/^\d{1,12}$/.test(timestamp)) return false;
+  if (Math.abs(nowMs / 1000 - Number(timestamp)) > MAX_CLOCK_SKEW_S) return false;
+  return signatureMatches(call.signature, superappSignatureOf(secret, timestamp, call.rawBody));
+}
+
 /** PayEventSig == hex(HMAC(appKey, Event + "&" + Payload)) */
 export function payEventSigOf(appKey: string, payload: string): string {
   return hmacHex(appKey, `${DELIVERY_EVENT}&${payload}`);
