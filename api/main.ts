@@ -13,9 +13,14 @@ async function main() {
   await prepareDatabase(config.databaseUrl);
   const api = await startApi({ config, databaseUrl: config.databaseUrl, logger, metrics: createMetrics() });
   logger.info({ url: api.url }, 'vpay API listening');
-  const stop = async () => {
-    await api.stop();
-    process.exit(0);
+  const stop = () => {
+    api.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'vpay API did not stop cleanly');
+        process.exit(1);
+      },
+    );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -15,9 +15,18 @@ async function main() {
   const running = await startWorker({ config, databaseUrl: config.databaseUrl, logger, metrics });
   if (config.workerMetricsPort) {
     http
-      .createServer(async (_req, res) => {
-        res.setHeader('content-type', metrics.registry.contentType);
-        res.end(await metrics.registry.metrics());
+      .createServer((_req, res) => {
+        metrics.registry.metrics().then(
+          (body) => {
+            res.setHeader('content-type', metrics.registry.contentType);
+            res.end(body);
+          },
+          (err: unknown) => {
+            logger.error({ err }, 'worker metrics could not be collected');
+            res.statusCode = 500;
+            res.end();
+          },
+        );
       })
       .listen(config.workerMetricsPort);
   }

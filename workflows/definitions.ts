@@ -3,39 +3,18 @@
 // cannot drift apart. Keep it free of Node-only imports: it is bundled into the workflow sandbox.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey } from '@temporalio/common';
+import type { CloseReason, OrderDraft, OrderStatus } from '../lib/domain/order';
 
-export const ORDER_STATUSES = ['CREATED', 'PREPAID', 'PAID', 'DELIVERED', 'CLOSED', 'REFUNDED'] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
-
-/** Why an order was CLOSED. */
-export type CloseReason = 'payment_timeout' | 'prepay_rejected';
+// The order's own vocabulary (statuses, close reasons, the validated draft) lives in lib/domain,
+// below both this workflow and the orders projection; re-exported so this module stays the
+// workflow's whole public surface.
+export { ORDER_STATUSES, type CloseReason, type OrderDraft, type OrderStatus } from '../lib/domain/order';
 
 /** Search attributes an operator filters on in the Temporal Web UI (CONTRACT.md 4b). */
 export const SA_APP_ID = defineSearchAttributeKey('VpayAppId', 'KEYWORD');
 export const SA_OUT_TRADE_NO = defineSearchAttributeKey('VpayOutTradeNo', 'KEYWORD');
 export const SA_ORDER_STATUS = defineSearchAttributeKey('VpayOrderStatus', 'KEYWORD');
 export const SEARCH_ATTRIBUTE_NAMES = ['VpayAppId', 'VpayOutTradeNo', 'VpayOrderStatus'] as const;
-
-/** An order as the API validated it: everything the workflow needs, fixed at start. */
-export interface OrderDraft {
-  orderId: string;
-  appId: string;
-  openId: string;
-  outTradeNo: string;
-  productId: string;
-  buyQuantity: number;
-  goodsPrice: number;
-  totalAmount: number;
-  currencyType: string;
-  platform: string | null;
-  env: 0 | 1;
-  attach: string | null;
-  /** The exact signData text the mini game signed; identical replays are compared on it. */
-  signData: string;
-  paySig: string;
-  signature: string;
-  createdAt: string;
-}
 
 /**
  * Timings are copied from config into the input when the purchase starts, so a running workflow

@@ -387,6 +387,7 @@ export const weirdString: fc.Arbitrary<string> = fc
  * carries such a text then sends them as \uXXXX escapes.
  */
 export const minimalJsonString = (s: string): string =>
+  // eslint-disable-next-line no-control-regex -- JSON's control characters are the very point here
   `"${s.replace(/["\\\u0000-\u001f]/g, (c) => (c === '"' ? '\\"' : c === '\\' ? '\\\\' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`))}"`;
 
 /** A weird string as JSON text: fully escaped, or minimally. */

@@ -123,7 +123,10 @@ export async function putSession(
 export async function getSessionKey(db: Db, appId: string, openId: string): Promise<string | undefined> {
   const row = await db('user_sessions')
     .where({ app_id: appId, open_id: openId })
-    .andWhere((q) => q.whereNull('expires_at').orWhere('expires_at', '>', db.fn.now()))
+    .andWhere((q) => {
+      // A callback that builds on q; its return value is ignored (a builder, not a promise to await).
+      q.whereNull('expires_at').orWhere('expires_at', '>', db.fn.now());
+    })
     .first('session_key');
   return row?.session_key;
 }

@@ -1,7 +1,7 @@
 // The orders projection: written by the purchase workflow's activities, read by the API's
 // idempotency checks, the order query and list views.
 import type { Db } from '../db';
-import type { CloseReason, OrderDraft, OrderStatus } from '../../../workflows/definitions';
+import type { CloseReason, OrderDraft, OrderStatus } from '../../domain/order';
 
 export interface OrderRow {
   orderId: string;

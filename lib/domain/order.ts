@@ -1,0 +1,31 @@
+// What an order is, independent of how it is run or stored: its statuses, why it closes, and the
+// draft the API validates. The purchase workflow (workflows/definitions.ts re-exports these) and
+// the orders projection (lib/db/repos/orders.ts) both build on it. Keep it free of imports: it
+// is bundled into the workflow sandbox.
+
+export const ORDER_STATUSES = ['CREATED', 'PREPAID', 'PAID', 'DELIVERED', 'CLOSED', 'REFUNDED'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** Why an order was CLOSED. */
+export type CloseReason = 'payment_timeout' | 'prepay_rejected';
+
+/** An order as the API validated it: everything the workflow needs, fixed at start. */
+export interface OrderDraft {
+  orderId: string;
+  appId: string;
+  openId: string;
+  outTradeNo: string;
+  productId: string;
+  buyQuantity: number;
+  goodsPrice: number;
+  totalAmount: number;
+  currencyType: string;
+  platform: string | null;
+  env: 0 | 1;
+  attach: string | null;
+  /** The exact signData text the mini game signed; identical replays are compared on it. */
+  signData: string;
+  paySig: string;
+  signature: string;
+  createdAt: string;
+}
