@@ -126,7 +126,9 @@ async function paymentDbPart(inst: VpayInstance, concurrency: number, durationMs
         await db('apps').where({ app_id: appId }).first();
         await db('user_sessions')
           .where({ app_id: appId, open_id: 'player0' })
-          .andWhere((q) => q.whereNull('expires_at').orWhere('expires_at', '>', db.fn.now()))
+          .andWhere((q) => {
+            q.whereNull('expires_at').orWhere('expires_at', '>', db.fn.now());
+          })
           .first('session_key');
         await db('orders').where({ app_id: appId, out_trade_no: outTradeNo }).first();
         await db('items').where({ app_id: appId, product_id: 'gem_pack_100' }).first();
