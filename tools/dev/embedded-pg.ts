@@ -6,11 +6,13 @@
 //  - importing it installs async-exit-hook, which takes over SIGINT/SIGTERM/beforeExit and calls
 //    process.exit() as soon as postgres is down, cutting short the app's own graceful shutdown;
 //  - its start() rejects with `undefined` when postgres fails, hiding the reason.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import { runToCompletion, startManagedProcess, type OsUser } from './managed-process';
+import { isAlive, readPidFile, stopLeftover } from './leftover-process';
 
 export interface EmbeddedPostgresOptions {
   /** Cluster directory; initialised on first use, never deleted. */
@@ -43,16 +45,6 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const user = opts.user ?? 'postgres';
   const password = opts.password ?? 'postgres';
   const database = opts.database ?? 'vpay';
-  const log = opts.onLog ?? (() => undefined);
-  const recent: string[] = []; // last output lines, for error messages
-  const onOutput = (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').split('\n')) {
-      if (!line.trim()) continue;
-      recent.push(line);
-      if (recent.length > 30) recent.shift();
-      log(line);
-    }
-  };
 
   const bin = binDir();
   const ids = postgresUser();
@@ -64,53 +56,32 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   }
 
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
-    await initdb({ bin, dataDir, user, password, ids, onOutput, recent });
+    await initdb({ bin, dataDir, user, password, ids, onLog: opts.onLog });
   }
   await stopLeftoverPostmaster(dataDir);
-  recent.length = 0; // from here on, errors should show the server's lines, not initdb's
 
-  const child = spawn(
-    path.join(bin, 'postgres'),
+  const conn = { host: '127.0.0.1', port: opts.port, user, password };
+  const { stop } = await startManagedProcess({
+    name: 'postgres',
+    command: path.join(bin, 'postgres'),
     // TCP on loopback only; no Unix socket, so nothing is left in /tmp and ports are the only key.
-    ['-D', dataDir, '-p', String(opts.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    {
-      ...(ids ?? {}),
-      cwd: dataDir,
-      // Own process group: a terminal's Ctrl-C reaches only the app, which stops us in its order.
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
+    args: ['-D', dataDir, '-p', String(opts.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    cwd: dataDir,
+    runAs: ids,
+    onLog: opts.onLog,
+    stopSignal: 'SIGINT', // fast shutdown
+    stopTimeoutMs: STOP_TIMEOUT_MS,
+    ready: {
+      timeoutMs: READY_TIMEOUT_MS,
+      intervalMs: 200,
+      probe: () => canConnect(conn),
+      fatal: (err) =>
+        FATAL_SQLSTATES.has((err as { code?: string }).code ?? '')
+          ? new Error(`postgres rejected ${user}: ${(err as Error).message} (does the password differ from the one the data dir was initialised with?)`)
+          : undefined,
     },
-  );
-  if (child.pid === undefined) {
-    const err = await new Promise<Error>((resolve) => child.once('error', resolve));
-    throw new Error(`cannot start postgres: ${err.message}`);
-  }
-  child.stdout?.on('data', onOutput);
-  child.stderr?.on('data', onOutput);
-  // Don't keep the event loop alive for postgres; the exit hook below still stops it.
-  child.unref();
-  (child.stdout as unknown as { unref?: () => void } | null)?.unref?.();
-  (child.stderr as unknown as { unref?: () => void } | null)?.unref?.();
-  const onProcessExit = () => child.kill('SIGINT');
-  process.on('exit', onProcessExit);
-
-  let stopping: Promise<void> | undefined;
-  const stop = () => {
-    stopping ??= (async () => {
-      process.removeListener('exit', onProcessExit);
-      await stopChild(child, 'SIGINT', STOP_TIMEOUT_MS);
-    })();
-    return stopping;
-  };
-
-  const base = { host: '127.0.0.1', port: opts.port, user, password };
-  try {
-    await waitUntilReady(child, base, recent);
-    await ensureDatabase(base, database);
-  } catch (err) {
-    await stop();
-    throw err;
-  }
+    setup: () => ensureDatabase(conn, database),
+  });
   const enc = encodeURIComponent;
   return { url: `postgres://${enc(user)}:${enc(password)}@127.0.0.1:${opts.port}/${enc(database)}`, stop };
 }
@@ -123,10 +94,8 @@ function binDir(): string {
   return path.resolve(path.dirname(pkgMain), '..', 'native', 'bin');
 }
 
-type Ids = { uid: number; gid: number };
-
 /** Postgres refuses to run as root; as root we run it as the `postgres` OS user. */
-function postgresUser(): Ids | undefined {
+function postgresUser(): OsUser | undefined {
   if (process.getuid?.() !== 0) return undefined;
   try {
     const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
@@ -137,7 +106,7 @@ function postgresUser(): Ids | undefined {
 }
 
 /** The postgres user must be able to enter every directory on the way to `dir`. */
-function assertTraversable(dir: string, ids: Ids): void {
+function assertTraversable(dir: string, ids: OsUser): void {
   for (let d = path.resolve(dir); ; d = path.dirname(d)) {
     const st = fs.statSync(d, { throwIfNoEntry: false });
     if (st) {
@@ -155,9 +124,8 @@ async function initdb(a: {
   dataDir: string;
   user: string;
   password: string;
-  ids?: Ids;
-  onOutput: (chunk: Buffer) => void;
-  recent: string[];
+  ids?: OsUser;
+  onLog?: (line: string) => void;
 }): Promise<void> {
   if (!fs.existsSync(a.dataDir)) fs.mkdirSync(a.dataDir, { mode: 0o700 });
   // initdb reads the password from a file; put it where only the postgres user can read it.
@@ -168,19 +136,15 @@ async function initdb(a: {
     for (const p of [a.dataDir, pwDir, pwFile]) fs.chownSync(p, a.ids.uid, a.ids.gid);
   }
   try {
-    const child = spawn(
-      path.join(a.bin, 'initdb'),
-      ['--pgdata', a.dataDir, '--username', a.user, '--pwfile', pwFile, '--auth', 'scram-sha-256',
+    await runToCompletion({
+      name: 'initdb',
+      command: path.join(a.bin, 'initdb'),
+      args: ['--pgdata', a.dataDir, '--username', a.user, '--pwfile', pwFile, '--auth', 'scram-sha-256',
         '--encoding', 'UTF8', '--no-locale', '--no-instructions'],
-      { ...(a.ids ?? {}), cwd: path.dirname(a.dataDir), stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    child.stdout?.on('data', a.onOutput);
-    child.stderr?.on('data', a.onOutput);
-    const code = await new Promise<number | null>((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', resolve);
+      cwd: path.dirname(a.dataDir),
+      runAs: a.ids,
+      onLog: a.onLog,
     });
-    if (code !== 0) throw new Error(`initdb failed (exit ${code}):\n${a.recent.join('\n')}`);
   } finally {
     fs.rmSync(pwDir, { recursive: true, force: true });
   }
@@ -192,53 +156,29 @@ async function initdb(a: {
  */
 async function stopLeftoverPostmaster(dataDir: string): Promise<void> {
   const pidFile = path.join(dataDir, 'postmaster.pid');
-  let pid: number;
-  try {
-    pid = Number.parseInt(fs.readFileSync(pidFile, 'utf8').split('\n')[0], 10);
-  } catch {
-    return;
-  }
+  const pid = readPidFile(pidFile); // its first line
+  if (pid === undefined) return;
   // No live owner, or a live process that is not our postmaster: the file is stale. Postgres
   // would trip over it when the owner is a zombie (no init reaping orphans, as in containers).
   if (!pid || !isAlive(pid) || runsIn(pid, dataDir) === false) {
     fs.rmSync(pidFile, { force: true });
     return;
   }
-  signal(pid, 'SIGINT');
-  if (!(await waitForDeath(pid, STOP_TIMEOUT_MS))) {
-    signal(pid, 'SIGKILL');
-    await waitForDeath(pid, 5_000);
-  }
+  await stopLeftover(pid, 'SIGINT', STOP_TIMEOUT_MS);
   if (!isAlive(pid)) fs.rmSync(pidFile, { force: true }); // left behind by a killed or zombie owner
 }
 
-async function waitUntilReady(
-  child: ChildProcess,
-  conn: { host: string; port: number; user: string; password: string },
-  recent: string[],
-): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`postgres exited (${child.exitCode ?? child.signalCode}) during startup:\n${recent.join('\n')}`);
-    }
-    const client = new Client({ ...conn, database: 'postgres', connectionTimeoutMillis: 2_000 });
-    client.on('error', () => undefined);
-    try {
-      await client.connect();
-      await client.end();
-      return;
-    } catch (err) {
-      lastError = err;
-      await client.end().catch(() => undefined);
-      if (FATAL_SQLSTATES.has((err as { code?: string }).code ?? '')) {
-        throw new Error(`postgres rejected ${conn.user}: ${(err as Error).message} (does the password differ from the one the data dir was initialised with?)`);
-      }
-    }
-    await sleep(200);
+/** One connection that gets through; the probe of startup's wait. */
+async function canConnect(conn: { host: string; port: number; user: string; password: string }): Promise<void> {
+  const client = new Client({ ...conn, database: 'postgres', connectionTimeoutMillis: 2_000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.end();
+  } catch (err) {
+    await client.end().catch(() => undefined);
+    throw err;
   }
-  throw new Error(`postgres not ready after ${READY_TIMEOUT_MS} ms: ${String(lastError)}\n${recent.join('\n')}`);
 }
 
 async function ensureDatabase(
@@ -259,45 +199,6 @@ async function ensureDatabase(
   }
 }
 
-async function stopChild(child: ChildProcess, sig: NodeJS.Signals, timeoutMs: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.ref(); // it was unref'd: without this, node could exit while we wait
-  const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill(sig);
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(resolve, timeoutMs, 'timeout');
-  });
-  if ((await Promise.race([done, timeout])) === 'timeout') {
-    child.kill('SIGKILL');
-    await done;
-  }
-  clearTimeout(timer);
-}
-
-function signal(pid: number, sig: NodeJS.Signals): void {
-  try {
-    process.kill(pid, sig);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err; // already gone is fine
-  }
-}
-
-/** Alive and not a zombie (where PID 1 does not reap orphans, a dead one lingers as a zombie). */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return true; // no /proc (macOS): trust kill(0)
-  }
-}
-
 /** Is `pid` a postmaster of `dataDir` (postgres chdirs there)? undefined where /proc can't tell. */
 function runsIn(pid: number, dataDir: string): boolean | undefined {
   try {
@@ -306,17 +207,4 @@ function runsIn(pid: number, dataDir: string): boolean | undefined {
   } catch {
     return undefined;
   }
-}
-
-async function waitForDeath(pid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!isAlive(pid)) return true;
-    await sleep(100);
-  }
-  return !isAlive(pid);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,10 +1,11 @@
 // Runs `temporal server start-dev` (the pinned CLI from tools/dev/install-temporal.js) with a
 // persistent SQLite file, for development and tests, and knows how to clean up after a hard kill.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { temporalCliPath } from './temporal-binaries';
+import { startManagedProcess } from './managed-process';
+import { isAlive, readPidFile, stopLeftover } from './leftover-process';
 
 export type SearchAttributeType = 'Text' | 'Keyword' | 'Int' | 'Double' | 'Bool' | 'Datetime' | 'KeywordList';
 
@@ -53,16 +54,7 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
   const dbFile = path.resolve(opts.dbFile);
   const pidFile = `${dbFile}.pid`;
   const address = `127.0.0.1:${opts.grpcPort}`;
-  const log = opts.onLog ?? (() => undefined);
-  const recent: string[] = []; // last output lines, for error messages
-  const onOutput = (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').split('\n')) {
-      if (!line.trim()) continue;
-      recent.push(line);
-      if (recent.length > 30) recent.shift();
-      log(line);
-    }
-  };
+  const searchAttributes = opts.searchAttributes ?? VPAY_SEARCH_ATTRIBUTES;
 
   fs.mkdirSync(path.dirname(dbFile), { recursive: true }); // the CLI no longer creates it
   await stopLeftoverServer(pidFile, dbFile);
@@ -76,7 +68,7 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
     ...(opts.uiPort ? ['--ui-port', String(opts.uiPort)] : ['--headless']),
     '--namespace', 'default',
     '--log-level', 'warn',
-    ...Object.entries(opts.searchAttributes ?? VPAY_SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
+    ...Object.entries(searchAttributes).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
     // Room for many concurrent updates per workflow (server default 10).
     '--dynamic-config-value', 'history.maxInFlightUpdates=1000',
     // On by default in the pinned CLI's server (1.32, where the second key no longer exists and is
@@ -85,70 +77,37 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
     '--dynamic-config-value', 'frontend.enableExecuteMultiOperation=true',
     ...(opts.sqliteWal === false ? [] : SQLITE_WAL_PRAGMAS.flatMap((p) => ['--sqlite-pragma', p])),
   ];
-  const child = spawn(temporalCliPath(), args, {
-    // Own process group: a terminal's Ctrl-C reaches only the app, which stops us in its order.
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const server = await startManagedProcess({
+    name: 'temporal server',
+    program: 'the Temporal CLI',
+    command: temporalCliPath(),
+    args,
+    onLog: opts.onLog,
+    stopSignal: 'SIGTERM',
+    stopTimeoutMs: STOP_TIMEOUT_MS,
+    onSpawn: (child, pid) => {
+      fs.writeFileSync(pidFile, `${pid}\n`);
+      child.once('exit', () => removePidFile(pidFile, pid));
+    },
+    ready: { timeoutMs: READY_TIMEOUT_MS, intervalMs: 250, where: address, probe: () => describeDefaultNamespace(address) },
+    setup: () => addMissingSearchAttributes(address, searchAttributes),
   });
-  if (child.pid === undefined) {
-    const err = await new Promise<Error>((resolve) => child.once('error', resolve));
-    throw new Error(`cannot start the Temporal CLI: ${err.message}`);
-  }
-  const pid = child.pid;
-  fs.writeFileSync(pidFile, `${pid}\n`);
-  child.stdout?.on('data', onOutput);
-  child.stderr?.on('data', onOutput);
-  child.once('exit', () => removePidFile(pidFile, pid));
-  // Don't keep the event loop alive for the server; the exit hook below still stops it.
-  child.unref();
-  (child.stdout as unknown as { unref?: () => void } | null)?.unref?.();
-  (child.stderr as unknown as { unref?: () => void } | null)?.unref?.();
-  const onProcessExit = () => child.kill('SIGTERM');
-  process.on('exit', onProcessExit);
-
-  let stopping: Promise<void> | undefined;
-  const stop = () => {
-    stopping ??= (async () => {
-      process.removeListener('exit', onProcessExit);
-      await stopChild(child, STOP_TIMEOUT_MS);
-      removePidFile(pidFile, pid);
-    })();
-    return stopping;
+  const stop = async () => {
+    await server.stop();
+    removePidFile(pidFile, server.pid);
   };
-
-  try {
-    await waitUntilReady(child, address, recent);
-    await addMissingSearchAttributes(address, opts.searchAttributes ?? VPAY_SEARCH_ATTRIBUTES);
-  } catch (err) {
-    await stop();
-    throw err;
-  }
-  return { address, uiUrl: opts.uiPort ? `http://127.0.0.1:${opts.uiPort}` : undefined, pid, stop };
+  return { address, uiUrl: opts.uiPort ? `http://127.0.0.1:${opts.uiPort}` : undefined, pid: server.pid, stop };
 }
 
 /** Ready means a real client can describe the `default` namespace. */
-async function waitUntilReady(child: ChildProcess, address: string, recent: string[]): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`temporal server exited (${child.exitCode ?? child.signalCode}) during startup:\n${recent.join('\n')}`);
-    }
-    let connection: Connection | undefined;
-    try {
-      connection = await Connection.connect({ address, connectTimeout: 2_000 });
-      await connection.workflowService.describeNamespace({ namespace: 'default' });
-      return;
-    } catch (err) {
-      lastError = err;
-    } finally {
-      await connection?.close().catch(() => undefined);
-    }
-    await sleep(250);
+async function describeDefaultNamespace(address: string): Promise<void> {
+  let connection: Connection | undefined;
+  try {
+    connection = await Connection.connect({ address, connectTimeout: 2_000 });
+    await connection.workflowService.describeNamespace({ namespace: 'default' });
+  } finally {
+    await connection?.close().catch(() => undefined);
   }
-  throw new Error(
-    `temporal server not ready on ${address} after ${READY_TIMEOUT_MS} ms: ${String(lastError)}\n${recent.join('\n')}`,
-  );
 }
 
 // temporal.api.enums.v1.IndexedValueType
@@ -181,68 +140,18 @@ async function addMissingSearchAttributes(address: string, wanted: Record<string
  * stop it before starting another on the same file.
  */
 async function stopLeftoverServer(pidFile: string, dbFile: string): Promise<void> {
-  let pid: number;
-  try {
-    pid = Number.parseInt(fs.readFileSync(pidFile, 'utf8'), 10);
-  } catch {
-    return;
-  }
+  const pid = readPidFile(pidFile);
+  if (pid === undefined) return;
   // Only a live server on this file is ours; anything else means the PID was reused.
   if (pid && isAlive(pid) && servesDb(pid, dbFile) !== false) {
-    signal(pid, 'SIGTERM');
-    if (!(await waitForDeath(pid, STOP_TIMEOUT_MS))) {
-      signal(pid, 'SIGKILL');
-      await waitForDeath(pid, 5_000);
-    }
+    await stopLeftover(pid, 'SIGTERM', STOP_TIMEOUT_MS);
   }
   fs.rmSync(pidFile, { force: true });
 }
 
-async function stopChild(child: ChildProcess, timeoutMs: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.ref(); // it was unref'd: without this, node could exit while we wait
-  const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(resolve, timeoutMs, 'timeout');
-  });
-  if ((await Promise.race([done, timeout])) === 'timeout') {
-    child.kill('SIGKILL');
-    await done;
-  }
-  clearTimeout(timer);
-}
-
+/** Only our own: a later server on the same file may have written its pid meanwhile. */
 function removePidFile(pidFile: string, pid: number): void {
-  try {
-    if (Number.parseInt(fs.readFileSync(pidFile, 'utf8'), 10) === pid) fs.rmSync(pidFile, { force: true });
-  } catch {
-    // already gone
-  }
-}
-
-function signal(pid: number, sig: NodeJS.Signals): void {
-  try {
-    process.kill(pid, sig);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err; // already gone is fine
-  }
-}
-
-/** Alive and not a zombie (where PID 1 does not reap orphans, a dead one lingers as a zombie). */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return true; // no /proc (macOS): trust kill(0)
-  }
+  if (readPidFile(pidFile) === pid) fs.rmSync(pidFile, { force: true });
 }
 
 /** Is `pid` a dev server started on `dbFile`? undefined where /proc cannot tell. */
@@ -253,17 +162,4 @@ function servesDb(pid: number, dbFile: string): boolean | undefined {
   } catch {
     return undefined;
   }
-}
-
-async function waitForDeath(pid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!isAlive(pid)) return true;
-    await sleep(100);
-  }
-  return !isAlive(pid);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,0 +1,228 @@
+// The activities that keep their state in PostgreSQL (activities/delivery.ts, alerts.ts), each
+// run in a MockActivityEnvironment on a database of its own: no worker, no workflow. HTTP is
+// scripted (test/unit/activities/activity-deps.ts), so every outcome is chosen by the test.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createDb, prepareDatabase, type Db } from '../../lib/db/db';
+import { insertApp, type App } from '../../lib/db/repos/apps';
+import { getOrder, insertNewOrder, projectOrder, type OrderRow } from '../../lib/db/repos/orders';
+import { payEventSigOf } from '../../lib/domain/signatures';
+import { createDeliveryActivities } from '../../activities/delivery';
+import { createAlertActivities } from '../../activities/alerts';
+import { Failures, type DeliveryFailureDetails } from '../../workflows/definitions';
+import { purchaseWorkflowId } from '../../workflows/workflow-ids';
+import { createTestDatabase } from '../support/vpay';
+import { waitFor } from '../support/wait-for';
+import { activityEnvironment, failureOf, testDeps, type Answer } from '../unit/activities/activity-deps';
+
+const DELIVERY_URL = 'http://developer.test/deliver';
+const WEBHOOK_URL = 'http://ops.test/alerts';
+
+let db: Db;
+
+beforeAll(async () => {
+  const url = await createTestDatabase();
+  await prepareDatabase(url);
+  db = createDb(url, 2);
+});
+afterAll(async () => {
+  await db?.destroy();
+});
+
+async function newApp(o: { deliveryTestUrl?: string | null } = {}): Promise<App> {
+  return insertApp(db, { name: 'game', deliveryUrl: DELIVERY_URL, deliveryTestUrl: o.deliveryTestUrl ?? null, paymentEnabled: true });
+}
+
+/** A PAID order of `app`, as the purchase workflow leaves it before delivery. */
+async function paidOrder(app: App, env: 0 | 1 = 0): Promise<OrderRow> {
+  const orderId = `ord_${randomUUID()}`;
+  const outTradeNo = `T-${randomUUID()}`;
+  await insertNewOrder(db, {
+    orderId,
+    appId: app.appId,
+    openId: 'user1',
+    outTradeNo,
+    productId: 'gem_10',
+    buyQuantity: 1,
+    goodsPrice: 300,
+    totalAmount: 300,
+    currencyType: 'USD',
+    platform: null,
+    env,
+    attach: null,
+    signData: JSON.stringify({ outTradeNo }),
+    paySig: 'pay-sig',
+    signature: 'sig',
+    createdAt: new Date().toISOString(),
+  });
+  await projectOrder(db, { orderId, status: 'PAID', transactionId: `txn_${orderId}`, paidAmount: 300, paidAt: new Date().toISOString() });
+  return (await getOrder(db, orderId))!;
+}
+
+const counted = async (c: { get(): Promise<{ values: Array<{ value: number; labels: object }> }> }, labels: object) =>
+  (await c.get()).values.find((v) => JSON.stringify(v.labels) === JSON.stringify(labels))?.value ?? 0;
+
+const attemptsOf = (orderId: string) => db('delivery_attempts').where({ order_id: orderId }).orderBy('attempt');
+
+describe('deliverOrder', () => {
+  function delivery(answers: Answer[]) {
+    const t = testDeps(answers, { db, env: { DELIVERY_ALLOW_PRIVATE: 'true' } });
+    const { deliverOrder } = createDeliveryActivities(t.deps);
+    const env = activityEnvironment();
+    // run() cannot infer the result type from the function; name it.
+    return { ...t, deliver: (orderId: string) => env.run(deliverOrder, { orderId }) as ReturnType<typeof deliverOrder> };
+  }
+
+  it('sends one signed notice, marks the order DELIVERED and records the attempt when acknowledged', async () => {
+    const app = await newApp();
+    const order = await paidOrder(app);
+    const t = delivery([{ status: 200, json: { returnCode: 0 } }]);
+
+    const result = await t.deliver(order.orderId);
+
+    expect(result.attempts).toBe(1);
+    const row = (await getOrder(db, order.orderId))!;
+    expect(row.status).toBe('DELIVERED');
+    expect(result.deliveredAt).toBe(row.deliveredAt!.toISOString());
+    expect(t.posts).toHaveLength(1);
+    const [{ url, body, opts }] = t.posts;
+    expect(url).toBe(DELIVERY_URL);
+    expect(opts.headers).toEqual({ 'x-vpay-delivery-id': `dlv_${order.orderId}`, 'x-vpay-attempt': '1' });
+    expect(opts.allowPrivate).toBe(true);
+    const notice = JSON.parse(body);
+    expect(JSON.parse(notice.Payload)).toMatchObject({ OrderId: order.orderId, TransactionId: order.transactionId });
+    expect(notice.PayEventSig).toBe(payEventSigOf(app.appKey, notice.Payload));
+    expect(await attemptsOf(order.orderId)).toMatchObject([{ attempt: 1, ok: true, http_status: 200, url: DELIVERY_URL }]);
+    expect(await counted(t.metrics.deliveryAttempts, { outcome: 'delivered' })).toBe(1);
+  });
+
+  it('fails retryably with the endpoint outage in its details on an unacknowledged answer, then counts on', async () => {
+    const app = await newApp();
+    const order = await paidOrder(app);
+    const t = delivery([{ status: 500, json: { error: 'boom' } }, { status: 200, json: { returnCode: 1 } }, new Error('socket hang up')]);
+
+    for (const [n, message] of [[1, /^HTTP 500: \{"error":"boom"\}/], [2, /^HTTP 200: /], [3, /^socket hang up$/]] as const) {
+      const failure = await failureOf(t.deliver(order.orderId));
+      expect(failure.type).toBe(Failures.DeliveryFailed);
+      expect(failure.nonRetryable).toBe(false);
+      expect(failure.message).toMatch(message);
+      const [details] = failure.details as [DeliveryFailureDetails];
+      expect(details.endpointFailingForMs).toBeGreaterThanOrEqual(0);
+      expect(t.posts[n - 1].opts.headers?.['x-vpay-attempt']).toBe(String(n));
+    }
+    const row = (await getOrder(db, order.orderId))!;
+    expect(row).toMatchObject({ status: 'PAID', deliveryAttempts: 3, lastDeliveryError: 'socket hang up' });
+    expect((await attemptsOf(order.orderId)).map((a) => [a.attempt, a.ok, a.http_status])).toEqual([
+      [1, false, 500],
+      [2, false, 200],
+      [3, false, null],
+    ]);
+    expect(await counted(t.metrics.deliveryAttempts, { outcome: 'failed' })).toBe(3);
+  });
+
+  it('sends nothing for an order already DELIVERED (a retry after a worker died)', async () => {
+    const app = await newApp();
+    const order = await paidOrder(app);
+    const first = await delivery([{ status: 200, json: { returnCode: 0 } }]).deliver(order.orderId);
+    const t = delivery([]);
+    await expect(t.deliver(order.orderId)).resolves.toEqual(first);
+    expect(t.posts).toHaveLength(0);
+  });
+
+  it('wakes the other orders waiting on the endpoint once a delivery gets through after an outage', async () => {
+    const app = await newApp();
+    const [a, b] = [await paidOrder(app), await paidOrder(app)];
+    const t = delivery([{ status: 503 }, { status: 503 }, { status: 200, json: { returnCode: 0 } }]);
+    await failureOf(t.deliver(a.orderId));
+    await failureOf(t.deliver(b.orderId));
+    await t.deliver(a.orderId);
+    await waitFor('the wake-up', () => t.woken.length > 0);
+    expect(t.woken).toEqual([purchaseWorkflowId(app.appId, b.outTradeNo)]);
+  });
+
+  it('fails for good on an order that does not exist', async () => {
+    const t = delivery([]);
+    const failure = await failureOf(t.deliver('ord_missing'));
+    expect(failure.type).toBe(Failures.OrderMissing);
+    expect(failure.nonRetryable).toBe(true);
+  });
+
+  it('never sends a sandbox order to the live URL: no test URL is a failed attempt', async () => {
+    const app = await newApp({ deliveryTestUrl: null });
+    const order = await paidOrder(app, 1);
+    const t = delivery([]);
+    const failure = await failureOf(t.deliver(order.orderId));
+    expect(failure.type).toBe(Failures.DeliveryFailed);
+    expect(failure.message).toMatch(/no deliveryTestUrl/);
+    expect(t.posts).toHaveLength(0);
+    expect((await getOrder(db, order.orderId))!.deliveryAttempts).toBe(1);
+  });
+});
+
+describe('raiseDeliveryAlert', () => {
+  function alerts(answers: Answer[], o: { attempt?: number; webhook?: boolean } = {}) {
+    const t = testDeps(answers, { db, env: o.webhook === false ? {} : { ALERT_WEBHOOK_URL: WEBHOOK_URL } });
+    const { raiseDeliveryAlert } = createAlertActivities(t.deps);
+    const env = activityEnvironment({ attempt: o.attempt ?? 1 });
+    const alertLines = () => t.logs.filter((l) => l.msg === 'ALERT: delivery stuck');
+    return { ...t, alertLines, raise: (orderId: string) => env.run(raiseDeliveryAlert, { orderId }) };
+  }
+  const alertedAt = async (orderId: string) => (await getOrder(db, orderId))!.alertedAt;
+
+  it('on its first attempt logs and counts the alert, posts it to the webhook and marks the order alerted', async () => {
+    const app = await newApp();
+    const order = await paidOrder(app);
+    const t = alerts([{ status: 204 }]);
+
+    await t.raise(order.orderId);
+
+    expect(t.alertLines()).toHaveLength(1);
+    expect(t.alertLines()[0]).toMatchObject({ level: 50, type: 'delivery_stuck', orderId: order.orderId });
+    expect(await counted(t.metrics.alerts, { type: 'delivery_stuck' })).toBe(1);
+    expect(t.posts).toHaveLength(1);
+    expect(t.posts[0].url).toBe(WEBHOOK_URL);
+    expect(t.posts[0].opts.allowPrivate).toBe(true);
+    expect(JSON.parse(t.posts[0].body)).toMatchObject({
+      type: 'delivery_stuck',
+      orderId: order.orderId,
+      appId: app.appId,
+      outTradeNo: order.outTradeNo,
+      attempts: 0,
+      paidAt: order.paidAt!.toISOString(),
+    });
+    expect(await alertedAt(order.orderId)).toBeInstanceOf(Date);
+  });
+
+  it('on a retry posts again without logging or counting a second alert', async () => {
+    const order = await paidOrder(await newApp());
+    const t = alerts([{ status: 200 }], { attempt: 2 });
+    await t.raise(order.orderId);
+    expect(t.alertLines()).toHaveLength(0);
+    expect(await counted(t.metrics.alerts, { type: 'delivery_stuck' })).toBe(0);
+    expect(t.posts).toHaveLength(1);
+  });
+
+  it('throws on a non-2xx answer from the webhook, leaving the order unmarked for the retry', async () => {
+    const order = await paidOrder(await newApp());
+    const t = alerts([{ status: 503 }]);
+    await expect(t.raise(order.orderId)).rejects.toThrow('alert webhook answered HTTP 503');
+    expect(t.alertLines()).toHaveLength(1); // logged and counted before the webhook failed
+    expect(await alertedAt(order.orderId)).toBeNull();
+  });
+
+  it('without a webhook only logs, counts and marks', async () => {
+    const order = await paidOrder(await newApp());
+    const t = alerts([], { webhook: false });
+    await t.raise(order.orderId);
+    expect(t.posts).toHaveLength(0);
+    expect(t.alertLines()).toHaveLength(1);
+    expect(await alertedAt(order.orderId)).toBeInstanceOf(Date);
+  });
+
+  it('does nothing for an order that is gone', async () => {
+    const t = alerts([]);
+    await expect(t.raise('ord_missing')).resolves.toBeUndefined();
+    expect(t.posts).toHaveLength(0);
+    expect(t.alertLines()).toHaveLength(0);
+  });
+});
