@@ -13,7 +13,7 @@ import { Failures, type DeliveryFailureDetails } from '../../workflows/definitio
 import { purchaseWorkflowId } from '../../workflows/workflow-ids';
 import { createTestDatabase } from '../support/vpay';
 import { waitFor } from '../support/wait-for';
-import { activityEnvironment, failureOf, testDeps, type Answer } from '../unit/activities/activity-deps';
+import { activityEnvironment, failureOf, testDeps, type Answer } from '../support/activity-deps';
 
 const DELIVERY_URL = 'http://developer.test/deliver';
 const WEBHOOK_URL = 'http://ops.test/alerts';
@@ -137,7 +137,7 @@ describe('deliverOrder', () => {
     await failureOf(t.deliver(b.orderId));
     await t.deliver(a.orderId);
     await waitFor('the wake-up', () => t.woken.length > 0);
-    expect(t.woken).toEqual([purchaseWorkflowId(app.appId, b.outTradeNo)]);
+    expect(t.woken).toEqual([{ appId: app.appId, outTradeNo: b.outTradeNo }]);
   });
 
   it('fails for good on an order that does not exist', async () => {

@@ -4,7 +4,7 @@ import { describe, it, expect } from '@jest/globals';
 import { createSuperappActivities } from '../../../activities/superapp';
 import { superappSignatureOf } from '../../../lib/domain/signatures';
 import { Failures, type OrderDraft } from '../../../workflows/definitions';
-import { SUPERAPP_SECRET, SUPERAPP_URL, activityEnvironment, failureOf, testDeps, type Answer } from './activity-deps';
+import { SUPERAPP_SECRET, SUPERAPP_URL, activityEnvironment, failureOf, testDeps, type Answer } from '../../support/activity-deps';
 
 const order: OrderDraft = {
   orderId: 'ord_1',

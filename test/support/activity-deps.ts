@@ -6,12 +6,12 @@ import type { Info } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
-import type { Db } from '../../../lib/db/db';
-import { loadConfig, type Config } from '../../../lib/platform/config';
-import { createLogger } from '../../../lib/platform/logger';
-import { createMetrics, type Metrics } from '../../../lib/platform/metrics';
-import type { SafePostOptions, SafePostResult } from '../../../lib/outbound/safe-post';
-import type { ActivityDeps } from '../../../activities/deps';
+import type { Db } from '../../lib/db/db';
+import { loadConfig, type Config } from '../../lib/platform/config';
+import { createLogger } from '../../lib/platform/logger';
+import { createMetrics, type Metrics } from '../../lib/platform/metrics';
+import type { SafePostOptions, SafePostResult } from '../../lib/outbound/safe-post';
+import type { ActivityDeps } from '../../activities/deps';
 
 export const SUPERAPP_URL = 'http://superapp.test';
 export const SUPERAPP_SECRET = 'superapp-secret-0123456789';
@@ -33,8 +33,8 @@ export interface TestDeps {
   posts: PostCall[];
   /** Every log line, parsed. */
   logs: Array<Record<string, unknown>>;
-  /** The workflow IDs wakePurchase was called with. */
-  woken: string[];
+  /** The purchases signalled to retry their delivery now, by business keys. */
+  woken: Array<{ appId: string; outTradeNo: string }>;
 }
 
 /** `answers` are given out in order, one per POST; a POST beyond them fails the test. */
@@ -49,7 +49,7 @@ export function testDeps(answers: Answer[], o: { db?: Db; env?: Record<string, s
   const logs: Array<Record<string, unknown>> = [];
   const logger = createLogger('debug', {}, { write: (line: string) => void logs.push(JSON.parse(line)) });
   const posts: PostCall[] = [];
-  const woken: string[] = [];
+  const woken: TestDeps['woken'] = [];
   const post = async (url: string, body: string, opts: SafePostOptions): Promise<SafePostResult> => {
     posts.push({ url, body, opts });
     const a = answers[posts.length - 1];
@@ -63,7 +63,7 @@ export function testDeps(answers: Answer[], o: { db?: Db; env?: Record<string, s
     post,
     logger,
     metrics,
-    wakePurchase: async (workflowId) => void woken.push(workflowId),
+    wakePurchase: async (purchase) => void woken.push(purchase),
   };
   return { deps, config, metrics, posts, logs, woken };
 }
