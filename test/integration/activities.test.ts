@@ -10,7 +10,6 @@ import { payEventSigOf } from '../../lib/domain/signatures';
 import { createDeliveryActivities } from '../../activities/delivery';
 import { createAlertActivities } from '../../activities/alerts';
 import { Failures, type DeliveryFailureDetails } from '../../workflows/definitions';
-import { purchaseWorkflowId } from '../../workflows/workflow-ids';
 import { createTestDatabase } from '../support/vpay';
 import { waitFor } from '../support/wait-for';
 import { activityEnvironment, failureOf, testDeps, type Answer } from '../support/activity-deps';
