@@ -109,6 +109,13 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
     },
   );
 
+  /**
+   * The order takes no payment from this workflow time on: the payment timer (step 4) fires then.
+   * Workflow time is the time of the activation, and an activation carrying the timer's fire is
+   * never earlier than this.
+   */
+  const paymentDeadline = Date.parse(order.createdAt) + timings.paymentTimeoutMs;
+
   // Rejections of a payment callback; the validator rejects before anything reaches history.
   const paymentProblem = (p: PaymentRecord): ApplicationFailure | undefined => {
     if (state.status === 'CLOSED') {
@@ -129,6 +136,24 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
       });
     }
     return undefined;
+  };
+
+  /**
+   * A first payment at or past the deadline is refused as for a closed order: the payment timer
+   * has fired, or is about to, and the order will be CLOSED. Without this, a callback that reached
+   * the workflow in the same activation as the timer's fire (a worker down or backlogged over the
+   * deadline) passed the validator, and its handler and close('payment_timeout') both ran: PAID
+   * and CLOSED at once. The validator alone applies it, which is enough (a payment it admits is
+   * claimed before any activation can carry the fire) and replay-safe (validators do not run on
+   * replay); see docs/ARCHITECTURE.md, "The payment deadline". Duplicates of a claimed payment pass.
+   */
+  const lateForPayment = (): ApplicationFailure | undefined => {
+    if (state.payment !== null || Date.now() < paymentDeadline) return undefined;
+    return ApplicationFailure.create({
+      type: Failures.OrderClosed,
+      message: 'the payment timeout has passed: the order is closed',
+      nonRetryable: true,
+    });
   };
 
   setHandler(
@@ -158,7 +183,7 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
     },
     {
       validator: (p) => {
-        const problem = paymentProblem(p);
+        const problem = lateForPayment() ?? paymentProblem(p);
         if (problem) throw problem;
       },
     },
@@ -202,7 +227,9 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
     rowStatus = 'PREPAID';
 
     // 4. Wait for the payment, raced against the payment timeout (counted from order creation).
-    const remainingMs = Math.max(0, Date.parse(order.createdAt) + timings.paymentTimeoutMs - Date.now());
+    // The recordPayment validator refuses payments from the same deadline on, so the two cannot
+    // both win.
+    const remainingMs = Math.max(0, paymentDeadline - Date.now());
     const paid = await condition(() => state.payment !== null, remainingMs, { summary: 'payment timeout' });
     if (!paid) {
       await close('payment_timeout');

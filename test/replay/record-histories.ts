@@ -26,6 +26,7 @@ import type { PurchaseState } from '../../workflows/definitions';
 import { startVpay, type Vpay } from '../support/vpay';
 import { requestPayment, setupApp, signData, type TestApp } from '../support/minigame';
 import { waitFor } from '../support/wait-for';
+import { updateAdmitted, watchRecordPaymentUpdates } from '../support/late-callback';
 
 const OUT_DIR = path.resolve(__dirname, 'histories');
 const EventType = proto.temporal.api.enums.v1.EventType;
@@ -206,6 +207,48 @@ const scenarios: Scenario[] = [
       ...need(r.state.status === 'DELIVERED', `status DELIVERED (got ${r.state.status})`),
       ...need(acceptedUpdates(r, 'recordPayment') >= 2, `at least 2 recordPayment updates in the history (got ${acceptedUpdates(r, 'recordPayment')})`),
       ...need(scheduled(r, 'deliverOrder') === 1, 'one delivery'),
+    ],
+  },
+  {
+    name: 'timeout-race',
+    // The callback waits on the workflow while no worker runs.
+    env: { PAYMENT_TIMEOUT_MS: '3000', WORKFLOW_ANSWER_TIMEOUT_MS: '60000' },
+    async run(vpay, app) {
+      // The worker is down over the payment deadline; the timer fires, then the superapp's
+      // callback arrives; a new worker gets both in one workflow task. The recordPayment validator
+      // refuses the callback (past the deadline), so it leaves no event: the history shows the
+      // close, and the test below that the callback was refused.
+      const p = await startPurchase(vpay, app);
+      const handle = vpay.api.client.workflow.getHandle(p.workflowId);
+      await vpay.worker.stop();
+      await waitFor(
+        'the payment timer to fire',
+        async () => (await handle.fetchHistory()).events?.some((e) => e.eventType === EventType.EVENT_TYPE_TIMER_FIRED),
+        30_000,
+      );
+      const sent = watchRecordPaymentUpdates(vpay.api.client);
+      const reply = vpay.superapp.callback(vpay.url, callbackBody(p.orderId!, app.price));
+      try {
+        await waitFor('the callback’s update to be admitted', async () => {
+          const [updateId] = sent.ids;
+          return updateId !== undefined && (await updateAdmitted(vpay.api.client, p.workflowId, updateId));
+        });
+      } finally {
+        sent.stop();
+      }
+      await vpay.restartWorker();
+      const r = await reply;
+      if (r.status !== 409 || r.json?.returnCode !== 40902) {
+        throw new Error(`late payment callback: expected HTTP 409 / 40902, got ${r.status} ${JSON.stringify(r.json)}`);
+      }
+      return finish(vpay, p.workflowId);
+    },
+    check: (r) => [
+      ...need(r.state.status === 'CLOSED', `status CLOSED (got ${r.state.status})`),
+      ...need(r.state.closeReason === 'payment_timeout', `closeReason payment_timeout (got ${r.state.closeReason})`),
+      ...need(r.state.payment === null, 'no payment in the final state'),
+      ...need(count(r, EventType.EVENT_TYPE_TIMER_FIRED) === 1, 'the fired payment timer'),
+      ...need(acceptedUpdates(r, 'recordPayment') === 0, `no accepted recordPayment update (got ${acceptedUpdates(r, 'recordPayment')})`),
     ],
   },
 ];

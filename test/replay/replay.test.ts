@@ -13,9 +13,15 @@ import { installTemporalLogging } from '../../lib/platform/temporal-logging';
 
 const HISTORIES_DIR = path.join(__dirname, 'histories');
 /** One per path through the workflow; deleting one must not pass silently. */
-const REQUIRED = ['delivered', 'closed-payment-timeout', 'prepay-rejected', 'delivery-retried', 'delivery-woken', 'duplicate-callbacks'].map(
-  (n) => `${n}.json`,
-);
+const REQUIRED = [
+  'delivered',
+  'closed-payment-timeout',
+  'prepay-rejected',
+  'delivery-retried',
+  'delivery-woken',
+  'duplicate-callbacks',
+  'timeout-race',
+].map((n) => `${n}.json`);
 
 // Read at load time: jest needs the list to declare one test per file.
 const files = fs.existsSync(HISTORIES_DIR)

@@ -3,7 +3,8 @@
 // tests); what is under test is the workflow's logic over time.
 import { randomBytes } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+import { Worker, type WorkerOptions } from '@temporalio/worker';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Activities } from '../../activities';
 import type { OrderProjection } from '../../lib/db/repos/orders';
@@ -24,6 +25,7 @@ import { purchaseWorkflowId } from '../../workflows/workflow-ids';
 import { temporalTestServerPath } from '../../tools/dev/temporal-binaries';
 import { testEnv } from '../support/test-env';
 import { waitFor } from '../support/wait-for';
+import { updateAdmitted } from '../support/late-callback';
 import { ensureSearchAttributes } from '../../lib/platform/temporal-setup';
 import { installTemporalLogging } from '../../lib/platform/temporal-logging';
 import { createLogger } from '../../lib/platform/logger';
@@ -114,13 +116,21 @@ async function input(over: Partial<PurchaseInput['timings']> = {}): Promise<Purc
   };
 }
 
-async function withWorker<T>(activities: Partial<Activities>, fn: (taskQueue: string) => Promise<T>): Promise<T> {
-  const taskQueue = `ts-${randomBytes(4).toString('hex')}`;
+const newTaskQueue = () => `ts-${randomBytes(4).toString('hex')}`;
+
+/** A worker for as long as fn runs; on a new task queue unless one is given. */
+async function withWorker<T>(
+  activities: Partial<Activities>,
+  fn: (taskQueue: string) => Promise<T>,
+  o: { taskQueue?: string } & Pick<WorkerOptions, 'maxCachedWorkflows'> = {},
+): Promise<T> {
+  const { taskQueue = newTaskQueue(), ...options } = o;
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: { codePath: testEnv().bundlePath },
     activities,
+    ...options,
   });
   return worker.runUntil(fn(taskQueue));
 }
@@ -274,5 +284,62 @@ describe('purchase workflow over virtual time', () => {
     expect(calls.projections.filter((p) => p.status === 'PAID')).toHaveLength(1);
     expect(calls.deliveredOnce).toBe(1);
     expect(state.status).toBe('DELIVERED');
+  });
+
+  it('refuses a payment callback that reaches the workflow together with the payment timeout, and closes the order', async () => {
+    // The worker is down over the deadline while the superapp retries its callback: when a worker
+    // is back, the timer's fire and the callback's update come in one workflow activation.
+    const { calls, activities } = stubActivities();
+    const inp = await input();
+    const taskQueue = newTaskQueue();
+    // Without a workflow cache the worker has no sticky queue: the next worker gets the tasks at once.
+    const { handle } = await withWorker(activities, (tq) => startWithPrepay(tq, inp), { taskQueue, maxCachedWorkflows: 0 });
+
+    // No worker now. Past the deadline the timer fires and its workflow task waits for a worker.
+    // (The test server skips time only while no task is pending: the update must come after.)
+    const deadline = Date.parse(inp.order.createdAt) + inp.timings.paymentTimeoutMs;
+    await env.sleep(deadline - (await env.currentTimeMs()) + 1_000);
+    const fired = (await handle.fetchHistory()).events?.filter((e) => e.timerFiredEventAttributes).length;
+    expect(fired).toBe(1);
+
+    // The callback's update, held by the server for that same task (its outcome awaited later).
+    const updateId = 'late-payment';
+    const late = handle.executeUpdate(recordPaymentUpdate, { args: [payment(inp.order)], updateId }).then(
+      (result) => ({ result }),
+      (error: unknown) => ({ error }),
+    );
+    await waitFor('the update to be admitted', () => updateAdmitted(env.client, handle.workflowId, updateId));
+
+    const state = await withWorker(activities, () => handle.result(), { taskQueue });
+    const outcome = await late;
+    expect(outcome).toEqual({ error: expect.any(WorkflowUpdateFailedError) });
+    expect((outcome as { error: WorkflowUpdateFailedError }).error.cause).toMatchObject({ type: Failures.OrderClosed });
+    expect(state).toMatchObject({ status: 'CLOSED', closeReason: 'payment_timeout', payment: null, paymentRecordedAt: null });
+    expect(calls.projections.map((p) => p.status)).toEqual(['PREPAID', 'CLOSED']);
+    expect(calls.confirmations).toBe(0);
+    expect(calls.deliveries).toBe(0);
+  });
+
+  it('still answers a duplicate of a payment recorded before the deadline once it has passed', async () => {
+    // A failed first delivery and an hour of backoff keep the paid purchase running past the deadline.
+    const { calls, activities } = stubActivities({ deliverFailuresBeforeSuccess: 1 });
+    const inp = await input({ deliveryRetryInitialMs: HOUR, deliveryAlertAfterMs: 10 * HOUR });
+    const state = await withWorker(activities, async (tq) => {
+      const { handle } = await startWithPrepay(tq, inp);
+      const paid = payment(inp.order);
+      expect(await handle.executeUpdate(recordPaymentUpdate, { args: [paid] })).toEqual({ duplicate: false });
+      await waitFor('the first attempt to fail', async () => (await handle.query(getStatusQuery)).deliveryAttempts === 1);
+      await env.sleep(inp.timings.paymentTimeoutMs + 60_000);
+      // The deadline only bars an order that has no payment yet.
+      expect(await handle.executeUpdate(recordPaymentUpdate, { args: [paid] })).toEqual({ duplicate: true });
+      const other = await handle.executeUpdate(recordPaymentUpdate, { args: [payment(inp.order, 'txn-other')] }).catch((e: unknown) => e);
+      expect(other).toBeInstanceOf(WorkflowUpdateFailedError);
+      expect((other as WorkflowUpdateFailedError).cause).toMatchObject({ type: Failures.AlreadyPaid });
+      await handle.signal(retryDeliveryNowSignal);
+      return handle.result();
+    });
+    expect(state).toMatchObject({ status: 'DELIVERED', payment: { transactionId: 'txn1' } });
+    expect(calls.projections.filter((p) => p.status === 'PAID')).toHaveLength(1);
+    expect(calls.deliveredOnce).toBe(1);
   });
 });
