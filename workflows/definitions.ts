@@ -7,8 +7,12 @@ import { defineSearchAttributeKey } from '@temporalio/common';
 export const ORDER_STATUSES = ['CREATED', 'PREPAID', 'PAID', 'DELIVERED', 'CLOSED', 'REFUNDED'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-/** Why an order was CLOSED. */
-export type CloseReason = 'payment_timeout' | 'prepay_rejected';
+/**
+ * Why an order was CLOSED. `workflow_lost` is the one the workflow never writes: the order awaited
+ * its payment when its workflow stopped running (terminated, reset away, gone past retention), so
+ * nothing could take the payment any more (application/lost-purchase.ts).
+ */
+export type CloseReason = 'payment_timeout' | 'prepay_rejected' | 'workflow_lost';
 
 /** Search attributes an operator filters on in the Temporal Web UI (CONTRACT.md 4b). */
 export const SA_APP_ID = defineSearchAttributeKey('VpayAppId', 'KEYWORD');
@@ -30,7 +34,7 @@ export interface OrderDraft {
   platform: string | null;
   env: 0 | 1;
   attach: string | null;
-  /** The exact signData text the mini game signed; identical replays are compared on it. */
+  /** The exact signData text the mini game signed; identical replays are compared on it (and openId). */
   signData: string;
   paySig: string;
   signature: string;
@@ -104,7 +108,7 @@ export interface RecordPaymentResult {
  * one of these, and the API maps them to the contract's error codes.
  */
 export const Failures = {
-  /** Same appId+outTradeNo, different signData (409 / 40901). */
+  /** Same appId+outTradeNo, different signData or another player's openId (409 / 40901). */
   OutTradeNoConflict: 'OutTradeNoConflict',
   /** The superapp rejected the prepay order, or could not create it (502 / 50201). */
   PrepayRejected: 'PrepayRejected',
@@ -127,8 +131,12 @@ export interface DeliveryFailureDetails {
 }
 
 export const getStatusQuery = defineQuery<PurchaseState>('getStatus');
-/** Sent with update-with-start by the payment request; answers once the prepay order exists. */
-export const requestPaymentUpdate = defineUpdate<PaymentRequestResult, [{ signData: string }]>('requestPayment');
+/**
+ * Sent with update-with-start by the payment request; answers once the prepay order exists. The
+ * validator compares signData and openId (signData names no player): a repeat from another player
+ * is refused. openId was added later; an API from before sends none (see the validator).
+ */
+export const requestPaymentUpdate = defineUpdate<PaymentRequestResult, [{ signData: string; openId: string }]>('requestPayment');
 /** Sent by the payment callback; answers once the payment is durably recorded. */
 export const recordPaymentUpdate = defineUpdate<RecordPaymentResult, [PaymentRecord]>('recordPayment');
 /**

@@ -29,7 +29,8 @@ export async function ceilingSweep(ctx: BenchContext, res: ScenarioResult, c: Ce
 
 /** The bare workflow's worker and driver on the given server, with the default timings. */
 export function startDefaultCeiling(ctx: BenchContext, address: string, taskQueue: string): Promise<Ceiling> {
-  const defaults = loadConfig({ SUPERAPP_SECRET: 'x'.repeat(16), ADMIN_TOKEN: 'x'.repeat(16) });
+  // Only the default timings are read; SANDBOX stands in for a superapp this driver never calls.
+  const defaults = loadConfig({ SUPERAPP_SECRET: 'x'.repeat(16), ADMIN_TOKEN: 'x'.repeat(16), SANDBOX: 'true' });
   return startCeiling({
     address,
     namespace: 'default',

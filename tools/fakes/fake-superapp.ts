@@ -5,7 +5,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { superappSignatureOf, signatureMatches } from '../../lib/domain/signatures';
 
-export type PrepayMode = 'ok' | 'reject' | 'http400' | 'http500' | 'hang';
+/** 'drop' closes the connection without an answer: a network error, as from a superapp that is down. */
+export type PrepayMode = 'ok' | 'reject' | 'http400' | 'http500' | 'hang' | 'drop';
 
 export interface FakeSuperapp {
   url: string;
@@ -69,6 +70,9 @@ export async function startFakeSuperapp(secret: string): Promise<FakeSuperapp> {
             return reply(500, { returnCode: 50000 });
           case 'hang':
             hanging.push(res);
+            return;
+          case 'drop':
+            res.socket?.destroy();
             return;
         }
       }
