@@ -52,6 +52,8 @@ export interface PurchaseClient {
   requestPayment(draft: OrderDraft): Promise<PaymentRequestResult>;
   /** Records the superapp's payment; answers once it is durable. Bounded like requestPayment. */
   recordPayment(keys: PurchaseKeys, payment: PaymentRecord): Promise<RecordPaymentResult>;
+  /** Whether the purchase's workflow runs now, as the server sees it (not the visibility store). */
+  isRunning(keys: PurchaseKeys): Promise<boolean>;
 }
 
 export const purchaseHandle = (client: Client, k: PurchaseKeys): WorkflowHandle<typeof purchase> =>
@@ -104,14 +106,26 @@ export function createPurchaseClient(client: Client, config: PurchaseClientConfi
     requestPayment: (draft) =>
       withDeadline(client, config, () =>
         client.workflow.executeUpdateWithStart(requestPaymentUpdate, {
-          args: [{ signData: draft.signData }],
+          args: [{ signData: draft.signData, openId: draft.openId }],
           startWorkflowOperation: purchaseStartOperation(draft, config),
         }),
       ),
     recordPayment: (keys, payment) =>
       withDeadline(client, config, () => purchaseHandle(client, keys).executeUpdate(recordPaymentUpdate, { args: [payment] })),
+    isRunning: (keys) => withDeadline(client, config, () => purchaseIsRunning(client, keys)),
   };
 }
+
+/** True when the purchase's workflow runs now (its latest run); false when it closed or is gone. */
+export async function purchaseIsRunning(client: Client, keys: PurchaseKeys): Promise<boolean> {
+  return (await describePurchase(client, keys))?.status.name === 'RUNNING';
+}
+
+/**
+ * True when an update failed because the purchase has no running workflow: it finished, was
+ * terminated, or is gone past retention (the server answers NOT_FOUND for all of them).
+ */
+export const isPurchaseGone = (err: unknown): boolean => err instanceof WorkflowNotFoundError;
 
 /**
  * The workflow's refusal of an update (the named failure it raised, see `Failures`), or

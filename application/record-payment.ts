@@ -1,11 +1,13 @@
 // The superapp's authenticated payment callback (CONTRACT.md 3.2): records the payment in the
 // purchase and answers once it is durable. A payment already recorded, or an order already
-// closed, is answered from the order row without touching the workflow.
+// closed, is answered from the order row without touching the workflow. An order awaiting its
+// payment whose workflow is gone is closed here (./lost-purchase.ts) and refused like any closed one.
 import { getOrder, type OrderRow } from '../lib/db/repos/orders';
 import type { PaymentCallback } from '../lib/domain/schemas';
 import { Failures } from '../workflows/definitions';
 import type { ApplicationDeps } from './deps';
-import { updateRefusal } from './purchase-client';
+import { isPurchaseGone, updateRefusal } from './purchase-client';
+import { closeLostPurchase } from './lost-purchase';
 import { PaymentRefused, type PaymentRefusal } from './refusals';
 
 export interface PaymentRecorded {
@@ -34,7 +36,8 @@ function answerFromRow(o: OrderRow, cb: PaymentCallback): 'recorded' | PaymentRe
 }
 
 /** Records the payment, or throws PaymentRefused (or what PostgreSQL or Temporal threw). */
-export async function recordPayment({ db, purchases }: ApplicationDeps, cb: PaymentCallback): Promise<PaymentRecorded> {
+export async function recordPayment(deps: ApplicationDeps, cb: PaymentCallback): Promise<PaymentRecorded> {
+  const { db, purchases } = deps;
   const order = await getOrder(db, cb.orderId);
   if (!order) throw new PaymentRefused('unknownOrder');
   const fromRow = answerFromRow(order, cb);
@@ -48,10 +51,15 @@ export async function recordPayment({ db, purchases }: ApplicationDeps, cb: Paym
     const refusal = updateRefusal(err);
     if (refusal?.type && REFUSALS[refusal.type]) throw new PaymentRefused(REFUSALS[refusal.type], order);
     // The purchase may have finished meanwhile (closed on timeout): the row then knows.
-    const now = await getOrder(db, cb.orderId);
-    const late = now && answerFromRow(now, cb);
+    let now = await getOrder(db, cb.orderId);
+    let late = now && answerFromRow(now, cb);
+    if (!late && now && isPurchaseGone(err)) {
+      // The row awaits a payment no workflow will ever take: close it, so the superapp refunds.
+      now = (await closeLostPurchase(deps, now)) ?? now;
+      late = answerFromRow(now, cb);
+    }
     if (!late) throw err;
     if (late === 'recorded') return { order, duplicate: false };
-    throw new PaymentRefused(late, order);
+    throw new PaymentRefused(late, now ?? order);
   }
 }

@@ -9,7 +9,10 @@ export type PurchaseRefusal =
   | { reason: 'outTradeNoConflict' }
   | { reason: 'priceMismatch'; given: number; registered: number }
   | { reason: 'currencyMismatch'; given: string; registered: string }
-  /** `superappError` when the workflow answered with the superapp's reason; absent when the CLOSED row did. */
+  /**
+   * `superappError` when the workflow answered with the superapp's reason (for the log: it may name
+   * the superapp's internal address, so it is never shown to the client); absent when the CLOSED row did.
+   */
   | { reason: 'prepayFailed'; superappError?: string };
 
 export class PurchaseRefused extends Error {

@@ -25,12 +25,12 @@ export interface PaymentRequestInput {
 export async function requestPayment(deps: ApplicationDeps, { app, request, signData: sd }: PaymentRequestInput): Promise<PaymentRequestResult> {
   const existing = await getOrderByTradeNo(deps.db, app.appId, sd.outTradeNo);
   // An identical replay answers as the first request did, whatever changed since.
-  if (existing && existing.signData === request.signData && existing.status !== 'CREATED') return answerFromRow(existing);
+  if (existing && isSameRequest(existing, request) && existing.status !== 'CREATED') return answerFromRow(existing);
 
   if (!app.paymentEnabled) throw new PurchaseRefused({ reason: 'paymentDisabled' });
   const item = await getItem(deps.db, app.appId, sd.productId);
   if (!item || !item.released) throw new PurchaseRefused({ reason: 'itemNotFound' });
-  if (existing && existing.signData !== request.signData) throw new PurchaseRefused({ reason: 'outTradeNoConflict' });
+  if (existing && !isSameRequest(existing, request)) throw new PurchaseRefused({ reason: 'outTradeNoConflict' });
   if (sd.goodsPrice !== item.price) {
     throw new PurchaseRefused({ reason: 'priceMismatch', given: sd.goodsPrice, registered: item.price });
   }
@@ -62,6 +62,15 @@ function orderDraft(orderId: string, app: App, request: PaymentRequest, sd: Sign
   };
 }
 
+/**
+ * A repeat of the order's own request: the same signData from the same player. signData names no
+ * player, so another logged-in player holding someone's signData and paySig would otherwise get
+ * their order (and its prepayId) back, or, asking first, own it and its delivery.
+ */
+function isSameRequest(o: Pick<OrderRow, 'signData' | 'openId'>, r: { signData: string; openId: string }): boolean {
+  return o.signData === r.signData && o.openId === r.openId;
+}
+
 /** The lasting order row's answer to an identical request: the same as the first one got. */
 function answerFromRow(o: OrderRow): PaymentRequestResult {
   if (o.status === 'CLOSED' && o.closeReason === 'prepay_rejected') throw new PurchaseRefused({ reason: 'prepayFailed' });
@@ -79,7 +88,7 @@ async function startOrAttach({ db, purchases }: ApplicationDeps, draft: OrderDra
       // The purchase finished between our row check and the start: its row has the answer.
       const row = await getOrderByTradeNo(db, draft.appId, draft.outTradeNo);
       if (row) {
-        if (row.signData !== draft.signData) throw new PurchaseRefused({ reason: 'outTradeNoConflict' });
+        if (!isSameRequest(row, draft)) throw new PurchaseRefused({ reason: 'outTradeNoConflict' });
         return answerFromRow(row);
       }
     }

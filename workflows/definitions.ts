@@ -83,7 +83,7 @@ export interface RecordPaymentResult {
  * one of these, and the API maps them to the contract's error codes.
  */
 export const Failures = {
-  /** Same appId+outTradeNo, different signData (409 / 40901). */
+  /** Same appId+outTradeNo, different signData or another player's openId (409 / 40901). */
   OutTradeNoConflict: 'OutTradeNoConflict',
   /** The superapp rejected the prepay order, or could not create it (502 / 50201). */
   PrepayRejected: 'PrepayRejected',
@@ -106,8 +106,12 @@ export interface DeliveryFailureDetails {
 }
 
 export const getStatusQuery = defineQuery<PurchaseState>('getStatus');
-/** Sent with update-with-start by the payment request; answers once the prepay order exists. */
-export const requestPaymentUpdate = defineUpdate<PaymentRequestResult, [{ signData: string }]>('requestPayment');
+/**
+ * Sent with update-with-start by the payment request; answers once the prepay order exists. The
+ * validator compares signData and openId (signData names no player): a repeat from another player
+ * is refused. openId was added later; an API from before sends none (see the validator).
+ */
+export const requestPaymentUpdate = defineUpdate<PaymentRequestResult, [{ signData: string; openId: string }]>('requestPayment');
 /** Sent by the payment callback; answers once the payment is durably recorded. */
 export const recordPaymentUpdate = defineUpdate<RecordPaymentResult, [PaymentRecord]>('recordPayment');
 /**

@@ -97,11 +97,13 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
       return { orderId: order.orderId, outTradeNo: order.outTradeNo, status: state.status, prepayId: state.prepayId };
     },
     {
-      validator: ({ signData }) => {
-        if (signData !== order.signData) {
+      // openId too, as signData names no player. Absent only from an API older than this check,
+      // during a rolling deploy: refusing those would refuse every new purchase they start.
+      validator: ({ signData, openId }) => {
+        if (signData !== order.signData || (openId !== undefined && openId !== order.openId)) {
           throw ApplicationFailure.create({
             type: Failures.OutTradeNoConflict,
-            message: 'outTradeNo was already used with a different signData',
+            message: 'outTradeNo was already used with a different signData or by another player',
             nonRetryable: true,
           });
         }

@@ -23,12 +23,14 @@ export const minigameErrors = {
   paymentDisabled: () => new ApiError(403, MinigameCodes.paymentDisabled, 'payment is not enabled for this app'),
   itemNotFound: () => new ApiError(404, MinigameCodes.itemNotFound, 'the item is not registered or not released'),
   orderNotFound: () => new ApiError(404, MinigameCodes.orderNotFound, 'no such order for this app'),
-  outTradeNoConflict: () => new ApiError(409, MinigameCodes.outTradeNoConflict, 'outTradeNo was already used with a different signData'),
+  outTradeNoConflict: () =>
+    new ApiError(409, MinigameCodes.outTradeNoConflict, 'outTradeNo was already used with a different signData or by another player'),
   priceMismatch: (given: number, registered: number) =>
     new ApiError(422, MinigameCodes.priceMismatch, `goodsPrice ${given} differs from the registered price ${registered}`),
   currencyMismatch: (given: string, registered: string) =>
     new ApiError(422, MinigameCodes.currencyMismatch, `currencyType ${given} differs from the item's ${registered}`),
-  prepayFailed: (msg: string) => new ApiError(502, MinigameCodes.prepayFailed, msg),
+  prepayFailed: () =>
+    new ApiError(502, MinigameCodes.prepayFailed, 'the superapp rejected or could not create the prepay order; the order is CLOSED'),
 };
 
 /** The mini game's answer to a refused payment request (application/request-payment.ts). */
@@ -45,10 +47,9 @@ export function toMinigameError({ refusal: r }: PurchaseRefused): ApiError {
     case 'currencyMismatch':
       return minigameErrors.currencyMismatch(r.given, r.registered);
     case 'prepayFailed':
-      return minigameErrors.prepayFailed(
-        r.superappError === undefined
-          ? 'the superapp rejected or could not create the prepay order; the order is CLOSED'
-          : `prepay order failed: ${r.superappError}`,
-      );
+      // One fixed message whatever happened: the superapp's reason names its internal address
+      // (`POST http://… failed: connect ECONNREFUSED 10.…`) or its own words, which are not the
+      // player's business. The reason stays in the log (payments.ts) and the workflow's state.
+      return minigameErrors.prepayFailed();
   }
 }

@@ -16,15 +16,21 @@ export function paymentsHandler({ db, logger, metrics }: ApiDeps, application: A
   return async (req, res) => {
     const stopTimer = metrics.paymentRequestSeconds.startTimer();
     let result = 'ok';
+    let order: { appId: string; outTradeNo: string } | undefined;
     try {
       const request = parseBody(req, PaymentRequestSchema);
       const signData = parseSignData(request.signData);
       if (!signData) throw minigameErrors.malformed('signData is not valid JSON of the contract shape');
       const app = await authenticatePayment(db, request);
+      order = { appId: app.appId, outTradeNo: signData.outTradeNo };
       const answer = await requestPayment(application, { app, request, signData });
       logger.info({ ...orderFields({ ...answer, appId: app.appId }), status: answer.status }, 'payment request answered');
       res.json({ errCode: 0, ...answer });
     } catch (err) {
+      if (err instanceof PurchaseRefused && err.refusal.reason === 'prepayFailed' && err.refusal.superappError !== undefined) {
+        // The client gets a fixed message (errors.ts); why the superapp failed is for the operator.
+        logger.warn({ ...order, superappError: err.refusal.superappError }, 'payment request refused: the prepay order failed');
+      }
       const e = err instanceof PurchaseRefused ? toMinigameError(err) : err;
       result = e instanceof ApiError ? String(e.code) : 'error';
       throw e;

@@ -1,4 +1,5 @@
-// The built-in sandbox superapp, mounted under /sandbox only when SUPERAPP_BASE_URL is unset. It
+// The built-in sandbox superapp, mounted under /sandbox only with SANDBOX=true (which `npm start`
+// sets when SUPERAPP_BASE_URL is unset; lib/platform/config.ts refuses the two together). It
 // answers vpay's prepay and confirmation calls as a superapp backend would (checking vpay's
 // signature), and lets an operator "pay" an order: it then sends vpay the signed payment
 // callback, over HTTP, exactly as a real superapp would. What it does is the SuperappSimulator's
@@ -20,7 +21,8 @@ const callOf = (req: Request): VpayCall => ({
 });
 
 function send(res: Response, a: SimulatorAnswer): void {
-  if (a !== 'hang') res.status(a.status).json(a.json);
+  if (a === 'drop') res.socket?.destroy();
+  else if (a !== 'hang') res.status(a.status).json(a.json);
 }
 
 export function sandboxRouter(deps: ApiDeps): Router {

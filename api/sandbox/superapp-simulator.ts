@@ -11,7 +11,8 @@ import { superappHeaders, type PostJson } from '../../lib/outbound/superapp-clie
 import { parseJsonBytes } from '../http/body';
 import { sandboxErrors } from './errors';
 
-export type PrepayMode = 'ok' | 'reject' | 'http400' | 'http500' | 'hang';
+/** 'drop' closes the connection without an answer: a network error, as from a superapp that is down. */
+export type PrepayMode = 'ok' | 'reject' | 'http400' | 'http500' | 'hang' | 'drop';
 export type ConfirmMode = 'ok' | 'http500';
 
 /** A call from vpay as it arrived: the exact body bytes and the two signature headers. */
@@ -21,8 +22,8 @@ export interface VpayCall {
   signature: string | undefined;
 }
 
-/** What to answer vpay, or 'hang': nothing at all, so that vpay's call times out. */
-export type SimulatorAnswer = { status: number; json: Record<string, unknown> } | 'hang';
+/** What to answer vpay; 'hang': nothing at all, so that vpay's call times out; 'drop': close the connection. */
+export type SimulatorAnswer = { status: number; json: Record<string, unknown> } | 'hang' | 'drop';
 
 export type CallBody = Record<string, unknown>;
 
@@ -73,6 +74,8 @@ export class SuperappSimulator {
         return answer(500, { returnCode: 50000, returnMessage: 'superapp unavailable' });
       case 'hang':
         return 'hang';
+      case 'drop':
+        return 'drop';
     }
   }
 

@@ -33,8 +33,12 @@ export function paymentCallbackHandler({ config, logger, metrics }: ApiDeps, app
     metrics.callbacks.inc({ result: String(e.code) });
     throw e;
   };
-  const answered = (order: PaymentRecorded['order'], cb: PaymentCallback, returnCode: number, duplicate: boolean) =>
-    logger.info({ ...orderFields(order), transactionId: cb.transactionId, returnCode, duplicate }, 'payment callback answered');
+  const answered = (order: PaymentRecorded['order'], cb: PaymentCallback, returnCode: number, duplicate: boolean) => {
+    const fields = { ...orderFields(order), transactionId: cb.transactionId, returnCode, duplicate, closeReason: order.closeReason };
+    // A payment refused because the order's workflow was lost is for an operator to look at.
+    if (order.closeReason === 'workflow_lost') logger.error(fields, 'payment callback refused: the order was closed because its workflow is gone');
+    else logger.info(fields, 'payment callback answered');
+  };
 
   return async (req, res) => {
     if (!isSignedBySuperapp(req, config.superappSecret)) refuse(superappErrors.badSignature());

@@ -79,7 +79,7 @@ export async function startCeiling(o: {
     const workflowId = `ceiling:${appId}:${outTradeNo}`;
     const t0 = performance.now();
     await client.workflow.executeUpdateWithStart(requestPaymentUpdate, {
-      args: [{ signData }],
+      args: [{ signData, openId: draft.openId }],
       startWorkflowOperation: new WithStartWorkflowOperation<typeof barePurchase>('barePurchase', {
         workflowId,
         taskQueue: o.taskQueue,

@@ -43,9 +43,9 @@ export async function barePurchase(input: PurchaseInput): Promise<void> {
       return { orderId: order.orderId, outTradeNo: order.outTradeNo, status, prepayId };
     },
     {
-      validator: ({ signData }) => {
-        if (signData !== order.signData) {
-          throw ApplicationFailure.create({ type: Failures.OutTradeNoConflict, message: 'different signData', nonRetryable: true });
+      validator: ({ signData, openId }) => {
+        if (signData !== order.signData || openId !== order.openId) {
+          throw ApplicationFailure.create({ type: Failures.OutTradeNoConflict, message: 'different signData or openId', nonRetryable: true });
         }
       },
     },

@@ -47,12 +47,19 @@ export const SignDataSchema = z
   });
 export type SignData = z.infer<typeof SignDataSchema>;
 
+/**
+ * A signature field: checked by the route, where a missing or malformed one (not a string, too
+ * long, not hex) is a 401 like a wrong one (CONTRACT.md 0), never a 400. Anything but a string of
+ * at most 256 characters becomes '' here, which matches no signature.
+ */
+const signatureField = z.unknown().optional().transform((v) => (typeof v === 'string' && v.length <= 256 ? v : ''));
+
 export const PaymentRequestSchema = z.object({
   appId: z.string().regex(IDENT),
   openId: text(1, 128),
   signData: text(2, 8192),
-  paySig: z.string().max(256),
-  signature: z.string().max(256),
+  paySig: signatureField,
+  signature: signatureField,
 });
 export type PaymentRequest = z.infer<typeof PaymentRequestSchema>;
 

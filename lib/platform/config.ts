@@ -24,6 +24,8 @@ const EnvSchema = z.object({
   DELIVERY_ALERT_AFTER_MS: positiveMs.default(600_000),
   ALERT_WEBHOOK_URL: z.string().url().optional(),
   DELIVERY_ALLOW_PRIVATE: boolFromEnv.default(false),
+  /** The built-in sandbox superapp, chosen explicitly (`npm start` chooses it when SUPERAPP_BASE_URL is unset). */
+  SANDBOX: boolFromEnv.default(false),
   DATA_DIR: z.string().min(1).default('.data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** How long the API waits for a workflow's answer (prepay outcome, payment recorded). */
@@ -73,6 +75,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   if (e.DELIVERY_RETRY_MAX_MS < e.DELIVERY_RETRY_INITIAL_MS) {
     throw new ConfigError('invalid environment: DELIVERY_RETRY_MAX_MS must be >= DELIVERY_RETRY_INITIAL_MS');
+  }
+  // Which superapp takes the money is never a silent default (CONTRACT.md 1): a service that fell
+  // back to the sandbox would create orders an admin can mark paid with no money taken. `npm start`
+  // chooses the sandbox explicitly (tools/dev/local-stack-env.ts). Checked before the dev secrets
+  // are generated, so a refused start leaves nothing behind.
+  if (e.SANDBOX && e.SUPERAPP_BASE_URL) {
+    throw new ConfigError('invalid environment: SANDBOX=true and SUPERAPP_BASE_URL exclude each other; set one of them');
+  }
+  if (!e.SANDBOX && !e.SUPERAPP_BASE_URL) {
+    throw new ConfigError(
+      "invalid environment: SUPERAPP_BASE_URL is not set: set it to the superapp backend's base URL, " +
+        'or SANDBOX=true to use the built-in sandbox superapp (`npm start` does this by itself)',
+    );
   }
   const needDev = !e.SUPERAPP_SECRET || !e.ADMIN_TOKEN;
   const dev = needDev ? loadDevSecrets(e.DATA_DIR) : undefined;

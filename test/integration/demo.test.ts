@@ -4,7 +4,7 @@
 import { Client as PgClient } from 'pg';
 import { DemoError, runDemo, type DemoResult } from '../../tools/demo/demo';
 import { freePort } from '../../tools/dev/free-port';
-import { orderQuerySigOf } from '../../lib/domain/signatures';
+import { orderQuerySigOf, superappSignatureOf } from '../../lib/domain/signatures';
 import { startVpay, type Vpay } from '../support/vpay';
 import { call } from '../support/minigame';
 
@@ -93,5 +93,17 @@ describe('npm run demo', () => {
       /POST \/v1\/admin\/apps failed: HTTP 401.*admin token/,
     );
     expect(lines.join('\n')).not.toContain(wrong);
+  });
+});
+
+describe('the sandbox superapp', () => {
+  // A regression: a correctly signed body of `null` (or any non-object) once answered 500.
+  it.each(['null', '[]', '"x"', '{}', '{"orderId":1}'])('answers a signed prepay body %s with 400 / 40001, never a 500', async (raw) => {
+    const ts = String(Math.floor(Date.now() / 1000));
+    const r = await call(vpay, 'POST', '/sandbox/minigame/prepay-orders', raw, {
+      'x-vpay-timestamp': ts,
+      'x-vpay-signature': superappSignatureOf(vpay.config.superappSecret, ts, raw),
+    });
+    expect(r).toEqual({ status: 400, json: { returnCode: 40001, returnMessage: expect.any(String) } });
   });
 });

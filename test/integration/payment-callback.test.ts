@@ -159,6 +159,23 @@ describe('answers', () => {
     expect(answers.filter((a) => a.status === 409 && a.json.returnCode === 40903)).toHaveLength(5);
   });
 
+  it('409 / 40902 for an order awaiting payment whose workflow is gone: the order is CLOSED (workflow_lost)', async () => {
+    const { orderId, outTradeNo } = await newOrder();
+    const handle = vpay.api.client.workflow.getHandle(`purchase:${app.appId}:${outTradeNo}`);
+    await handle.terminate('lost in an operator mistake');
+    expect((await queryOrder(vpay, app, outTradeNo)).json.order.status).toBe('PREPAID');
+
+    // Nothing can record this payment any more: the superapp is told to refund it, at once and on
+    // every retry, instead of a 500 forever.
+    const paid = await pay(vpay, orderId, app.price);
+    expect(paid).toEqual({ status: 409, json: { returnCode: 40902, returnMessage: expect.any(String) } });
+    expect(await pay(vpay, orderId, app.price)).toEqual(paid);
+    const order = (await queryOrder(vpay, app, outTradeNo)).json.order;
+    expect(order).toMatchObject({ status: 'CLOSED', closeReason: 'workflow_lost', transactionId: null });
+    expect(order.closedAt).toEqual(expect.any(String));
+    expect(vpay.developer.received.filter((d) => d.payload.OrderId === orderId)).toHaveLength(0);
+  });
+
   it('the callback metric counts results', async () => {
     const text = await (await fetch(`${vpay.url}/metrics`)).text();
     expect(text).toMatch(/vpay_payment_callbacks_total\{result="ok"\} \d+/);

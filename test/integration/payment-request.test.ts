@@ -1,9 +1,11 @@
 // CONTRACT.md 0 and 2 on the real stack: every status code of the payment request, the order of
 // the checks, idempotent replays, and the prepay outcomes.
 import { userSignatureOf } from '../../lib/domain/signatures';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { purchaseWorkflowId } from '../../workflows/workflow-ids';
+import { requestPaymentUpdate } from '../../workflows/definitions';
 import { startVpay, type Vpay } from '../support/vpay';
-import { admin, call, newTradeNo, paymentBody, queryOrder, requestPayment, setupApp, signData, type TestApp } from '../support/minigame';
+import { admin, call, newTradeNo, pay, paymentBody, queryOrder, requestPayment, setupApp, signData, type TestApp } from '../support/minigame';
 
 let vpay: Vpay;
 let app: TestApp;
@@ -20,6 +22,18 @@ beforeEach(() => {
 });
 
 const post = (body: unknown, headers: Record<string, string> = {}) => call(vpay, 'POST', '/v1/minigame/payments', body, headers);
+
+/** Another logged-in player of the app, who may have got hold of someone's signData and paySig. */
+async function otherPlayer(): Promise<{ openId: string; sessionKey: string }> {
+  const openId = `other_${newTradeNo()}`;
+  const sessionKey = `session-of-${openId}`;
+  const r = await admin(vpay, 'PUT', `/v1/admin/apps/${app.appId}/sessions/${openId}`, { sessionKey });
+  expect(r.status).toBe(201);
+  return { openId, sessionKey };
+}
+
+/** The payment request of `sd` (paySig as the game made it) sent by another player, signed with their own session. */
+const asPlayer = (sd: string, p: { openId: string; sessionKey: string }) => ({ ...paymentBody(app, sd, { sessionKey: p.sessionKey }), openId: p.openId });
 
 function expectError(r: { status: number; json: any }, status: number, errCode: number) {
   expect({ status: r.status, errCode: r.json?.errCode }).toEqual({ status, errCode });
@@ -62,15 +76,26 @@ describe('401: signatures', () => {
     const sd = signData(app);
     expectError(await post({ ...paymentBody(app, sd), appId: 'appdoesnotexist' }), 401, 40101);
   });
-  it.each([
+  // CONTRACT.md 0: a malformed signature (wrong length, not hex, missing) is a 401, never a 400.
+  const malformedSignatures: Array<[string, unknown]> = [
     ['missing', undefined],
+    ['null', null],
+    ['empty', ''],
     ['not hex', 'z'.repeat(64)],
     ['too short', 'ab'],
+    ['too long', 'ab'.repeat(300)],
     ['a number', 42],
-  ])('a malformed paySig (%s) is a 401 or 400, never a 500', async (_what, paySig) => {
-    const r = await post({ ...paymentBody(app, signData(app)), paySig });
-    expect([400, 401]).toContain(r.status);
-    if (r.status === 401) expect(r.json.errCode).toBe(40101);
+    ['an object', { hex: 'ab' }],
+  ];
+  it.each(malformedSignatures)('a malformed paySig (%s) is 401 / 40101', async (_what, paySig) => {
+    expectError(await post({ ...paymentBody(app, signData(app)), paySig }), 401, 40101);
+  });
+  it.each(malformedSignatures)('a malformed signature (%s) is 401 / 40102', async (_what, signature) => {
+    expectError(await post({ ...paymentBody(app, signData(app)), signature }), 401, 40102);
+  });
+  it('a body malformed otherwise is still 400 first, also without its signatures', async () => {
+    expectError(await post({ appId: app.appId, openId: app.openId }), 400, 40001);
+    expectError(await post({ appId: app.appId, signData: signData(app) }), 400, 40001);
   });
   it('a paySig in upper-case hex is accepted', async () => {
     const sd = signData(app);
@@ -133,6 +158,17 @@ describe('403, 404, 409, 422', () => {
     expect(first.status).toBe(200);
     expectError(await requestPayment(vpay, app, signData(app, { outTradeNo, attach: 'other' })), 409, 40901);
   });
+  it('409 / 40901 when outTradeNo is reused by another player of the app with the same signData', async () => {
+    const sd = signData(app);
+    const first = await requestPayment(vpay, app, sd);
+    expect(first.status).toBe(200);
+    const other = await otherPlayer();
+    const r = await post(asPlayer(sd, other));
+    expectError(r, 409, 40901);
+    expect(r.json.prepayId).toBeUndefined();
+    // The owner's own repeat still gets the order.
+    expect((await requestPayment(vpay, app, sd)).json).toEqual(first.json);
+  });
   it('the same outTradeNo in another app is another order', async () => {
     const other = await setupApp(vpay);
     const outTradeNo = newTradeNo();
@@ -191,6 +227,43 @@ describe('200 and idempotency', () => {
   });
 });
 
+describe('a repeat must come from the player who placed the order (signData names no player)', () => {
+  it('whoever asks first owns the order; another player asking at the same time gets 409 / 40901', async () => {
+    const sd = signData(app);
+    const outTradeNo = JSON.parse(sd).outTradeNo;
+    const other = await otherPlayer();
+    const answers = await Promise.all([requestPayment(vpay, app, sd), post(asPlayer(sd, other)), requestPayment(vpay, app, sd), post(asPlayer(sd, other))]);
+    const statuses = answers.map((a) => a.status);
+    // Either player may win the race, but only one: their two requests get 200, the other's 409.
+    expect([...statuses].sort()).toEqual([200, 200, 409, 409]);
+    expect(statuses[0]).toBe(statuses[2]);
+    for (const a of answers.filter((x) => x.status === 409)) expectError(a, 409, 40901);
+    expect(vpay.superapp.prepays.filter((p) => p.outTradeNo === outTradeNo)).toHaveLength(1);
+    const owner = statuses[0] === 200 ? app.openId : other.openId;
+    expect((await queryOrder(vpay, app, outTradeNo)).json.order.openId).toBe(owner);
+  });
+
+  it('also once the order is paid (answered from its row)', async () => {
+    const sd = signData(app);
+    const first = await requestPayment(vpay, app, sd);
+    expect((await pay(vpay, first.json.orderId, app.price)).status).toBe(200);
+    expectError(await post(asPlayer(sd, await otherPlayer())), 409, 40901);
+  });
+
+  it("the purchase's requestPayment update refuses another openId in its validator", async () => {
+    const sd = signData(app);
+    const first = await requestPayment(vpay, app, sd);
+    expect(first.status).toBe(200);
+    const handle = vpay.api.client.workflow.getHandle(purchaseWorkflowId(app.appId, JSON.parse(sd).outTradeNo));
+    const stranger = { signData: sd, openId: 'someone-else' };
+    const refused = await handle.executeUpdate(requestPaymentUpdate, { args: [stranger] }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect((refused as WorkflowUpdateFailedError).cause).toMatchObject({ type: 'OutTradeNoConflict' });
+    const owner = { signData: sd, openId: app.openId };
+    expect(await handle.executeUpdate(requestPaymentUpdate, { args: [owner] })).toMatchObject({ orderId: first.json.orderId });
+  });
+});
+
 describe('502 / 50201: the superapp cannot create the prepay order', () => {
   it.each([
     ['rejects it with another returnCode', 'reject' as const],
@@ -208,6 +281,28 @@ describe('502 / 50201: the superapp cannot create the prepay order', () => {
     vpay.superapp.prepayMode = 'ok';
     expectError(await requestPayment(vpay, app, sd), 502, 50201);
     expect(vpay.superapp.prepays.length).toBe(before + 1);
+  });
+
+  it('when it cannot be reached, the client gets a fixed message: the address stays in the workflow', async () => {
+    vpay.superapp.prepayMode = 'drop';
+    const sd = signData(app);
+    const outTradeNo = JSON.parse(sd).outTradeNo;
+    const r = await requestPayment(vpay, app, sd);
+    expectError(r, 502, 50201);
+    expect(r.json.errMsg).not.toMatch(/127\.0\.0\.1|http:|POST|socket|ECONN|prepay-orders/i);
+    const wf = await vpay.api.client.workflow.getHandle(purchaseWorkflowId(app.appId, outTradeNo)).result();
+    expect(wf).toMatchObject({ status: 'CLOSED', closeReason: 'prepay_rejected', prepayError: expect.stringContaining(vpay.superapp.url) });
+    // The replay, answered from the CLOSED row, says the same.
+    expect(await requestPayment(vpay, app, sd)).toEqual(r);
+  });
+
+  it("when it rejects, the client does not get the superapp's own words either", async () => {
+    vpay.superapp.prepayMode = 'reject';
+    const sd = signData(app);
+    const r = await requestPayment(vpay, app, sd);
+    expectError(r, 502, 50201);
+    expect(r.json.errMsg).not.toMatch(/risk control|1001|returnCode/);
+    expect(await requestPayment(vpay, app, sd)).toEqual(r);
   });
 
   it('when it answers 5xx, the call is retried briefly, then the order is CLOSED', async () => {

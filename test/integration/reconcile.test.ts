@@ -357,4 +357,87 @@ describe('reconcile', () => {
       expect(down.stderr).not.toContain(':postgres@'); // the password is not printed
     });
   });
+
+  describe('orders awaiting payment whose workflow is gone (terminated, reset away, past retention)', () => {
+    /** A PREPAID order whose purchase an operator terminated: nothing will ever finish it. */
+    async function lostOrder(): Promise<Order> {
+      const o = await prepaidOrder(vpay, app);
+      await handleOf(vpay, app, o).terminate('an operator mistake');
+      return o;
+    }
+    const rowOf = (o: Order) => vpay.api.db('orders').where({ order_id: o.orderId }).first('status', 'close_reason');
+
+    it('are reported, and with repair closed (workflow_lost); a paid one is reported, never closed', async () => {
+      const since = new Date();
+      const lost = await lostOrder();
+      // A row whose workflow is not there at all (gone past retention, say).
+      const vanished = { orderId: `ord_vanished_${Date.now()}`, outTradeNo: newTradeNo() };
+      await vpay.api.db('orders').insert({
+        order_id: vanished.orderId,
+        app_id: app.appId,
+        open_id: app.openId,
+        out_trade_no: vanished.outTradeNo,
+        product_id: app.productId,
+        buy_quantity: 1,
+        goods_price: app.price,
+        total_amount: app.price,
+        currency_type: app.currencyType,
+        env: 0,
+        sign_data: '{}',
+        status: 'PREPAID',
+        created_at: new Date(),
+      });
+      // Paid, its delivery failing, then terminated: the player paid, so this one is for a person.
+      vpay.developer.mode = 'http500';
+      const paid = await prepaidOrder(vpay, app);
+      expect((await pay(vpay, paid.orderId, app.price)).status).toBe(200);
+      await waitFor('a failed delivery attempt', () => vpay.developer.received.some((r) => r.payload.OrderId === paid.orderId));
+      await handleOf(vpay, app, paid).terminate('an operator mistake');
+      vpay.developer.mode = 'ok';
+      const waiting = await prepaidOrder(vpay, app);
+      const window = { since, deliveries: undefined };
+
+      const report = await run(vpay, window);
+      expect(report.ok).toBe(false);
+      expect(report.repaired).toBeUndefined();
+      expect(verdictFor(report, lost.orderId)).toMatchObject({
+        verdict: 'status_mismatch',
+        rowStatus: 'PREPAID',
+        workflowStatus: 'TERMINATED/PREPAID',
+        detail: expect.stringMatching(/nothing will finish this order/),
+      });
+      expect(verdictFor(report, vanished.orderId)).toMatchObject({ verdict: 'missing', rowStatus: 'PREPAID', workflowStatus: null });
+      expect(verdictFor(report, paid.orderId)).toMatchObject({ verdict: 'status_mismatch', rowStatus: 'PAID', workflowStatus: 'TERMINATED/PAID' });
+      expect(verdictFor(report, waiting.orderId)).toBeUndefined();
+
+      const repaired = await run(vpay, { ...window, repair: true });
+      expect(repaired.repaired?.map((v) => v.orderId).sort()).toEqual([lost.orderId, vanished.orderId].sort());
+      expect(repaired.problems.map((p) => p.orderId)).toEqual([paid.orderId]);
+      expect(await rowOf(lost)).toEqual({ status: 'CLOSED', close_reason: 'workflow_lost' });
+      expect(await rowOf(vanished)).toEqual({ status: 'CLOSED', close_reason: 'workflow_lost' });
+      expect(await rowOf(paid)).toMatchObject({ status: 'PAID' });
+      expect(await rowOf(waiting)).toMatchObject({ status: 'PREPAID' });
+
+      // Repaired orders match from then on: a payment for them is refused (40902) and refunded.
+      const after = await run(vpay, window);
+      expect(after.problems.map((p) => p.orderId)).toEqual([paid.orderId]);
+      expect(after.counts.match).toBe(3);
+      expect((await pay(vpay, lost.orderId, app.price)).json.returnCode).toBe(40902);
+    });
+
+    it('the CLI reports them (exit 1) and repairs them with --repair (exit 0 once nothing else is wrong)', async () => {
+      const since = new Date();
+      const lost = await lostOrder();
+      const seen = await runCli(vpay, ['--json', '--since', since.toISOString()]);
+      expect(seen.code).toBe(1);
+      expect(verdictFor(JSON.parse(seen.stdout), lost.orderId)).toMatchObject({ verdict: 'status_mismatch' });
+      expect(await rowOf(lost)).toMatchObject({ status: 'PREPAID' });
+
+      const fixed = await runCli(vpay, ['--since', since.toISOString(), '--repair']);
+      expect(fixed.code).toBe(0);
+      expect(fixed.stdout).toMatch(/^repaired\s+1$/m);
+      expect(fixed.stdout).toContain(lost.orderId);
+      expect(await rowOf(lost)).toEqual({ status: 'CLOSED', close_reason: 'workflow_lost' });
+    });
+  });
 });

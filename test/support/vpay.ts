@@ -47,7 +47,7 @@ export async function createTestDatabase(): Promise<string> {
 
 /**
  * `env` overrides the test defaults. With `sandbox: true` the built-in sandbox superapp answers
- * instead of the fake one (SUPERAPP_BASE_URL unset), which needs the API port fixed up front.
+ * instead of the fake one (SUPERAPP_BASE_URL unset, SANDBOX=true), which needs the API port fixed up front.
  */
 export async function startVpay(
   env: Record<string, string> = {},
@@ -67,6 +67,8 @@ export async function startVpay(
     TEMPORAL_ADDRESS: temporalAddress,
     TEMPORAL_TASK_QUEUE: `test-${randomBytes(6).toString('hex')}`,
     SUPERAPP_BASE_URL: o.sandbox ? '' : superapp.url,
+    // The sandbox is an explicit choice outside `npm start` (CONTRACT.md 1).
+    SANDBOX: o.sandbox ? 'true' : '',
     SUPERAPP_SECRET: secret,
     ADMIN_TOKEN: adminToken,
     DELIVERY_ALLOW_PRIVATE: 'true',

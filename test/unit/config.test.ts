@@ -2,13 +2,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../lib/platform/config';
+import { localStackEnv } from '../../tools/dev/local-stack-env';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'vpay-config-'));
 
 describe('loadConfig', () => {
-  it("applies the contract's defaults", () => {
+  it("applies the contract's defaults (with the sandbox superapp chosen)", () => {
     const dir = tmp();
-    const c = loadConfig({ DATA_DIR: dir });
+    const c = loadConfig({ DATA_DIR: dir, SANDBOX: 'true' });
     expect(c).toMatchObject({
       port: 3000,
       databaseUrl: undefined,
@@ -26,10 +27,28 @@ describe('loadConfig', () => {
     fs.rmSync(dir, { recursive: true });
   });
 
+  it('refuses to run without a superapp unless the sandbox is chosen (SANDBOX=true)', () => {
+    const secrets = { SUPERAPP_SECRET: 's'.repeat(32), ADMIN_TOKEN: 't'.repeat(32) };
+    for (const env of [secrets, { ...secrets, SANDBOX: 'false' }, { ...secrets, SUPERAPP_BASE_URL: '' }]) {
+      expect(() => loadConfig(env)).toThrow(ConfigError);
+      expect(() => loadConfig(env)).toThrow(/SUPERAPP_BASE_URL is not set.*SANDBOX=true/);
+    }
+    expect(loadConfig({ ...secrets, SANDBOX: '1' })).toMatchObject({ sandboxEnabled: true, superappBaseUrl: 'http://127.0.0.1:3000/sandbox' });
+    expect(loadConfig({ ...secrets, SUPERAPP_BASE_URL: 'https://superapp.example' })).toMatchObject({ sandboxEnabled: false });
+    // Both at once is ambiguous: which superapp would take the money?
+    expect(() => loadConfig({ ...secrets, SANDBOX: 'true', SUPERAPP_BASE_URL: 'https://superapp.example' })).toThrow(/SANDBOX=true and SUPERAPP_BASE_URL/);
+  });
+
+  it('does not allow private delivery addresses unless told (`npm start` tells it)', () => {
+    const base = { SUPERAPP_SECRET: 's'.repeat(32), ADMIN_TOKEN: 't'.repeat(32), SUPERAPP_BASE_URL: 'https://superapp.example' };
+    expect(loadConfig(base).deliveryAllowPrivate).toBe(false);
+    expect(loadConfig({ ...base, DELIVERY_ALLOW_PRIVATE: 'true' }).deliveryAllowPrivate).toBe(true);
+  });
+
   it('generates dev secrets once and keeps them for the next process', () => {
     const dir = tmp();
-    const a = loadConfig({ DATA_DIR: dir });
-    const b = loadConfig({ DATA_DIR: dir });
+    const a = loadConfig({ DATA_DIR: dir, SANDBOX: 'true' });
+    const b = loadConfig({ DATA_DIR: dir, SANDBOX: 'true' });
     expect(a.generatedSecrets).toEqual({ superappSecret: true, adminToken: true });
     expect(a.superappSecret).toMatch(/^[0-9a-f]{48}$/);
     expect(b.superappSecret).toBe(a.superappSecret);
@@ -80,9 +99,28 @@ describe('loadConfig', () => {
     [{ DELIVERY_ALLOW_PRIVATE: 'maybe' }, /DELIVERY_ALLOW_PRIVATE/],
     [{ DELIVERY_RETRY_INITIAL_MS: '5000', DELIVERY_RETRY_MAX_MS: '1000' }, /DELIVERY_RETRY_MAX_MS/],
     [{ ADMIN_TOKEN: 'short' }, /ADMIN_TOKEN/],
+    [{ SANDBOX: 'yes' }, /SANDBOX/],
   ])('rejects %j with a clear message', (env, pattern) => {
-    const e = { SUPERAPP_SECRET: 's'.repeat(32), ADMIN_TOKEN: 't'.repeat(32), ...env };
+    const e = { SUPERAPP_SECRET: 's'.repeat(32), ADMIN_TOKEN: 't'.repeat(32), SUPERAPP_BASE_URL: 'https://superapp.example', ...env };
     expect(() => loadConfig(e)).toThrow(ConfigError);
     expect(() => loadConfig(e)).toThrow(pattern);
+  });
+});
+
+describe('the local stack (`npm start`)', () => {
+  it('chooses the sandbox superapp and private delivery addresses when not told otherwise', () => {
+    const dir = tmp();
+    expect(localStackEnv({ DATA_DIR: dir })).toMatchObject({ SANDBOX: 'true', DELIVERY_ALLOW_PRIVATE: 'true' });
+    expect(loadConfig(localStackEnv({ DATA_DIR: dir }))).toMatchObject({ sandboxEnabled: true, deliveryAllowPrivate: true });
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it('keeps what the environment says', () => {
+    const secrets = { SUPERAPP_SECRET: 's'.repeat(32), ADMIN_TOKEN: 't'.repeat(32) };
+    const real = loadConfig(localStackEnv({ ...secrets, SUPERAPP_BASE_URL: 'https://superapp.example', DELIVERY_ALLOW_PRIVATE: 'false' }));
+    expect(real).toMatchObject({ sandboxEnabled: false, superappBaseUrl: 'https://superapp.example', deliveryAllowPrivate: false });
+    // An empty variable means unset, as loadConfig reads it.
+    expect(loadConfig(localStackEnv({ ...secrets, SUPERAPP_BASE_URL: '', DELIVERY_ALLOW_PRIVATE: '' }))).toMatchObject({ sandboxEnabled: true, deliveryAllowPrivate: true });
+    expect(() => loadConfig(localStackEnv({ ...secrets, SANDBOX: 'false' }))).toThrow(/SUPERAPP_BASE_URL is not set/);
   });
 });

@@ -98,13 +98,13 @@ describe('purchaseStartOperation', () => {
 });
 
 describe('createPurchaseClient', () => {
-  it('sends requestPayment with start, with the signData, within the answer timeout', async () => {
+  it('sends requestPayment with start, with the signData and openId, within the answer timeout', async () => {
     const { client, calls, deadlines } = fakeClient();
     const before = Date.now();
     const answer = await createPurchaseClient(client, config).requestPayment(draft);
     expect(answer).toMatchObject({ orderId: 'ord1', status: 'PREPAID' });
     expect(calls).toEqual([
-      { call: 'executeUpdateWithStart', name: 'requestPayment', args: [{ signData: '{}' }], options: expect.objectContaining({ workflowId: 'purchase:app1:T-1' }) },
+      { call: 'executeUpdateWithStart', name: 'requestPayment', args: [{ signData: '{}', openId: 'u1' }], options: expect.objectContaining({ workflowId: 'purchase:app1:T-1' }) },
     ]);
     expect(deadlines[0]).toBeGreaterThanOrEqual(before + 30_000);
     expect(deadlines[0]).toBeLessThanOrEqual(Date.now() + 30_000);

@@ -9,10 +9,16 @@ describe('toMinigameError', () => {
   it.each<[PurchaseRefusal, number, number, string]>([
     [{ reason: 'paymentDisabled' }, 403, 40301, 'payment is not enabled for this app'],
     [{ reason: 'itemNotFound' }, 404, 40401, 'the item is not registered or not released'],
-    [{ reason: 'outTradeNoConflict' }, 409, 40901, 'outTradeNo was already used with a different signData'],
+    [{ reason: 'outTradeNoConflict' }, 409, 40901, 'outTradeNo was already used with a different signData or by another player'],
     [{ reason: 'priceMismatch', given: 100, registered: 99 }, 422, 42201, 'goodsPrice 100 differs from the registered price 99'],
     [{ reason: 'currencyMismatch', given: 'USD', registered: 'CNY' }, 422, 42202, "currencyType USD differs from the item's CNY"],
-    [{ reason: 'prepayFailed', superappError: 'quota exceeded' }, 502, 50201, 'prepay order failed: quota exceeded'],
+    // The superapp's words and address stay in the log and the workflow: the client gets a fixed message.
+    [
+      { reason: 'prepayFailed', superappError: 'POST http://superapp.internal:8080 failed: connect ECONNREFUSED 10.0.0.5:8080' },
+      502,
+      50201,
+      'the superapp rejected or could not create the prepay order; the order is CLOSED',
+    ],
     [{ reason: 'prepayFailed' }, 502, 50201, 'the superapp rejected or could not create the prepay order; the order is CLOSED'],
   ])('%j answers %i/%i', (refusal, status, code, message) => {
     expect(answer(toMinigameError(new PurchaseRefused(refusal)))).toEqual([status, code, message]);

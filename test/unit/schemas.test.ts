@@ -57,12 +57,21 @@ describe('signData', () => {
 });
 
 describe('request bodies', () => {
-  it('requires every payment request field as a string', () => {
+  it('requires every payment request field but the signatures as a string', () => {
     const ok = { appId: 'app1', openId: 'u', signData: sd(), paySig: 'a', signature: 'b' };
     expect(PaymentRequestSchema.safeParse(ok).success).toBe(true);
-    for (const k of Object.keys(ok)) {
+    for (const k of ['appId', 'openId', 'signData']) {
       expect(PaymentRequestSchema.safeParse({ ...ok, [k]: undefined }).success).toBe(false);
       expect(PaymentRequestSchema.safeParse({ ...ok, [k]: 1 }).success).toBe(false);
+    }
+  });
+  it('keeps a missing or malformed signature as one that matches nothing (a 401 at the route, not a 400)', () => {
+    const ok = { appId: 'app1', openId: 'u', signData: sd(), paySig: 'a', signature: 'b' };
+    for (const k of ['paySig', 'signature']) {
+      for (const bad of [undefined, null, 1, ['ab'], 'f'.repeat(257)]) {
+        const r = PaymentRequestSchema.safeParse({ ...ok, [k]: bad });
+        expect(r.success && r.data[k as 'paySig' | 'signature']).toBe('');
+      }
     }
   });
   it('requires integer amounts and ISO times in the payment callback', () => {

@@ -148,7 +148,7 @@ async function startWithPrepay(taskQueue: string, inp: PurchaseInput) {
       { key: SA_ORDER_STATUS, value: 'CREATED' },
     ],
   });
-  const answer = await handle.executeUpdate(requestPaymentUpdate, { args: [{ signData: inp.order.signData }] });
+  const answer = await handle.executeUpdate(requestPaymentUpdate, { args: [{ signData: inp.order.signData, openId: inp.order.openId }] });
   return { answer, handle };
 }
 

@@ -4,6 +4,7 @@
 // the next `npm start` continues every purchase in flight, also after a hard kill.
 import path from 'node:path';
 import { loadConfig } from '../../lib/platform/config';
+import { localStackEnv } from './local-stack-env';
 import { createLogger } from '../../lib/platform/logger';
 import { createMetrics } from '../../lib/platform/metrics';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-pg';
@@ -18,8 +19,9 @@ const TEMPORAL_GRPC_PORT = 7233;
 const TEMPORAL_UI_PORT = 8233;
 
 async function main() {
-  // The local stack delivers to developer servers on this machine unless told otherwise.
-  const config = loadConfig({ DELIVERY_ALLOW_PRIVATE: 'true', ...process.env });
+  // The local stack uses the sandbox superapp and delivers to developer servers on this machine
+  // unless told otherwise.
+  const config = loadConfig(localStackEnv(process.env));
   const logger = createLogger(config.logLevel, { process: 'vpay' });
   installTemporalLogging(logger);
   const dataDir = path.resolve(config.dataDir);

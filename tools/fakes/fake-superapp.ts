@@ -72,7 +72,8 @@ export class FakeSuperapp {
   async start(): Promise<void> {
     this.server = createServer((req, rawBody, res) => {
       const a = this.answer(req, { rawBody, timestamp: header(req, 'x-vpay-timestamp'), signature: header(req, 'x-vpay-signature') });
-      if (a === 'hang') {
+      if (a === 'drop') res.socket?.destroy();
+      else if (a === 'hang') {
         this.hanging.add(res);
         res.on('close', () => this.hanging.delete(res));
       } else replyJson(res, a.status, a.json);

@@ -2,12 +2,14 @@
 // (optionally) the developer's delivery log agree, and says which orders do not (tools/ops/reconcile.ts).
 //
 //   npm run reconcile -- [--since ISO] [--until ISO] [--stuck-after-ms N] [--deliveries log.jsonl]
-//                        [--task-queue NAME | --any-task-queue] [--json]
+//                        [--task-queue NAME | --any-task-queue] [--repair] [--json]
 //
 // Connects with the usual environment (DATABASE_URL, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
 // TEMPORAL_TASK_QUEUE). Without DATABASE_URL it uses the embedded PostgreSQL of a running
 // `npm start` (127.0.0.1:VPAY_PG_PORT, default 54329). Exit code: 0 when every order matches,
-// 1 when any does not, 2 on a usage, configuration or connection error.
+// 1 when any does not, 2 on a usage, configuration or connection error. With --repair, orders
+// awaiting payment whose workflow no longer runs are closed (workflow_lost) first, and the exit
+// code says whether anything is left.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
@@ -24,6 +26,9 @@ const USAGE = `usage: npm run reconcile -- [options]
   --deliveries <file>      the developer's delivery log, JSON lines {"orderId": "...", "ok": true|false}
   --task-queue <name>      only workflows on this task queue (default: TEMPORAL_TASK_QUEUE or vpay-purchases)
   --any-task-queue         workflows on any task queue of the namespace
+  --repair                 close (CLOSED, workflow_lost) every order awaiting payment whose workflow
+                           no longer runs (terminated, reset away, past retention): a payment for
+                           it is then refused (40902) and refunded; other problems are only reported
   --json                   print the report as JSON
   -h, --help               this text
 
@@ -79,6 +84,7 @@ function parseCli(argv: string[]) {
         deliveries: { type: 'string' },
         'task-queue': { type: 'string' },
         'any-task-queue': { type: 'boolean' },
+        repair: { type: 'boolean' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -110,6 +116,7 @@ function parseCli(argv: string[]) {
     deliveries: values.deliveries !== undefined ? readDeliveries(values.deliveries) : undefined,
     taskQueue: values['task-queue'],
     anyTaskQueue: Boolean(values['any-task-queue']),
+    repair: Boolean(values.repair),
   };
 }
 
@@ -117,6 +124,13 @@ function printReport(r: ReconcileReport): void {
   const lines = ['verdict             orders', '------------------  ------'];
   for (const v of VERDICTS) lines.push(`${v.padEnd(18)}  ${String(r.counts[v]).padStart(6)}`);
   lines.push(`${'checked'.padEnd(18)}  ${String(r.checked).padStart(6)}`);
+  if (r.repaired) lines.push(`${'repaired'.padEnd(18)}  ${String(r.repaired.length).padStart(6)}`);
+  if (r.repaired?.length) {
+    lines.push('', 'repaired (closed as workflow_lost; they match now):');
+    for (const p of r.repaired) {
+      lines.push(`order ${p.orderId}  app ${p.appId}  outTradeNo ${p.outTradeNo}  was: ${p.verdict}, row ${p.rowStatus ?? '-'}  workflow ${p.workflowStatus ?? '-'}  ${p.detail}`);
+    }
+  }
   if (r.problems.length) {
     lines.push('', 'problems:');
     for (const p of r.problems) {
@@ -140,9 +154,10 @@ async function main(): Promise<number> {
       return 0;
     }
     // Reconciliation needs neither secret; placeholders keep loadConfig from generating dev
-    // secrets under DATA_DIR as a side effect.
+    // secrets under DATA_DIR as a side effect. Nor does it call a superapp, so none must be named.
     const env = { ...process.env };
     for (const k of ['SUPERAPP_SECRET', 'ADMIN_TOKEN']) if (!env[k]) env[k] = 'unused-by-reconcile';
+    if (!env.SUPERAPP_BASE_URL) env.SANDBOX = 'true';
     config = loadConfig(env);
   } catch (err) {
     if (err instanceof UsageError || err instanceof ConfigError) {
@@ -187,6 +202,7 @@ async function main(): Promise<number> {
         since: cli.since,
         until: cli.until,
         taskQueue: cli.anyTaskQueue ? undefined : (cli.taskQueue ?? config.taskQueue),
+        repair: cli.repair,
       });
     } catch (err) {
       process.stderr.write(`reconcile: failed: ${(err as Error).message}\n`);

@@ -4,9 +4,10 @@
 //
 // Every order gets one verdict:
 //   match               all sources agree (transient lags of in-flight purchases excused);
-//   missing             a row without its workflow (within retention), a workflow without its row,
-//                       a DELIVERED order the developer never acknowledged, or a delivery received
-//                       for an order vpay has no row for;
+//   missing             a row without its workflow (within retention, or at any age while the order
+//                       is not finished), a workflow without its row, a DELIVERED order the
+//                       developer never acknowledged, or a delivery received for an order vpay has
+//                       no row for;
 //   status_mismatch     the row's status differs from the workflow's VpayOrderStatus, the workflow
 //                       closed in a way or with a status it never should, the row breaks its own
 //                       invariants (DELIVERED without delivered_at, PAID/DELIVERED without
@@ -15,6 +16,12 @@
 //   stuck               PAID and still undelivered stuckAfterMs after the payment was recorded.
 // When one order has several problems, the most serious verdict wins (in the order
 // duplicate_delivery, status_mismatch, missing, stuck) and the detail lists them all.
+//
+// An order closed as `workflow_lost` (application/lost-purchase.ts) matches while its workflow does
+// not run. With `repair`, every order still awaiting its payment whose workflow no longer runs is
+// closed so (the same as a payment callback for it would do) and then checked again; the
+// report lists those under `repaired`. Nothing else is repaired: a paid order whose workflow is
+// gone needs a person (its player paid; its delivery must be finished or refunded).
 //
 // Memory: the rows are read in keyset pages of `pageSize` (1000) by order_id and never held all
 // at once. The purchase executions started in the window are listed (paged by the server) into
@@ -25,8 +32,9 @@ import type { Knex } from 'knex';
 import { Client, type WorkflowExecutionDescription, type WorkflowExecutionInfo } from '@temporalio/client';
 import { SA_ORDER_STATUS, type OrderStatus } from '../../workflows/definitions';
 import { purchaseWorkflowId } from '../../workflows/workflow-ids';
-import { describePurchase, listPurchases } from '../../application/purchase-client';
-import { FORWARD_FROM } from '../../lib/db/repos/orders';
+import { describePurchase, listPurchases, purchaseIsRunning } from '../../application/purchase-client';
+import { awaitsPayment, closeLostPurchase, type LostPurchaseDeps } from '../../application/lost-purchase';
+import { FORWARD_FROM, getOrder } from '../../lib/db/repos/orders';
 
 export type Verdict = 'match' | 'missing' | 'duplicate_delivery' | 'status_mismatch' | 'stuck';
 export const VERDICTS: readonly Verdict[] = ['match', 'missing', 'duplicate_delivery', 'status_mismatch', 'stuck'];
@@ -67,6 +75,8 @@ export interface ReconcileOptions {
   pageSize?: number;
   /** Temporal calls (describe) in flight at once. Default 8. */
   concurrency?: number;
+  /** Close (as `workflow_lost`) the orders awaiting payment whose workflow no longer runs. Default false. */
+  repair?: boolean;
 }
 
 export interface OrderVerdict {
@@ -84,6 +94,8 @@ export interface ReconcileReport {
   counts: Record<Verdict, number>;
   problems: OrderVerdict[];
   checked: number;
+  /** With `repair`: the orders closed as `workflow_lost`, with the verdict they had before. */
+  repaired?: OrderVerdict[];
 }
 
 /** The order row's columns reconciliation reads. */
@@ -92,6 +104,7 @@ interface Row {
   app_id: string;
   out_trade_no: string;
   status: string;
+  close_reason: string | null;
   transaction_id: string | null;
   created_at: Date;
   payment_recorded_at: Date | null;
@@ -106,6 +119,7 @@ const ROW_COLUMNS = [
   'app_id',
   'out_trade_no',
   'status',
+  'close_reason',
   'transaction_id',
   'created_at',
   'payment_recorded_at',
@@ -158,6 +172,8 @@ export async function reconcile(o: ReconcileOptions): Promise<ReconcileReport> {
 
   const counts: Record<Verdict, number> = { match: 0, missing: 0, duplicate_delivery: 0, status_mismatch: 0, stuck: 0 };
   const problems: OrderVerdict[] = [];
+  const repaired: OrderVerdict[] | undefined = o.repair ? [] : undefined;
+  const lostDeps: LostPurchaseDeps = { db, purchases: { isRunning: (keys) => purchaseIsRunning(client, keys) } };
   const record = (v: OrderVerdict) => {
     counts[v.verdict]++;
     if (v.verdict !== 'match') problems.push(v);
@@ -186,13 +202,25 @@ export async function reconcile(o: ReconcileOptions): Promise<ReconcileReport> {
       issues.push({ verdict: 'status_mismatch', detail: `row is ${row.status} without transaction_id` });
     }
     // The row against its workflow.
+    const closedAsLost = row.status === 'CLOSED' && row.close_reason === 'workflow_lost';
     if (exec === null) {
-      if (now.getTime() - row.created_at.getTime() < retentionMs) {
+      const young = now.getTime() - row.created_at.getTime() < retentionMs;
+      // Gone past retention is fine for a finished order; one that is not finished never will be.
+      if (!closedAsLost && (young || !FINAL_ROW_STATUSES.has(row.status))) {
         issues.push({
           verdict: 'missing',
-          detail: `no workflow execution ${safeWorkflowId(row.app_id, row.out_trade_no)} for a row created ${row.created_at.toISOString()} (within the ${retentionMs} ms retention)`,
+          detail:
+            `no workflow execution ${safeWorkflowId(row.app_id, row.out_trade_no)} for a row created ${row.created_at.toISOString()}` +
+            (young ? ` (within the ${retentionMs} ms retention)` : '') +
+            (FINAL_ROW_STATUSES.has(row.status) ? '' : `, still ${row.status}: nothing will finish this order`),
           vsWorkflow: true,
         });
+      }
+    } else if (exec && closedAsLost) {
+      // Closed because its workflow stopped running; a workflow running again (a reset) would take
+      // a payment the row refuses.
+      if (exec.status === 'RUNNING') {
+        issues.push({ verdict: 'status_mismatch', detail: 'row CLOSED as workflow_lost while its workflow runs', vsWorkflow: true });
       }
     } else if (exec) {
       const sa = exec.saStatus;
@@ -269,11 +297,24 @@ export async function reconcile(o: ReconcileOptions): Promise<ReconcileReport> {
       row = (await reread(row.order_id)) ?? row;
       issues = checkOrder(row, exec);
     }
+    const verdictNow = () =>
+      verdictOf(
+        { orderId: row.order_id, appId: row.app_id, outTradeNo: row.out_trade_no, rowStatus: row.status, workflowStatus: execLabel(exec) },
+        issues,
+      );
+    if (repaired && issues.length && exec?.status !== 'RUNNING' && awaitsPayment({ status: row.status as OrderStatus, transactionId: row.transaction_id })) {
+      const before = verdictNow();
+      const order = await getOrder(db, row.order_id);
+      // closeLostPurchase asks Temporal afresh whether the workflow runs before it closes anything.
+      const closed = order && (await closeLostPurchase(lostDeps, order));
+      if (closed?.status === 'CLOSED' && closed.closeReason === 'workflow_lost') {
+        repaired.push(before);
+        row = (await reread(row.order_id)) ?? row;
+        issues = checkOrder(row, exec);
+      }
+    }
     deliveries?.delete(row.order_id);
-    return verdictOf(
-      { orderId: row.order_id, appId: row.app_id, outTradeNo: row.out_trade_no, rowStatus: row.status, workflowStatus: execLabel(exec) },
-      issues,
-    );
+    return verdictNow();
   };
 
   // 1. Every row in the window, in keyset pages by order_id.
@@ -301,8 +342,11 @@ export async function reconcile(o: ReconcileOptions): Promise<ReconcileReport> {
       let exec: Exec | null | undefined = execs.get(workflowId);
       execs.delete(workflowId);
       // Not listed: started outside the window, not yet visible, or gone after retention. Only
-      // rows young enough to still have their workflow are worth the lookup.
-      if (!exec && now.getTime() - row.created_at.getTime() < retentionMs) exec = await describe(row);
+      // rows young enough to still have their workflow, or not finished (they need one), are
+      // worth the lookup.
+      if (!exec && (now.getTime() - row.created_at.getTime() < retentionMs || !FINAL_ROW_STATUSES.has(row.status))) {
+        exec = await describe(row);
+      }
       return checkRow(row, exec);
     });
     verdicts.forEach(record);
@@ -358,7 +402,7 @@ export async function reconcile(o: ReconcileOptions): Promise<ReconcileReport> {
   }
 
   const checked = VERDICTS.reduce((n, v) => n + counts[v], 0);
-  return { ok: problems.length === 0, counts, problems, checked };
+  return { ok: problems.length === 0, counts, problems, checked, ...(repaired && { repaired }) };
 }
 
 /** Lists the latest run of every purchase workflow started in the window, keyed by workflow ID. */

@@ -145,6 +145,22 @@ export async function projectOrder(db: Db, p: OrderProjection): Promise<void> {
   await db('orders').where({ order_id: p.orderId }).update(changes);
 }
 
+/**
+ * Closes an order still awaiting its payment (CREATED or PREPAID, none recorded) as
+ * `workflow_lost`; the caller has made sure its workflow no longer runs, so no activity writes
+ * this row any more. Returns the closed row, or undefined when the order had moved on (then its
+ * row is the answer).
+ */
+export async function closeLostOrder(db: Db, orderId: string): Promise<OrderRow | undefined> {
+  const [row] = await db('orders')
+    .where({ order_id: orderId })
+    .whereIn('status', ['CREATED', 'PREPAID'])
+    .whereNull('transaction_id')
+    .update({ status: 'CLOSED', close_reason: 'workflow_lost', closed_at: db.raw('coalesce(closed_at, now())'), updated_at: db.fn.now() })
+    .returning('*');
+  return row ? toOrder(row) : undefined;
+}
+
 export interface DeliveryAttemptRecord {
   orderId: string;
   attempt: number;

@@ -1,0 +1,58 @@
+// `npm run api` and `npm run worker` on their own (CONTRACT.md 1): without SUPERAPP_BASE_URL they
+// refuse to start, with a message saying what to set, unless the sandbox superapp is chosen
+// explicitly (SANDBOX=true). Only `npm start` picks the sandbox by itself. Run as processes, as
+// an operator would; no database or Temporal is needed to see them refuse.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const root = path.resolve(__dirname, '../..');
+
+function runService(script: string, env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    // node with tsx as a loader (what `npx tsx` runs), so the exit code is the service's own.
+    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+      cwd: root,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+let dataDir: string;
+beforeAll(() => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vpay-service-start-'));
+});
+afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+/** Everything a service needs but the superapp; the database and Temporal are not there (port 1). */
+const env = () => ({
+  DATABASE_URL: 'postgres://postgres:postgres@127.0.0.1:1/vpay',
+  TEMPORAL_ADDRESS: '127.0.0.1:1',
+  SUPERAPP_SECRET: 's'.repeat(32),
+  ADMIN_TOKEN: 't'.repeat(32),
+  DATA_DIR: dataDir,
+});
+
+describe.each(['api/main.ts', 'worker/main.ts'])('%s', (script) => {
+  it('refuses to start without SUPERAPP_BASE_URL, saying what to set', async () => {
+    const r = await runService(script, env());
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/SUPERAPP_BASE_URL is not set/);
+    expect(r.stderr).toMatch(/SANDBOX=true/);
+  });
+
+  it('takes SANDBOX=true as the explicit choice of the sandbox superapp (and then fails only on the missing database)', async () => {
+    const r = await runService(script, { ...env(), SANDBOX: 'true' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toMatch(/SUPERAPP_BASE_URL/);
+    expect(r.stderr).toMatch(/ECONNREFUSED|connect/i);
+  });
+});
