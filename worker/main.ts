@@ -1,10 +1,10 @@
 // `npm run worker`: one Temporal worker running purchases. Run as many as the load needs.
-import http from 'node:http';
 import { loadConfig } from '../lib/platform/config';
 import { createLogger } from '../lib/platform/logger';
 import { createMetrics } from '../lib/platform/metrics';
 import { prepareDatabase } from '../lib/db/db';
 import { startWorker } from './start';
+import { startMetricsServer } from './metrics-server';
 
 async function main() {
   const config = loadConfig();
@@ -13,14 +13,7 @@ async function main() {
   await prepareDatabase(config.databaseUrl);
   const metrics = createMetrics();
   const running = await startWorker({ config, databaseUrl: config.databaseUrl, logger, metrics });
-  if (config.workerMetricsPort) {
-    http
-      .createServer(async (_req, res) => {
-        res.setHeader('content-type', metrics.registry.contentType);
-        res.end(await metrics.registry.metrics());
-      })
-      .listen(config.workerMetricsPort);
-  }
+  if (config.workerMetricsPort) await startMetricsServer({ metrics, port: config.workerMetricsPort });
   logger.info({ taskQueue: config.taskQueue, temporal: config.temporalAddress }, 'vpay worker running');
   process.once('SIGINT', () => void running.stop());
   process.once('SIGTERM', () => void running.stop());
