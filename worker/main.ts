@@ -13,7 +13,14 @@ async function main() {
   await prepareDatabase(config.databaseUrl);
   const metrics = createMetrics();
   const running = await startWorker({ config, databaseUrl: config.databaseUrl, logger, metrics });
-  if (config.workerMetricsPort) await startMetricsServer({ metrics, port: config.workerMetricsPort });
+  if (config.workerMetricsPort) {
+    const host = config.workerMetricsHost;
+    await startMetricsServer({ metrics, port: config.workerMetricsPort, host, token: config.metricsToken });
+    const loopback = host === 'localhost' || host === '::1' || host.startsWith('127.');
+    if (!loopback && !config.metricsToken) {
+      logger.warn({ host, port: config.workerMetricsPort }, 'worker /metrics is reachable beyond this machine without a token; set METRICS_TOKEN');
+    }
+  }
   logger.info({ taskQueue: config.taskQueue, temporal: config.temporalAddress }, 'vpay worker running');
   process.once('SIGINT', () => void running.stop());
   process.once('SIGTERM', () => void running.stop());

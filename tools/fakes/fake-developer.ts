@@ -21,15 +21,23 @@ export interface FakeDeveloper {
    * How to answer: 'ok' acknowledges with returnCode 0; every other mode fails the attempt:
    * 'http500'; 'badBody' (200 with returnCode 1); 'gone' (410); 'slow' (answers after 11 s, past
    * vpay's 10 s timeout); 'redirect' (302 to `redirectTo`, which must not be followed); 'huge' (200
-   * with returnCode 0 padded past vpay's 64 KiB cap); 'flaky' (every other request fails).
+   * with returnCode 0 padded past vpay's 64 KiB cap); 'flaky' (every other request fails);
+   * 'garbled' (500 whose body has a NUL, a lone surrogate, and an emoji that vpay's 200-character
+   * cut of the body would split in two: text PostgreSQL refuses or cannot keep as it is).
    */
-  mode: 'ok' | 'http500' | 'badBody' | 'gone' | 'slow' | 'redirect' | 'huge' | 'flaky';
+  mode: 'ok' | 'http500' | 'badBody' | 'gone' | 'slow' | 'redirect' | 'huge' | 'flaky' | 'garbled';
   redirectTo: string;
   received: ReceivedDelivery[];
   /** Successful (acknowledged) deliveries per order. */
   acknowledged(orderId: string): number;
   close(): Promise<void>;
 }
+
+/**
+ * What the 'garbled' mode answers: the emoji's two halves are the body's characters 200 and 201
+ * (the lone surrogate goes out as U+FFFD, one character: UTF-8 cannot carry it).
+ */
+export const GARBLED_BODY = `down\u0000\ud800${'x'.repeat(193)}\u{1F600}${'y'.repeat(20)}`;
 
 export async function startFakeDeveloper(): Promise<FakeDeveloper> {
   const fake = {
@@ -69,6 +77,8 @@ export async function startFakeDeveloper(): Promise<FakeDeveloper> {
           return res.writeHead(410).end('gone');
         case 'redirect':
           return res.writeHead(302, { location: fake.redirectTo }).end();
+        case 'garbled':
+          return res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end(GARBLED_BODY);
         case 'huge':
           return res.writeHead(200, json).end(`{"returnCode":0,"pad":"${'x'.repeat(70 * 1024)}"}`);
         case 'slow': {

@@ -5,12 +5,15 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { superappSignatureOf, signatureMatches } from '../../lib/domain/signatures';
 
-export type PrepayMode = 'ok' | 'reject' | 'http400' | 'http500' | 'hang';
+/** 'custom' answers what `prepayReply` returns. */
+export type PrepayMode = 'ok' | 'reject' | 'http400' | 'http500' | 'hang' | 'custom';
 
 export interface FakeSuperapp {
   url: string;
   secret: string;
   prepayMode: PrepayMode;
+  /** The prepay answer in 'custom' mode: [HTTP status, JSON body]. */
+  prepayReply: (body: Record<string, any>) => [number, unknown];
   confirmMode: 'ok' | 'http500';
   prepays: Array<Record<string, any>>;
   confirmations: Array<Record<string, any>>;
@@ -24,6 +27,7 @@ export async function startFakeSuperapp(secret: string): Promise<FakeSuperapp> {
   const fake: Omit<FakeSuperapp, 'url' | 'close'> = {
     secret,
     prepayMode: 'ok',
+    prepayReply: (body) => [200, { returnCode: 0, prepayId: `prepay_${body.orderId}` }],
     confirmMode: 'ok',
     prepays: [],
     confirmations: [],
@@ -70,6 +74,8 @@ export async function startFakeSuperapp(secret: string): Promise<FakeSuperapp> {
           case 'hang':
             hanging.push(res);
             return;
+          case 'custom':
+            return reply(...fake.prepayReply(body));
         }
       }
       if (req.url === '/minigame/payment-confirmations') {
