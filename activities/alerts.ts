@@ -29,6 +29,7 @@ export function createAlertActivities({ db, config, post, logger, metrics }: Act
           timeoutMs: 10_000,
           maxResponseBytes: 16 * 1024,
           allowPrivate: true, // the operator's own endpoint
+          allowUrlCredentials: true, // with the credentials the operator chose to put in it
         });
         if (res.status < 200 || res.status > 299) throw new Error(`alert webhook answered HTTP ${res.status}`);
       }

@@ -4,12 +4,16 @@ import { orderFields } from '../lib/platform/logger';
 import { getApp } from '../lib/db/repos/apps';
 import { beginDeliveryAttempt, finishDeliveryAttempt } from '../lib/db/repos/orders';
 import { deliveryIdFor, deliveryNoticeBody, deliveryUrlFor, isDeliveryAcknowledged } from '../lib/outbound/delivery-notice';
+import { withoutCredentials } from '../lib/outbound/address-guard';
+import { toStorableText } from '../lib/domain/schemas';
 import { Failures, type DeliveryFailureDetails } from '../workflows/definitions';
 import { createDeliveryRecovery } from './delivery-recovery';
 import type { ActivityDeps } from './deps';
 
 const DELIVERY_TIMEOUT_MS = 10_000;
 const DELIVERY_MAX_RESPONSE_BYTES = 64 * 1024;
+/** How much of the developer's answer an attempt's record keeps. */
+const ERROR_BODY_CHARS = 200;
 
 export function createDeliveryActivities({ db, config, post, logger, metrics, wakePurchase }: ActivityDeps) {
   const recovery = createDeliveryRecovery({ db, wake: wakePurchase, logger, metrics });
@@ -47,15 +51,19 @@ export function createDeliveryActivities({ db, config, post, logger, metrics, wa
           });
           httpStatus = res.status;
           ok = isDeliveryAcknowledged(res.status, res.json);
-          if (!ok) error = `HTTP ${res.status}: ${res.body.slice(0, 200)}`;
+          // The developer's bytes, kept as text PostgreSQL stores: a NUL in them would lose the
+          // attempt's record, the order's last error and the endpoint's health all at once.
+          if (!ok) error = `HTTP ${res.status}: ${toStorableText(res.body, ERROR_BODY_CHARS)}`;
         } catch (err) {
-          error = (err as Error).message;
+          error = toStorableText((err as Error).message, 500);
         }
       }
       const row = await finishDeliveryAttempt(db, {
         orderId,
         attempt,
-        url: url ?? '',
+        // An app saved before credentials in URLs were refused: its attempts fail, and the
+        // record names the URL without them.
+        url: url ? withoutCredentials(url) : '',
         ok,
         httpStatus,
         error,

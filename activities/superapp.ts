@@ -2,11 +2,21 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { orderFields } from '../lib/platform/logger';
 import { postToSuperapp, returnCodeIsZero } from '../lib/outbound/superapp-client';
+import { isStorableText, toStorableText } from '../lib/domain/schemas';
 import { Failures, type OrderDraft } from '../workflows/definitions';
 import type { ActivityDeps } from './deps';
 
 /** The mini game waits on the prepay: a superapp slower than this counts as down. */
 const PREPAY_TIMEOUT_MS = 5_000;
+/** orders.prepay_id is varchar(128). */
+const PREPAY_ID_MAX = 128;
+
+/**
+ * A prepayId vpay can store and hand to the mini game exactly as the superapp gave it. Anything
+ * else is refused rather than repaired: a repaired identifier would name another order.
+ */
+const isUsablePrepayId = (id: unknown): id is string =>
+  typeof id === 'string' && id.length >= 1 && id.length <= PREPAY_ID_MAX && isStorableText(id);
 
 export function createSuperappActivities({ config, post, logger }: ActivityDeps) {
   return {
@@ -40,13 +50,18 @@ export function createSuperappActivities({ config, post, logger }: ActivityDeps)
       if (reply.status >= 500) {
         throw ApplicationFailure.create({ type: 'SuperappUnavailable', message: `superapp answered HTTP ${reply.status}` });
       }
-      if (reply.status === 200 && returnCodeIsZero(json) && typeof json?.prepayId === 'string' && json.prepayId) {
+      const accepted = reply.status === 200 && returnCodeIsZero(json);
+      if (accepted && isUsablePrepayId(json?.prepayId)) {
         logger.info({ ...fields, prepayId: json.prepayId }, 'prepay order created');
         return { prepayId: json.prepayId };
       }
-      const why = `superapp rejected the prepay order: HTTP ${reply.status}, returnCode ${JSON.stringify(json?.returnCode)}${
-        typeof json?.returnMessage === 'string' ? ` (${json.returnMessage.slice(0, 200)})` : ''
-      }`;
+      // The superapp's words go into the workflow's history and the mini game's errMsg: only as
+      // well-formed text without NUL, and bounded.
+      const why = accepted
+        ? `superapp answered returnCode 0 without a usable prepayId (1 to ${PREPAY_ID_MAX} characters of well-formed text without NUL)`
+        : `superapp rejected the prepay order: HTTP ${reply.status}, returnCode ${toStorableText(String(JSON.stringify(json?.returnCode)), 64)}${
+            typeof json?.returnMessage === 'string' ? ` (${toStorableText(json.returnMessage, 200)})` : ''
+          }`;
       logger.warn({ ...fields }, why);
       throw ApplicationFailure.create({ type: Failures.PrepayRejected, message: why, nonRetryable: true });
     },

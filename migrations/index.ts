@@ -3,10 +3,12 @@
 import type { Knex } from 'knex';
 import * as m001 from './001_initial';
 import * as m002 from './002_delivery_endpoint_health';
+import * as m003 from './003_delivery_attempt_url_credentials';
 
 const migrations: Record<string, Knex.Migration> = {
   '001_initial': m001,
   '002_delivery_endpoint_health': m002,
+  '003_delivery_attempt_url_credentials': m003,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,10 +1,10 @@
 // `npm run worker`: one Temporal worker running purchases. Run as many as the load needs.
-import http from 'node:http';
 import { loadConfig } from '../lib/platform/config';
 import { createLogger } from '../lib/platform/logger';
 import { createMetrics } from '../lib/platform/metrics';
 import { prepareDatabase } from '../lib/db/db';
 import { startWorker } from './start';
+import { startMetricsServer } from './metrics-server';
 
 async function main() {
   const config = loadConfig();
@@ -14,21 +14,12 @@ async function main() {
   const metrics = createMetrics();
   const running = await startWorker({ config, databaseUrl: config.databaseUrl, logger, metrics });
   if (config.workerMetricsPort) {
-    http
-      .createServer((_req, res) => {
-        metrics.registry.metrics().then(
-          (body) => {
-            res.setHeader('content-type', metrics.registry.contentType);
-            res.end(body);
-          },
-          (err: unknown) => {
-            logger.error({ err }, 'worker metrics could not be collected');
-            res.statusCode = 500;
-            res.end();
-          },
-        );
-      })
-      .listen(config.workerMetricsPort);
+    const host = config.workerMetricsHost;
+    await startMetricsServer({ metrics, port: config.workerMetricsPort, host, token: config.metricsToken });
+    const loopback = host === 'localhost' || host === '::1' || host.startsWith('127.');
+    if (!loopback && !config.metricsToken) {
+      logger.warn({ host, port: config.workerMetricsPort }, 'worker /metrics is reachable beyond this machine without a token; set METRICS_TOKEN');
+    }
   }
   logger.info({ taskQueue: config.taskQueue, temporal: config.temporalAddress }, 'vpay worker running');
   process.once('SIGINT', () => void running.stop());

@@ -1,18 +1,9 @@
-// The platform admin's bearer token, compared in constant time (over SHA-256 digests, so the
-// comparison does not leak the token's length either).
-import { createHash, timingSafeEqual } from 'node:crypto';
+// The platform admin's bearer token, compared in constant time (lib/platform/bearer.ts).
 import type { RequestHandler } from 'express';
+import { bearerTokenCheck } from '../../lib/platform/bearer';
 import { adminErrors } from './errors';
 
-const digest = (s: string) => createHash('sha256').update(s).digest();
-
 export function requireAdmin(adminToken: string): RequestHandler {
-  const expected = digest(adminToken);
-  return (req, _res, next) => {
-    const m = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '');
-    if (!m || !timingSafeEqual(digest(m[1].trim()), expected)) {
-      return next(adminErrors.unauthorized());
-    }
-    next();
-  };
+  const isAdmin = bearerTokenCheck(adminToken);
+  return (req, _res, next) => (isAdmin(req.get('authorization')) ? next() : next(adminErrors.unauthorized()));
 }

@@ -7,7 +7,22 @@ import { parseBody } from '../http/body';
 import { requireAdmin } from './auth';
 import { CreateAppSchema, IDENT, isStorableText, PatchAppSchema, PutItemSchema, PutSessionSchema } from '../../lib/domain/schemas';
 import { insertApp, getApp, patchApp, putItem, putSession, type App } from '../../lib/db/repos/apps';
+import { isPrivateHostLiteral } from '../../lib/outbound/address-guard';
 
+/**
+ * Refuses, unless DELIVERY_ALLOW_PRIVATE, a delivery URL whose host is plainly private or
+ * loopback: the developer learns now, not from deliveries that fail later. A name that resolves
+ * to a private address is still refused when used (lib/outbound/safe-post.ts).
+ */
+function refusePrivateDeliveryHosts(body: { deliveryUrl?: string; deliveryTestUrl?: string | null }, allowPrivate: boolean): void {
+  if (allowPrivate) return;
+  for (const field of ['deliveryUrl', 'deliveryTestUrl'] as const) {
+    const url = body[field];
+    if (url && isPrivateHostLiteral(new URL(url).hostname)) {
+      throw adminErrors.malformed(`invalid body: ${field}: must not be a private or loopback address`);
+    }
+  }
+}
 
 /** The app of a path; an appId that is not storable text cannot name one. */
 async function appOfPath(db: ApiDeps['db'], appId: string): Promise<App> {
@@ -31,6 +46,7 @@ export function adminRouter({ db, config, logger }: ApiDeps): Router {
 
   router.post('/apps', async (req, res) => {
     const body = parseBody(req, CreateAppSchema);
+    refusePrivateDeliveryHosts(body, config.deliveryAllowPrivate);
     const app = await insertApp(db, body);
     logger.info({ appId: app.appId }, 'app created');
     // The key is shown here, once, and never again.
@@ -43,6 +59,7 @@ export function adminRouter({ db, config, logger }: ApiDeps): Router {
 
   router.patch('/apps/:appId', async (req, res) => {
     const body = parseBody(req, PatchAppSchema);
+    refusePrivateDeliveryHosts(body, config.deliveryAllowPrivate);
     await appOfPath(db, req.params.appId);
     const app = await patchApp(db, req.params.appId, body);
     if (!app) throw adminErrors.appNotFound();

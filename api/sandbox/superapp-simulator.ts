@@ -12,7 +12,7 @@ import { parseJsonBytes } from '../http/body';
 import { sandboxErrors } from './errors';
 
 /** 'drop' closes the connection without an answer: a network error, as from a superapp that is down. */
-export type PrepayMode = 'ok' | 'reject' | 'http400' | 'http500' | 'hang' | 'drop';
+export type PrepayMode = 'ok' | 'reject' | 'http400' | 'http500' | 'hang' | 'drop' | 'custom';
 export type ConfirmMode = 'ok' | 'http500';
 
 /** A call from vpay as it arrived: the exact body bytes and the two signature headers. */
@@ -41,6 +41,8 @@ const answer = (status: number, json: Record<string, unknown>): SimulatorAnswer 
 
 export class SuperappSimulator {
   prepayMode: PrepayMode = 'ok';
+  /** The prepay answer in 'custom' mode (tests of odd superapp replies): [HTTP status, JSON body]. */
+  prepayReply: (body: CallBody) => [number, Record<string, unknown>] = () => [200, { returnCode: 0, prepayId: 'custom' }];
   confirmMode: ConfirmMode = 'ok';
   /** Counters only, never bodies: the sandbox runs as long as the stack does. */
   readonly counts = { prepays: 0, confirmations: 0, badSignatures: 0 };
@@ -76,6 +78,8 @@ export class SuperappSimulator {
         return 'hang';
       case 'drop':
         return 'drop';
+      case 'custom':
+        return answer(...this.prepayReply(body));
     }
   }
 

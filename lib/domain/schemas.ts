@@ -14,6 +14,26 @@ const moneyInt = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
  * and no longer equal itself) and no NUL (PostgreSQL text cannot hold it).
  */
 export const isStorableText = (s: string): boolean => !s.includes('\u0000') && s.isWellFormed();
+/**
+ * `s` made into text vpay can keep as a record of what a peer said (an error body, a rejection
+ * message): NUL and lone surrogates become U+FFFD, one for one, and it is cut to at most `max`
+ * UTF-16 units without splitting a surrogate pair. PostgreSQL refuses a NUL in text, which would
+ * lose the whole row; a lone surrogate cannot be written as UTF-8, so the driver and Temporal's
+ * protobuf would each turn it into something else. An identifier from a peer is not repaired
+ * this way but refused (isStorableText), since a repaired one would name something else.
+ */
+export function toStorableText(s: string, max = Infinity): string {
+  let cut = s;
+  if (s.length > max) {
+    const end = Math.max(0, Math.floor(max));
+    const splitsPair = end > 0 && isHighSurrogate(s.charCodeAt(end - 1)) && isLowSurrogate(s.charCodeAt(end));
+    cut = s.slice(0, splitsPair ? end - 1 : end);
+  }
+  return cut.replace(/\u0000/g, '\ufffd').toWellFormed();
+}
+const isHighSurrogate = (c: number) => c >= 0xd800 && c <= 0xdbff;
+const isLowSurrogate = (c: number) => c >= 0xdc00 && c <= 0xdfff;
+
 const text = (min: number, max: number) =>
   z.string().min(min).max(max).refine(isStorableText, 'must be well-formed text without NUL characters');
 
@@ -84,18 +104,33 @@ const httpUrl = z
   .refine((u) => /^https?:\/\//i.test(u), 'must start with http:// or https://')
   .refine(isStorableText, 'must be well-formed text without NUL characters');
 
+const hasNoCredentials = (u: string): boolean => {
+  try {
+    const url = new URL(u);
+    return url.username === '' && url.password === '';
+  } catch {
+    return false;
+  }
+};
+/**
+ * Where vpay delivers: never with a username or password, which would be stored, shown by the
+ * admin API and written into every attempt's record (safe-post refuses them when used anyway).
+ * Private and loopback hosts are refused by the admin route, which knows DELIVERY_ALLOW_PRIVATE.
+ */
+const deliveryUrl = httpUrl.refine(hasNoCredentials, 'must not contain a username or password');
+
 export const CreateAppSchema = z.object({
   name: text(1, 200),
-  deliveryUrl: httpUrl,
-  deliveryTestUrl: httpUrl.optional(),
+  deliveryUrl,
+  deliveryTestUrl: deliveryUrl.optional(),
   paymentEnabled: z.boolean().optional(),
 });
 
 export const PatchAppSchema = z
   .object({
     name: text(1, 200).optional(),
-    deliveryUrl: httpUrl.optional(),
-    deliveryTestUrl: httpUrl.nullable().optional(),
+    deliveryUrl: deliveryUrl.optional(),
+    deliveryTestUrl: deliveryUrl.nullable().optional(),
     paymentEnabled: z.boolean().optional(),
   })
   .strict();

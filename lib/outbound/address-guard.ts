@@ -160,11 +160,12 @@ export function isForbiddenAddress(ip: string): boolean {
 
 /**
  * Parses a URL vpay is asked to POST to. Throws {@link UrlRejectedError} unless the
- * URL parses, its protocol is http: or https:, it carries no username/password, and
- * its host is non-empty. Does not judge the host's address (the request does that
- * at connect time, so DNS answers cannot change between check and use).
+ * URL parses, its protocol is http: or https:, it carries no username/password (unless
+ * `allowCredentials`: an operator's own setting), and its host is non-empty. Does not
+ * judge the host's address (the request does that at connect time, so DNS answers
+ * cannot change between check and use).
  */
-export function parseDeliveryUrl(raw: string): URL {
+export function parseDeliveryUrl(raw: string, o: { allowCredentials?: boolean } = {}): URL {
   if (typeof raw !== 'string' || raw.trim() === '') {
     throw new UrlRejectedError('invalid_url', 'URL rejected: empty');
   }
@@ -177,7 +178,7 @@ export function parseDeliveryUrl(raw: string): URL {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new UrlRejectedError('unsupported_protocol', `URL rejected: protocol ${url.protocol} not allowed`);
   }
-  if (url.username !== '' || url.password !== '') {
+  if (!o.allowCredentials && (url.username !== '' || url.password !== '')) {
     throw new UrlRejectedError('credentials_in_url', 'URL rejected: must not contain a username or password');
   }
   if (url.hostname === '') {
@@ -192,3 +193,34 @@ export function hostForConnect(url: URL): string {
   return h.startsWith('[') && h.endsWith(']') ? h.slice(1, -1) : h;
 }
 
+/**
+ * True when a URL's host (`new URL(…).hostname`, which has already normalised odd IPv4 spellings
+ * such as `127.1` or `0x7f.0.0.1`) is private or loopback without asking DNS: an IP literal
+ * {@link isForbiddenAddress} refuses, or `localhost` and names under it (RFC 6761: always
+ * loopback). The check when a delivery URL is saved. Any other name passes here: what it
+ * resolves to can change, so only the lookup made when the URL is used can judge it.
+ */
+export function isPrivateHostLiteral(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/\.$/, '');
+  if (h === 'localhost' || h.endsWith('.localhost')) return true;
+  const bare = h.startsWith('[') && h.endsWith(']') ? h.slice(1, -1) : h;
+  return isIP(bare) !== 0 && isForbiddenAddress(bare);
+}
+
+/**
+ * `raw` without a username or password, for storing or logging a URL (an app saved before
+ * credentials were refused, or an operator's setting). A string the URL parser refuses still
+ * loses whatever sits between `scheme://` and an `@` before the path.
+ */
+export function withoutCredentials(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return raw.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#]*@/, '$1');
+  }
+  if (url.username === '' && url.password === '') return raw;
+  url.username = '';
+  url.password = '';
+  return url.toString();
+}

@@ -16,6 +16,7 @@ import * as https from 'node:https';
 import type { LookupFunction, Socket } from 'node:net';
 import { isIP } from 'node:net';
 import { hostForConnect, isForbiddenAddress, parseDeliveryUrl, UrlRejectedError } from './address-guard';
+import { toStorableText } from '../domain/schemas';
 
 export type SafePostErrorCode = 'forbidden_address' | 'timeout' | 'too_large' | 'network' | 'bad_url';
 
@@ -76,6 +77,12 @@ export interface SafePostOptions {
   maxResponseBytes: number;
   /** Skip the address guard (local development and tests only). */
   allowPrivate: boolean;
+  /**
+   * The URL is an operator's own setting (SUPERAPP_BASE_URL, ALERT_WEBHOOK_URL): a username and
+   * password in it are sent as HTTP Basic auth instead of refusing the URL. Error messages name
+   * only the origin, which never includes them.
+   */
+  allowUrlCredentials?: boolean;
 }
 
 export interface SafePostResult {
@@ -153,14 +160,24 @@ export function destroySafePostAgents(): void {
   }
 }
 
+/** A URL's username or password as typed (the parser keeps them percent-encoded). */
+function decodeUserinfo(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 const RESERVED_HEADERS = new Set(['content-type', 'content-length', 'transfer-encoding', 'connection', 'host']);
 
 function describeCause(err: unknown): { text: string; code: string | undefined } {
   const e = err as NodeJS.ErrnoException | undefined;
   const code = typeof e?.code === 'string' ? e.code : undefined;
   // Node's network error messages name syscall/address/port, never our headers or body;
-  // still, keep only a bounded, single-line prefix.
-  const msg = typeof e?.message === 'string' ? e.message.replace(/\s+/g, ' ').slice(0, 200) : 'unknown error';
+  // still, keep only a bounded, single-line prefix, as text that can be stored (it becomes an
+  // attempt's recorded error).
+  const msg = typeof e?.message === 'string' ? toStorableText(e.message.replace(/\s+/g, ' '), 200) : 'unknown error';
   return { text: code && !msg.includes(code) ? `${code}: ${msg}` : msg, code };
 }
 
@@ -182,7 +199,7 @@ export function safePostJson(url: string, body: string, opts: SafePostOptions): 
 
     let target: URL;
     try {
-      target = parseDeliveryUrl(url);
+      target = parseDeliveryUrl(url, { allowCredentials: opts.allowUrlCredentials === true });
     } catch (e) {
       if (e instanceof UrlRejectedError) throw new BadUrlError(e.reason, e.message);
       throw e;
@@ -201,6 +218,8 @@ export function safePostJson(url: string, body: string, opts: SafePostOptions): 
     }
     headers['content-type'] = 'application/json';
     headers['content-length'] = Buffer.byteLength(body, 'utf8');
+
+    const auth = target.username !== '' || target.password !== '' ? `${decodeUserinfo(target.username)}:${decodeUserinfo(target.password)}` : undefined;
 
     const isHttps = target.protocol === 'https:';
     const pool = isHttps ? agents.https : agents.http;
@@ -238,6 +257,7 @@ export function safePostJson(url: string, body: string, opts: SafePostOptions): 
         headers,
         agent: allowPrivate ? pool.open : pool.guarded,
         lookup: createGuardedLookup(allowPrivate),
+        auth,
         // No `servername` override: Node uses the host name for SNI, none for IPs.
       });
     } catch (e) {

@@ -29,8 +29,10 @@ export async function postToSuperapp(
     headers: superappHeaders(config.superappSecret, raw),
     timeoutMs,
     maxResponseBytes: 64 * 1024,
-    // The superapp URL is the operator's own setting, often on a private network.
+    // The superapp URL is the operator's own setting, often on a private network, and may
+    // carry the credentials its gateway asks for.
     allowPrivate: true,
+    allowUrlCredentials: true,
   });
   return { status: res.status, json: res.json };
 }

@@ -30,6 +30,10 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** How long the API waits for a workflow's answer (prepay outcome, payment recorded). */
   WORKFLOW_ANSWER_TIMEOUT_MS: positiveMs.default(30_000),
+  /** Bearer token GET /metrics asks for; unset: no /metrics at all (metrics are opt-in). */
+  METRICS_TOKEN: z.string().min(16).optional(),
+  /** Interface the worker's own /metrics listens on: loopback unless told otherwise. */
+  WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   /** Port of the worker's own /metrics when it runs as a separate process; 0 = none. */
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
 });
@@ -57,6 +61,9 @@ export interface Config {
   deliveryAllowPrivate: boolean;
   dataDir: string;
   logLevel: string;
+  /** Unset: the API has no /metrics (404), and a worker's metrics server asks for no token. */
+  metricsToken?: string;
+  workerMetricsHost: string;
   workerMetricsPort: number;
   workflowAnswerTimeoutMs: number;
 }
@@ -110,6 +117,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     deliveryAllowPrivate: e.DELIVERY_ALLOW_PRIVATE,
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
+    metricsToken: e.METRICS_TOKEN,
+    workerMetricsHost: e.WORKER_METRICS_HOST,
     workerMetricsPort: e.WORKER_METRICS_PORT,
     workflowAnswerTimeoutMs: e.WORKFLOW_ANSWER_TIMEOUT_MS,
   };

@@ -5,7 +5,7 @@ import pino, { type Logger } from 'pino';
 export type { Logger };
 
 const SECRET_KEYS = [
-  'appKey', 'app_key', 'sessionKey', 'session_key', 'superappSecret', 'adminToken', 'secret',
+  'appKey', 'app_key', 'sessionKey', 'session_key', 'superappSecret', 'adminToken', 'metricsToken', 'secret',
   'paySig', 'signature', 'authorization', 'Authorization', 'x-vpay-signature', 'pay-sig',
 ];
 

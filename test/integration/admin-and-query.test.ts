@@ -93,6 +93,27 @@ describe('platform admin', () => {
     }
   });
 
+  it('400 / 40001 for a delivery URL with a username or password, which is never stored', async () => {
+    const created = await admin(vpay, 'POST', '/v1/admin/apps', { name: 'g', deliveryUrl: 'https://dev.example/x' });
+    const path = `/v1/admin/apps/${created.json.appId}`;
+    const bad = [
+      ['POST', '/v1/admin/apps', { name: 'g', deliveryUrl: 'https://user:s3cret@dev.example/x' }],
+      ['POST', '/v1/admin/apps', { name: 'g', deliveryUrl: 'https://user@dev.example/x' }],
+      ['POST', '/v1/admin/apps', { name: 'g', deliveryUrl: 'https://dev.example/x', deliveryTestUrl: 'http://:s3cret@dev.example/t' }],
+      ['PATCH', path, { deliveryUrl: 'https://user:s3cret@dev.example/x' }],
+      ['PATCH', path, { deliveryTestUrl: 'https://user:s3cret@dev.example/t' }],
+    ] as const;
+    for (const [method, p, body] of bad) {
+      const r = await admin(vpay, method, p, body);
+      expect({ body, status: r.status, errCode: r.json.errCode }).toEqual({ body, status: 400, errCode: 40001 });
+      expect(r.json.errMsg).not.toContain('s3cret');
+    }
+    expect((await admin(vpay, 'GET', path)).json).toMatchObject({ deliveryUrl: 'https://dev.example/x', deliveryTestUrl: null });
+    // An @ in the path or query is no userinfo.
+    const ok = await admin(vpay, 'PATCH', path, { deliveryUrl: 'https://dev.example/x/@team?to=a@b' });
+    expect(ok.status).toBe(200);
+  });
+
   it('404 / 40403 for an unknown app', async () => {
     const calls = [
       ['PATCH', '/v1/admin/apps/appnope', { name: 'x' }],

@@ -6,6 +6,7 @@ import { startVpay, type Vpay } from '../support/vpay';
 import { admin, paidOrder, pay, queryOrder, requestPayment, setupApp, signData, type TestApp } from '../support/minigame';
 import { waitFor } from '../support/wait-for';
 import { purchaseWorkflowId } from '../../workflows/workflow-ids';
+import * as migration003 from '../../migrations/003_delivery_attempt_url_credentials';
 
 /** A local alert webhook that records what it receives. */
 async function startAlertSink() {
@@ -80,7 +81,7 @@ describe('delivery retries and the stuck-delivery alert', () => {
     const logged = logLines.map((l) => JSON.parse(l)).find((l) => l.type === 'delivery_stuck' && l.orderId === orderId);
     expect(logged).toMatchObject({ appId: app.appId, outTradeNo });
 
-    const text = await (await fetch(`${vpay.url}/metrics`)).text();
+    const text = await (await fetch(`${vpay.url}/metrics`, { headers: { authorization: `Bearer ${vpay.metricsToken}` } })).text();
     expect(text).toMatch(/vpay_delivery_attempts_total\{outcome="failed"\} [1-9]/);
     expect(text).toMatch(/vpay_delivery_attempts_total\{outcome="delivered"\} [1-9]/);
     expect(text).toMatch(/vpay_alerts_total\{type="delivery_stuck"\} 1/);
@@ -112,7 +113,7 @@ describe('delivery retries and the stuck-delivery alert', () => {
   it('never logs a secret, and logs every order line with its keys', async () => {
     const text = logLines.join('\n');
     expect(text).toContain(app.appId);
-    for (const secret of [app.appKey, app.sessionKey, vpay.config.superappSecret, vpay.adminToken]) {
+    for (const secret of [app.appKey, app.sessionKey, vpay.config.superappSecret, vpay.adminToken, vpay.metricsToken]) {
       expect(text).not.toContain(secret);
     }
     const orderLines = logLines.map((l) => JSON.parse(l)).filter((l) => l.orderId);
@@ -123,16 +124,51 @@ describe('delivery retries and the stuck-delivery alert', () => {
 
 describe('delivery URL guard', () => {
   let vpay: Vpay;
-  let app: TestApp;
+  const logLines: string[] = [];
   beforeAll(async () => {
-    vpay = await startVpay({ DELIVERY_ALLOW_PRIVATE: 'false' });
-    app = await setupApp(vpay);
+    vpay = await startVpay({ DELIVERY_ALLOW_PRIVATE: 'false' }, { logLines });
   });
   afterAll(async () => {
     await vpay?.stop();
   });
 
+  /** An app whose delivery URL was saved before today's checks (or a name that resolves to it). */
+  async function legacyApp(deliveryUrl: string): Promise<TestApp> {
+    const app = await setupApp(vpay, { deliveryUrl: 'https://dev.example/deliver' });
+    await vpay.api.db('apps').where({ app_id: app.appId }).update({ delivery_url: deliveryUrl });
+    return app;
+  }
+
+  it.each([
+    'http://127.0.0.1:8080/deliver', 'http://localhost/deliver', 'http://LOCALHOST./deliver', 'http://game.localhost/deliver',
+    'http://[::1]/deliver', 'http://10.1.2.3/deliver', 'http://192.168.0.10/deliver', 'http://169.254.169.254/latest/meta-data',
+    'http://0.0.0.0/deliver', 'http://127.1/deliver', 'http://0x7f.0.0.1/deliver', 'http://2130706433/deliver',
+    'http://[::ffff:127.0.0.1]/deliver', 'http://[fd00::1]/deliver',
+  ])('refuses to save the private or loopback delivery URL %s (400 / 40001)', async (url) => {
+    const app = await setupApp(vpay, { deliveryUrl: 'https://dev.example/deliver' });
+    const path = `/v1/admin/apps/${app.appId}`;
+    const attempts = [
+      ['POST', '/v1/admin/apps', { name: 'g', deliveryUrl: url }],
+      ['POST', '/v1/admin/apps', { name: 'g', deliveryUrl: 'https://dev.example/deliver', deliveryTestUrl: url }],
+      ['PATCH', path, { deliveryUrl: url }],
+      ['PATCH', path, { deliveryTestUrl: url }],
+    ] as const;
+    for (const [method, p, body] of attempts) {
+      const r = await admin(vpay, method, p, body);
+      expect({ body, status: r.status, errCode: r.json.errCode }).toEqual({ body, status: 400, errCode: 40001 });
+    }
+    expect((await admin(vpay, 'GET', path)).json).toMatchObject({ deliveryUrl: 'https://dev.example/deliver', deliveryTestUrl: null });
+  });
+
+  it('saves a public address or a host name (a name is checked when used)', async () => {
+    for (const deliveryUrl of ['https://dev.example/deliver', 'http://8.8.8.8/deliver', 'https://[2001:4860:4860::8888]/deliver']) {
+      const r = await admin(vpay, 'POST', '/v1/admin/apps', { name: 'g', deliveryUrl });
+      expect({ deliveryUrl, status: r.status }).toEqual({ deliveryUrl, status: 201 });
+    }
+  });
+
   it('does not deliver to a loopback address unless allowed, and records why', async () => {
+    const app = await legacyApp(vpay.developer.url);
     const { outTradeNo } = await paidOrder(vpay, app);
     const q = await queryOrder(vpay, app, outTradeNo);
     const row = await waitFor('a recorded failed attempt', () =>
@@ -142,6 +178,28 @@ describe('delivery URL guard', () => {
     expect(row).toMatchObject({ ok: false, http_status: null });
     expect(row.error).toMatch(/forbidden|private|loopback/i);
     expect(vpay.developer.received).toHaveLength(0);
+  });
+
+  it('a delivery URL saved with credentials before they were refused: refused when used, its credentials neither stored nor logged', async () => {
+    const app = await legacyApp(vpay.developer.url.replace('http://', 'http://dev-user:s3cret-pass@'));
+    const { orderId } = await paidOrder(vpay, app);
+    const row = await waitFor('a recorded failed attempt', () => vpay.api.db('delivery_attempts').where({ order_id: orderId }).first());
+    expect(row).toMatchObject({ ok: false, url: vpay.developer.url });
+    expect(row.error).toMatch(/username or password/);
+    const everything = JSON.stringify([await vpay.api.db('delivery_attempts').select(), await vpay.api.db('orders').select(), logLines]);
+    expect(everything).not.toContain('s3cret-pass');
+    expect(everything).not.toContain('dev-user');
+    expect(vpay.developer.received).toHaveLength(0);
+  });
+
+  it('migration 003 removes credentials from the URLs of attempts recorded before', async () => {
+    const app = await legacyApp('https://dev.example/deliver');
+    const { orderId } = await paidOrder(vpay, app);
+    const urls = ['https://dev-user:s3cret@dev.example/d?a=b@c', 'http://:s3cret@10.0.0.1:8080/', 'https://dev.example/x/@y?to=a@b'];
+    await vpay.api.db('delivery_attempts').insert(urls.map((url, i) => ({ order_id: orderId, attempt: 100 + i, url, ok: false, duration_ms: 1 })));
+    await migration003.up(vpay.api.db);
+    const rows = await vpay.api.db('delivery_attempts').where({ order_id: orderId }).andWhere('attempt', '>=', 100).orderBy('attempt');
+    expect(rows.map((r) => r.url)).toEqual(['https://dev.example/d?a=b@c', 'http://10.0.0.1:8080/', 'https://dev.example/x/@y?to=a@b']);
   });
 });
 

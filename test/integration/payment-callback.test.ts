@@ -177,7 +177,7 @@ describe('answers', () => {
   });
 
   it('the callback metric counts results', async () => {
-    const text = await (await fetch(`${vpay.url}/metrics`)).text();
+    const text = await (await fetch(`${vpay.url}/metrics`, { headers: { authorization: `Bearer ${vpay.metricsToken}` } })).text();
     expect(text).toMatch(/vpay_payment_callbacks_total\{result="ok"\} \d+/);
     expect(text).toMatch(/vpay_payment_callbacks_total\{result="duplicate"\} \d+/);
     expect(text).toMatch(/vpay_payment_callbacks_total\{result="40101"\} \d+/);

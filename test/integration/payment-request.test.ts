@@ -348,7 +348,7 @@ describe('conventions', () => {
     expect(await call(vpay, 'GET', '/healthz')).toEqual({ status: 200, json: { status: 'ok' } });
   });
   it('GET /metrics exposes the payment request counters', async () => {
-    const res = await fetch(`${vpay.url}/metrics`);
+    const res = await fetch(`${vpay.url}/metrics`, { headers: { authorization: `Bearer ${vpay.metricsToken}` } });
     const text = await res.text();
     expect(res.status).toBe(200);
     expect(text).toMatch(/vpay_payment_requests_total\{result="ok"\} \d+/);

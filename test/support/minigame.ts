@@ -41,10 +41,13 @@ export const admin = (vpay: Pick<Vpay, 'url' | 'adminToken'>, method: string, pa
 let seq = 0;
 
 /** An app with payment enabled, one released item and one user session. */
-export async function setupApp(vpay: Vpay, o: { price?: number; currencyType?: string; testUrl?: boolean } = {}): Promise<TestApp> {
+export async function setupApp(
+  vpay: Vpay,
+  o: { price?: number; currencyType?: string; testUrl?: boolean; deliveryUrl?: string } = {},
+): Promise<TestApp> {
   const created = await admin(vpay, 'POST', '/v1/admin/apps', {
     name: `game ${++seq}`,
-    deliveryUrl: vpay.developer.url,
+    deliveryUrl: o.deliveryUrl ?? vpay.developer.url,
     ...(o.testUrl ? { deliveryTestUrl: `${vpay.developer.url}?test=1` } : {}),
     paymentEnabled: true,
   });

@@ -25,6 +25,8 @@ export interface Vpay {
   superapp: FakeSuperapp;
   developer: FakeDeveloper;
   adminToken: string;
+  /** GET /metrics answers only with this bearer token (METRICS_TOKEN). */
+  metricsToken: string;
   /** Starts a replacement worker after the first was stopped (durability tests). */
   restartWorker(): Promise<void>;
   stop(): Promise<void>;
@@ -58,6 +60,7 @@ export async function startVpay(
   const temporalAddress = o.temporalAddress ?? testEnv().temporalAddress;
   const secret = randomBytes(16).toString('hex');
   const adminToken = randomBytes(16).toString('hex');
+  const metricsToken = randomBytes(16).toString('hex');
   const superapp = await startFakeSuperapp(secret);
   const developer = await startFakeDeveloper();
   const databaseUrl = o.databaseUrl ?? (await createTestDatabase());
@@ -71,6 +74,7 @@ export async function startVpay(
     SANDBOX: o.sandbox ? 'true' : '',
     SUPERAPP_SECRET: secret,
     ADMIN_TOKEN: adminToken,
+    METRICS_TOKEN: metricsToken,
     DELIVERY_ALLOW_PRIVATE: 'true',
     DELIVERY_RETRY_INITIAL_MS: '200',
     DELIVERY_RETRY_MAX_MS: '1000',
@@ -99,6 +103,7 @@ export async function startVpay(
     superapp,
     developer,
     adminToken,
+    metricsToken,
     async restartWorker() {
       worker = await startWorker(common, { workflowBundle: { codePath: bundlePath } });
       vpay.worker = worker;

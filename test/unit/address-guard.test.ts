@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
-import { isForbiddenAddress, parseDeliveryUrl, UrlRejectedError } from '../../lib/outbound/address-guard';
+import { isForbiddenAddress, isPrivateHostLiteral, parseDeliveryUrl, UrlRejectedError, withoutCredentials } from '../../lib/outbound/address-guard';
 
 /** The address a URL host would connect to, as the WHATWG parser normalises it. */
 function hostOf(raw: string): string {
@@ -173,5 +173,37 @@ describe('parseDeliveryUrl', () => {
     expect(caught).toBeInstanceOf(UrlRejectedError);
     expect(caught).toBeInstanceOf(Error);
     expect((caught as UrlRejectedError).reason).toBe(reason);
+  });
+});
+
+describe('isPrivateHostLiteral (the check when a URL is saved)', () => {
+  it.each([
+    'http://127.0.0.1/', 'http://127.1/', 'http://0x7f.1/', 'http://2130706433/', 'http://0.0.0.0/', 'http://10.0.0.1/',
+    'http://169.254.169.254/', 'http://[::1]/', 'http://[::ffff:10.0.0.1]/', 'http://[fe80::1]/', 'http://[fd00::2]/',
+    'http://localhost/', 'http://LocalHost./', 'http://a.b.localhost/', 'http://localhost:8080/',
+  ])('private: %s', (url) => {
+    expect(isPrivateHostLiteral(new URL(url).hostname)).toBe(true);
+  });
+  it.each(['http://8.8.8.8/', 'http://[2001:4860:4860::8888]/', 'https://dev.example/', 'http://localhost.example/', 'http://mylocalhost/', 'http://10.0.0.1.nip.io/'])(
+    'not private when saved: %s (a name is checked when used)',
+    (url) => {
+      expect(isPrivateHostLiteral(new URL(url).hostname)).toBe(false);
+    },
+  );
+});
+
+describe('withoutCredentials', () => {
+  it.each([
+    ['https://user:pass@dev.example/d?x=1', 'https://dev.example/d?x=1'],
+    ['http://user@127.0.0.1:8080/d', 'http://127.0.0.1:8080/d'],
+    ['http://:p%40ss@dev.example', 'http://dev.example/'],
+    ['https://dev.example/a@b?c=d@e', 'https://dev.example/a@b?c=d@e'],
+    ['https://dev.example/plain', 'https://dev.example/plain'],
+  ])('%s -> %s', (raw, out) => {
+    expect(withoutCredentials(raw)).toBe(out);
+  });
+  it('strips what looks like userinfo even from a URL that does not parse', () => {
+    expect(withoutCredentials('http://us er:pa ss@[bad/x')).toBe('http://[bad/x');
+    expect(withoutCredentials('not a url')).toBe('not a url');
   });
 });

@@ -23,6 +23,8 @@ describe('loadConfig', () => {
       deliveryAlertAfterMs: 600_000,
       alertWebhookUrl: undefined,
       deliveryAllowPrivate: false,
+      metricsToken: undefined,
+      workerMetricsHost: '127.0.0.1',
     });
     fs.rmSync(dir, { recursive: true });
   });

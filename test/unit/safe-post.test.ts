@@ -251,6 +251,18 @@ describe('safePostJson against local servers (allowPrivate: true)', () => {
     expect(srv.connections).toBe(1);
   });
 
+  it("sends an operator URL's username and password as Basic auth, and never names them in an error", async () => {
+    const srv = await startServer((_req, res) => res.end('{}'));
+    const url = `http://ops%40team:s3cret%3Apw@127.0.0.1:${srv.port}/alerts`;
+    expect((await safePostJson(url, '{}', { ...local, allowUrlCredentials: true })).status).toBe(200);
+    expect(srv.requests[0].headers.authorization).toBe(`Basic ${Buffer.from('ops@team:s3cret:pw').toString('base64')}`);
+    const refused = await rejectionOf(safePostJson(url, '{}', local));
+    expect(refused).toBeInstanceOf(BadUrlError);
+    const down = await rejectionOf(safePostJson(`http://ops:s3cret@127.0.0.1:${await closedPort()}/`, '{}', { ...local, allowUrlCredentials: true }));
+    expect(down).toBeInstanceOf(PostNetworkError);
+    for (const e of [refused, down]) expect(JSON.stringify({ m: (e as Error).message, e })).not.toContain('s3cret');
+  });
+
   it.each(['ftp://127.0.0.1/', 'https://u:p@example.com/', 'nonsense'])('rejects bad URL %s', async (url) => {
     const err = await rejectionOf(safePostJson(url, '{}', local));
     expect(err).toBeInstanceOf(BadUrlError);

@@ -1,4 +1,4 @@
-import { parseSignData, PaymentCallbackSchema, PaymentRequestSchema, CreateAppSchema } from '../../lib/domain/schemas';
+import { parseSignData, PaymentCallbackSchema, PaymentRequestSchema, CreateAppSchema, PatchAppSchema, toStorableText } from '../../lib/domain/schemas';
 
 const base = {
   mode: 'goods',
@@ -86,6 +86,15 @@ describe('request bodies', () => {
     expect(CreateAppSchema.safeParse({ name: 'g', deliveryUrl: 'ftp://dev.example/deliver' }).success).toBe(false);
     expect(CreateAppSchema.safeParse({ name: 'g', deliveryUrl: 'javascript:alert(1)' }).success).toBe(false);
   });
+  it('takes no delivery URL with a username or password', () => {
+    for (const url of ['https://u:p@dev.example/d', 'https://u@dev.example/d', 'https://:p@dev.example/d', 'HTTP://u:p@DEV.example']) {
+      expect(CreateAppSchema.safeParse({ name: 'g', deliveryUrl: url }).success).toBe(false);
+      expect(CreateAppSchema.safeParse({ name: 'g', deliveryUrl: 'https://dev.example/d', deliveryTestUrl: url }).success).toBe(false);
+      expect(PatchAppSchema.safeParse({ deliveryUrl: url }).success).toBe(false);
+      expect(PatchAppSchema.safeParse({ deliveryTestUrl: url }).success).toBe(false);
+    }
+    expect(CreateAppSchema.safeParse({ name: 'g', deliveryUrl: 'https://dev.example/d/@x?a=b@c#u:p@' }).success).toBe(true);
+  });
 });
 
 describe('storable text', () => {
@@ -105,5 +114,34 @@ describe('storable text', () => {
     expect(PaymentCallbackSchema.safeParse({ ...cb, paidAt: '0001-01-01T00:00:00Z' }).success).toBe(true);
     // An offset PostgreSQL refuses (beyond ±15:59) is accepted and passed on in UTC.
     expect(PaymentCallbackSchema.parse({ ...cb, paidAt: '1970-01-01T00:00:00-23:59' }).paidAt).toBe('1970-01-01T23:59:00.000Z');
+  });
+});
+
+describe('toStorableText', () => {
+  it('leaves well-formed text without NUL as it is', () => {
+    for (const t of ['', 'plain', 'émoji \u{1F600} and 中文', 'a\tb\nc']) expect(toStorableText(t)).toBe(t);
+  });
+  it('replaces NUL and lone surrogates with U+FFFD, one for one', () => {
+    expect(toStorableText('a\u0000b')).toBe('a\ufffdb');
+    expect(toStorableText('\ud800x\udc00')).toBe('\ufffdx\ufffd');
+    expect(toStorableText('\udc00\ud800')).toBe('\ufffd\ufffd');
+    expect(toStorableText('end\ud83d')).toBe('end\ufffd');
+  });
+  it('cuts to at most max UTF-16 units without splitting a surrogate pair', () => {
+    expect(toStorableText('abcdef', 3)).toBe('abc');
+    expect(toStorableText('ab\u{1F600}', 3)).toBe('ab');
+    expect(toStorableText('ab\u{1F600}', 4)).toBe('ab\u{1F600}');
+    expect(toStorableText('a\u0000\u{1F600}z', 3)).toBe('a\ufffd');
+    expect(toStorableText('abc', 0)).toBe('');
+  });
+  it('always answers text a storable-text check accepts', () => {
+    const nasty = ['\u0000', '\ud800', '\udfff', '\u{1F600}', 'x'];
+    for (let i = 0; i < 500; i++) {
+      let s = '';
+      for (let j = 0; j < 12; j++) s += nasty[(i * 7 + j * 13 + j * j) % nasty.length];
+      const out = toStorableText(s, i % 15);
+      expect(out.isWellFormed() && !out.includes('\u0000')).toBe(true);
+      expect(out.length).toBeLessThanOrEqual(i % 15);
+    }
   });
 });

@@ -13,6 +13,7 @@ import { prepareDatabase } from '../../lib/db/db';
 import { startApi } from '../../api/start';
 import { startWorker } from '../../worker/start';
 import { installTemporalLogging } from '../../lib/platform/temporal-logging';
+import { withoutCredentials } from '../../lib/outbound/address-guard';
 
 const PG_PORT = Number(process.env.VPAY_PG_PORT ?? 54329);
 const TEMPORAL_GRPC_PORT = 7233;
@@ -73,7 +74,13 @@ async function main() {
       `  Temporal Web UI:  ${temporal?.uiUrl ?? `(external Temporal at ${config.temporalAddress})`}`,
       `  Temporal gRPC:    ${config.temporalAddress}`,
       `  PostgreSQL:       ${pg ? `embedded, data in ${path.join(dataDir, 'pg')}` : 'DATABASE_URL'}`,
-      `  Superapp:         ${config.sandboxEnabled ? `built-in sandbox (${config.superappBaseUrl})` : config.superappBaseUrl}`,
+      // The operator's superapp URL may carry credentials: never printed.
+      `  Superapp:         ${config.sandboxEnabled ? `built-in sandbox (${config.superappBaseUrl})` : withoutCredentials(config.superappBaseUrl)}`,
+      `  Metrics:          ${
+        config.metricsToken
+          ? `http://127.0.0.1:${api.port}/metrics (Authorization: Bearer $METRICS_TOKEN)`
+          : 'off (set METRICS_TOKEN to a secret of 16+ characters to serve /metrics)'
+      }`,
       `  Admin token:      ${config.generatedSecrets.adminToken ? config.adminToken : '(from ADMIN_TOKEN)'}`,
       `  Superapp secret:  ${config.generatedSecrets.superappSecret ? config.superappSecret : '(from SUPERAPP_SECRET)'}`,
       '',

@@ -15,7 +15,15 @@ import { close, createServer, header, listen, replyJson } from './http-server';
  * vpay's 10 s timeout); 'redirect' (302 to `redirectTo`, which must not be followed); 'huge' (200
  * with returnCode 0 padded past vpay's 64 KiB cap); 'flaky' (every other request fails).
  */
-export type DeveloperMode = 'ok' | 'http500' | 'badBody' | 'gone' | 'slow' | 'redirect' | 'huge' | 'flaky';
+export type DeveloperMode = 'ok' | 'http500' | 'badBody' | 'gone' | 'slow' | 'redirect' | 'huge' | 'flaky' | 'garbled';
+
+/**
+ * What the 'garbled' mode answers (HTTP 500): a NUL, a lone surrogate, and an emoji whose two
+ * halves are the body's characters 200 and 201, which vpay's 200-character cut would split: text
+ * PostgreSQL refuses or cannot keep as it is (the lone surrogate goes out as U+FFFD: UTF-8
+ * cannot carry it).
+ */
+export const GARBLED_BODY = `down\u0000\ud800${'x'.repeat(193)}\u{1F600}${'y'.repeat(20)}`;
 
 export interface ReceivedDelivery {
   deliveryId: string;
@@ -219,6 +227,9 @@ export class FakeDeveloper {
         return;
       case 'huge':
         return replyJson(res, 200, { returnCode: 0, pad: 'x'.repeat(70 * 1024) });
+      case 'garbled':
+        res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end(GARBLED_BODY);
+        return;
       case 'slow': {
         const t = setTimeout(() => {
           this.slowAnswers.delete(t);

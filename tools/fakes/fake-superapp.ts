@@ -57,6 +57,12 @@ export class FakeSuperapp {
   set prepayMode(mode: PrepayMode) {
     this.simulator.prepayMode = mode;
   }
+  get prepayReply(): SuperappSimulator['prepayReply'] {
+    return this.simulator.prepayReply;
+  }
+  set prepayReply(reply: SuperappSimulator['prepayReply']) {
+    this.simulator.prepayReply = reply;
+  }
   get confirmMode(): ConfirmMode {
     return this.simulator.confirmMode;
   }
