@@ -24,17 +24,23 @@ export async function startMetricsServer({ metrics, port, host, token }: Metrics
   const authorized = token ? bearerTokenCheck(token) : () => true;
   const answer = (res: http.ServerResponse, status: number, errCode: number, errMsg: string) =>
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ errCode, errMsg }));
-  const server = http.createServer(async (req, res) => {
+  // serve() never rejects (it answers 500 instead), so the request listener can drop its promise.
+  const serve = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const path = (req.url ?? '').split('?')[0];
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || path !== '/metrics') return answer(res, 404, 40404, 'no such route');
-    if (!authorized(req.headers.authorization)) return answer(res, 401, 40100, 'missing or wrong metrics token');
-    try {
-      const text = await metrics.registry.metrics();
-      res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(req.method === 'HEAD' ? undefined : text);
-    } catch {
-      answer(res, 500, 50001, 'metrics unavailable');
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || path !== '/metrics') {
+      answer(res, 404, 40404, 'no such route');
+    } else if (!authorized(req.headers.authorization)) {
+      answer(res, 401, 40100, 'missing or wrong metrics token');
+    } else {
+      try {
+        const text = await metrics.registry.metrics();
+        res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(req.method === 'HEAD' ? undefined : text);
+      } catch {
+        answer(res, 500, 50001, 'metrics unavailable');
+      }
     }
-  });
+  };
+  const server = http.createServer((req, res) => void serve(req, res));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host ?? '127.0.0.1', () => resolve());

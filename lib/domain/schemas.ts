@@ -29,7 +29,7 @@ export function toStorableText(s: string, max = Infinity): string {
     const splitsPair = end > 0 && isHighSurrogate(s.charCodeAt(end - 1)) && isLowSurrogate(s.charCodeAt(end));
     cut = s.slice(0, splitsPair ? end - 1 : end);
   }
-  return cut.replace(/\u0000/g, '\ufffd').toWellFormed();
+  return cut.replaceAll('\u0000', '\ufffd').toWellFormed();
 }
 const isHighSurrogate = (c: number) => c >= 0xd800 && c <= 0xdbff;
 const isLowSurrogate = (c: number) => c >= 0xdc00 && c <= 0xdfff;
