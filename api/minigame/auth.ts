@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import type { Db } from '../../lib/db/db';
 import { getApp, getSessionKey, type App } from '../../lib/db/repos/apps';
 import type { PaymentRequest } from '../../lib/domain/schemas';
-import { orderQuerySigOf, paySigOf, signatureMatches, userSignatureOf } from '../../lib/domain/signatures';
+import { isFreshTimestamp, orderQuerySigOf, paySigOf, signatureMatches, timedOrderQuerySigOf, userSignatureOf } from '../../lib/domain/signatures';
 import { rawBody } from '../http/body';
 import { minigameErrors } from './errors';
 
@@ -19,11 +19,16 @@ export async function authenticatePayment(db: Db, body: PaymentRequest): Promise
   return app;
 }
 
-/** The order query's app: Pay-Sig over the exact body with its app key (401/40101). */
+/**
+ * The order query's app: Pay-Sig over the exact body with its app key (401/40101). A query with
+ * X-Vpay-Timestamp must be fresh and signed over the timestamp too (docs/API.md); one without it
+ * keeps the contract's form.
+ */
 export async function authenticateOrderQuery(db: Db, req: Request, appId: string): Promise<App> {
   const app = await getApp(db, appId);
-  if (!app || !signatureMatches(req.get('pay-sig'), orderQuerySigOf(app.appKey, rawBody(req)))) {
-    throw minigameErrors.badQuerySig();
-  }
-  return app;
+  const timestamp = req.get('x-vpay-timestamp');
+  const expected =
+    app && (timestamp === undefined ? orderQuerySigOf(app.appKey, rawBody(req)) : isFreshTimestamp(timestamp) ? timedOrderQuerySigOf(app.appKey, timestamp, rawBody(req)) : undefined);
+  if (!expected || !signatureMatches(req.get('pay-sig'), expected)) throw minigameErrors.badQuerySig();
+  return app!;
 }

@@ -43,8 +43,7 @@ export function isFreshSuperappSignature(
   nowMs = Date.now(),
 ): boolean {
   const timestamp = call.timestamp ?? '';
-  if (!/^\d{1,12}$/.test(timestamp)) return false;
-  if (Math.abs(nowMs / 1000 - Number(timestamp)) > MAX_CLOCK_SKEW_S) return false;
+  if (!isFreshTimestamp(timestamp, nowMs)) return false;
   return signatureMatches(call.signature, superappSignatureOf(secret, timestamp, call.rawBody));
 }
 
@@ -56,6 +55,20 @@ export function payEventSigOf(appKey: string, payload: string): string {
 /** Pay-Sig of the order query == hex(HMAC(appKey, "/v1/minigame/orders/query&" + rawBody)) */
 export function orderQuerySigOf(appKey: string, rawBody: Bytes): string {
   return hmacHex(appKey, Buffer.concat([Buffer.from(`${ORDER_QUERY_PATH}&`), Buffer.from(rawBody)]));
+}
+
+/**
+ * Pay-Sig of an order query that carries X-Vpay-Timestamp (vpay's addition, docs/API.md):
+ * hex(HMAC(appKey, "/v1/minigame/orders/query&" + timestamp + "&" + rawBody)). The timestamp is
+ * inside the MAC, so a captured query stops working once it is stale.
+ */
+export function timedOrderQuerySigOf(appKey: string, timestamp: string, rawBody: Bytes): string {
+  return hmacHex(appKey, Buffer.concat([Buffer.from(`${ORDER_QUERY_PATH}&${timestamp}&`), Buffer.from(rawBody)]));
+}
+
+/** A unix-seconds timestamp within MAX_CLOCK_SKEW_S of our clock. */
+export function isFreshTimestamp(timestamp: string, nowMs = Date.now()): boolean {
+  return /^\d{1,12}$/.test(timestamp) && Math.abs(nowMs / 1000 - Number(timestamp)) <= MAX_CLOCK_SKEW_S;
 }
 
 const HEX_SHA256 = /^[0-9a-fA-F]{64}$/;

@@ -1,5 +1,5 @@
 // CONTRACT.md 5 and 6 on the real stack: the developer's order query and the platform admin API.
-import { orderQuerySigOf } from '../../lib/domain/signatures';
+import { orderQuerySigOf, timedOrderQuerySigOf } from '../../lib/domain/signatures';
 import { startVpay, type Vpay } from '../support/vpay';
 import { admin, call, queryOrder, requestPayment, setupApp, signData, type TestApp } from '../support/minigame';
 
@@ -33,6 +33,32 @@ describe('order query', () => {
       const r = await call(vpay, 'POST', '/v1/minigame/orders/query', raw, sig ? { 'pay-sig': sig } : {});
       expect({ status: r.status, errCode: r.json.errCode }).toEqual({ status: 401, errCode: 40101 });
     }
+  });
+
+  it('with X-Vpay-Timestamp, Pay-Sig covers the timestamp and a stale or re-stamped query is refused', async () => {
+    const sd = signData(app);
+    await requestPayment(vpay, app, sd);
+    const raw = JSON.stringify({ appId: app.appId, outTradeNo: JSON.parse(sd).outTradeNo });
+    const query = (headers: Record<string, string>) => call(vpay, 'POST', '/v1/minigame/orders/query', raw, headers);
+    const now = String(Math.floor(Date.now() / 1000));
+    const fresh = await query({ 'x-vpay-timestamp': now, 'pay-sig': timedOrderQuerySigOf(app.appKey, now, raw) });
+    expect(fresh).toMatchObject({ status: 200, json: { errCode: 0, order: { appId: app.appId } } });
+
+    const stale = String(Math.floor(Date.now() / 1000) - 301);
+    const refused = [
+      // Captured long ago: the timestamp is inside the MAC, so it cannot be refreshed.
+      { 'x-vpay-timestamp': stale, 'pay-sig': timedOrderQuerySigOf(app.appKey, stale, raw) },
+      { 'x-vpay-timestamp': now, 'pay-sig': timedOrderQuerySigOf(app.appKey, stale, raw) },
+      // The contract's untimed Pay-Sig does not vouch for a timestamp added to it.
+      { 'x-vpay-timestamp': now, 'pay-sig': orderQuerySigOf(app.appKey, raw) },
+      { 'x-vpay-timestamp': 'soon', 'pay-sig': timedOrderQuerySigOf(app.appKey, 'soon', raw) },
+    ];
+    for (const headers of refused) {
+      const r = await query(headers);
+      expect({ status: r.status, errCode: r.json.errCode }).toEqual({ status: 401, errCode: 40101 });
+    }
+    // The contract's form stays valid.
+    expect((await query({ 'pay-sig': orderQuerySigOf(app.appKey, raw) })).status).toBe(200);
   });
 
   it('Pay-Sig covers the exact body bytes', async () => {

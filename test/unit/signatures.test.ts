@@ -2,6 +2,8 @@
 // hmac module, exactly as the seed's gen_pay_sig / calc_signature examples do.
 import {
   orderQuerySigOf,
+  timedOrderQuerySigOf,
+  isFreshTimestamp,
   payEventSigOf,
   paySigOf,
   signatureMatches,
@@ -18,6 +20,19 @@ describe('signature formulas (fixed vectors)', () => {
   });
   it('signature = hex(HMAC(sessionKey, signData))', () => {
     expect(userSignatureOf('session-key-abc', SEED_SIGN_DATA)).toBe('92cb2ca22a403599c9f3d98029ecaa010ef667c1debc5382c2585871d76515a6');
+  });
+  it('timed Pay-Sig = hex(HMAC(appKey, "/v1/minigame/orders/query&" + timestamp + "&" + rawBody))', () => {
+    expect(timedOrderQuerySigOf('appkey123', '1700000000', '{"appId":"a","outTradeNo":"T1"}')).toBe(
+      '5f8fa25a85686415302f1f376005034022938b9640f4dbc5473f0f67d29d8550',
+    );
+  });
+  it('a timestamp is fresh within 300 s either way, and only as unix seconds', () => {
+    const now = 1_700_000_000_000;
+    expect(isFreshTimestamp('1700000300', now)).toBe(true);
+    expect(isFreshTimestamp('1699999700', now)).toBe(true);
+    expect(isFreshTimestamp('1700000301', now)).toBe(false);
+    expect(isFreshTimestamp('1699999699', now)).toBe(false);
+    for (const bad of ['', '17e8', '-1', ' 1700000000', '1700000000.0']) expect(isFreshTimestamp(bad, now)).toBe(false);
   });
   it('X-Vpay-Signature = hex(HMAC(secret, timestamp + "." + rawBody))', () => {
     expect(superappSignatureOf('superapp-secret-xyz', '1700000000', '{"orderId":"o1"}')).toBe(
