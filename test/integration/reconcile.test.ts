@@ -60,6 +60,25 @@ async function prepaidOrder(vpay: Vpay, app: TestApp): Promise<Order> {
   return { orderId: r.json.orderId, outTradeNo: JSON.parse(sd).outTradeNo };
 }
 
+/** A PREPAID order row with no workflow behind it (written straight to the table). */
+async function insertRowWithoutWorkflow(vpay: Vpay, app: TestApp, o: Order): Promise<void> {
+  await vpay.api.db('orders').insert({
+    order_id: o.orderId,
+    app_id: app.appId,
+    open_id: app.openId,
+    out_trade_no: o.outTradeNo,
+    product_id: app.productId,
+    buy_quantity: 1,
+    goods_price: app.price,
+    total_amount: app.price,
+    currency_type: app.currencyType,
+    env: 0,
+    sign_data: '{}',
+    status: 'PREPAID',
+    created_at: new Date(),
+  });
+}
+
 const verdictFor = (report: ReconcileReport, orderId: string): OrderVerdict | undefined =>
   report.problems.find((p) => p.orderId === orderId);
 
@@ -152,21 +171,7 @@ describe('reconcile', () => {
 
   it('missing: a row without a workflow, a workflow without a row, a delivery never received', async () => {
     const ghost = { orderId: `ord_ghost_${Date.now()}`, outTradeNo: newTradeNo() };
-    await vpay.api.db('orders').insert({
-      order_id: ghost.orderId,
-      app_id: app.appId,
-      open_id: app.openId,
-      out_trade_no: ghost.outTradeNo,
-      product_id: app.productId,
-      buy_quantity: 1,
-      goods_price: app.price,
-      total_amount: app.price,
-      currency_type: app.currencyType,
-      env: 0,
-      sign_data: '{}',
-      status: 'PREPAID',
-      created_at: new Date(),
-    });
+    await insertRowWithoutWorkflow(vpay, app, ghost);
     const rowless = await deliveredOrder(vpay, app);
     await vpay.api.db('orders').where({ order_id: rowless.orderId }).delete();
     const unnoticed = await deliveredOrder(vpay, app);
@@ -372,21 +377,7 @@ describe('reconcile', () => {
       const lost = await lostOrder();
       // A row whose workflow is not there at all (gone past retention, say).
       const vanished = { orderId: `ord_vanished_${Date.now()}`, outTradeNo: newTradeNo() };
-      await vpay.api.db('orders').insert({
-        order_id: vanished.orderId,
-        app_id: app.appId,
-        open_id: app.openId,
-        out_trade_no: vanished.outTradeNo,
-        product_id: app.productId,
-        buy_quantity: 1,
-        goods_price: app.price,
-        total_amount: app.price,
-        currency_type: app.currencyType,
-        env: 0,
-        sign_data: '{}',
-        status: 'PREPAID',
-        created_at: new Date(),
-      });
+      await insertRowWithoutWorkflow(vpay, app, vanished);
       // Paid, its delivery failing, then terminated: the player paid, so this one is for a person.
       vpay.developer.mode = 'http500';
       const paid = await prepaidOrder(vpay, app);

@@ -3,20 +3,8 @@
 import type { Db } from '../db';
 import type { CloseReason, OrderDraft, OrderStatus } from '../../domain/order';
 
-export interface OrderRow {
-  orderId: string;
-  appId: string;
-  openId: string;
-  outTradeNo: string;
-  productId: string;
-  buyQuantity: number;
-  goodsPrice: number;
-  totalAmount: number;
-  currencyType: string;
-  platform: string | null;
-  env: 0 | 1;
-  attach: string | null;
-  signData: string;
+/** An order as its row keeps it: the draft (without the signatures) and how far it got. */
+export interface OrderRow extends Omit<OrderDraft, 'paySig' | 'signature' | 'createdAt'> {
   status: OrderStatus;
   closeReason: CloseReason | null;
   prepayId: string | null;
