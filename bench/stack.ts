@@ -97,7 +97,8 @@ export async function startStack(cleanup: Cleanup, log: (line: string) => void, 
     superappUrl,
     secret,
     adminToken,
-    defaults: loadConfig({ SUPERAPP_SECRET: secret, ADMIN_TOKEN: adminToken }),
+    // Only the default timings are read from it; the fake superapp's URL stands in for the superapp.
+    defaults: loadConfig({ SUPERAPP_SECRET: secret, ADMIN_TOKEN: adminToken, SUPERAPP_BASE_URL: superappUrl }),
     procs: () => ({ bench: process.pid, agent: agent.pid, temporal: temporal.pid, postgres: postmasterPid() }),
     logFile,
   };
