@@ -145,7 +145,7 @@ function layerConfigs() {
 }
 
 export default defineConfig([
-  globalIgnores(['.data/', '.tools/', 'coverage/', 'bench/results/', 'test/replay/histories/']),
+  globalIgnores(['.data/', '.tools/', 'dist/', 'coverage/', 'bench/results/', 'test/replay/histories/']),
 
   {
     name: 'vpay/javascript',

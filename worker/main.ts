@@ -1,4 +1,6 @@
 // `npm run worker`: one Temporal worker running purchases. Run as many as the load needs.
+import fs from 'node:fs';
+import path from 'node:path';
 import { loadConfig } from '../lib/platform/config';
 import { createLogger } from '../lib/platform/logger';
 import { createMetrics } from '../lib/platform/metrics';
@@ -12,7 +14,8 @@ async function main() {
   if (!config.databaseUrl) throw new Error('DATABASE_URL must be set for `npm run worker` (`npm start` embeds one)');
   await prepareDatabase(config.databaseUrl);
   const metrics = createMetrics();
-  const running = await startWorker({ config, databaseUrl: config.databaseUrl, logger, metrics });
+  const workflowBundle = prebuiltWorkflowBundle();
+  const running = await startWorker({ config, databaseUrl: config.databaseUrl, logger, metrics }, { workflowBundle });
   if (config.workerMetricsPort) {
     const host = config.workerMetricsHost;
     await startMetricsServer({ metrics, port: config.workerMetricsPort, host, token: config.metricsToken });
@@ -21,11 +24,24 @@ async function main() {
       logger.warn({ host, port: config.workerMetricsPort }, 'worker /metrics is reachable beyond this machine without a token; set METRICS_TOKEN');
     }
   }
-  logger.info({ taskQueue: config.taskQueue, temporal: config.temporalAddress }, 'vpay worker running');
+  logger.info(
+    { taskQueue: config.taskQueue, temporal: config.temporalAddress, workflowBundle: workflowBundle?.codePath ?? 'bundled at start' },
+    'vpay worker running',
+  );
   process.once('SIGINT', () => void running.stop());
   process.once('SIGTERM', () => void running.stop());
   await running.done;
   process.exit(0);
+}
+
+/**
+ * The workflow bundle `npm run build` writes next to the compiled code (dist/workflow-bundle.js,
+ * see tools/build/build.js), so a production worker does not run webpack at every start. Run from
+ * source (tsx, the tests) there is none, and the worker bundles workflows/ itself.
+ */
+function prebuiltWorkflowBundle(): { codePath: string } | undefined {
+  const codePath = path.join(__dirname, '..', 'workflow-bundle.js');
+  return fs.existsSync(codePath) ? { codePath } : undefined;
 }
 
 main().catch((err) => {

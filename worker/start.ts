@@ -10,7 +10,7 @@ import { wakePurchaseVia } from '../application/purchase-client';
 import { createWorker, type WorkerTuning } from './create-worker';
 
 export interface StartWorkerOptions extends WorkerTuning {
-  /** A prebuilt bundle (tests and benchmarks build it once); otherwise bundled at start. */
+  /** A prebuilt bundle (`npm run build`'s for `npm run worker`; tests and benchmarks build one once); otherwise bundled at start. */
   workflowBundle?: WorkflowBundleOption;
   /** knex pool max (default 10). */
   poolSize?: number;

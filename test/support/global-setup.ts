@@ -29,7 +29,8 @@ export default async function globalSetup(): Promise<void> {
   process.env.VPAY_TEST_TEMPORAL_ADDRESS = temporal.address;
   process.env.VPAY_TEST_BUNDLE = bundlePath;
   process.env.VPAY_TEST_DIR = dir;
-  (globalThis as any).__vpayTestStack = { pg, temporal, dir };
+  // pg.dataDir is outside `dir` only when, as root, the postgres OS user could not enter it.
+  (globalThis as any).__vpayTestStack = { pg, temporal, dir, pgDataDir: pg.dataDir };
 }
 
 function quietLogger() {

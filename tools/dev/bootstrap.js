@@ -3,6 +3,9 @@
 //   node tools/dev/bootstrap.js <command...>     e.g. `tsx tools/dev/start-stack.ts`, `jest --ci`
 //   node tools/dev/bootstrap.js                  (only installs)
 // Plain CommonJS without dependencies, because it runs before `npm install`.
+// For the development commands only (`npm start`, `npm test`, the demo, reconcile, the benchmark):
+// the production services, `npm run api` and `npm run worker`, run the build (bin/run-built.js)
+// and install nothing.
 
 const fs = require('node:fs');
 const os = require('node:os');

