@@ -40,7 +40,9 @@ export function audienceRouter(o: AudienceOptions, routes: (router: Router) => v
   const router = Router();
   router.use(rawBodyParser());
   routes(router);
-  router.use((req, _res, next) => next(new ApiError(404, CommonCodes.routeNotFound, `no route ${req.method} ${req.originalUrl.split('?')[0]}`)));
+  router.use((req, _res, next) =>
+    next(new ApiError(404, CommonCodes.routeNotFound, `no route ${req.method} ${req.originalUrl.split('?')[0]}`)),
+  );
   router.use(errorWriter(o));
   return router;
 }

