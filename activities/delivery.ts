@@ -40,10 +40,12 @@ export function createDeliveryActivities({ db, config, post, logger, metrics, wa
       let httpStatus: number | null = null;
       let error: string | null = null;
       if (!url) {
-        error = 'the app has no deliveryTestUrl for a sandbox (env 1) order';
+        error = order.env === 1 ? 'the app has no deliveryTestUrl for a sandbox (env 1) order' : 'the app has no deliveryUrl';
+      } else if (!app.appKey) {
+        error = 'the app has no key to sign the notification with';
       } else {
         try {
-          const res = await post(url, deliveryNoticeBody(app, order), {
+          const res = await post(url, deliveryNoticeBody({ ...app, appKey: app.appKey }, order), {
             headers: { 'x-vpay-delivery-id': deliveryIdFor(orderId), 'x-vpay-attempt': String(attempt) },
             timeoutMs: DELIVERY_TIMEOUT_MS,
             maxResponseBytes: DELIVERY_MAX_RESPONSE_BYTES,

@@ -7,6 +7,7 @@ import { errorWriter } from './http/audience-router';
 import { minigameRouter } from './minigame/router';
 import { superappRouter } from './superapp/router';
 import { adminRouter } from './admin/router';
+import { consoleRouter } from './console/router';
 import { sandboxRouter } from './sandbox/router';
 import { healthRouter } from './health';
 
@@ -19,6 +20,7 @@ export function createExpressApp(deps: ApiDeps): express.Express {
   app.use('/v1/minigame', minigameRouter(deps));
   app.use('/v1/superapp', superappRouter(deps));
   app.use('/v1/admin', adminRouter(deps));
+  app.use('/v1/console', consoleRouter(deps));
   if (deps.config.sandboxEnabled) app.use('/sandbox', sandboxRouter(deps));
 
   // Anything else: 404/40404 in the default shape.

@@ -3,6 +3,7 @@ import type { Router } from 'express';
 import type { ApiDeps } from '../deps';
 import { audienceRouter } from '../http/audience-router';
 import { adminErrors } from './errors';
+import { getTeam } from '../../lib/db/repos/console-identities';
 import { parseBody } from '../http/body';
 import { requireAdmin } from './auth';
 import { CreateAppSchema, IDENT, isStorableText, PatchAppSchema, PutItemSchema, PutSessionSchema } from '../../lib/domain/schemas';
@@ -38,6 +39,7 @@ const appView = (a: App) => ({
   deliveryUrl: a.deliveryUrl,
   deliveryTestUrl: a.deliveryTestUrl,
   paymentEnabled: a.paymentEnabled,
+  teamId: a.teamId,
 });
 
 export function adminRouter({ db, config, logger }: ApiDeps): Router {
@@ -47,6 +49,7 @@ export function adminRouter({ db, config, logger }: ApiDeps): Router {
     router.post('/apps', async (req, res) => {
       const body = parseBody(req, CreateAppSchema);
       refusePrivateDeliveryHosts(body, config.deliveryAllowPrivate);
+      if (body.teamId !== undefined && !(await getTeam(db, body.teamId))) throw adminErrors.malformed('teamId names no team');
       const app = await insertApp(db, body);
       logger.info({ appId: app.appId }, 'app created');
       // The key is shown here, once, and never again.

@@ -7,6 +7,8 @@ export class ApiError extends Error {
     readonly httpStatus: number,
     readonly code: number,
     message: string,
+    /** Extra fields of the error body (e.g. an import's bad cells), after errCode and errMsg. */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
   }

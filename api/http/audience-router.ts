@@ -15,12 +15,14 @@ export type ErrorShape = 'errCode' | 'returnCode';
 export interface AudienceOptions {
   shape: ErrorShape;
   logger: Logger;
+  /** Turns the application's refusals of this audience into its ApiErrors before they are written. */
+  mapError?: (err: unknown) => unknown;
 }
 
 /** Writes `e` in the given shape (also for handlers that answer an error without throwing). */
 export function sendError(res: express.Response, shape: ErrorShape, e: ApiError): void {
   if (shape === 'returnCode') res.status(e.httpStatus).json({ returnCode: e.code, returnMessage: e.message });
-  else res.status(e.httpStatus).json({ errCode: e.code, errMsg: e.message });
+  else res.status(e.httpStatus).json({ errCode: e.code, errMsg: e.message, ...e.details });
 }
 
 export function errorWriter({ shape, logger }: AudienceOptions): ErrorRequestHandler {
@@ -43,6 +45,8 @@ export function audienceRouter(o: AudienceOptions, routes: (router: Router) => v
   router.use((req, _res, next) =>
     next(new ApiError(404, CommonCodes.routeNotFound, `no route ${req.method} ${req.originalUrl.split('?')[0]}`)),
   );
+  const { mapError } = o;
+  if (mapError) router.use(((err, _req, _res, next) => next(mapError(err))) as ErrorRequestHandler);
   router.use(errorWriter(o));
   return router;
 }

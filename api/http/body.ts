@@ -28,3 +28,13 @@ export function parseJsonBytes<S extends z.ZodTypeAny>(raw: Buffer, schema: S): 
   }
   return r.data;
 }
+
+/** Parses the query string against a schema; anything else is 400 / 40001. */
+export function parseQuery<S extends z.ZodTypeAny>(req: Request, schema: S): z.infer<S> {
+  const r = schema.safeParse(req.query);
+  if (!r.success) {
+    const first = r.error.issues[0];
+    throw badRequest(`invalid query: ${first.path.join('.') || '(root)'}: ${first.message}`);
+  }
+  return r.data;
+}

@@ -18,7 +18,8 @@ import { minigameErrors } from './errors';
 /** The payment request's app (paySig, 401/40101), then its user (signature, 401/40102). */
 export async function authenticatePayment(db: Db, body: PaymentRequest): Promise<App> {
   const app = await getApp(db, body.appId);
-  if (!app || !signatureMatches(body.paySig, paySigOf(app.appKey, body.signData))) throw minigameErrors.badPaySig();
+  // An app without a key yet (CONTRACT.md 7.4) cannot have signed anything.
+  if (!app?.appKey || !signatureMatches(body.paySig, paySigOf(app.appKey, body.signData))) throw minigameErrors.badPaySig();
   const sessionKey = await getSessionKey(db, body.appId, body.openId);
   if (!sessionKey || !signatureMatches(body.signature, userSignatureOf(sessionKey, body.signData))) {
     throw minigameErrors.badUserSignature();
@@ -35,7 +36,7 @@ export async function authenticateOrderQuery(db: Db, req: Request, appId: string
   const app = await getApp(db, appId);
   const timestamp = req.get('x-vpay-timestamp');
   const expected =
-    app &&
+    app?.appKey &&
     (timestamp === undefined
       ? orderQuerySigOf(app.appKey, rawBody(req))
       : isFreshTimestamp(timestamp)

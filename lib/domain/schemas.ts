@@ -127,6 +127,13 @@ export const CreateAppSchema = z.object({
   deliveryUrl,
   deliveryTestUrl: deliveryUrl.optional(),
   paymentEnabled: z.boolean().optional(),
+  /** The console team that owns the app (CONTRACT.md 6, v1.1). */
+  teamId: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .optional(),
 });
 
 export const PatchAppSchema = z

@@ -4,7 +4,7 @@ import type { App } from '../db/repos/apps';
 import type { OrderRow } from '../db/repos/orders';
 import { DELIVERY_EVENT, payEventSigOf } from '../domain/signatures';
 
-export function deliveryNoticeBody(app: App, o: OrderRow): string {
+export function deliveryNoticeBody(app: App & { appKey: string }, o: OrderRow): string {
   const payload = JSON.stringify({
     OpenId: o.openId,
     OutTradeNo: o.outTradeNo,

@@ -90,7 +90,7 @@ describe('deliverOrder', () => {
     expect(opts.allowPrivate).toBe(true);
     const notice = JSON.parse(body);
     expect(JSON.parse(notice.Payload)).toMatchObject({ OrderId: order.orderId, TransactionId: order.transactionId });
-    expect(notice.PayEventSig).toBe(payEventSigOf(app.appKey, notice.Payload));
+    expect(notice.PayEventSig).toBe(payEventSigOf(app.appKey!, notice.Payload));
     expect(await attemptsOf(order.orderId)).toMatchObject([{ attempt: 1, ok: true, http_status: 200, url: DELIVERY_URL }]);
     expect(await counted(t.metrics.deliveryAttempts, { outcome: 'delivered' })).toBe(1);
   });

@@ -3,13 +3,14 @@ import { payEventSigOf } from '../../lib/domain/signatures';
 import type { App } from '../../lib/db/repos/apps';
 import type { OrderRow } from '../../lib/db/repos/orders';
 
-const app: App = {
+const app: App & { appKey: string } = {
   appId: 'app1',
   name: 'g',
   appKey: 'k1',
   deliveryUrl: 'https://dev.example/live',
   deliveryTestUrl: 'https://dev.example/test',
   paymentEnabled: true,
+  teamId: null,
 };
 const order = {
   orderId: 'ord1',

@@ -5,10 +5,14 @@ import type { Db } from '../db';
 export interface App {
   appId: string;
   name: string;
-  appKey: string;
-  deliveryUrl: string;
+  /** Null until the console's first delivery configuration issues it (CONTRACT.md 7.4). */
+  appKey: string | null;
+  /** Null until configured (a console-made app starts without one). */
+  deliveryUrl: string | null;
   deliveryTestUrl: string | null;
   paymentEnabled: boolean;
+  /** The mini program team that owns the app; null for an app made by section 6 without one. */
+  teamId: string | null;
 }
 
 export interface Item {
@@ -28,6 +32,7 @@ const toApp = (r: any): App => ({
   deliveryUrl: r.delivery_url,
   deliveryTestUrl: r.delivery_test_url,
   paymentEnabled: r.payment_enabled,
+  teamId: r.team_id ?? null,
 });
 
 const toItem = (r: any): Item => ({
@@ -46,7 +51,7 @@ export const newAppKey = (): string => randomBytes(32).toString('hex');
 
 export async function insertApp(
   db: Db,
-  a: { name: string; deliveryUrl: string; deliveryTestUrl?: string | null; paymentEnabled?: boolean },
+  a: { name: string; deliveryUrl: string; deliveryTestUrl?: string | null; paymentEnabled?: boolean; teamId?: string },
 ): Promise<App> {
   const [row] = await db('apps')
     .insert({
@@ -56,9 +61,33 @@ export async function insertApp(
       delivery_url: a.deliveryUrl,
       delivery_test_url: a.deliveryTestUrl ?? null,
       payment_enabled: a.paymentEnabled ?? false,
+      team_id: a.teamId ?? null,
     })
     .returning('*');
   return toApp(row);
+}
+
+/** A console-made app (CONTRACT.md 7.1): its team's, with no delivery URL and no key yet. */
+export async function insertTeamApp(db: Db, a: { name: string; teamId: string }): Promise<App> {
+  const [row] = await db('apps').insert({ app_id: newAppId(), name: a.name, team_id: a.teamId }).returning('*');
+  return toApp(row);
+}
+
+/** The apps of one team, or every app (teamId undefined); newest first, paged by appId. */
+export async function listApps(
+  db: Db,
+  o: { teamId?: string; limit: number; after?: { createdAt: Date; appId: string } },
+): Promise<Array<App & { createdAt: Date }>> {
+  const q = db('apps')
+    .orderBy([
+      { column: 'created_at', order: 'desc' },
+      { column: 'app_id', order: 'desc' },
+    ])
+    .limit(o.limit);
+  if (o.teamId !== undefined) void q.where({ team_id: o.teamId });
+  if (o.after) void q.whereRaw('(created_at, app_id) < (?, ?)', [o.after.createdAt, o.after.appId]);
+  const rows = await q;
+  return rows.map((r: any) => ({ ...toApp(r), createdAt: r.created_at }));
 }
 
 export async function getApp(db: Db, appId: string): Promise<App | undefined> {

@@ -1,0 +1,35 @@
+// The console audience's codes (CONTRACT.md 7.8), answered as {errCode, errMsg}.
+import { ApiError, CommonCodes } from '../http/api-error';
+import type { ConsoleRefusal, ConsoleRefused } from '../../application/console/refusals';
+
+export const ConsoleCodes = {
+  ...CommonCodes,
+  badDateRange: 40003,
+  unauthorized: 40100,
+  forbidden: 40302,
+  appNotFound: 40403,
+  notFound: 40405,
+  wrongState: 40906,
+  productIdExists: 40907,
+} as const;
+
+const STATUS: Record<ConsoleRefusal, [number, number]> = {
+  invalid: [400, ConsoleCodes.malformed],
+  badDateRange: [400, ConsoleCodes.badDateRange],
+  forbidden: [403, ConsoleCodes.forbidden],
+  appNotFound: [404, ConsoleCodes.appNotFound],
+  notFound: [404, ConsoleCodes.notFound],
+  wrongState: [409, ConsoleCodes.wrongState],
+  productIdExists: [409, ConsoleCodes.productIdExists],
+};
+
+export const toConsoleError = (r: ConsoleRefused): ApiError => {
+  const [status, code] = STATUS[r.reason];
+  return new ApiError(status, code, r.message, r.details);
+};
+
+export const consoleErrors = {
+  unauthorized: () => new ApiError(401, ConsoleCodes.unauthorized, 'missing, unknown or revoked console token'),
+  forbidden: (capability: string) => new ApiError(403, ConsoleCodes.forbidden, `your role may not ${capability}`),
+  appNotFound: () => new ApiError(404, ConsoleCodes.appNotFound, 'unknown app'),
+};

@@ -1,0 +1,21 @@
+// Request schemas shared by the console's route groups; each group keeps its own beside its routes.
+import { z } from 'zod';
+import { decodeCursor } from '../../lib/db/paging';
+
+/** `limit` (1..200, default 50) and `cursor` (opaque) of every console list (CONTRACT.md 7). */
+export const PagingQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z
+    .string()
+    .max(512)
+    .refine((c) => decodeCursor(c) !== undefined, 'is not a cursor this API gave')
+    .optional(),
+});
+
+/** A display name: 1..200 characters of well-formed text. */
+export const DisplayName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .refine((s) => s.isWellFormed() && !s.includes('\u0000'), 'must be well-formed text');
