@@ -8,11 +8,17 @@ import { ConsoleRefused } from '../../application/console/refusals';
 import { authenticateConsole } from './auth';
 import { toConsoleError } from './errors';
 import { identityRoutes } from './identities/routes';
+import { enablementRoutes } from './enablement/routes';
+import { reviewExemptionRoutes } from './review-exemption/routes';
+import { auditRoutes } from './audit/routes';
 
 export function consoleRouter(deps: ApiDeps): Router {
   const mapError = (err: unknown) => (err instanceof ConsoleRefused ? toConsoleError(err) : err);
   return audienceRouter({ shape: 'errCode', logger: deps.logger, mapError }, (router) => {
     router.use(authenticateConsole(deps));
     identityRoutes(router, deps);
+    enablementRoutes(router, deps);
+    reviewExemptionRoutes(router, deps);
+    auditRoutes(router, deps);
   });
 }

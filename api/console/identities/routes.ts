@@ -15,6 +15,7 @@ import {
   listVisibleApps,
   revokeUser,
 } from '../../../application/console/identities';
+import { reviewExemptionStatus } from '../../../application/console/review-exemption';
 
 const idOf = (value: unknown, what: string): string => {
   const r = IdParam.safeParse(value);
@@ -61,7 +62,6 @@ export function identityRoutes(router: Router, { db }: ApiDeps): void {
 
   router.get('/apps/:appId', async (req, res) => {
     const app = await getVisibleApp(deps, principalOf(res), String(req.params.appId));
-    // The review exemption's status joins here once 7.5 exists; until then no app has one.
-    res.json({ errCode: 0, ...consoleAppView(app), reviewExemption: 'NONE' });
+    res.json({ errCode: 0, ...consoleAppView(app), reviewExemption: await reviewExemptionStatus(deps, app.appId) });
   });
 }
