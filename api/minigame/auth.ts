@@ -5,7 +5,14 @@ import type { Db } from '../../lib/db/db';
 import { getApp, getSessionKey, type App } from '../../lib/db/repos/apps';
 import { stillValidPreviousKey } from '../../lib/db/repos/app-keys';
 import type { PaymentRequest } from '../../lib/domain/schemas';
-import { isFreshTimestamp, orderQuerySigOf, paySigOf, signatureMatches, timedOrderQuerySigOf, userSignatureOf } from '../../lib/domain/signatures';
+import {
+  isFreshTimestamp,
+  orderQuerySigOf,
+  paySigOf,
+  signatureMatches,
+  timedOrderQuerySigOf,
+  userSignatureOf,
+} from '../../lib/domain/signatures';
 import { rawBody } from '../http/body';
 import { minigameErrors } from './errors';
 

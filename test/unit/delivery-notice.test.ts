@@ -54,7 +54,9 @@ describe('the delivery notification', () => {
     expect(parsed).toMatchObject({ EventType: 'event', Event: 'minigame_game_pay_goods_deliver_notify' });
     expect(parsed.PayEventSig).toBe(payEventSigOf('k2', parsed.Payload));
     expect(JSON.parse(parsed.Payload)).toMatchObject({ OrderId: orderId, OutTradeNo: orderId, Env: 0, PaidAt: '2026-11-21T10:00:00.000Z' });
-    expect(Object.keys(JSON.parse(parsed.Payload)).sort()).toEqual(Object.keys(JSON.parse(JSON.parse(deliveryNoticeBody(app, order)).Payload)).sort());
+    expect(Object.keys(JSON.parse(parsed.Payload)).sort()).toEqual(
+      Object.keys(JSON.parse(JSON.parse(deliveryNoticeBody(app, order)).Payload)).sort(),
+    );
   });
 
   it('goes to the test URL for env 1 and never falls back to the live URL', () => {
