@@ -3,15 +3,20 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { orderFields } from '../lib/platform/logger';
 import { getApp } from '../lib/db/repos/apps';
 import { beginDeliveryAttempt, finishDeliveryAttempt } from '../lib/db/repos/orders';
-import { deliveryIdFor, deliveryNoticeBody, deliveryUrlFor, isDeliveryAcknowledged } from '../lib/outbound/delivery-notice';
+import {
+  DELIVERY_MAX_RESPONSE_BYTES,
+  DELIVERY_TIMEOUT_MS,
+  deliveryIdFor,
+  deliveryNoticeBody,
+  deliveryUrlFor,
+  isDeliveryAcknowledged,
+} from '../lib/outbound/delivery-notice';
 import { withoutCredentials } from '../lib/outbound/address-guard';
 import { toStorableText } from '../lib/domain/schemas';
 import { Failures, type DeliveryFailureDetails } from '../workflows/definitions';
 import { createDeliveryRecovery } from './delivery-recovery';
 import type { ActivityDeps } from './deps';
 
-const DELIVERY_TIMEOUT_MS = 10_000;
-const DELIVERY_MAX_RESPONSE_BYTES = 64 * 1024;
 /** How much of the developer's answer an attempt's record keeps. */
 const ERROR_BODY_CHARS = 200;
 
@@ -30,6 +35,10 @@ export function createDeliveryActivities({ db, config, post, logger, metrics, wa
       if (order.status === 'DELIVERED' && order.deliveredAt) {
         return { deliveredAt: order.deliveredAt.toISOString(), attempts: order.deliveryAttempts };
       }
+      // The app as it is now: a rotated key signs from the next attempt on (CONTRACT.md 7.4).
+      // notifyEnabled is deliberately not consulted: turning notifications off refuses new
+      // payments, but an order already paid is owed its item (docs/ARCHITECTURE.md, *Turning
+      // notifications off*).
       const app = await getApp(db, order.appId);
       if (!app) throw ApplicationFailure.create({ type: Failures.OrderMissing, message: `no app ${order.appId}`, nonRetryable: true });
       const attempt = order.deliveryAttempts;

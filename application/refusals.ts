@@ -5,6 +5,10 @@ import type { OrderRow } from '../lib/db/repos/orders';
 /** Why a payment request was refused, after the caller authenticated it (CONTRACT.md 2). */
 export type PurchaseRefusal =
   | { reason: 'paymentDisabled' }
+  /** No delivery URL for the request's env (the test URL for env 1): nowhere to notify (CONTRACT.md 7.4). */
+  | { reason: 'noDeliveryUrl'; env: 0 | 1 }
+  /** The app's delivery notifications are turned off (CONTRACT.md 7.4). */
+  | { reason: 'notificationsOff' }
   | { reason: 'itemNotFound' }
   | { reason: 'outTradeNoConflict' }
   | { reason: 'priceMismatch'; given: number; registered: number }

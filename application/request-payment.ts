@@ -31,6 +31,10 @@ export async function requestPayment(
   if (existing && isSameRequest(existing, request) && existing.status !== 'CREATED') return answerFromRow(existing);
 
   if (!app.paymentEnabled) throw new PurchaseRefused({ reason: 'paymentDisabled' });
+  // A purchase whose item could not be notified is refused before the player pays (7.4): the URL
+  // of its env first (a sandbox order never falls back to the live URL), then the switch.
+  if (!(sd.env === 1 ? app.deliveryTestUrl : app.deliveryUrl)) throw new PurchaseRefused({ reason: 'noDeliveryUrl', env: sd.env });
+  if (!app.notifyEnabled) throw new PurchaseRefused({ reason: 'notificationsOff' });
   const item = await getItem(deps.db, app.appId, sd.productId);
   if (!item || !item.released) throw new PurchaseRefused({ reason: 'itemNotFound' });
   if (existing && !isSameRequest(existing, request)) throw new PurchaseRefused({ reason: 'outTradeNoConflict' });

@@ -6,6 +6,7 @@ import * as m002 from './002_delivery_endpoint_health';
 import * as m003 from './003_delivery_attempt_url_credentials';
 import * as m004 from './004_console_identities';
 import * as m005 from './005_payment_requests_and_exemptions';
+import * as m006 from './006_app_keys_and_delivery_config';
 
 const migrations: Record<string, Knex.Migration> = {
   '001_initial': m001,
@@ -13,6 +14,7 @@ const migrations: Record<string, Knex.Migration> = {
   '003_delivery_attempt_url_credentials': m003,
   '004_console_identities': m004,
   '005_payment_requests_and_exemptions': m005,
+  '006_app_keys_and_delivery_config': m006,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

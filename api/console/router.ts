@@ -11,6 +11,7 @@ import { identityRoutes } from './identities/routes';
 import { enablementRoutes } from './enablement/routes';
 import { reviewExemptionRoutes } from './review-exemption/routes';
 import { auditRoutes } from './audit/routes';
+import { deliveryRoutes } from './delivery/routes';
 
 export function consoleRouter(deps: ApiDeps): Router {
   const mapError = (err: unknown) => (err instanceof ConsoleRefused ? toConsoleError(err) : err);
@@ -20,5 +21,6 @@ export function consoleRouter(deps: ApiDeps): Router {
     enablementRoutes(router, deps);
     reviewExemptionRoutes(router, deps);
     auditRoutes(router, deps);
+    deliveryRoutes(router, deps);
   });
 }

@@ -3,6 +3,7 @@
 import type { Request } from 'express';
 import type { Db } from '../../lib/db/db';
 import { getApp, getSessionKey, type App } from '../../lib/db/repos/apps';
+import { stillValidPreviousKey } from '../../lib/db/repos/app-keys';
 import type { PaymentRequest } from '../../lib/domain/schemas';
 import {
   isFreshTimestamp,
@@ -15,11 +16,23 @@ import {
 import { rawBody } from '../http/body';
 import { minigameErrors } from './errors';
 
+/**
+ * True when `given` is what `expectedWith` computes with the app's current key or, for
+ * KEY_ROTATION_OVERLAP_MS after a rotation, with the key it replaced (CONTRACT.md 7.4): current
+ * first, then the previous one while it is valid, each compared in constant time. An app without
+ * a key yet cannot have signed anything.
+ */
+async function signedWithAppKey(db: Db, app: App, given: unknown, expectedWith: (appKey: string) => string): Promise<boolean> {
+  if (!app.appKey) return false;
+  if (signatureMatches(given, expectedWith(app.appKey))) return true;
+  const previous = await stillValidPreviousKey(db, app.appId);
+  return previous !== undefined && signatureMatches(given, expectedWith(previous));
+}
+
 /** The payment request's app (paySig, 401/40101), then its user (signature, 401/40102). */
 export async function authenticatePayment(db: Db, body: PaymentRequest): Promise<App> {
   const app = await getApp(db, body.appId);
-  // An app without a key yet (CONTRACT.md 7.4) cannot have signed anything.
-  if (!app?.appKey || !signatureMatches(body.paySig, paySigOf(app.appKey, body.signData))) throw minigameErrors.badPaySig();
+  if (!app || !(await signedWithAppKey(db, app, body.paySig, (key) => paySigOf(key, body.signData)))) throw minigameErrors.badPaySig();
   const sessionKey = await getSessionKey(db, body.appId, body.openId);
   if (!sessionKey || !signatureMatches(body.signature, userSignatureOf(sessionKey, body.signData))) {
     throw minigameErrors.badUserSignature();
@@ -35,13 +48,9 @@ export async function authenticatePayment(db: Db, body: PaymentRequest): Promise
 export async function authenticateOrderQuery(db: Db, req: Request, appId: string): Promise<App> {
   const app = await getApp(db, appId);
   const timestamp = req.get('x-vpay-timestamp');
-  const expected =
-    app?.appKey &&
-    (timestamp === undefined
-      ? orderQuerySigOf(app.appKey, rawBody(req))
-      : isFreshTimestamp(timestamp)
-        ? timedOrderQuerySigOf(app.appKey, timestamp, rawBody(req))
-        : undefined);
-  if (!expected || !signatureMatches(req.get('pay-sig'), expected)) throw minigameErrors.badQuerySig();
-  return app!;
+  const body = rawBody(req);
+  const fresh = timestamp === undefined || isFreshTimestamp(timestamp);
+  const expectedWith = (key: string) => (timestamp === undefined ? orderQuerySigOf(key, body) : timedOrderQuerySigOf(key, timestamp, body));
+  if (!app || !fresh || !(await signedWithAppKey(db, app, req.get('pay-sig'), expectedWith))) throw minigameErrors.badQuerySig();
+  return app;
 }

@@ -21,6 +21,15 @@ export const minigameErrors = {
   badQuerySig: () => new ApiError(401, MinigameCodes.badSignature, 'Pay-Sig is wrong or the app is unknown'),
   badUserSignature: () => new ApiError(401, MinigameCodes.badUserSignature, 'signature is wrong, or the user has no session key'),
   paymentDisabled: () => new ApiError(403, MinigameCodes.paymentDisabled, 'payment is not enabled for this app'),
+  noDeliveryUrl: (env: 0 | 1) =>
+    new ApiError(
+      403,
+      MinigameCodes.paymentDisabled,
+      env === 1
+        ? 'the app has no delivery test URL, where sandbox (env 1) items are delivered'
+        : 'the app has no delivery URL, where its (env 0) items are delivered',
+    ),
+  notificationsOff: () => new ApiError(403, MinigameCodes.paymentDisabled, "the app's delivery notifications are turned off"),
   itemNotFound: () => new ApiError(404, MinigameCodes.itemNotFound, 'the item is not registered or not released'),
   orderNotFound: () => new ApiError(404, MinigameCodes.orderNotFound, 'no such order for this app'),
   outTradeNoConflict: () =>
@@ -38,6 +47,10 @@ export function toMinigameError({ refusal: r }: PurchaseRefused): ApiError {
   switch (r.reason) {
     case 'paymentDisabled':
       return minigameErrors.paymentDisabled();
+    case 'noDeliveryUrl':
+      return minigameErrors.noDeliveryUrl(r.env);
+    case 'notificationsOff':
+      return minigameErrors.notificationsOff();
     case 'itemNotFound':
       return minigameErrors.itemNotFound();
     case 'outTradeNoConflict':

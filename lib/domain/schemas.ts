@@ -118,9 +118,10 @@ const hasNoCredentials = (u: string): boolean => {
 /**
  * Where vpay delivers: never with a username or password, which would be stored, shown by the
  * admin API and written into every attempt's record (safe-post refuses them when used anyway).
- * Private and loopback hosts are refused by the admin route, which knows DELIVERY_ALLOW_PRIVATE.
+ * Private and loopback hosts are refused by the admin route, which knows DELIVERY_ALLOW_PRIVATE
+ * (and the console's, which also asks for the scheme's own port: CONTRACT.md 7.4).
  */
-const deliveryUrl = httpUrl.refine(hasNoCredentials, 'must not contain a username or password');
+export const deliveryUrl = httpUrl.refine(hasNoCredentials, 'must not contain a username or password');
 
 export const CreateAppSchema = z.object({
   name: text(1, 200),

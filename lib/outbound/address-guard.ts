@@ -208,6 +208,22 @@ export function isPrivateHostLiteral(hostname: string): boolean {
 }
 
 /**
+ * Why the console refuses to save a delivery URL (CONTRACT.md 7.4), or undefined: unless private
+ * addresses are allowed (DELIVERY_ALLOW_PRIVATE, the local stack), an http URL must use port 80
+ * and an https URL port 443, and the host must not be private or loopback by its spelling
+ * (isPrivateHostLiteral; a name is judged when used). `raw` has already been parsed as an http(s)
+ * URL without credentials (the schema's job).
+ */
+export function consoleDeliveryUrlProblem(raw: string, allowPrivate: boolean): string | undefined {
+  if (allowPrivate) return undefined;
+  const url = new URL(raw);
+  // The URL parser drops a port equal to its scheme's default, so any port left is another one.
+  if (url.port !== '') return `must use port ${url.protocol === 'https:' ? 443 : 80} with ${url.protocol}//, not ${url.port}`;
+  if (isPrivateHostLiteral(url.hostname)) return 'must not be a private or loopback address';
+  return undefined;
+}
+
+/**
  * `raw` without a username or password, for storing or logging a URL (an app saved before
  * credentials were refused, or an operator's setting). A string the URL parser refuses still
  * loses whatever sits between `scheme://` and an `@` before the path.

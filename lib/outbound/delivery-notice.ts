@@ -1,11 +1,17 @@
 // The delivery notification vpay POSTs to the game developer (CONTRACT.md 4), shaped like the
 // SAS push, and the rule for what counts as the developer's acknowledgement.
+import { randomBytes } from 'node:crypto';
 import type { App } from '../db/repos/apps';
 import type { OrderRow } from '../db/repos/orders';
 import { DELIVERY_EVENT, payEventSigOf } from '../domain/signatures';
 
+/** How long vpay waits for the developer's answer to one notification. */
+export const DELIVERY_TIMEOUT_MS = 10_000;
+/** The largest answer vpay reads; a longer one is a failed attempt. */
+export const DELIVERY_MAX_RESPONSE_BYTES = 64 * 1024;
+
 export function deliveryNoticeBody(app: App & { appKey: string }, o: OrderRow): string {
-  const payload = JSON.stringify({
+  return signedNotice(app.appKey, {
     OpenId: o.openId,
     OutTradeNo: o.outTradeNo,
     OrderId: o.orderId,
@@ -20,11 +26,35 @@ export function deliveryNoticeBody(app: App & { appKey: string }, o: OrderRow): 
       Attach: o.attach ?? '',
     },
   });
+}
+
+/**
+ * The console's test push (CONTRACT.md 7.4): a notification of the real shape, signed with the
+ * app's current key, for an order that does not exist: its OrderId, OutTradeNo and TransactionId
+ * begin with `test_` (and it goes out with X-Vpay-Test: 1) so a developer's backend can tell it
+ * from a purchase.
+ */
+export function sampleNotice(appKey: string, env: 0 | 1, now = new Date()): { orderId: string; body: string } {
+  const orderId = `test_${randomBytes(8).toString('hex')}`;
+  const body = signedNotice(appKey, {
+    OpenId: 'test_openid',
+    OutTradeNo: orderId,
+    OrderId: orderId,
+    TransactionId: `test_txn_${orderId.slice(5)}`,
+    Env: env,
+    PaidAt: now.toISOString(),
+    GoodsInfo: { ProductId: 'test_product', Quantity: 1, OrigPrice: 1, ActualPrice: 1, Attach: '' },
+  });
+  return { orderId, body };
+}
+
+function signedNotice(appKey: string, payload: Record<string, unknown>): string {
+  const raw = JSON.stringify(payload);
   return JSON.stringify({
     EventType: 'event',
     Event: DELIVERY_EVENT,
-    Payload: payload,
-    PayEventSig: payEventSigOf(app.appKey, payload),
+    Payload: raw,
+    PayEventSig: payEventSigOf(appKey, raw),
   });
 }
 

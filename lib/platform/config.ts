@@ -22,6 +22,8 @@ const EnvSchema = z.object({
   DELIVERY_ALERT_AFTER_MS: positiveMs.default(600_000),
   ALERT_WEBHOOK_URL: z.string().url().optional(),
   DELIVERY_ALLOW_PRIVATE: boolFromEnv.default(false),
+  /** How long a rotated-out app key still verifies (CONTRACT.md 7.4); 0 ends it at the rotation. */
+  KEY_ROTATION_OVERLAP_MS: z.coerce.number().int().min(0).default(86_400_000),
   /** The built-in sandbox superapp, chosen explicitly (`npm start` chooses it when SUPERAPP_BASE_URL is unset). */
   SANDBOX: boolFromEnv.default(false),
   DATA_DIR: z.string().min(1).default('.data'),
@@ -57,6 +59,7 @@ export interface Config {
   deliveryAlertAfterMs: number;
   alertWebhookUrl?: string;
   deliveryAllowPrivate: boolean;
+  keyRotationOverlapMs: number;
   dataDir: string;
   logLevel: string;
   /** Unset: the API has no /metrics (404), and a worker's metrics server asks for no token. */
@@ -113,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     deliveryAlertAfterMs: e.DELIVERY_ALERT_AFTER_MS,
     alertWebhookUrl: e.ALERT_WEBHOOK_URL,
     deliveryAllowPrivate: e.DELIVERY_ALLOW_PRIVATE,
+    keyRotationOverlapMs: e.KEY_ROTATION_OVERLAP_MS,
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
     metricsToken: e.METRICS_TOKEN,

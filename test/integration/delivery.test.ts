@@ -99,10 +99,17 @@ describe('delivery retries and the stuck-delivery alert', () => {
     expect(vpay.developer.acknowledged(orderId)).toBe(1);
   });
 
-  it('a sandbox (env 1) order of an app without a test URL is never sent to the live URL', async () => {
+  it('a sandbox (env 1) order whose test URL was removed after it was placed is never sent to the live URL', async () => {
     vpay.developer.mode = 'ok';
+    const path = `/v1/admin/apps/${app.appId}`;
+    await admin(vpay, 'PATCH', path, { deliveryTestUrl: `${vpay.developer.url}?sandbox=1` });
     const sd = signData(app, { env: 1 });
     const r = await requestPayment(vpay, app, sd);
+    expect(r.status).toBe(200);
+    // Without a test URL a new sandbox payment is refused up front (CONTRACT.md 7.4)...
+    await admin(vpay, 'PATCH', path, { deliveryTestUrl: null });
+    expect((await requestPayment(vpay, app, signData(app, { env: 1 }))).json.errCode).toBe(40301);
+    // ...and the order placed before waits for one: its attempts fail, the live URL is never used.
     await pay(vpay, r.json.orderId, app.price);
     await waitFor(
       'a recorded failed attempt',
@@ -110,7 +117,7 @@ describe('delivery retries and the stuck-delivery alert', () => {
     );
     expect(vpay.developer.received.filter((d) => d.payload.OrderId === r.json.orderId)).toHaveLength(0);
     // Once the developer configures a test URL, the next attempt uses it.
-    await admin(vpay, 'PATCH', `/v1/admin/apps/${app.appId}`, { deliveryTestUrl: `${vpay.developer.url}?sandbox=1` });
+    await admin(vpay, 'PATCH', path, { deliveryTestUrl: `${vpay.developer.url}?sandbox=1` });
     await waitFor('the sandbox delivery', () => vpay.developer.acknowledged(r.json.orderId) === 1);
   });
 

@@ -1,5 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
 import {
+  consoleDeliveryUrlProblem,
   isForbiddenAddress,
   isPrivateHostLiteral,
   parseDeliveryUrl,
@@ -210,6 +211,37 @@ describe('isPrivateHostLiteral (the check when a URL is saved)', () => {
   ])('not private when saved: %s (a name is checked when used)', (url) => {
     expect(isPrivateHostLiteral(new URL(url).hostname)).toBe(false);
   });
+});
+
+describe('consoleDeliveryUrlProblem (CONTRACT.md 7.4: the console saves a delivery URL)', () => {
+  it.each([
+    'https://dev.example/d',
+    'https://dev.example:443/d',
+    'http://dev.example/d',
+    'http://dev.example:80/d',
+    'http://8.8.8.8/',
+    'https://[2001:4860:4860::8888]/',
+  ])('accepts %s when private addresses are not allowed', (url) => {
+    expect(consoleDeliveryUrlProblem(url, false)).toBeUndefined();
+  });
+  it.each([
+    ['http://dev.example:8080/d', /port 80/],
+    ['http://dev.example:443/d', /port 80/],
+    ['https://dev.example:80/d', /port 443/],
+    ['https://dev.example:8443/d', /port 443/],
+    ['http://127.0.0.1/d', /private or loopback/],
+    ['https://localhost/d', /private or loopback/],
+    ['http://[::1]/d', /private or loopback/],
+    ['http://10.1.2.3/d', /private or loopback/],
+  ])('refuses %s when private addresses are not allowed', (url, why) => {
+    expect(consoleDeliveryUrlProblem(url, false)).toMatch(why);
+  });
+  it.each(['http://127.0.0.1:8080/d', 'https://localhost:8443/d', 'http://10.1.2.3:3000/'])(
+    'accepts %s when they are (the local stack)',
+    (url) => {
+      expect(consoleDeliveryUrlProblem(url, true)).toBeUndefined();
+    },
+  );
 });
 
 describe('withoutCredentials', () => {

@@ -23,6 +23,7 @@ describe('loadConfig', () => {
       deliveryAlertAfterMs: 600_000,
       alertWebhookUrl: undefined,
       deliveryAllowPrivate: false,
+      keyRotationOverlapMs: 86_400_000,
       metricsToken: undefined,
       workerMetricsHost: '127.0.0.1',
     });
@@ -79,6 +80,7 @@ describe('loadConfig', () => {
       DELIVERY_ALERT_AFTER_MS: '3000',
       ALERT_WEBHOOK_URL: 'https://ops.example/hook',
       DELIVERY_ALLOW_PRIVATE: 'true',
+      KEY_ROTATION_OVERLAP_MS: '0',
     });
     expect(c).toMatchObject({
       port: 8080,
@@ -96,6 +98,7 @@ describe('loadConfig', () => {
       deliveryAlertAfterMs: 3000,
       alertWebhookUrl: 'https://ops.example/hook',
       deliveryAllowPrivate: true,
+      keyRotationOverlapMs: 0,
     });
   });
 
@@ -107,6 +110,7 @@ describe('loadConfig', () => {
     [{ DELIVERY_RETRY_INITIAL_MS: '5000', DELIVERY_RETRY_MAX_MS: '1000' }, /DELIVERY_RETRY_MAX_MS/],
     [{ ADMIN_TOKEN: 'short' }, /ADMIN_TOKEN/],
     [{ SANDBOX: 'yes' }, /SANDBOX/],
+    [{ KEY_ROTATION_OVERLAP_MS: '-1' }, /KEY_ROTATION_OVERLAP_MS/],
   ])('rejects %j with a clear message', (env, pattern) => {
     const e = { SUPERAPP_SECRET: 's'.repeat(32), ADMIN_TOKEN: 't'.repeat(32), SUPERAPP_BASE_URL: 'https://superapp.example', ...env };
     expect(() => loadConfig(e)).toThrow(ConfigError);

@@ -1,4 +1,4 @@
-import { deliveryNoticeBody, deliveryUrlFor, isDeliveryAcknowledged } from '../../lib/outbound/delivery-notice';
+import { deliveryNoticeBody, deliveryUrlFor, isDeliveryAcknowledged, sampleNotice } from '../../lib/outbound/delivery-notice';
 import { payEventSigOf } from '../../lib/domain/signatures';
 import type { App } from '../../lib/db/repos/apps';
 import type { OrderRow } from '../../lib/db/repos/orders';
@@ -11,6 +11,7 @@ const app: App & { appKey: string } = {
   deliveryTestUrl: 'https://dev.example/test',
   paymentEnabled: true,
   teamId: null,
+  notifyEnabled: true,
 };
 const order = {
   orderId: 'ord1',
@@ -44,6 +45,18 @@ describe('the delivery notification', () => {
       PaidAt: '2026-11-21T10:00:00.000Z',
       GoodsInfo: { ProductId: 'p1', Quantity: 2, OrigPrice: 1000, ActualPrice: 1000, Attach: 'a' },
     });
+  });
+
+  it("the console's test push is the same shape, signed with the given key, for an order id beginning test_", () => {
+    const { orderId, body } = sampleNotice('k2', 0, new Date('2026-11-21T10:00:00.000Z'));
+    const parsed = JSON.parse(body);
+    expect(orderId).toMatch(/^test_[0-9a-f]{16}$/);
+    expect(parsed).toMatchObject({ EventType: 'event', Event: 'minigame_game_pay_goods_deliver_notify' });
+    expect(parsed.PayEventSig).toBe(payEventSigOf('k2', parsed.Payload));
+    expect(JSON.parse(parsed.Payload)).toMatchObject({ OrderId: orderId, OutTradeNo: orderId, Env: 0, PaidAt: '2026-11-21T10:00:00.000Z' });
+    expect(Object.keys(JSON.parse(parsed.Payload)).sort()).toEqual(
+      Object.keys(JSON.parse(JSON.parse(deliveryNoticeBody(app, order)).Payload)).sort(),
+    );
   });
 
   it('goes to the test URL for env 1 and never falls back to the live URL', () => {

@@ -8,6 +8,9 @@ const answer = (e: { httpStatus: number; code: number; message: string }) => [e.
 describe('toMinigameError', () => {
   it.each<[PurchaseRefusal, number, number, string]>([
     [{ reason: 'paymentDisabled' }, 403, 40301, 'payment is not enabled for this app'],
+    [{ reason: 'noDeliveryUrl', env: 0 }, 403, 40301, 'the app has no delivery URL, where its (env 0) items are delivered'],
+    [{ reason: 'noDeliveryUrl', env: 1 }, 403, 40301, 'the app has no delivery test URL, where sandbox (env 1) items are delivered'],
+    [{ reason: 'notificationsOff' }, 403, 40301, "the app's delivery notifications are turned off"],
     [{ reason: 'itemNotFound' }, 404, 40401, 'the item is not registered or not released'],
     [{ reason: 'outTradeNoConflict' }, 409, 40901, 'outTradeNo was already used with a different signData or by another player'],
     [{ reason: 'priceMismatch', given: 100, registered: 99 }, 422, 42201, 'goodsPrice 100 differs from the registered price 99'],

@@ -13,6 +13,8 @@ export interface App {
   paymentEnabled: boolean;
   /** The mini program team that owns the app; null for an app made by section 6 without one. */
   teamId: string | null;
+  /** Whether new payments may be made (CONTRACT.md 7.4); paid orders are delivered either way. */
+  notifyEnabled: boolean;
 }
 
 export interface Item {
@@ -33,6 +35,7 @@ const toApp = (r: any): App => ({
   deliveryTestUrl: r.delivery_test_url,
   paymentEnabled: r.payment_enabled,
   teamId: r.team_id ?? null,
+  notifyEnabled: r.notify_enabled,
 });
 
 const toItem = (r: any): Item => ({
@@ -53,18 +56,22 @@ export async function insertApp(
   db: Db,
   a: { name: string; deliveryUrl: string; deliveryTestUrl?: string | null; paymentEnabled?: boolean; teamId?: string },
 ): Promise<App> {
-  const [row] = await db('apps')
-    .insert({
-      app_id: newAppId(),
-      name: a.name,
-      app_key: newAppKey(),
-      delivery_url: a.deliveryUrl,
-      delivery_test_url: a.deliveryTestUrl ?? null,
-      payment_enabled: a.paymentEnabled ?? false,
-      team_id: a.teamId ?? null,
-    })
-    .returning('*');
-  return toApp(row);
+  // Section 6 answers the key it made: that is key version 1 (CONTRACT.md 7.4), kept in app_keys too.
+  return db.transaction(async (trx) => {
+    const [row] = await trx('apps')
+      .insert({
+        app_id: newAppId(),
+        name: a.name,
+        app_key: newAppKey(),
+        delivery_url: a.deliveryUrl,
+        delivery_test_url: a.deliveryTestUrl ?? null,
+        payment_enabled: a.paymentEnabled ?? false,
+        team_id: a.teamId ?? null,
+      })
+      .returning('*');
+    await trx('app_keys').insert({ app_id: row.app_id, version: 1, key: row.app_key });
+    return toApp(row);
+  });
 }
 
 /** A console-made app (CONTRACT.md 7.1): its team's, with no delivery URL and no key yet. */
@@ -95,16 +102,23 @@ export async function getApp(db: Db, appId: string): Promise<App | undefined> {
   return row ? toApp(row) : undefined;
 }
 
+/** The app, its row locked until the transaction `trx` ends: changes of its key and delivery configuration take turns. */
+export async function lockApp(trx: Db, appId: string): Promise<App | undefined> {
+  const row = await trx('apps').where({ app_id: appId }).forUpdate().first();
+  return row ? toApp(row) : undefined;
+}
+
 export async function patchApp(
   db: Db,
   appId: string,
-  p: { name?: string; deliveryUrl?: string; deliveryTestUrl?: string | null; paymentEnabled?: boolean },
+  p: { name?: string; deliveryUrl?: string; deliveryTestUrl?: string | null; paymentEnabled?: boolean; notifyEnabled?: boolean },
 ): Promise<App | undefined> {
   const changes: Record<string, unknown> = { updated_at: db.fn.now() };
   if (p.name !== undefined) changes.name = p.name;
   if (p.deliveryUrl !== undefined) changes.delivery_url = p.deliveryUrl;
   if (p.deliveryTestUrl !== undefined) changes.delivery_test_url = p.deliveryTestUrl;
   if (p.paymentEnabled !== undefined) changes.payment_enabled = p.paymentEnabled;
+  if (p.notifyEnabled !== undefined) changes.notify_enabled = p.notifyEnabled;
   const [row] = await db('apps').where({ app_id: appId }).update(changes).returning('*');
   return row ? toApp(row) : undefined;
 }
