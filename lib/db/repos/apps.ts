@@ -85,14 +85,11 @@ export async function listApps(
   db: Db,
   o: { teamId?: string; limit: number; after?: { createdAt: Date; appId: string } },
 ): Promise<Array<App & { createdAt: Date }>> {
-  const q = db('apps')
-    .orderBy([
-      { column: 'created_at', order: 'desc' },
-      { column: 'app_id', order: 'desc' },
-    ])
-    .limit(o.limit);
+  // Ordered and paged on created_at cut to milliseconds: a cursor carries a JavaScript Date, and
+  // comparing it with PostgreSQL's microseconds would skip apps made in the same millisecond.
+  const q = db('apps').orderByRaw("date_trunc('milliseconds', created_at) desc, app_id desc").limit(o.limit);
   if (o.teamId !== undefined) void q.where({ team_id: o.teamId });
-  if (o.after) void q.whereRaw('(created_at, app_id) < (?, ?)', [o.after.createdAt, o.after.appId]);
+  if (o.after) void q.whereRaw("(date_trunc('milliseconds', created_at), app_id) < (?, ?)", [o.after.createdAt, o.after.appId]);
   const rows = await q;
   return rows.map((r: any) => ({ ...toApp(r), createdAt: r.created_at }));
 }
