@@ -4,7 +4,8 @@
 // caller's signature checks.
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { App } from '../lib/db/repos/apps';
-import { getItem } from '../lib/db/repos/apps';
+import { getItem } from '../lib/db/repos/items';
+import { sellableVersion } from '../lib/domain/items';
 import { getOrderByTradeNo, type OrderRow } from '../lib/db/repos/orders';
 import type { PaymentRequest, SignData } from '../lib/domain/schemas';
 import { newOrderId } from '../lib/domain/order-id';
@@ -28,8 +29,10 @@ export async function requestPayment(deps: ApplicationDeps, { app, request, sign
   if (existing && isSameRequest(existing, request) && existing.status !== 'CREATED') return answerFromRow(existing);
 
   if (!app.paymentEnabled) throw new PurchaseRefused({ reason: 'paymentDisabled' });
-  const item = await getItem(deps.db, app.appId, sd.productId);
-  if (!item || !item.released) throw new PurchaseRefused({ reason: 'itemNotFound' });
+  // Players buy the live version (CONTRACT.md 7.6): a draft being edited or reviewed changes nothing here.
+  const stored = await getItem(deps.db, app.appId, sd.productId);
+  const item = stored && sellableVersion(stored);
+  if (!item) throw new PurchaseRefused({ reason: 'itemNotFound' });
   if (existing && !isSameRequest(existing, request)) throw new PurchaseRefused({ reason: 'outTradeNoConflict' });
   if (sd.goodsPrice !== item.price) {
     throw new PurchaseRefused({ reason: 'priceMismatch', given: sd.goodsPrice, registered: item.price });
