@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import { parse as parseCsv, CsvError } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify';
 import { ItemCurrency, ItemImageUrl, ItemName, ItemPrice, ProductId } from '../items';
-import { xlsxZipProblem } from './xlsx-zip';
+import { openXlsxArchive } from './xlsx-zip';
 
 export const ITEM_COLUMNS = ['productId', 'name', 'price', 'currencyType', 'imageUrl'] as const;
 type ItemColumn = (typeof ITEM_COLUMNS)[number];
@@ -76,8 +76,9 @@ function readCsv(bytes: Buffer): RawSheet | string {
   let records: string[][];
   try {
     // Empty lines stay records, so that a record's index is its row number in a spreadsheet (a
-    // quoted cell spanning lines is still one row); they are skipped as items below.
-    records = parseCsv(text, { bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: false });
+    // quoted cell spanning lines is still one row); they are skipped as items below. Spaces around
+    // a quoted cell and a stray quote inside an unquoted one are taken as a spreadsheet app would.
+    records = parseCsv(text, { bom: true, relax_column_count: true, relax_quotes: true, trim: true, skip_empty_lines: false });
   } catch (err) {
     if (err instanceof CsvError) {
       const row = Number((err as unknown as { records?: number }).records ?? 0) + 1;
@@ -97,18 +98,18 @@ function readCsv(bytes: Buffer): RawSheet | string {
   return sheet;
 }
 
-/** How long an xlsx may take to read: a damaged archive can leave exceljs waiting for ever. */
+/** How long an xlsx may take to read: a backstop, should an archive that passed the checks still leave exceljs waiting. */
 const XLSX_READ_TIMEOUT_MS = 30_000;
 
 async function readXlsx(bytes: Buffer): Promise<RawSheet | string> {
-  const zipProblem = xlsxZipProblem(bytes);
-  if (zipProblem) return zipProblem;
+  const opened = openXlsxArchive(bytes);
+  if (!opened.ok) return opened.problem;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<string>((resolve) => {
     timer = setTimeout(() => resolve('the file could not be read in time: is it a damaged xlsx workbook?'), XLSX_READ_TIMEOUT_MS);
   });
   try {
-    return await Promise.race([readXlsxSheets(bytes), timeout]);
+    return await Promise.race([readXlsxSheets(opened.archive), timeout]);
   } catch {
     return 'the file is not an xlsx workbook vpay can read (damaged, or another format)';
   } finally {
@@ -119,9 +120,7 @@ async function readXlsx(bytes: Buffer): Promise<RawSheet | string> {
 /**
  * The items are on the first worksheet whose row 1 names a productId column (the template's
  * second sheet, which explains the columns, is skipped); without one, the first worksheet, whose
- * header then gets the errors. Each worksheet's rows are always started and then read to the end
- * or left with `break`, which closes the stream exceljs reads it from (a temporary file when the
- * workbook lists its worksheets before its shared strings).
+ * header then gets the errors. A worksheet left with `break` is drained by exceljs.
  */
 async function readXlsxSheets(bytes: Buffer): Promise<RawSheet> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([bytes]), {

@@ -5,7 +5,11 @@
 // checked whole first, with the sizes its central directory declares as limits: every entry laid
 // out one after the other as a streaming reader expects, stored or deflated, inflating to exactly
 // its declared size (never more: inflation stops there) with its declared CRC-32. Only an
-// archive that passes reaches exceljs.
+// archive that passes reaches exceljs, rearranged: exceljs parks a worksheet that comes before the
+// shared strings in a temporary file, and then misses the archive's last entry when that follows
+// a parked worksheet (the shared strings, where Excel may put them: every text cell then reads as
+// a dangling reference). With the workbook's other parts first (and an empty shared-strings part
+// when it has none) every worksheet is read straight from memory.
 import { crc32, inflateRawSync } from 'node:zlib';
 
 const LOCAL_HEADER = 0x04034b50;
@@ -23,6 +27,8 @@ export const XLSX_LIMITS: ZipLimits = { maxEntries: 1_000, maxUnpacked: 100 * 10
 
 interface Entry {
   name: string;
+  /** The entry's record in the central directory. */
+  central: Buffer;
   flags: number;
   method: number;
   crc: number;
@@ -35,15 +41,33 @@ const NOT_ZIP = 'the file is not an xlsx workbook (not a zip archive)';
 const DAMAGED = 'the file is not an xlsx workbook vpay can read (a damaged or unusual zip archive)';
 const ZIP64 = 'the file is a ZIP64 archive, which an xlsx workbook of this size never is';
 
-/** Why `b` is not an xlsx workbook vpay should open, or undefined when its archive is sound. */
-export function xlsxZipProblem(b: Buffer, limits: ZipLimits = XLSX_LIMITS): string | undefined {
-  if (b.length < 22 || b.readUInt32LE(0) !== LOCAL_HEADER) return NOT_ZIP;
+const isWorksheet = (name: string) => /^xl\/worksheets\/sheet\d+\.xml$/.test(name);
+const SHARED_STRINGS = 'xl/sharedStrings.xml';
+
+/** The archive rearranged for exceljs's streaming reader, or why `b` is not an xlsx workbook vpay should open. */
+export function openXlsxArchive(b: Buffer, limits: ZipLimits = XLSX_LIMITS): { ok: true; archive: Buffer } | { ok: false; problem: string } {
+  const problem = (p: string) => ({ ok: false as const, problem: p });
+  if (b.length < 22 || b.readUInt32LE(0) !== LOCAL_HEADER) return problem(NOT_ZIP);
   const directory = readDirectory(b, limits);
-  if (typeof directory === 'string') return directory;
-  const { entries, offset } = directory;
-  if (!entries.some((e) => /^xl\/worksheets\/sheet\d+\.xml$/.test(e.name))) {
-    return 'the file is a zip archive but not an xlsx workbook (it has no worksheet)';
+  if (typeof directory === 'string') return problem(directory);
+  const { entries } = directory;
+  if (!entries.some((e) => isWorksheet(e.name)) || !entries.some((e) => e.name === 'xl/_rels/workbook.xml.rels')) {
+    return problem('the file is a zip archive but not an xlsx workbook (no worksheet, or no workbook relations)');
   }
+  const blocks = entryBlocks(b, directory, limits);
+  if (typeof blocks === 'string') return problem(blocks);
+  const parts = entries.map((e, i) => ({ e, block: blocks[i] }));
+  const ordered = [...parts.filter((p) => !isWorksheet(p.e.name)), ...parts.filter((p) => isWorksheet(p.e.name))];
+  if (!entries.some((e) => e.name === SHARED_STRINGS)) {
+    const sst = Buffer.from('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"/>');
+    ordered.splice(ordered.length - parts.filter((p) => isWorksheet(p.e.name)).length, 0, storedEntry(SHARED_STRINGS, sst));
+  }
+  return { ok: true, archive: rebuilt(ordered) };
+}
+
+/** Each entry's bytes (local header, data, data descriptor), checked, in directory order. */
+function entryBlocks(b: Buffer, { entries, offset }: { entries: Entry[]; offset: number }, limits: ZipLimits): Buffer[] | string {
+  const blocks = new Map<Entry, Buffer>();
   let unpacked = 0;
   let next = 0;
   for (const e of [...entries].sort((x, y) => x.local - y.local)) {
@@ -64,8 +88,53 @@ export function xlsxZipProblem(b: Buffer, limits: ZipLimits = XLSX_LIMITS): stri
       // A data descriptor follows: crc, sizes, with or without its signature.
       next += end + 4 <= b.length && b.readUInt32LE(end) === DATA_DESCRIPTOR ? 16 : 12;
     }
+    if (next > offset) return DAMAGED;
+    blocks.set(e, b.subarray(e.local, next));
   }
-  return next === offset ? undefined : DAMAGED;
+  return next === offset ? entries.map((e) => blocks.get(e)!) : DAMAGED;
+}
+
+/** A stored (uncompressed) entry: its local block and its central record. */
+function storedEntry(name: string, data: Buffer): { e: Entry; block: Buffer } {
+  const nameBytes = Buffer.from(name, 'latin1');
+  const crc = crc32(data) >>> 0;
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(LOCAL_HEADER, 0);
+  local.writeUInt16LE(20, 4);
+  local.writeUInt32LE(crc, 14);
+  local.writeUInt32LE(data.length, 18);
+  local.writeUInt32LE(data.length, 22);
+  local.writeUInt16LE(nameBytes.length, 26);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(CENTRAL_HEADER, 0);
+  central.writeUInt16LE(20, 4);
+  central.writeUInt16LE(20, 6);
+  central.writeUInt32LE(crc, 16);
+  central.writeUInt32LE(data.length, 20);
+  central.writeUInt32LE(data.length, 24);
+  central.writeUInt16LE(nameBytes.length, 28);
+  const e: Entry = { name, central: Buffer.concat([central, nameBytes]), flags: 0, method: 0, crc, compressedSize: data.length, size: data.length, local: 0 };
+  return { e, block: Buffer.concat([local, nameBytes, data]) };
+}
+
+/** The entries in the given order, each central record pointing at its new place. */
+function rebuilt(parts: Array<{ e: Entry; block: Buffer }>): Buffer {
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const { e, block } of parts) {
+    const central = Buffer.from(e.central);
+    central.writeUInt32LE(offset, 42);
+    centrals.push(central);
+    offset += block.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(END_OF_DIRECTORY, 0);
+  end.writeUInt16LE(parts.length, 8);
+  end.writeUInt16LE(parts.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...parts.map((p) => p.block), directory, end]);
 }
 
 function readDirectory(b: Buffer, limits: ZipLimits): { entries: Entry[]; offset: number } | string {
@@ -90,7 +159,10 @@ function readDirectory(b: Buffer, limits: ZipLimits): { entries: Entry[]; offset
   for (let n = 0; n < count; n++) {
     if (p + 46 > end || b.readUInt32LE(p) !== CENTRAL_HEADER) return NOT_ZIP;
     const nameLength = b.readUInt16LE(p + 28);
+    const length = 46 + nameLength + b.readUInt16LE(p + 30) + b.readUInt16LE(p + 32);
+    if (p + length > end) return NOT_ZIP;
     const e: Entry = {
+      central: b.subarray(p, p + length),
       flags: b.readUInt16LE(p + 8),
       method: b.readUInt16LE(p + 10),
       crc: b.readUInt32LE(p + 16),
@@ -101,9 +173,9 @@ function readDirectory(b: Buffer, limits: ZipLimits): { entries: Entry[]; offset
     };
     if (e.size === 0xffffffff || e.compressedSize === 0xffffffff || e.local === 0xffffffff) return ZIP64;
     entries.push(e);
-    p += 46 + nameLength + b.readUInt16LE(p + 30) + b.readUInt16LE(p + 32);
+    p += length;
   }
-  return p > end ? NOT_ZIP : { entries, offset };
+  return { entries, offset };
 }
 
 /** The entry's data unpacks to exactly its declared size and CRC-32, inflating no further. */
