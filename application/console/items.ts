@@ -78,7 +78,7 @@ export async function createItem({ db }: ConsoleDeps, p: Principal, app: App, i:
   });
 }
 
-const describe = (c: Partial<ItemDraft>) =>
+const describeChanges = (c: Partial<ItemDraft>) =>
   Object.entries(c)
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => `${k}=${v === null ? 'none' : String(v)}`)
@@ -91,7 +91,7 @@ export async function editItem({ db }: ConsoleDeps, p: Principal, app: App, prod
     // An edit that changes nothing is no change: nothing to save or record.
     if (!edited) return itemView(item);
     const saved = await saveItem(trx, edited);
-    await audit(trx, p, app, 'item.edit', productId, `item ${productId} edited (${describe(changes)}); status ${item.status} -> ${saved.status}`);
+    await audit(trx, p, app, 'item.edit', productId, `item ${productId} edited (${describeChanges(changes)}); status ${item.status} -> ${saved.status}`);
     return itemView(saved);
   });
 }
