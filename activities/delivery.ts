@@ -73,10 +73,12 @@ export function createDeliveryActivities({ db, config, post, logger, metrics, wa
       });
       metrics.deliveryAttempts.inc({ outcome: ok ? 'delivered' : 'failed' });
       // The outcome is already recorded: bookkeeping for the endpoint's health must not undo it.
-      const health = await recovery.onAttempt({ appId: order.appId, env: order.env }, { ok, attempt }).catch((err: Error): { failingForMs?: number } => {
-        logger.warn({ ...fields, error: err.message }, 'could not record the delivery endpoint\'s health');
-        return {};
-      });
+      const health = await recovery
+        .onAttempt({ appId: order.appId, env: order.env }, { ok, attempt })
+        .catch((err: Error): { failingForMs?: number } => {
+          logger.warn({ ...fields, error: err.message }, "could not record the delivery endpoint's health");
+          return {};
+        });
       if (!ok) {
         logger.warn({ ...fields, error }, 'delivery attempt failed; will retry');
         // The workflow spaces the retries with its own timers (workflows/purchase.ts), paced by
@@ -90,6 +92,5 @@ export function createDeliveryActivities({ db, config, post, logger, metrics, wa
       logger.info(fields, 'order delivered');
       return { deliveredAt: row.deliveredAt!.toISOString(), attempts: row.deliveryAttempts };
     },
-
   };
 }

@@ -23,6 +23,5 @@ export function createProjectionActivities({ db, logger }: ActivityDeps) {
     async projectOrder(p: OrderProjection): Promise<void> {
       await projectOrder(db, p);
     },
-
   };
 }

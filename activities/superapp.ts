@@ -25,23 +25,29 @@ export function createSuperappActivities({ config, post, logger }: ActivityDeps)
       const fields = orderFields(order);
       let reply;
       try {
-        reply = await postToSuperapp(config, post, '/minigame/prepay-orders', {
-          orderId: order.orderId,
-          appId: order.appId,
-          openId: order.openId,
-          outTradeNo: order.outTradeNo,
-          productId: order.productId,
-          buyQuantity: order.buyQuantity,
-          goodsPrice: order.goodsPrice,
-          totalAmount: order.totalAmount,
-          currencyType: order.currencyType,
-          platform: order.platform,
-          env: order.env,
-          attach: order.attach,
-          signData: order.signData,
-          paySig: order.paySig,
-          signature: order.signature,
-        }, PREPAY_TIMEOUT_MS);
+        reply = await postToSuperapp(
+          config,
+          post,
+          '/minigame/prepay-orders',
+          {
+            orderId: order.orderId,
+            appId: order.appId,
+            openId: order.openId,
+            outTradeNo: order.outTradeNo,
+            productId: order.productId,
+            buyQuantity: order.buyQuantity,
+            goodsPrice: order.goodsPrice,
+            totalAmount: order.totalAmount,
+            currencyType: order.currencyType,
+            platform: order.platform,
+            env: order.env,
+            attach: order.attach,
+            signData: order.signData,
+            paySig: order.paySig,
+            signature: order.signature,
+          },
+          PREPAY_TIMEOUT_MS,
+        );
       } catch (err) {
         logger.warn({ ...fields, error: (err as Error).message }, 'prepay request failed; will retry');
         throw err;
@@ -80,6 +86,5 @@ export function createSuperappActivities({ config, post, logger }: ActivityDeps)
         });
       }
     },
-
   };
 }

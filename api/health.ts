@@ -13,10 +13,7 @@ const UNAUTHORIZED = 40100;
 export function healthRouter({ db, client, config, metrics }: ApiDeps): Router {
   const router = Router();
   router.get('/healthz', async (_req, res) => {
-    const checks = await Promise.allSettled([
-      db.raw('select 1'),
-      client.workflowService.getSystemInfo({}),
-    ]);
+    const checks = await Promise.allSettled([db.raw('select 1'), client.workflowService.getSystemInfo({})]);
     const [pg, temporal] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'unavailable'));
     if (pg === 'ok' && temporal === 'ok') {
       res.json({ status: 'ok' });

@@ -152,10 +152,7 @@ export async function describePurchase(client: Client, keys: PurchaseKeys): Prom
 }
 
 /** Every run of every purchase started in [since, until), optionally on one task queue. */
-export function listPurchases(
-  client: Client,
-  w: { since?: Date; until: Date; taskQueue?: string },
-): AsyncIterable<WorkflowExecutionInfo> {
+export function listPurchases(client: Client, w: { since?: Date; until: Date; taskQueue?: string }): AsyncIterable<WorkflowExecutionInfo> {
   const clauses = [`WorkflowType="${PURCHASE_WORKFLOW_TYPE}"`, `StartTime < "${w.until.toISOString()}"`];
   if (w.since) clauses.push(`StartTime >= "${w.since.toISOString()}"`);
   if (w.taskQueue) clauses.push(`TaskQueue="${w.taskQueue.replace(/["\\]/g, '\\$&')}"`);

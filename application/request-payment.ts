@@ -23,7 +23,10 @@ export interface PaymentRequestInput {
 }
 
 /** Answers the payment request, or throws PurchaseRefused (or what PostgreSQL or Temporal threw). */
-export async function requestPayment(deps: ApplicationDeps, { app, request, signData: sd }: PaymentRequestInput): Promise<PaymentRequestResult> {
+export async function requestPayment(
+  deps: ApplicationDeps,
+  { app, request, signData: sd }: PaymentRequestInput,
+): Promise<PaymentRequestResult> {
   const existing = await getOrderByTradeNo(deps.db, app.appId, sd.outTradeNo);
   // An identical replay answers as the first request did, whatever changed since.
   if (existing && isSameRequest(existing, request) && existing.status !== 'CREATED') return answerFromRow(existing);

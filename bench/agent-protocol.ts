@@ -70,8 +70,22 @@ export interface AgentApi {
   setupApp(a: { instance: string; vpayUrl: string; adminToken: string; users: number }): Promise<{ appId: string }>;
   /** The instance's API moved (restarted on another port). */
   setVpayUrl(a: { instance: string; vpayUrl: string }): Promise<void>;
-  closedLoop(a: { instance: string; concurrency: number; durationMs: number; tag: string; deliveryTimeoutMs: number; raw?: boolean }): Promise<PurchaseStats>;
-  openLoop(a: { instance: string; ratePerSec: number; durationMs: number; maxInFlight: number; tag: string; deliveryTimeoutMs: number }): Promise<PurchaseStats>;
+  closedLoop(a: {
+    instance: string;
+    concurrency: number;
+    durationMs: number;
+    tag: string;
+    deliveryTimeoutMs: number;
+    raw?: boolean;
+  }): Promise<PurchaseStats>;
+  openLoop(a: {
+    instance: string;
+    ratePerSec: number;
+    durationMs: number;
+    maxInFlight: number;
+    tag: string;
+    deliveryTimeoutMs: number;
+  }): Promise<PurchaseStats>;
   /** Paid orders without waiting for their delivery (the backlog). */
   createPaid(a: { instance: string; n: number; concurrency: number; tag: string; timeLimitMs: number }): Promise<CreatePaidStats>;
   developerMode(a: { mode: 'ok' | 'http500' }): Promise<void>;

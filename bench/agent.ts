@@ -87,7 +87,9 @@ const handlers: AgentApi = {
           next++;
           if (performance.now() - lastLog > 30_000) {
             lastLog = performance.now();
-            process.stdout.write(`[agent] ${tag}: ${req.length} of ${n} paid, ${errorCount} failed, ${retried.payment - before.payment + retried.callback - before.callback} 503s retried\n`);
+            process.stdout.write(
+              `[agent] ${tag}: ${req.length} of ${n} paid, ${errorCount} failed, ${retried.payment - before.payment + retried.callback - before.callback} 503s retried\n`,
+            );
           }
           try {
             const r = await requestAndPay(app, secret, tag, worker);
@@ -193,7 +195,8 @@ process.on('message', (msg: AgentRequest | { cmd: 'exit' }) => {
     .then(() => handler(args))
     .then(
       (result) => process.send?.({ id, ok: true, result } satisfies AgentResponse),
-      (err: unknown) => process.send?.({ id, ok: false, error: err instanceof Error ? err.stack ?? err.message : String(err) } satisfies AgentResponse),
+      (err: unknown) =>
+        process.send?.({ id, ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) } satisfies AgentResponse),
     );
 });
 

@@ -41,10 +41,13 @@ interface BacklogRaw {
  */
 function backlogCause(share: number, attemptsPerOrder: number | undefined): string {
   const few = attemptsPerOrder !== undefined && attemptsPerOrder < 3;
-  if (share >= 0.85) return `Failed attempts${attemptsPerOrder !== undefined ? ` (${fmt(attemptsPerOrder, 1)} per order)` : ''} share the task queue and the worker with purchases, but cost them little.`;
+  if (share >= 0.85)
+    return `Failed attempts${attemptsPerOrder !== undefined ? ` (${fmt(attemptsPerOrder, 1)} per order)` : ''} share the task queue and the worker with purchases, but cost them little.`;
   if (few) return `With only ${fmt(attemptsPerOrder, 1)} failed attempts per order, the retries alone do not account for that.`;
-  return 'Deliveries and purchases share one task queue and one worker, and each failed attempt costs an activity, a timer and two workflow tasks, ' +
-    'so frequent retries across many orders take the capacity new purchases need; a separate task queue (and worker) for deliveries would keep one app\'s dead endpoint from slowing every app\'s payments.';
+  return (
+    'Deliveries and purchases share one task queue and one worker, and each failed attempt costs an activity, a timer and two workflow tasks, ' +
+    "so frequent retries across many orders take the capacity new purchases need; a separate task queue (and worker) for deliveries would keep one app's dead endpoint from slowing every app's payments."
+  );
 }
 
 export function analyse(results: ScenarioResult[], nproc: number): string[] {
@@ -84,7 +87,9 @@ export function analyse(results: ScenarioResult[], nproc: number): string[] {
           ? ', never much more than one core: consistent with the dev server keeping all its state in one SQLite file' +
             `${stores ? ` (${stores.main === 'WAL' ? 'in WAL mode' : 'with the rollback journal'})` : ''}, where one writer at a time serialises the persistence work.`
           : '.') +
-        (bareSame ? ` The bare workflow hits the same wall at a similar rate (${fmt(c!.stats.ratePerSec)} /s), which places the bottleneck in the Temporal dev server, not in vpay.` : ''),
+        (bareSame
+          ? ` The bare workflow hits the same wall at a similar rate (${fmt(c!.stats.ratePerSec)} /s), which places the bottleneck in the Temporal dev server, not in vpay.`
+          : ''),
     );
   } else {
     out.push(
@@ -112,10 +117,12 @@ export function analyse(results: ScenarioResult[], nproc: number): string[] {
 
   // 3. Against the bare workflow on the same server.
   if (ce?.steps?.length && c) {
-    const ratios = tp.steps.map((s) => {
-      const b = ce.steps.find((x) => x.concurrency === s.concurrency);
-      return b ? s.stats.ratePerSec / b.stats.ratePerSec : Number.NaN;
-    }).filter(Number.isFinite);
+    const ratios = tp.steps
+      .map((s) => {
+        const b = ce.steps.find((x) => x.concurrency === s.concurrency);
+        return b ? s.stats.ratePerSec / b.stats.ratePerSec : Number.NaN;
+      })
+      .filter(Number.isFinite);
     const tV = perPurchase(v, 'temporal');
     const tC = perPurchase(c, 'temporal');
     const own = perPurchase(v, 'vpay') - perPurchase(c, 'vpay') + perPurchase(v, 'postgres');
@@ -123,7 +130,8 @@ export function analyse(results: ScenarioResult[], nproc: number): string[] {
     out.push(
       `**vpay against the bare workflow.** On the same server the bare workflow peaked at ${fmt(c.stats.ratePerSec)} /s and vpay at ${fmt(v.stats.ratePerSec)} /s ` +
         `(vpay / ceiling ${fmt(v.stats.ratePerSec / c.stats.ratePerSec, 2)}` +
-        (ratios.length ? `; ${fmt(Math.min(...ratios), 2)}–${fmt(Math.max(...ratios), 2)} concurrency by concurrency` : '') + '). ' +
+        (ratios.length ? `; ${fmt(Math.min(...ratios), 2)}–${fmt(Math.max(...ratios), 2)} concurrency by concurrency` : '') +
+        '). ' +
         (typeof ce.paired?.medianRatio === 'number'
           ? `Step for step, back to back at ${ce.paired.concurrency} concurrent, the ratio was ${ce.paired.rounds.map((r) => fmt(r.ratio, 2)).join(', ')} (median ${fmt(ce.paired.medianRatio, 2)}): ` +
             'single steps on this machine vary by more than the differences between them, which is why the target is judged on the median. '
@@ -146,30 +154,46 @@ export function analyse(results: ScenarioResult[], nproc: number): string[] {
     const busyOf = (s: StepRow) => s.cores.total / nproc;
     out.push(
       `**The store: WAL against the rollback journal.** With SQLite's rollback journal (a sync on every commit) vpay peaked at ${fmt(rb.vpay.stats.ratePerSec)} /s` +
-        (rb.bare ? ` and the bare workflow at ${fmt(rb.bare.stats.ratePerSec)} /s` : '') + ratio(rb) +
-        `; in WAL mode (synchronous=normal) at ${fmt(w.vpay.stats.ratePerSec)}` + (w.bare ? ` and ${fmt(w.bare.stats.ratePerSec)}` : '') + ' /s' + ratio(w) +
+        (rb.bare ? ` and the bare workflow at ${fmt(rb.bare.stats.ratePerSec)} /s` : '') +
+        ratio(rb) +
+        `; in WAL mode (synchronous=normal) at ${fmt(w.vpay.stats.ratePerSec)}` +
+        (w.bare ? ` and ${fmt(w.bare.stats.ratePerSec)}` : '') +
+        ' /s' +
+        ratio(w) +
         `: WAL gave vpay ${fmt(w.vpay.stats.ratePerSec / rb.vpay.stats.ratePerSec, 1)}×` +
         (rb.bare && w.bare ? ` and the bare workflow ${fmt(w.bare.stats.ratePerSec / rb.bare.stats.ratePerSec, 1)}×` : '') +
         `. At vpay's best steps the ${nproc} cores were ${fmt(busyOf(rb.vpay) * 100, 0)} % busy on the rollback journal (Temporal server ${fmt(rb.vpay.cores.temporal, 2)} cores) ` +
         `and ${fmt(busyOf(w.vpay) * 100, 0)} % in WAL mode (${fmt(w.vpay.cores.temporal, 2)} cores)` +
-        (busyOf(w.vpay) >= CPU_BOUND && busyOf(rb.vpay) < CPU_BOUND ? ': WAL moves the limit from the store\'s commits to the CPU' : '') +
+        (busyOf(w.vpay) >= CPU_BOUND && busyOf(rb.vpay) < CPU_BOUND ? ": WAL moves the limit from the store's commits to the CPU" : '') +
         `. The Temporal server's CPU per vpay purchase: ${fmt(perPurchase(rb.vpay, 'temporal'), 1)} ms on the rollback journal, ${fmt(perPurchase(w.vpay, 'temporal'), 1)} ms in WAL mode.`,
     );
   }
 
   // 5. The table size (scenario 4).
-  const sc = raw('scale') as {
-    emptyPay: PurchaseStats; fullPay: PurchaseStats; emptyDb?: Summary; fullDb?: Summary;
-    emptyQuery: { latency: Summary }; recentQuery: { latency: Summary }; oldQuery: { latency: Summary }; tableRows: number;
-  } | undefined;
+  const sc = raw('scale') as
+    | {
+        emptyPay: PurchaseStats;
+        fullPay: PurchaseStats;
+        emptyDb?: Summary;
+        fullDb?: Summary;
+        emptyQuery: { latency: Summary };
+        recentQuery: { latency: Summary };
+        oldQuery: { latency: Summary };
+        tableRows: number;
+      }
+    | undefined;
   if (sc?.emptyDb && sc.fullDb) {
-    const dbSame = sc.fullDb.p99 <= sc.emptyDb.p99 * 1.2 && Math.max(sc.recentQuery.latency.p99, sc.oldQuery.latency.p99) <= sc.emptyQuery.latency.p99 * 1.2;
+    const dbSame =
+      sc.fullDb.p99 <= sc.emptyDb.p99 * 1.2 &&
+      Math.max(sc.recentQuery.latency.p99, sc.oldQuery.latency.p99) <= sc.emptyQuery.latency.p99 * 1.2;
     out.push(
       `**${dbSame ? 'The size of the orders table does not matter' : 'The size of the orders table shows'}.** With ${fmt(sc.tableRows / 1e6, 2)} M rows the payment request's own PostgreSQL work (four reads and the insert) ` +
         `had a p99 of ${fmt(sc.fullDb.p99, 1)} ms against ${fmt(sc.emptyDb.p99, 1)} ms on the empty table, and the order query ${fmt(sc.recentQuery.latency.p99, 1)} / ${fmt(sc.oldQuery.latency.p99, 1)} ms ` +
         `(recent / old orders) against ${fmt(sc.emptyQuery.latency.p99, 1)} ms: every lookup goes through an index. The whole payment request's p99 moved ` +
         `${fmt(sc.emptyPay.req.p99, 0)} → ${fmt(sc.fullPay.req.p99, 0)} ms; that request is ${fmt(((sc.fullPay.req.p50 - sc.fullDb.p50) / sc.fullPay.req.p50) * 100, 0)} % Temporal at the median, ` +
-        (dbSame ? 'and the Temporal dev server\'s own SQLite file grows with every workflow run, so that movement is not the orders table\'s.' : 'so part of that movement is PostgreSQL\'s.'),
+        (dbSame
+          ? "and the Temporal dev server's own SQLite file grows with every workflow run, so that movement is not the orders table's."
+          : "so part of that movement is PostgreSQL's."),
     );
   }
 
@@ -190,27 +214,33 @@ export function analyse(results: ScenarioResult[], nproc: number): string[] {
         `While the backlog's orders waited for their delivery${waited.length ? ` (${waited.join('; ')})` : ''}, new purchases were paid at ${fmt(rate, 1)} /s ` +
         `(payment request p50 ${fmt(bl.created.req.p50, 0)} ms) against ${fmt(near.stats.ratePerSec, 1)} /s (p50 ${fmt(near.stats.req.p50, 0)} ms) with a healthy endpoint at ${near.concurrency} purchasers` +
         (bl.created.timedOut ? `, so only ${fmt(bl.created.created, 0)} of the wanted orders were paid within the time limit` : '') +
-        '. ' + backlogCause(share, attempts),
+        '. ' +
+        backlogCause(share, attempts),
     );
   }
   if (bl?.rss?.length && bl.created?.created) {
     const start = bl.rss[0].rssMiB;
     const peak = Math.max(...bl.rss.map((x) => x.rssMiB));
     const perOrder = (peak - start) / bl.created.created;
-    const sk = raw('soak') as { rss: Array<{ rssMiB: number }>; rssFirstMedianMiB?: number; rssLastMedianMiB?: number; rssGrowth?: number; stats?: PurchaseStats } | undefined;
-    const soakFirst = sk?.rss?.length ? sk.rssFirstMedianMiB ?? sk.rss[0].rssMiB : undefined;
-    const soakLast = sk?.rss?.length ? sk.rssLastMedianMiB ?? sk.rss[sk.rss.length - 1].rssMiB : undefined;
-    const soakGrowth = sk?.rssGrowth ?? (soakFirst !== undefined && soakLast !== undefined ? (soakLast - soakFirst) / soakFirst : undefined);
+    const sk = raw('soak') as
+      | { rss: Array<{ rssMiB: number }>; rssFirstMedianMiB?: number; rssLastMedianMiB?: number; rssGrowth?: number; stats?: PurchaseStats }
+      | undefined;
+    const soakFirst = sk?.rss?.length ? (sk.rssFirstMedianMiB ?? sk.rss[0].rssMiB) : undefined;
+    const soakLast = sk?.rss?.length ? (sk.rssLastMedianMiB ?? sk.rss[sk.rss.length - 1].rssMiB) : undefined;
+    const soakGrowth =
+      sk?.rssGrowth ?? (soakFirst !== undefined && soakLast !== undefined ? (soakLast - soakFirst) / soakFirst : undefined);
     const soakFlat = soakGrowth !== undefined && Math.abs(soakGrowth) < 0.1;
     out.push(
       `**Memory follows the purchases in flight${soakFlat ? ', not time' : ''}.** The process grew from ${fmt(start, 0)} to ${fmt(peak, 0)} MiB while ${fmt(bl.created.created, 0)} orders waited for their delivery ` +
         `(about ${fmt(perOrder * 1024, 0)} KiB per pending order, consistent with the worker caching every running workflow and its history, up to maxCachedWorkflows)` +
-        (bl.created.created < 5000 ? `, which would be some ${fmt((perOrder * 5000) / 1024, 1)} GiB for the issue's 5,000 on top of the baseline` : '') +
+        (bl.created.created < 5000
+          ? `, which would be some ${fmt((perOrder * 5000) / 1024, 1)} GiB for the issue's 5,000 on top of the baseline`
+          : '') +
         (soakFirst !== undefined && soakLast !== undefined
           ? `, while ${fmtMs((sk?.stats?.windowSec ?? Number.NaN) * 1000)} of steady traffic ${soakFlat ? 'left it flat' : `moved it ${fmt((soakGrowth ?? Number.NaN) * 100, 0)} %`} ` +
             `(soak, median of the first → the last window: ${fmt(soakFirst, 0)} → ${fmt(soakLast, 0)} MiB). `
           : '. ') +
-        'Size a worker\'s memory for the largest backlog it must carry, or cap maxCachedWorkflows (evicted workflows are replayed from history when their next task comes).',
+        "Size a worker's memory for the largest backlog it must carry, or cap maxCachedWorkflows (evicted workflows are replayed from history when their next task comes).",
     );
   }
 
@@ -225,18 +255,22 @@ export function analyse(results: ScenarioResult[], nproc: number): string[] {
     const change = tb.bestChange;
     const helps = change !== undefined && change.stats.ratePerSec >= defaultsTop * 1.1;
     // With two runs of the defaults their spread is the noise every other difference is read against.
-    const defaultsRuns = tb.defaults.length > 1
-      ? `${tb.defaults.map((r) => fmt(r)).join(' and ')} /s in their ${tb.defaults.length} runs, a spread that is noise`
-      : `${fmt(base)} /s`;
+    const defaultsRuns =
+      tb.defaults.length > 1
+        ? `${tb.defaults.map((r) => fmt(r)).join(' and ')} /s in their ${tb.defaults.length} runs, a spread that is noise`
+        : `${fmt(base)} /s`;
     out.push(
       `**Worker settings ${helps ? 'help' : 'do not beat the defaults'} here.** At ${tu.concurrency} purchasers the best figure, ${fmt(tb.run.stats.ratePerSec)} /s, came from ` +
         (tb.isDefaults
-          ? `the defaults (${tb.repeat ? 'their repeat run; ' : ''}${defaultsRuns})` + (change ? `; the best change of a knob, ${change.label}, did ${fmt(change.stats.ratePerSec)} /s` : '')
+          ? `the defaults (${tb.repeat ? 'their repeat run; ' : ''}${defaultsRuns})` +
+            (change ? `; the best change of a knob, ${change.label}, did ${fmt(change.stats.ratePerSec)} /s` : '')
           : `${tb.setting}${tb.repeat ? ' (its repeat run)' : ''}, against ${defaultsRuns} for the defaults`) +
-        (hurt ? `; what clearly hurt was ${worst.label} (${fmt(worst.stats.ratePerSec)} /s, ${fmt(((worst.stats.ratePerSec - base) / base) * 100, 0)} %)` : '') +
+        (hurt
+          ? `; what clearly hurt was ${worst.label} (${fmt(worst.stats.ratePerSec)} /s, ${fmt(((worst.stats.ratePerSec - base) / base) * 100, 0)} %)`
+          : '') +
         (helps
           ? '.'
-          : `. The defaults of worker/create-worker.ts, api/start.ts and worker/start.ts are right for this machine while ${cpuBound ? 'the CPU' : 'the Temporal dev server\'s store'} is the limit; ` +
+          : `. The defaults of worker/create-worker.ts, api/start.ts and worker/start.ts are right for this machine while ${cpuBound ? 'the CPU' : "the Temporal dev server's store"} is the limit; ` +
             're-run the sweep against a production Temporal, where it no longer hides them.'),
     );
   }
@@ -244,10 +278,14 @@ export function analyse(results: ScenarioResult[], nproc: number): string[] {
   // The verdict.
   if (c) {
     const ratioMain = v.stats.ratePerSec / c.stats.ratePerSec;
-    const ratioSecond = store2b?.vpay?.length && store2b.bare?.length ? bestOf(store2b.vpay).stats.ratePerSec / bestOf(store2b.bare).stats.ratePerSec : Number.NaN;
-    const secondText = stores && Number.isFinite(ratioSecond) ? ` (${fmt(ratioSecond * 100, 0)} % on the ${storeName(stores.second)} of scenario 2b)` : '';
+    const ratioSecond =
+      store2b?.vpay?.length && store2b.bare?.length
+        ? bestOf(store2b.vpay).stats.ratePerSec / bestOf(store2b.bare).stats.ratePerSec
+        : Number.NaN;
+    const secondText =
+      stores && Number.isFinite(ratioSecond) ? ` (${fmt(ratioSecond * 100, 0)} % on the ${storeName(stores.second)} of scenario 2b)` : '';
     const limit = cpuBound
-      ? 'the CPU that Temporal\'s server and SDK need per workflow'
+      ? "the CPU that Temporal's server and SDK need per workflow"
       : `the Temporal dev server's SQLite store${stores ? ` (${stores.main === 'WAL' ? 'in WAL mode' : 'with the rollback journal'})` : ''}`;
     out.push(
       ratioMain >= 0.8

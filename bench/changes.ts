@@ -92,7 +92,7 @@ export function codeChanges(dir: string, previous: string, currentStamp: string,
   const after = runCommit(dir, currentStamp, currentGit);
   const uncommitted = currentGit?.dirty ? currentGit.uncommitted : undefined;
   if (!before || !after) {
-    const note = `${!after ? 'this run\'s' : 'the previous run\'s'} commit is unknown: its raw JSON records none, and git knows no commit that added that JSON`;
+    const note = `${!after ? "this run's" : "the previous run's"} commit is unknown: its raw JSON records none, and git knows no commit that added that JSON`;
     return { previous: before, current: after, uncommitted, note };
   }
   const log = codeCommitsBetween(before.commit, after.commit);
@@ -158,9 +158,24 @@ const FIGURES: Figure[] = [
     show: (v) => fmt(v, 2),
     change: (b, a) => signed(a - b, 2),
   },
-  { name: 'backlog: paid orders created with the developer down (within the time limit)', read: (r) => num(at(r.backlog, 'created', 'created')), show: fmtInt, change: 'factor' },
-  { name: 'backlog: time to create them (s)', read: (r) => num(at(r.backlog, 'created', 'elapsedSec')), show: (v) => fmt(v, 1), change: 'factor' },
-  { name: 'backlog: payment request p99 while down (ms)', read: (r) => num(at(r.backlog, 'created', 'req', 'p99')), show: (v) => fmt(v, 0), change: 'factor' },
+  {
+    name: 'backlog: paid orders created with the developer down (within the time limit)',
+    read: (r) => num(at(r.backlog, 'created', 'created')),
+    show: fmtInt,
+    change: 'factor',
+  },
+  {
+    name: 'backlog: time to create them (s)',
+    read: (r) => num(at(r.backlog, 'created', 'elapsedSec')),
+    show: (v) => fmt(v, 1),
+    change: 'factor',
+  },
+  {
+    name: 'backlog: payment request p99 while down (ms)',
+    read: (r) => num(at(r.backlog, 'created', 'req', 'p99')),
+    show: (v) => fmt(v, 0),
+    change: 'factor',
+  },
   { name: 'backlog: drain time (s)', read: drainSec, show: (v) => fmt(v, 1), change: 'factor' },
   {
     name: 'backlog: deliveries/s while draining',
@@ -172,9 +187,19 @@ const FIGURES: Figure[] = [
     show: (v) => fmt(v, 1),
     change: 'factor',
   },
-  { name: 'backlog: peak RSS (MiB)', read: (r) => maxOf(at(r.backlog, 'rss'), (s) => at(s, 'rssMiB')), show: (v) => fmt(v, 0), change: 'factor' },
+  {
+    name: 'backlog: peak RSS (MiB)',
+    read: (r) => maxOf(at(r.backlog, 'rss'), (s) => at(s, 'rssMiB')),
+    show: (v) => fmt(v, 0),
+    change: 'factor',
+  },
   { name: 'soak: purchases', read: (r) => num(at(r.soak, 'stats', 'completed')), show: fmtInt, change: 'factor' },
-  { name: 'soak: RSS growth', read: soakGrowth, show: (v) => `${signed(v * 100, 1)} %`, change: (b, a) => `${signed((a - b) * 100, 1)} points` },
+  {
+    name: 'soak: RSS growth',
+    read: soakGrowth,
+    show: (v) => `${signed(v * 100, 1)} %`,
+    change: (b, a) => `${signed((a - b) * 100, 1)} points`,
+  },
 ];
 
 function safely(f: Figure, r: RunRaw | undefined): number | undefined {
@@ -193,11 +218,8 @@ export function changesTable(before: RunRaw | undefined, after: RunRaw, previous
     rows: FIGURES.map((f) => {
       const b = safely(f, before);
       const a = safely(f, after);
-      const change = b === undefined || a === undefined
-        ? '–'
-        : f.change === 'factor'
-          ? (b > 0 ? `×${fmt(a / b, 2)}` : '–')
-          : f.change(b, a);
+      const change =
+        b === undefined || a === undefined ? '–' : f.change === 'factor' ? (b > 0 ? `×${fmt(a / b, 2)}` : '–') : f.change(b, a);
       return [f.name, b === undefined ? '–' : f.show(b), a === undefined ? '–' : f.show(a), change];
     }),
   };
@@ -207,7 +229,12 @@ export function changesTable(before: RunRaw | undefined, after: RunRaw, previous
  * Compares the run `currentStamp` (its results and git state in hand) with the newest earlier run
  * in `dir`. Never throws.
  */
-export function whatChanged(dir: string, currentStamp: string, current: ScenarioResult[], currentGit: GitState | undefined): ChangesSection {
+export function whatChanged(
+  dir: string,
+  currentStamp: string,
+  current: ScenarioResult[],
+  currentGit: GitState | undefined,
+): ChangesSection {
   const after = rawOfResults(current);
   let previous: string | undefined;
   try {

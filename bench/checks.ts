@@ -24,7 +24,8 @@ export async function reconcile(ctx: BenchContext, inst: VpayInstance, res: Scen
   report = await ctx.stack.agent.call('report', { instance: inst.name });
 
   // Synthetic rows (scale scenario) have order ids starting with "syn" and are left out.
-  const rows = await inst.db('orders')
+  const rows = await inst
+    .db('orders')
     .where({ app_id: inst.appId })
     .andWhereNot('order_id', 'like', 'syn%')
     .select('status')
@@ -32,7 +33,8 @@ export async function reconcile(ctx: BenchContext, inst: VpayInstance, res: Scen
     .groupBy('status');
   const statuses = Object.fromEntries(rows.map((r) => [r.status, Number(r.count)]));
   const total = Object.values(statuses).reduce((a, b) => a + b, 0);
-  const ok = await inst.db('delivery_attempts as d')
+  const ok = await inst
+    .db('delivery_attempts as d')
     .join('orders as o', 'o.order_id', 'd.order_id')
     .where({ 'o.app_id': inst.appId, 'd.ok': true })
     .select('d.order_id')
@@ -79,8 +81,12 @@ export function noErrors(res: ScenarioResult, what: string, stats: { errorCount:
   res.checks.push({
     name: `${what}: no failed requests${stats.skipped !== undefined ? ', none skipped' : ''}`,
     ok: stats.errorCount === 0 && skipped === 0,
-    detail: stats.errorCount === 0 && skipped === 0
-      ? 'none'
-      : `${stats.errorCount} failed${skipped ? `, ${skipped} skipped` : ''}: ${stats.errors.slice(0, 3).map((e) => `${e.count}× ${e.message}`).join(' | ')}`,
+    detail:
+      stats.errorCount === 0 && skipped === 0
+        ? 'none'
+        : `${stats.errorCount} failed${skipped ? `, ${skipped} skipped` : ''}: ${stats.errors
+            .slice(0, 3)
+            .map((e) => `${e.count}× ${e.message}`)
+            .join(' | ')}`,
   });
 }

@@ -26,7 +26,10 @@ export function gitState(): GitState | undefined {
   try {
     const commit = git(['rev-parse', 'HEAD']).trim();
     // Not trimmed as a whole: the first line's status column may start with a space.
-    const files = git(['status', '--porcelain', '--', ...CODE_PATHSPEC]).split('\n').filter(Boolean).map((l) => l.slice(3));
+    const files = git(['status', '--porcelain', '--', ...CODE_PATHSPEC])
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.slice(3));
     return { commit, dirty: files.length > 0, uncommitted: files };
   } catch {
     return undefined;
@@ -59,7 +62,9 @@ export function codeCommitsBetween(from: string, to: string): { commits: string[
     try {
       git(['cat-file', '-e', `${c}^{commit}`]);
     } catch {
-      return { unavailable: `commit ${c.slice(0, 7)} is not in this clone's history (a shallow clone? \`git fetch --unshallow\` brings it)` };
+      return {
+        unavailable: `commit ${c.slice(0, 7)} is not in this clone's history (a shallow clone? \`git fetch --unshallow\` brings it)`,
+      };
     }
   }
   try {

@@ -11,16 +11,29 @@ import { fmt, fmtInt } from './stats';
 export function glance(results: ScenarioResult[]): Table | undefined {
   const rows: string[][] = [];
   const raw = (name: string) => results.find((r) => r.name === name && !r.error)?.raw as Record<string, any> | undefined;
-  const p99s = (s: PurchaseStats) => `request ${fmt(s.req.p99, 0)} ms, callback ${fmt(s.cb.p99, 0)} ms, callback→delivered ${fmt(s.c2d.p99, 0)} ms`;
+  const p99s = (s: PurchaseStats) =>
+    `request ${fmt(s.req.p99, 0)} ms, callback ${fmt(s.cb.p99, 0)} ms, callback→delivered ${fmt(s.c2d.p99, 0)} ms`;
   const tp = raw('throughput');
   const vBest = tp?.steps?.length ? bestOf(tp.steps as StepRow[]) : undefined;
-  if (vBest) rows.push(['1. throughput', `${fmt(vBest.stats.ratePerSec)} purchases/s at ${vBest.concurrency} concurrent`, `p99: ${p99s(vBest.stats)}`]);
+  if (vBest)
+    rows.push([
+      '1. throughput',
+      `${fmt(vBest.stats.ratePerSec)} purchases/s at ${vBest.concurrency} concurrent`,
+      `p99: ${p99s(vBest.stats)}`,
+    ]);
   const ce = raw('ceiling');
   if (ce?.steps?.length) {
     const c = bestOf(ce.steps as StepRow[]);
     const bestToBest = vBest ? `best against best ${fmt(vBest.stats.ratePerSec / c.stats.ratePerSec, 2)}` : '';
-    const paired = typeof ce.paired?.medianRatio === 'number' ? `vpay / ceiling = ${fmt(ce.paired.medianRatio, 2)} (median of ${ce.paired.rounds.length} paired rounds)` : '';
-    rows.push(['2. ceiling', `${fmt(c.stats.ratePerSec)} bare purchases/s at ${c.concurrency} concurrent`, [paired, bestToBest].filter(Boolean).join('; ')]);
+    const paired =
+      typeof ce.paired?.medianRatio === 'number'
+        ? `vpay / ceiling = ${fmt(ce.paired.medianRatio, 2)} (median of ${ce.paired.rounds.length} paired rounds)`
+        : '';
+    rows.push([
+      '2. ceiling',
+      `${fmt(c.stats.ratePerSec)} bare purchases/s at ${c.concurrency} concurrent`,
+      [paired, bestToBest].filter(Boolean).join('; '),
+    ]);
   }
   const store2b = raw('walstore');
   if (store2b?.vpay?.length && store2b?.bare?.length) {
@@ -68,7 +81,11 @@ export function glance(results: ScenarioResult[]): Table | undefined {
   if (sk?.stats) {
     const first = sk.rssFirstMedianMiB ?? sk.rss[0]?.rssMiB;
     const last = sk.rssLastMedianMiB ?? sk.rss[sk.rss.length - 1]?.rssMiB;
-    rows.push(['6. soak', `${fmt(sk.rate)} /s for ${fmt(sk.stats.windowSec / 60, 1)} min: ${fmt(sk.stats.completed, 0)} purchases, ${sk.stats.launched - sk.stats.completed} lost`, `RSS ${fmt(first, 0)} → ${fmt(last, 0)} MiB; p99: ${p99s(sk.stats)}`]);
+    rows.push([
+      '6. soak',
+      `${fmt(sk.rate)} /s for ${fmt(sk.stats.windowSec / 60, 1)} min: ${fmt(sk.stats.completed, 0)} purchases, ${sk.stats.launched - sk.stats.completed} lost`,
+      `RSS ${fmt(first, 0)} → ${fmt(last, 0)} MiB; p99: ${p99s(sk.stats)}`,
+    ]);
   }
   return rows.length ? { columns: ['scenario', 'result', ''], rows } : undefined;
 }

@@ -48,7 +48,13 @@ class ErrorLog {
   }
 }
 
-function result<S extends Done>(samples: S[], startedAt: number, stoppedAt: number, errors: ErrorLog, extra: { skipped: number; launched: number }): LoopResult<S> {
+function result<S extends Done>(
+  samples: S[],
+  startedAt: number,
+  stoppedAt: number,
+  errors: ErrorLog,
+  extra: { skipped: number; launched: number },
+): LoopResult<S> {
   const inWindow = samples.filter((s) => s.doneAt <= stoppedAt).length;
   return {
     samples,
@@ -113,10 +119,13 @@ export async function openLoop<S extends Done>(o: {
         continue;
       }
       const seq = launched++;
-      const p: Promise<void> = o.iterate(seq).then(
-        (s) => void samples.push(s),
-        (err) => errors.add(err),
-      ).finally(() => running.delete(p));
+      const p: Promise<void> = o
+        .iterate(seq)
+        .then(
+          (s) => void samples.push(s),
+          (err) => errors.add(err),
+        )
+        .finally(() => running.delete(p));
       running.add(p);
     }
     await sleep(5);

@@ -13,7 +13,14 @@ export interface Profile {
   throughput: { concurrencies: number[]; stepMs: number; pairedRounds: number };
   tuning: { stepMs: number; warmupMs: number; defaultConcurrency: number; full: boolean };
   scale: { rows: number; concurrency: number; queryConcurrency: number; stepMs: number; fetchRows: number };
-  backlog: { orders: number; createConcurrency: number; createTimeLimitMs: number; holdMs: number; drainTimeoutMs: number; rssEveryMs: number };
+  backlog: {
+    orders: number;
+    createConcurrency: number;
+    createTimeLimitMs: number;
+    holdMs: number;
+    drainTimeoutMs: number;
+    rssEveryMs: number;
+  };
   soak: { durationMs: number; rssEveryMs: number; windowMs: number; calibrateConcurrency: number; calibrateMs: number };
 }
 
@@ -23,7 +30,14 @@ export const FULL: Profile = {
   throughput: { concurrencies: [8, 16, 32, 64], stepMs: 20_000, pairedRounds: 5 },
   tuning: { stepMs: 15_000, warmupMs: 3_000, defaultConcurrency: 32, full: true },
   scale: { rows: 1_000_000, concurrency: 4, queryConcurrency: 8, stepMs: 20_000, fetchRows: 5_000 },
-  backlog: { orders: 5_000, createConcurrency: 32, createTimeLimitMs: 10 * 60_000, holdMs: 5_000, drainTimeoutMs: 20 * 60_000, rssEveryMs: 1_000 },
+  backlog: {
+    orders: 5_000,
+    createConcurrency: 32,
+    createTimeLimitMs: 10 * 60_000,
+    holdMs: 5_000,
+    drainTimeoutMs: 20 * 60_000,
+    rssEveryMs: 1_000,
+  },
   soak: { durationMs: 10 * 60_000, rssEveryMs: 10_000, windowMs: 60_000, calibrateConcurrency: 32, calibrateMs: 15_000 },
 };
 

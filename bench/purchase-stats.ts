@@ -23,7 +23,10 @@ export function purchaseStats(r: LoopResult<PurchaseSample>, raw: boolean, retri
     req: summarize(reqMs),
     cb: summarize(cbMs),
     c2d: summarize(c2dMs),
-    perSecond: perSecond(r.samples.map((s) => s.doneAt), r.startedAt),
+    perSecond: perSecond(
+      r.samples.map((s) => s.doneAt),
+      r.startedAt,
+    ),
     ...(raw ? { raw: { reqMs: reqMs.map(round), cbMs: cbMs.map(round), c2dMs: c2dMs.map(round) } } : {}),
   };
 }

@@ -31,11 +31,16 @@ export async function setupApp(o: {
   users: number;
 }): Promise<BenchApp> {
   const auth = { authorization: `Bearer ${o.adminToken}` };
-  const created = await requestJson('POST', `${o.vpayUrl}/v1/admin/apps`, {
-    name: `bench ${o.instance}`,
-    deliveryUrl: o.developer.deliveryUrlFor(o.instance),
-    paymentEnabled: true,
-  }, auth);
+  const created = await requestJson(
+    'POST',
+    `${o.vpayUrl}/v1/admin/apps`,
+    {
+      name: `bench ${o.instance}`,
+      deliveryUrl: o.developer.deliveryUrlFor(o.instance),
+      paymentEnabled: true,
+    },
+    auth,
+  );
   if (created.status !== 201) throw new Error(`app creation failed: ${created.status} ${created.text}`);
   const app: BenchApp = {
     instance: o.instance,
@@ -50,16 +55,26 @@ export async function setupApp(o: {
     tradeNos: [],
   };
   o.developer.appKeys.set(o.instance, app.appKey);
-  const item = await requestJson('PUT', `${o.vpayUrl}/v1/admin/apps/${app.appId}/items/${app.productId}`, {
-    name: '100 gems',
-    price: app.price,
-    currencyType: app.currencyType,
-    released: true,
-  }, auth);
+  const item = await requestJson(
+    'PUT',
+    `${o.vpayUrl}/v1/admin/apps/${app.appId}/items/${app.productId}`,
+    {
+      name: '100 gems',
+      price: app.price,
+      currencyType: app.currencyType,
+      released: true,
+    },
+    auth,
+  );
   if (item.status !== 201) throw new Error(`item creation failed: ${item.status} ${item.text}`);
   for (let i = 0; i < o.users; i++) {
     const user = { openId: `player${i}`, sessionKey: randomBytes(16).toString('hex') };
-    const s = await requestJson('PUT', `${o.vpayUrl}/v1/admin/apps/${app.appId}/sessions/${user.openId}`, { sessionKey: user.sessionKey }, auth);
+    const s = await requestJson(
+      'PUT',
+      `${o.vpayUrl}/v1/admin/apps/${app.appId}/sessions/${user.openId}`,
+      { sessionKey: user.sessionKey },
+      auth,
+    );
     if (s.status !== 201) throw new Error(`session creation failed: ${s.status} ${s.text}`);
     app.users.push(user);
   }
@@ -100,7 +115,14 @@ function fail(step: string, status: number, text: string): Error {
 }
 
 /** Payment request + callback; resolves once the callback is answered returnCode 0. */
-export async function requestAndPay(app: BenchApp, secret: string, tag: string, userIndex: number, developer?: FakeDeveloper, deliveryTimeoutMs = 0) {
+export async function requestAndPay(
+  app: BenchApp,
+  secret: string,
+  tag: string,
+  userIndex: number,
+  developer?: FakeDeveloper,
+  deliveryTimeoutMs = 0,
+) {
   const outTradeNo = `${tag}-${(++tradeSeq).toString(36)}-${randomBytes(3).toString('hex')}`;
   const user = app.users[userIndex % app.users.length];
   const signData = JSON.stringify({
@@ -124,7 +146,8 @@ export async function requestAndPay(app: BenchApp, secret: string, tag: string, 
   const t0 = performance.now();
   const r1 = await postRetrying503('payment', `${app.vpayUrl}/v1/minigame/payments`, body, () => ({}));
   const t1 = performance.now();
-  if (r1.status !== 200 || r1.json?.status !== 'PREPAID' || typeof r1.json?.orderId !== 'string') throw fail('payment request', r1.status, r1.text);
+  if (r1.status !== 200 || r1.json?.status !== 'PREPAID' || typeof r1.json?.orderId !== 'string')
+    throw fail('payment request', r1.status, r1.text);
   const orderId: string = r1.json.orderId;
   app.orders.add(orderId);
   // Listen before paying: the delivery may arrive before the callback's answer does.
@@ -148,7 +171,14 @@ export async function requestAndPay(app: BenchApp, secret: string, tag: string, 
 }
 
 /** One whole purchase: request, callback, and the delivery received by the fake developer. */
-export async function purchase(app: BenchApp, secret: string, developer: FakeDeveloper, tag: string, userIndex: number, deliveryTimeoutMs: number): Promise<PurchaseSample> {
+export async function purchase(
+  app: BenchApp,
+  secret: string,
+  developer: FakeDeveloper,
+  tag: string,
+  userIndex: number,
+  deliveryTimeoutMs: number,
+): Promise<PurchaseSample> {
   const r = await requestAndPay(app, secret, tag, userIndex, developer, deliveryTimeoutMs);
   const at = await r.delivered!;
   app.tradeNos.push(r.outTradeNo);

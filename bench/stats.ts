@@ -30,7 +30,10 @@ export function summarize(values: readonly number[]): Summary {
 }
 
 export function median(values: readonly number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 50);
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 }
 
 /** A number for a table cell: fixed decimals, "–" for NaN/undefined. */
@@ -47,7 +50,11 @@ export function fmtInt(v: number | undefined | null): string {
 /** A duration in the largest whole unit that fits it: "200 ms", "15 s", "1.5 min", "1 h"; "–" for NaN. */
 export function fmtMs(ms: number | undefined | null): string {
   if (ms === undefined || ms === null || !Number.isFinite(ms)) return '–';
-  const units: Array<[string, number]> = [['h', 3_600_000], ['min', 60_000], ['s', 1_000]];
+  const units: Array<[string, number]> = [
+    ['h', 3_600_000],
+    ['min', 60_000],
+    ['s', 1_000],
+  ];
   for (const [unit, size] of units) if (Math.abs(ms) >= size) return `${Number((ms / size).toFixed(1))} ${unit}`;
   return `${Math.round(ms)} ms`;
 }

@@ -168,7 +168,10 @@ export class RssSampler {
     this.timer = setInterval(() => this.sample(), everyMs);
   }
   sample(): void {
-    this.samples.push({ t: Math.round((performance.now() - this.t0) / 100) / 10, rssMiB: Math.round((process.memoryUsage.rss() / 1048576) * 10) / 10 });
+    this.samples.push({
+      t: Math.round((performance.now() - this.t0) / 100) / 10,
+      rssMiB: Math.round((process.memoryUsage.rss() / 1048576) * 10) / 10,
+    });
   }
   stop(): RssSample[] {
     clearInterval(this.timer);

@@ -13,9 +13,7 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('last_wake_at', { useTz: true });
     t.primary(['app_id', 'env']);
   });
-  await knex.raw(
-    `create index orders_waiting_delivery on orders (app_id, env, order_id) where status = 'PAID' and delivery_attempts > 0`,
-  );
+  await knex.raw(`create index orders_waiting_delivery on orders (app_id, env, order_id) where status = 'PAID' and delivery_attempts > 0`);
 }
 
 export async function down(knex: Knex): Promise<void> {

@@ -42,20 +42,33 @@ export async function up(knex: Knex): Promise<void> {
       add constraint items_released_is_live check (status <> 'RELEASED' or live_released_at is not null)`);
   // The console's list (newest first, per app) and the review queue (every app's pending items).
   await knex.raw('create index items_app_newest on items (app_id, created_at desc, product_id desc)');
-  await knex.raw(`create index items_pending_review on items (updated_at desc, app_id desc, product_id desc) where status = 'PENDING_REVIEW'`);
+  await knex.raw(
+    `create index items_pending_review on items (updated_at desc, app_id desc, product_id desc) where status = 'PENDING_REVIEW'`,
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {
   await knex.raw('drop index if exists items_pending_review');
   await knex.raw('drop index if exists items_app_newest');
-  await knex.raw('alter table items drop constraint if exists items_released_is_live, drop constraint if exists items_live_whole, drop constraint if exists items_status_known');
+  await knex.raw(
+    'alter table items drop constraint if exists items_released_is_live, drop constraint if exists items_live_whole, drop constraint if exists items_status_known',
+  );
   await knex.schema.alterTable('items', (t) => t.boolean('released').notNullable().defaultTo(false));
   // Going back, what sold was the live version: it becomes the item again, released.
   await knex.raw(`
     update items set released = true, name = live_name, price = live_price, currency_type = live_currency_type, image_url = live_image_url
     where live_released_at is not null and status <> 'REMOVED'`);
   await knex.schema.alterTable('items', (t) => {
-    for (const c of ['status', 'live_name', 'live_price', 'live_currency_type', 'live_image_url', 'live_released_at', 'review_reason', 'first_released_at']) {
+    for (const c of [
+      'status',
+      'live_name',
+      'live_price',
+      'live_currency_type',
+      'live_image_url',
+      'live_released_at',
+      'review_reason',
+      'first_released_at',
+    ]) {
       t.dropColumn(c);
     }
   });

@@ -18,7 +18,10 @@ async function main() {
     await startMetricsServer({ metrics, port: config.workerMetricsPort, host, token: config.metricsToken });
     const loopback = host === 'localhost' || host === '::1' || host.startsWith('127.');
     if (!loopback && !config.metricsToken) {
-      logger.warn({ host, port: config.workerMetricsPort }, 'worker /metrics is reachable beyond this machine without a token; set METRICS_TOKEN');
+      logger.warn(
+        { host, port: config.workerMetricsPort },
+        'worker /metrics is reachable beyond this machine without a token; set METRICS_TOKEN',
+      );
     }
   }
   logger.info({ taskQueue: config.taskQueue, temporal: config.temporalAddress }, 'vpay worker running');

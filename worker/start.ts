@@ -23,7 +23,10 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-export async function startWorker({ config, databaseUrl, logger, metrics }: ServiceContext, o: StartWorkerOptions = {}): Promise<RunningWorker> {
+export async function startWorker(
+  { config, databaseUrl, logger, metrics }: ServiceContext,
+  o: StartWorkerOptions = {},
+): Promise<RunningWorker> {
   const { poolSize, ...tuning } = o;
   const db = createDb(databaseUrl, poolSize ?? 10, logger);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });

@@ -31,7 +31,6 @@ import {
 } from './definitions';
 import { activityOptions } from './retry-policies';
 
-
 /** patched() ID of the delivery backoff paced by the endpoint's outage (see deliverWithRetries). */
 const OUTAGE_PACED_BACKOFF = 'outage-paced-backoff';
 
@@ -303,7 +302,10 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
       // Woken early, the next wait stays as long as this one: the endpoint may fail again.
       const woken = await condition(() => retryDeliveryNow, intervalMs, { summary: 'delivery retry backoff' });
       if (!woken) intervalMs = Math.min(intervalMs * 2, timings.deliveryRetryMaxMs);
-      if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (timings.continueAsNewAfterEvents ?? MAX_HISTORY_EVENTS)) {
+      if (
+        workflowInfo().continueAsNewSuggested ||
+        workflowInfo().historyLength > (timings.continueAsNewAfterEvents ?? MAX_HISTORY_EVENTS)
+      ) {
         return { continueAsNew: true, nextIntervalMs: intervalMs };
       }
     }

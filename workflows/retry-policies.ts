@@ -8,7 +8,12 @@ export const activityOptions = {
   /** Order-row writes: Postgres may be down for a while; the row must follow the workflow. */
   projection: {
     startToCloseTimeout: '15s',
-    retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '10s', nonRetryableErrorTypes: [Failures.OutTradeNoConflict] },
+    retry: {
+      initialInterval: '200ms',
+      backoffCoefficient: 2,
+      maximumInterval: '10s',
+      nonRetryableErrorTypes: [Failures.OutTradeNoConflict],
+    },
   },
   /**
    * The prepay call: the mini game is waiting on the payment request, so retry briefly
@@ -17,7 +22,13 @@ export const activityOptions = {
   prepay: {
     // 3 attempts of at most 5 s each (the HTTP timeout), 0.5 s and 1 s apart: ~17 s at worst.
     startToCloseTimeout: '8s',
-    retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '2s', maximumAttempts: 3, nonRetryableErrorTypes: [Failures.PrepayRejected] },
+    retry: {
+      initialInterval: '500ms',
+      backoffCoefficient: 2,
+      maximumInterval: '2s',
+      maximumAttempts: 3,
+      nonRetryableErrorTypes: [Failures.PrepayRejected],
+    },
   },
   /** The confirmation to the superapp: retried until it answers returnCode 0. */
   confirm: {

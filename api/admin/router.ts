@@ -46,49 +46,51 @@ const appView = (a: App) => ({
 
 export function adminRouter({ db, config, logger }: ApiDeps): Router {
   return audienceRouter({ shape: 'errCode', logger }, (router) => {
-  router.use(requireAdmin(config.adminToken));
+    router.use(requireAdmin(config.adminToken));
 
-  router.post('/apps', async (req, res) => {
-    const body = parseBody(req, CreateAppSchema);
-    refusePrivateDeliveryHosts(body, config.deliveryAllowPrivate);
-    if (body.teamId !== undefined && !(await getTeam(db, body.teamId))) throw adminErrors.malformed('teamId names no team');
-    const app = await insertApp(db, body);
-    logger.info({ appId: app.appId }, 'app created');
-    // The key is shown here, once, and never again.
-    res.status(201).json({ errCode: 0, ...appView(app), appKey: app.appKey });
-  });
+    router.post('/apps', async (req, res) => {
+      const body = parseBody(req, CreateAppSchema);
+      refusePrivateDeliveryHosts(body, config.deliveryAllowPrivate);
+      if (body.teamId !== undefined && !(await getTeam(db, body.teamId))) throw adminErrors.malformed('teamId names no team');
+      const app = await insertApp(db, body);
+      logger.info({ appId: app.appId }, 'app created');
+      // The key is shown here, once, and never again.
+      res.status(201).json({ errCode: 0, ...appView(app), appKey: app.appKey });
+    });
 
-  router.get('/apps/:appId', async (req, res) => {
-    res.json({ errCode: 0, ...appView(await appOfPath(db, req.params.appId)) });
-  });
+    router.get('/apps/:appId', async (req, res) => {
+      res.json({ errCode: 0, ...appView(await appOfPath(db, req.params.appId)) });
+    });
 
-  router.patch('/apps/:appId', async (req, res) => {
-    const body = parseBody(req, PatchAppSchema);
-    refusePrivateDeliveryHosts(body, config.deliveryAllowPrivate);
-    await appOfPath(db, req.params.appId);
-    const app = await patchApp(db, req.params.appId, body);
-    if (!app) throw adminErrors.appNotFound();
-    res.json({ errCode: 0, ...appView(app) });
-  });
+    router.patch('/apps/:appId', async (req, res) => {
+      const body = parseBody(req, PatchAppSchema);
+      refusePrivateDeliveryHosts(body, config.deliveryAllowPrivate);
+      await appOfPath(db, req.params.appId);
+      const app = await patchApp(db, req.params.appId, body);
+      if (!app) throw adminErrors.appNotFound();
+      res.json({ errCode: 0, ...appView(app) });
+    });
 
-  router.put('/apps/:appId/items/:productId', async (req, res) => {
-    const body = parseBody(req, PutItemSchema);
-    if (!IDENT.test(req.params.productId)) throw adminErrors.malformed('productId must be 1..128 of [A-Za-z0-9_-.@|*]');
-    await appOfPath(db, req.params.appId);
-    const { item, created } = await putItem(db, { ...body, appId: req.params.appId, productId: req.params.productId });
-    // `released` (section 6's word) says whether the item sells; the rest is the console's view (7.6).
-    res.status(created ? 201 : 200).json({ errCode: 0, item: { appId: item.appId, ...itemView(item), released: sellableVersion(item) !== undefined } });
-  });
+    router.put('/apps/:appId/items/:productId', async (req, res) => {
+      const body = parseBody(req, PutItemSchema);
+      if (!IDENT.test(req.params.productId)) throw adminErrors.malformed('productId must be 1..128 of [A-Za-z0-9_-.@|*]');
+      await appOfPath(db, req.params.appId);
+      const { item, created } = await putItem(db, { ...body, appId: req.params.appId, productId: req.params.productId });
+      // `released` (section 6's word) says whether the item sells; the rest is the console's view (7.6).
+      res
+        .status(created ? 201 : 200)
+        .json({ errCode: 0, item: { appId: item.appId, ...itemView(item), released: sellableVersion(item) !== undefined } });
+    });
 
-  router.put('/apps/:appId/sessions/:openId', async (req, res) => {
-    const body = parseBody(req, PutSessionSchema);
-    if (req.params.openId.length > 128 || !isStorableText(req.params.openId)) {
-      throw adminErrors.malformed('openId must be 1..128 characters of well-formed text');
-    }
-    await appOfPath(db, req.params.appId);
-    const { created } = await putSession(db, { appId: req.params.appId, openId: req.params.openId, ...body });
-    // The session key is a secret: it is not echoed back.
-    res.status(created ? 201 : 200).json({ errCode: 0, appId: req.params.appId, openId: req.params.openId });
-  });
+    router.put('/apps/:appId/sessions/:openId', async (req, res) => {
+      const body = parseBody(req, PutSessionSchema);
+      if (req.params.openId.length > 128 || !isStorableText(req.params.openId)) {
+        throw adminErrors.malformed('openId must be 1..128 characters of well-formed text');
+      }
+      await appOfPath(db, req.params.appId);
+      const { created } = await putSession(db, { appId: req.params.appId, openId: req.params.openId, ...body });
+      // The session key is a secret: it is not echoed back.
+      res.status(created ? 201 : 200).json({ errCode: 0, appId: req.params.appId, openId: req.params.openId });
+    });
   });
 }

@@ -13,4 +13,9 @@ export const PagingQuery = z.object({
 });
 
 /** A display name: 1..200 characters of well-formed text. */
-export const DisplayName = z.string().trim().min(1).max(200).refine((s) => s.isWellFormed() && !s.includes('\u0000'), 'must be well-formed text');
+export const DisplayName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .refine((s) => s.isWellFormed() && !s.includes('\u0000'), 'must be well-formed text');

@@ -48,7 +48,9 @@ export function audienceRouter(o: AudienceOptions, routes: (router: Router) => v
   const router = Router();
   router.use(rawBodyParser(o.ownBody));
   routes(router);
-  router.use((req, _res, next) => next(new ApiError(404, CommonCodes.routeNotFound, `no route ${req.method} ${req.originalUrl.split('?')[0]}`)));
+  router.use((req, _res, next) =>
+    next(new ApiError(404, CommonCodes.routeNotFound, `no route ${req.method} ${req.originalUrl.split('?')[0]}`)),
+  );
   const { mapError } = o;
   if (mapError) router.use(((err, _req, _res, next) => next(mapError(err))) as ErrorRequestHandler);
   router.use(errorWriter(o));

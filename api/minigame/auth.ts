@@ -4,7 +4,14 @@ import type { Request } from 'express';
 import type { Db } from '../../lib/db/db';
 import { getApp, getSessionKey, type App } from '../../lib/db/repos/apps';
 import type { PaymentRequest } from '../../lib/domain/schemas';
-import { isFreshTimestamp, orderQuerySigOf, paySigOf, signatureMatches, timedOrderQuerySigOf, userSignatureOf } from '../../lib/domain/signatures';
+import {
+  isFreshTimestamp,
+  orderQuerySigOf,
+  paySigOf,
+  signatureMatches,
+  timedOrderQuerySigOf,
+  userSignatureOf,
+} from '../../lib/domain/signatures';
 import { rawBody } from '../http/body';
 import { minigameErrors } from './errors';
 
@@ -29,7 +36,12 @@ export async function authenticateOrderQuery(db: Db, req: Request, appId: string
   const app = await getApp(db, appId);
   const timestamp = req.get('x-vpay-timestamp');
   const expected =
-    app?.appKey && (timestamp === undefined ? orderQuerySigOf(app.appKey, rawBody(req)) : isFreshTimestamp(timestamp) ? timedOrderQuerySigOf(app.appKey, timestamp, rawBody(req)) : undefined);
+    app?.appKey &&
+    (timestamp === undefined
+      ? orderQuerySigOf(app.appKey, rawBody(req))
+      : isFreshTimestamp(timestamp)
+        ? timedOrderQuerySigOf(app.appKey, timestamp, rawBody(req))
+        : undefined);
   if (!expected || !signatureMatches(req.get('pay-sig'), expected)) throw minigameErrors.badQuerySig();
   return app!;
 }

@@ -48,7 +48,10 @@ export function sandboxRouter(deps: ApiDeps): Router {
         const order = isStorableText(orderId) ? await getOrder(db, orderId) : undefined;
         if (!order) throw sandboxErrors.orderNotFound();
         const { callback, reply } = await simulator.payOrder(`http://127.0.0.1:${req.socket.localPort}`, order);
-        logger.info({ orderId: order.orderId, appId: order.appId, outTradeNo: order.outTradeNo, status: reply.status }, 'sandbox paid an order');
+        logger.info(
+          { orderId: order.orderId, appId: order.appId, outTradeNo: order.outTradeNo, status: reply.status },
+          'sandbox paid an order',
+        );
         const ok = reply.status === 200;
         res.status(ok ? 200 : 502).json({ errCode: ok ? 0 : SandboxCodes.callbackRefused, callback, callbackReply: reply.json });
       });

@@ -5,5 +5,9 @@ import { rawBody } from '../http/body';
 import { isFreshSuperappSignature } from '../../lib/domain/signatures';
 
 export function isSignedBySuperapp(req: Request, secret: string, nowMs = Date.now()): boolean {
-  return isFreshSuperappSignature(secret, { timestamp: req.get('x-vpay-timestamp'), signature: req.get('x-vpay-signature'), rawBody: rawBody(req) }, nowMs);
+  return isFreshSuperappSignature(
+    secret,
+    { timestamp: req.get('x-vpay-timestamp'), signature: req.get('x-vpay-signature'), rawBody: rawBody(req) },
+    nowMs,
+  );
 }

@@ -16,8 +16,7 @@ export const superappErrors = {
   badSignature: () => new ApiError(401, SuperappCodes.badSignature, 'bad signature or stale timestamp'),
   unknownOrder: () => new ApiError(404, SuperappCodes.unknownOrder, 'unknown order'),
   orderClosed: () => new ApiError(409, SuperappCodes.orderClosed, 'the order is CLOSED; refund the payment'),
-  alreadyPaid: () =>
-    new ApiError(409, SuperappCodes.alreadyPaid, 'the order was already paid by another transaction; refund this payment'),
+  alreadyPaid: () => new ApiError(409, SuperappCodes.alreadyPaid, 'the order was already paid by another transaction; refund this payment'),
   paymentMismatch: () => new ApiError(422, SuperappCodes.paymentMismatch, 'paidAmount or currencyType differs from the order'),
 };
 

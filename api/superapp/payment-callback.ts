@@ -36,7 +36,8 @@ export function paymentCallbackHandler({ config, logger, metrics }: ApiDeps, app
   const answered = (order: PaymentRecorded['order'], cb: PaymentCallback, returnCode: number, duplicate: boolean) => {
     const fields = { ...orderFields(order), transactionId: cb.transactionId, returnCode, duplicate, closeReason: order.closeReason };
     // A payment refused because the order's workflow was lost is for an operator to look at.
-    if (order.closeReason === 'workflow_lost') logger.error(fields, 'payment callback refused: the order was closed because its workflow is gone');
+    if (order.closeReason === 'workflow_lost')
+      logger.error(fields, 'payment callback refused: the order was closed because its workflow is gone');
     else logger.info(fields, 'payment callback answered');
   };
 

@@ -1,7 +1,14 @@
 // Teams, users and apps in the console (CONTRACT.md 7.1). Who may create or revoke whom is a rule
 // of its own (not a row of 7.2): the platform roles act on any team, a team's mp_admin on its own.
 import type { Db } from '../../lib/db/db';
-import { getTeam, getConsoleUser, insertConsoleUser, insertTeam, revokeConsoleUser, type Team } from '../../lib/db/repos/console-identities';
+import {
+  getTeam,
+  getConsoleUser,
+  insertConsoleUser,
+  insertTeam,
+  revokeConsoleUser,
+  type Team,
+} from '../../lib/db/repos/console-identities';
 import { getApp, insertTeamApp, listApps, type App } from '../../lib/db/repos/apps';
 import { recordAudit } from '../../lib/db/repos/audit-log';
 import { decodeCursor, pageOf, type Page } from '../../lib/db/paging';
@@ -49,7 +56,7 @@ async function checkCreatorMay(db: Db, p: Principal, role: Role, teamId: string 
     return null;
   }
   if (teamId === undefined) throw new ConsoleRefused('invalid', `role ${role} needs a teamId`);
-  if (!isPlatformRole(p.role) && p.role !== 'mp_admin') throw forbidden('only the platform roles and a team\'s mp_admin manage users');
+  if (!isPlatformRole(p.role) && p.role !== 'mp_admin') throw forbidden("only the platform roles and a team's mp_admin manage users");
   if (!administersTeam(p, teamId)) throw forbidden('an mp_admin manages the users of its own team only');
   if (!(await getTeam(db, teamId))) throw new ConsoleRefused('notFound', 'unknown team');
   return teamId;
@@ -64,7 +71,12 @@ export async function createUser(
   return db.transaction(async (trx) => {
     const { user, token } = await insertConsoleUser(trx, { name: u.name, role: u.role, teamId, createdBy: p.userId });
     // The token is shown once, in this answer; the audit entry names the user, never the token.
-    await recordAudit(trx, p, { action: 'user.create', teamId, target: user.userId, summary: `user "${u.name}" created with role ${u.role}` });
+    await recordAudit(trx, p, {
+      action: 'user.create',
+      teamId,
+      target: user.userId,
+      summary: `user "${u.name}" created with role ${u.role}`,
+    });
     return { userId: user.userId, name: user.name, role: user.role, teamId: user.teamId, token };
   });
 }
@@ -75,7 +87,7 @@ export async function revokeUser({ db }: ConsoleDeps, p: Principal, userId: stri
   if (isPlatformRole(user.role)) {
     if (p.role !== 'super_admin') throw forbidden('only the super admin revokes platform users');
   } else if (!isPlatformRole(p.role) && p.role !== 'mp_admin') {
-    throw forbidden('only the platform roles and a team\'s mp_admin manage users');
+    throw forbidden("only the platform roles and a team's mp_admin manage users");
   } else if (!administersTeam(p, user.teamId!)) {
     throw forbidden('an mp_admin manages the users of its own team only');
   }
@@ -86,7 +98,7 @@ export async function revokeUser({ db }: ConsoleDeps, p: Principal, userId: stri
 }
 
 export async function createTeamApp({ db }: ConsoleDeps, p: Principal, teamId: string, name: string): Promise<ConsoleApp> {
-  if (!isPlatformRole(p.role) && p.role !== 'mp_admin') throw forbidden('only the platform roles and a team\'s mp_admin create apps');
+  if (!isPlatformRole(p.role) && p.role !== 'mp_admin') throw forbidden("only the platform roles and a team's mp_admin create apps");
   if (!administersTeam(p, teamId)) throw forbidden('an mp_admin creates apps in its own team only');
   if (!(await getTeam(db, teamId))) throw new ConsoleRefused('notFound', 'unknown team');
   return db.transaction(async (trx) => {

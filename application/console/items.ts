@@ -17,7 +17,17 @@ import {
 import { isReviewExempt } from '../../lib/db/repos/item-exemption';
 import { recordAudit } from '../../lib/db/repos/audit-log';
 import { decodeCursor, pageOf, type Page } from '../../lib/db/paging';
-import { deletionOf, editedItem, itemView, RELEASABLE, releasedItem, type Item, type ItemDraft, type ItemStatus, type ItemView } from '../../lib/domain/items';
+import {
+  deletionOf,
+  editedItem,
+  itemView,
+  RELEASABLE,
+  releasedItem,
+  type Item,
+  type ItemDraft,
+  type ItemStatus,
+  type ItemView,
+} from '../../lib/domain/items';
 import { readItemSheet, type SheetFormat } from '../../lib/domain/console/item-sheet';
 import { isPlatformRole } from '../../lib/domain/console/permissions';
 import { canSeeApp, type Principal } from '../../lib/domain/console/principal';
@@ -84,20 +94,38 @@ const describeChanges = (c: Partial<ItemDraft>) =>
     .map(([k, v]) => `${k}=${v === null ? 'none' : String(v)}`)
     .join(', ');
 
-export async function editItem({ db }: ConsoleDeps, p: Principal, app: App, productId: string, changes: Partial<ItemDraft>): Promise<ItemView> {
+export async function editItem(
+  { db }: ConsoleDeps,
+  p: Principal,
+  app: App,
+  productId: string,
+  changes: Partial<ItemDraft>,
+): Promise<ItemView> {
   return db.transaction(async (trx) => {
     const item = await lockedItem(trx, app.appId, productId);
     const edited = editedItem(item, changes, new Date());
     // An edit that changes nothing is no change: nothing to save or record.
     if (!edited) return itemView(item);
     const saved = await saveItem(trx, edited);
-    await audit(trx, p, app, 'item.edit', productId, `item ${productId} edited (${describeChanges(changes)}); status ${item.status} -> ${saved.status}`);
+    await audit(
+      trx,
+      p,
+      app,
+      'item.edit',
+      productId,
+      `item ${productId} edited (${describeChanges(changes)}); status ${item.status} -> ${saved.status}`,
+    );
     return itemView(saved);
   });
 }
 
 /** DELETE: an item never released goes; one ever released stays as REMOVED (no longer sold). */
-export async function deleteItem({ db }: ConsoleDeps, p: Principal, app: App, productId: string): Promise<{ deleted: true } | { deleted: false; item: ItemView }> {
+export async function deleteItem(
+  { db }: ConsoleDeps,
+  p: Principal,
+  app: App,
+  productId: string,
+): Promise<{ deleted: true } | { deleted: false; item: ItemView }> {
   return db.transaction(async (trx) => {
     const item = await lockedItem(trx, app.appId, productId);
     const what = deletionOf(item);
@@ -124,11 +152,15 @@ export async function releaseItems({ db }: ConsoleDeps, p: Principal, app: App, 
   return db.transaction(async (trx) => {
     const found = await lockItems(trx, app.appId, ids);
     const unknown = ids.filter((id) => !found.has(id));
-    if (unknown.length > 0) throw new ConsoleRefused('notFound', `unknown items: ${unknown.slice(0, 20).join(', ')}${unknown.length > 20 ? ', ...' : ''}`);
+    if (unknown.length > 0)
+      throw new ConsoleRefused('notFound', `unknown items: ${unknown.slice(0, 20).join(', ')}${unknown.length > 20 ? ', ...' : ''}`);
     const stuck = ids.filter((id) => !RELEASABLE.includes(found.get(id)!.status));
     if (stuck.length > 0) {
       const list = stuck.slice(0, 20).map((id) => `${id} (${found.get(id)!.status})`);
-      throw new ConsoleRefused('wrongState', `only DRAFT or REJECTED items can be released; not: ${list.join(', ')}${stuck.length > 20 ? ', ...' : ''}`);
+      throw new ConsoleRefused(
+        'wrongState',
+        `only DRAFT or REJECTED items can be released; not: ${list.join(', ')}${stuck.length > 20 ? ', ...' : ''}`,
+      );
     }
     const now = new Date();
     const next = ids.map((id): Item => {
@@ -137,7 +169,14 @@ export async function releaseItems({ db }: ConsoleDeps, p: Principal, app: App, 
     });
     await saveItems(trx, next);
     const outcome = exempt ? 'released (the app is exempt from review)' : 'sent to review';
-    await audit(trx, p, app, 'item.release', ids.length === 1 ? ids[0] : `${ids.length} items`, `${ids.length} item(s) ${outcome}: ${ids.slice(0, 50).join(', ')}`);
+    await audit(
+      trx,
+      p,
+      app,
+      'item.release',
+      ids.length === 1 ? ids[0] : `${ids.length} items`,
+      `${ids.length} item(s) ${outcome}: ${ids.slice(0, 50).join(', ')}`,
+    );
     return next.map(itemView);
   });
 }
@@ -154,9 +193,13 @@ export async function reviewItem(
     if (item.status !== 'PENDING_REVIEW') throw new ConsoleRefused('wrongState', `item ${productId} is ${item.status}, not pending review`);
     const now = new Date();
     const reason = d.reason ?? null;
-    const next: Item = d.decision === 'approve' ? releasedItem(item, now, reason) : { ...item, status: 'REJECTED', reviewReason: reason, updatedAt: now };
+    const next: Item =
+      d.decision === 'approve' ? releasedItem(item, now, reason) : { ...item, status: 'REJECTED', reviewReason: reason, updatedAt: now };
     const saved = await saveItem(trx, next);
-    const summary = d.decision === 'approve' ? `item ${productId} approved: its draft is live` : `item ${productId} rejected${reason ? `: ${reason}` : ''}`;
+    const summary =
+      d.decision === 'approve'
+        ? `item ${productId} approved: its draft is live`
+        : `item ${productId} rejected${reason ? `: ${reason}` : ''}`;
     await audit(trx, p, app, `item.review.${d.decision}`, productId, summary);
     return itemView(saved);
   });
@@ -190,7 +233,13 @@ export async function listReviews(
  * and nothing is saved, or every row is saved: a new productId is added as a DRAFT, an existing
  * one edited as by PATCH.
  */
-export async function importItems({ db }: ConsoleDeps, p: Principal, app: App, format: SheetFormat, file: Buffer): Promise<{ created: number; updated: number }> {
+export async function importItems(
+  { db }: ConsoleDeps,
+  p: Principal,
+  app: App,
+  format: SheetFormat,
+  file: Buffer,
+): Promise<{ created: number; updated: number }> {
   const sheet = await readItemSheet(format, file);
   if (!sheet.ok) throw new ConsoleRefused('invalid', sheet.problem, { errors: sheet.errors });
   return db.transaction(async (trx) => {
@@ -229,12 +278,20 @@ export async function importItems({ db }: ConsoleDeps, p: Principal, app: App, f
       await insertItems(trx, created);
     } catch (err) {
       // Another request added one of these productIds since they were looked up.
-      if ((err as { code?: string }).code === '23505') throw new ConsoleRefused('productIdExists', 'an item of the file was added meanwhile; import the file again');
+      if ((err as { code?: string }).code === '23505')
+        throw new ConsoleRefused('productIdExists', 'an item of the file was added meanwhile; import the file again');
       throw err;
     }
     await saveItems(trx, edited);
     const updated = sheet.rows.length - created.length;
-    await audit(trx, p, app, 'item.import', `${format} file`, `${format} import: ${created.length} item(s) added, ${updated} existing (${edited.length} changed)`);
+    await audit(
+      trx,
+      p,
+      app,
+      'item.import',
+      `${format} file`,
+      `${format} import: ${created.length} item(s) added, ${updated} existing (${edited.length} changed)`,
+    );
     return { created: created.length, updated };
   });
 }

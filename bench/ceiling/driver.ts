@@ -66,14 +66,33 @@ export async function startCeiling(o: {
     const orderId = `ord${Date.now().toString(36)}${randomBytes(8).toString('hex')}`;
     const outTradeNo = `${tag}-${(++seq).toString(36)}-${randomBytes(3).toString('hex')}`;
     const signData = JSON.stringify({
-      mode: 'goods', buyQuantity: 1, env: 0, currencyType: 'USD', platform: 'android',
-      productId: 'gem_pack_100', goodsPrice: 199, outTradeNo, attach: `bench:${tag}`,
+      mode: 'goods',
+      buyQuantity: 1,
+      env: 0,
+      currencyType: 'USD',
+      platform: 'android',
+      productId: 'gem_pack_100',
+      goodsPrice: 199,
+      outTradeNo,
+      attach: `bench:${tag}`,
     });
     // The same fields and sizes as the draft vpay's API starts a purchase with.
     const draft: OrderDraft = {
-      orderId, appId, openId: `player${worker % 16}`, outTradeNo, productId: 'gem_pack_100', buyQuantity: 1,
-      goodsPrice: 199, totalAmount: 199, currencyType: 'USD', platform: 'android', env: 0, attach: `bench:${tag}`,
-      signData, paySig: randomBytes(32).toString('hex'), signature: randomBytes(32).toString('hex'),
+      orderId,
+      appId,
+      openId: `player${worker % 16}`,
+      outTradeNo,
+      productId: 'gem_pack_100',
+      buyQuantity: 1,
+      goodsPrice: 199,
+      totalAmount: 199,
+      currencyType: 'USD',
+      platform: 'android',
+      env: 0,
+      attach: `bench:${tag}`,
+      signData,
+      paySig: randomBytes(32).toString('hex'),
+      signature: randomBytes(32).toString('hex'),
       createdAt: new Date().toISOString(),
     };
     const workflowId = `ceiling:${appId}:${outTradeNo}`;

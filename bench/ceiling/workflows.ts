@@ -5,7 +5,14 @@
 // side by side with deliverOrder), the same payment-timeout and delivery-alert timers and the same
 // search-attribute upserts; the activities do no I/O (bench/ceiling/activities.ts). What vpay
 // reaches against this is the share of Temporal's capacity on this machine that vpay keeps.
-import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
 import {
   Failures,
   recordPaymentUpdate,
@@ -45,7 +52,11 @@ export async function barePurchase(input: PurchaseInput): Promise<void> {
     {
       validator: ({ signData, openId }) => {
         if (signData !== order.signData || openId !== order.openId) {
-          throw ApplicationFailure.create({ type: Failures.OutTradeNoConflict, message: 'different signData or openId', nonRetryable: true });
+          throw ApplicationFailure.create({
+            type: Failures.OutTradeNoConflict,
+            message: 'different signData or openId',
+            nonRetryable: true,
+          });
         }
       },
     },
@@ -68,7 +79,13 @@ export async function barePurchase(input: PurchaseInput): Promise<void> {
       }
       payment = p;
       setStatus('PAID');
-      await projection.projectOrder({ orderId: order.orderId, status: 'PAID', transactionId: p.transactionId, paidAmount: p.paidAmount, paidAt: p.paidAt });
+      await projection.projectOrder({
+        orderId: order.orderId,
+        status: 'PAID',
+        transactionId: p.transactionId,
+        paidAmount: p.paidAmount,
+        paidAt: p.paidAt,
+      });
       paymentRecordedAt = new Date().toISOString();
       return { duplicate: false };
     },

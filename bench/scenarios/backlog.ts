@@ -24,7 +24,11 @@ export async function backlog(ctx: BenchContext): Promise<ScenarioResult> {
   // The retry backoff stays at vpay's production defaults; only the alert is pushed past the run.
   const env = { DELIVERY_ALERT_AFTER_MS: '3600000' };
   const inst = await startVpayInstance(ctx.stack, ctx.cleanup, { name: 'backlog', env });
-  const retry = { initialMs: inst.config.deliveryRetryInitialMs, maxMs: inst.config.deliveryRetryMaxMs, alertAfterMs: inst.config.deliveryAlertAfterMs };
+  const retry = {
+    initialMs: inst.config.deliveryRetryInitialMs,
+    maxMs: inst.config.deliveryRetryMaxMs,
+    alertAfterMs: inst.config.deliveryAlertAfterMs,
+  };
   const res = newResult(
     'backlog',
     '5. Backlog: paid orders behind a dead developer endpoint, then it comes back',
@@ -34,8 +38,8 @@ export async function backlog(ctx: BenchContext): Promise<ScenarioResult> {
       `(DELIVERY_RETRY_INITIAL_MS and DELIVERY_RETRY_MAX_MS at their defaults: ${fmtMs(retry.initialMs)} doubling to ${fmtMs(retry.maxMs)}; ` +
       `DELIVERY_ALERT_AFTER_MS=${fmtMs(retry.alertAfterMs)}, so no alerts), so an order that has failed for a while sleeps long between attempts. ` +
       'The drain relies on the delivery recovery wake-up: the first delivery that gets through after the endpoint had been failing signals every order of the app ' +
-      'still waiting to retry at once. Drain time runs from the endpoint coming back to the last order\'s first successful delivery, so it includes the wait ' +
-      'for the first retry timer to fire after the endpoint is back. RSS is the benchmark process (vpay\'s API and worker), sampled every second.',
+      "still waiting to retry at once. Drain time runs from the endpoint coming back to the last order's first successful delivery, so it includes the wait " +
+      "for the first retry timer to fire after the endpoint is back. RSS is the benchmark process (vpay's API and worker), sampled every second.",
   );
   const agent = ctx.stack.agent;
   const rss = new RssSampler(p.rssEveryMs);
@@ -43,7 +47,13 @@ export async function backlog(ctx: BenchContext): Promise<ScenarioResult> {
     await agent.call('developerMode', { mode: 'http500' });
     ctx.log(`backlog: creating ${fmtInt(p.orders)} paid orders with the developer down`);
     const createMeter = new StepMeter(ctx.stack.procs());
-    const created = await agent.call('createPaid', { instance: inst.name, n: p.orders, concurrency: p.createConcurrency, tag: 'backlog', timeLimitMs: p.createTimeLimitMs });
+    const created = await agent.call('createPaid', {
+      instance: inst.name,
+      n: p.orders,
+      concurrency: p.createConcurrency,
+      tag: 'backlog',
+      timeLimitMs: p.createTimeLimitMs,
+    });
     const createUsage = createMeter.stop();
     noErrors(res, 'backlog: paying the orders', created);
     ctx.log(`backlog: ${created.created} paid in ${fmt(created.elapsedSec)} s; holding ${p.holdMs / 1000} s`);
@@ -80,19 +90,32 @@ export async function backlog(ctx: BenchContext): Promise<ScenarioResult> {
     const peak = Math.max(...samples.map((s) => s.rssMiB));
     const rate = drain.delivered / (drain.drainMs / 1000);
     res.tables.push({
-      columns: ['orders', 'paid in (s)', 'payment request p50 / p95 / p99 (ms) while down', '503s retried (request / callback)', 'failed attempts while down', 'drain time (s)', 'deliveries/s', 'peak deliveries/s (1 s)', 'RSS start → at up → peak (MiB)', 'delivered exactly once'],
-      rows: [[
-        fmtInt(created.created) + (created.timedOut ? ` (of ${fmtInt(p.orders)}: time limit)` : ''),
-        fmt(created.elapsedSec),
-        pcts(created.req),
-        `${created.retried503.payment} / ${created.retried503.callback}`,
-        `${fmtInt(before.developer.failedAttempts)} (${fmt(before.developer.failedAttempts / Math.max(1, before.made), 1)} per order)`,
-        fmt(drain.drainMs / 1000, 1),
-        fmt(rate, 1),
-        fmtInt(Math.max(0, ...drain.perSecond)),
-        `${fmt(rssBase, 0)} → ${fmt(rssAtUp, 0)} → ${fmt(peak, 0)}`,
-        `${fmtInt(rec.agent.developer.okOnce)} of ${fmtInt(rec.agent.made)}`,
-      ]],
+      columns: [
+        'orders',
+        'paid in (s)',
+        'payment request p50 / p95 / p99 (ms) while down',
+        '503s retried (request / callback)',
+        'failed attempts while down',
+        'drain time (s)',
+        'deliveries/s',
+        'peak deliveries/s (1 s)',
+        'RSS start → at up → peak (MiB)',
+        'delivered exactly once',
+      ],
+      rows: [
+        [
+          fmtInt(created.created) + (created.timedOut ? ` (of ${fmtInt(p.orders)}: time limit)` : ''),
+          fmt(created.elapsedSec),
+          pcts(created.req),
+          `${created.retried503.payment} / ${created.retried503.callback}`,
+          `${fmtInt(before.developer.failedAttempts)} (${fmt(before.developer.failedAttempts / Math.max(1, before.made), 1)} per order)`,
+          fmt(drain.drainMs / 1000, 1),
+          fmt(rate, 1),
+          fmtInt(Math.max(0, ...drain.perSecond)),
+          `${fmt(rssBase, 0)} → ${fmt(rssAtUp, 0)} → ${fmt(peak, 0)}`,
+          `${fmtInt(rec.agent.developer.okOnce)} of ${fmtInt(rec.agent.made)}`,
+        ],
+      ],
     });
     res.tables.push({
       title: 'CPU while paying (developer down) and while draining',
@@ -115,9 +138,24 @@ export async function backlog(ctx: BenchContext): Promise<ScenarioResult> {
         `by then the oldest orders were about ${fmtMs(oldestBackoffMs)} apart between attempts, so without the recovery wake-up the drain could have taken up to that long.`,
     );
     if (ctx.shared.saturationRate) {
-      res.findings.push(`Draining ran at ${fmt((rate / ctx.shared.saturationRate) * 100, 0)} % of the whole-purchase rate at saturation (${fmt(ctx.shared.saturationRate)} /s), with only the delivery itself (one activity per order) left to do.`);
+      res.findings.push(
+        `Draining ran at ${fmt((rate / ctx.shared.saturationRate) * 100, 0)} % of the whole-purchase rate at saturation (${fmt(ctx.shared.saturationRate)} /s), with only the delivery itself (one activity per order) left to do.`,
+      );
     }
-    res.raw = { retry, holdMs: p.holdMs, createConcurrency: p.createConcurrency, oldestBackoffMs, firstDeliverySec, created, beforeUp: before, drain, rss: samples, createUsage, drainUsage, reconciliation: rec };
+    res.raw = {
+      retry,
+      holdMs: p.holdMs,
+      createConcurrency: p.createConcurrency,
+      oldestBackoffMs,
+      firstDeliverySec,
+      created,
+      beforeUp: before,
+      drain,
+      rss: samples,
+      createUsage,
+      drainUsage,
+      reconciliation: rec,
+    };
   } finally {
     rss.stop();
     await agent.call('developerMode', { mode: 'ok' }).catch(() => undefined);

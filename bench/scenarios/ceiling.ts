@@ -10,7 +10,13 @@ import { pairedRounds, pairedTable } from './paired';
 import { cpuCells, cpuColumns, cpuMsPerPurchase, latencyCells, latencyColumns, type StepRow } from './throughput';
 
 /** Warm-up, then the closed loop at each concurrency of the profile, against the bare workflow. */
-export async function ceilingSweep(ctx: BenchContext, res: ScenarioResult, c: Ceiling, procs: ProcessSet, label: string): Promise<StepRow[]> {
+export async function ceilingSweep(
+  ctx: BenchContext,
+  res: ScenarioResult,
+  c: Ceiling,
+  procs: ProcessSet,
+  label: string,
+): Promise<StepRow[]> {
   const { concurrencies, stepMs } = ctx.profile.throughput;
   ctx.log(`${label}: warm-up ${ctx.profile.warmupMs / 1000} s at ${concurrencies[0]}`);
   const warm = await c.run({ concurrency: concurrencies[0], durationMs: ctx.profile.warmupMs, tag: 'warm' });
@@ -71,7 +77,12 @@ export async function ceiling(ctx: BenchContext): Promise<ScenarioResult> {
     res.tables.push({
       title: 'Bare workflow, driven directly',
       columns: ['concurrency', ...latencyColumns, 'vpay purchases/s', 'vpay / ceiling'],
-      rows: steps.map((s) => [String(s.concurrency), ...latencyCells(s.stats), fmt(vpay[s.concurrency]), fmt(ratio(s.concurrency, s.stats.ratePerSec), 2)]),
+      rows: steps.map((s) => [
+        String(s.concurrency),
+        ...latencyCells(s.stats),
+        fmt(vpay[s.concurrency]),
+        fmt(ratio(s.concurrency, s.stats.ratePerSec), 2),
+      ]),
     });
     res.tables.push({
       title: 'CPU used during each step',
@@ -87,9 +98,13 @@ export async function ceiling(ctx: BenchContext): Promise<ScenarioResult> {
     const overall = bestVpay !== undefined ? bestVpay / best.stats.ratePerSec : Number.NaN;
     if (paired) res.tables.push(pairedTable(paired));
     // Judged on the paired rounds' median; the sweeps' best against best is shown beside it.
-    const sweeps = Number.isFinite(overall) ? `${fmt(bestVpay)} / ${fmt(best.stats.ratePerSec)} = ${fmt(overall, 2)}` : 'throughput not run';
+    const sweeps = Number.isFinite(overall)
+      ? `${fmt(bestVpay)} / ${fmt(best.stats.ratePerSec)} = ${fmt(overall, 2)}`
+      : 'throughput not run';
     res.targets.push({
-      name: paired ? `vpay / ceiling (median of ${paired.rounds.length} paired rounds at ${paired.concurrency} concurrent)` : 'vpay / ceiling (best rate against best rate)',
+      name: paired
+        ? `vpay / ceiling (median of ${paired.rounds.length} paired rounds at ${paired.concurrency} concurrent)`
+        : 'vpay / ceiling (best rate against best rate)',
       goal: '≥ 0.8',
       value: paired
         ? `${fmt(paired.medianRatio, 2)} (rounds ${paired.rounds.map((r) => fmt(r.ratio, 2)).join(', ')}); the sweeps' best against best: ${sweeps}`

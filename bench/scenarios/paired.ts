@@ -37,20 +37,26 @@ export async function pairedRounds(ctx: BenchContext, res: ScenarioResult, ceili
   const inst = await startVpayInstance(ctx.stack, ctx.cleanup, { name: 'paired' });
   try {
     const agent = ctx.stack.agent;
-    const vpayStep = (tag: string, durationMs: number) => agent.call('closedLoop', { instance: inst.name, concurrency, durationMs, tag, deliveryTimeoutMs });
+    const vpayStep = (tag: string, durationMs: number) =>
+      agent.call('closedLoop', { instance: inst.name, concurrency, durationMs, tag, deliveryTimeoutMs });
     noErrors(res, 'paired: vpay warm-up', await vpayStep('paired-warm', ctx.profile.warmupMs));
     const rounds: PairedRound[] = [];
     for (let round = 1; round <= n; round++) {
       const first = round % 2 ? 'vpay' : 'ceiling';
       const rates: Record<string, number> = {};
       for (const side of first === 'vpay' ? ['vpay', 'ceiling'] : ['ceiling', 'vpay']) {
-        const stats = side === 'vpay' ? await vpayStep(`paired${round}`, stepMs) : await ceiling.run({ concurrency, durationMs: stepMs, tag: `paired${round}` });
+        const stats =
+          side === 'vpay'
+            ? await vpayStep(`paired${round}`, stepMs)
+            : await ceiling.run({ concurrency, durationMs: stepMs, tag: `paired${round}` });
         noErrors(res, `paired round ${round}: ${side}`, stats);
         rates[side] = stats.ratePerSec;
       }
       const r: PairedRound = { round, first, vpayRate: rates.vpay, ceilingRate: rates.ceiling, ratio: rates.vpay / rates.ceiling };
       rounds.push(r);
-      ctx.log(`paired round ${round} (${first} first, ${concurrency} concurrent): vpay ${fmt(r.vpayRate)} /s, ceiling ${fmt(r.ceilingRate)} /s, ratio ${fmt(r.ratio, 2)}`);
+      ctx.log(
+        `paired round ${round} (${first} first, ${concurrency} concurrent): vpay ${fmt(r.vpayRate)} /s, ceiling ${fmt(r.ceilingRate)} /s, ratio ${fmt(r.ratio, 2)}`,
+      );
     }
     await reconcile(ctx, inst, res);
     return { concurrency, stepMs, rounds, medianRatio: median(rounds.map((r) => r.ratio)) };

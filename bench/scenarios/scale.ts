@@ -42,7 +42,12 @@ interface ExportStats {
  * Memory is sampled after every batch with the rows written so far: bounded memory means the
  * second half of the export peaks no higher than the first (RSS that grows with the rows would not).
  */
-async function exportTo(file: string, method: string, expectedRows: number, fetchBatch: () => Promise<Record<string, unknown>[]>): Promise<ExportStats> {
+async function exportTo(
+  file: string,
+  method: string,
+  expectedRows: number,
+  fetchBatch: () => Promise<Record<string, unknown>[]>,
+): Promise<ExportStats> {
   const out = fs.createWriteStream(file);
   const mem = () => process.memoryUsage();
   const rssBefore = mem().rss;
@@ -87,7 +92,12 @@ async function cursorExport(inst: VpayInstance, file: string, batch: number, exp
   try {
     await client.query('begin isolation level repeatable read read only');
     await client.query('declare orders_export no scroll cursor for select * from orders');
-    const stats = await exportTo(file, `server-side cursor (DECLARE … FETCH ${batch})`, expectedRows, async () => (await client.query(`fetch ${batch} from orders_export`)).rows);
+    const stats = await exportTo(
+      file,
+      `server-side cursor (DECLARE … FETCH ${batch})`,
+      expectedRows,
+      async () => (await client.query(`fetch ${batch} from orders_export`)).rows,
+    );
     await client.query('commit');
     return stats;
   } finally {
@@ -134,9 +144,21 @@ async function paymentDbPart(inst: VpayInstance, concurrency: number, durationMs
         await db('items').where({ app_id: appId, product_id: 'gem_pack_100' }).first();
         await db('orders')
           .insert({
-            order_id: `dbp${randomBytes(10).toString('hex')}`, app_id: 'appdbprobe', open_id: 'player0', out_trade_no: outTradeNo, product_id: 'gem_pack_100',
-            buy_quantity: 1, goods_price: 199, total_amount: 199, currency_type: 'USD', platform: 'android', env: 0, attach: 'bench:dbprobe',
-            sign_data: JSON.stringify({ mode: 'goods', outTradeNo }), status: 'CREATED', created_at: new Date().toISOString(),
+            order_id: `dbp${randomBytes(10).toString('hex')}`,
+            app_id: 'appdbprobe',
+            open_id: 'player0',
+            out_trade_no: outTradeNo,
+            product_id: 'gem_pack_100',
+            buy_quantity: 1,
+            goods_price: 199,
+            total_amount: 199,
+            currency_type: 'USD',
+            platform: 'android',
+            env: 0,
+            attach: 'bench:dbprobe',
+            sign_data: JSON.stringify({ mode: 'goods', outTradeNo }),
+            status: 'CREATED',
+            created_at: new Date().toISOString(),
           })
           .onConflict()
           .ignore()
@@ -165,7 +187,13 @@ export async function scale(ctx: BenchContext): Promise<ScenarioResult> {
   const inst = await startVpayInstance(ctx.stack, ctx.cleanup, { name: 'scale' });
   const agent = ctx.stack.agent;
   const measurePay = async (tag: string): Promise<PurchaseStats> => {
-    const s = await agent.call('closedLoop', { instance: inst.name, concurrency: p.concurrency, durationMs: p.stepMs, tag, deliveryTimeoutMs: ctx.profile.deliveryTimeoutMs });
+    const s = await agent.call('closedLoop', {
+      instance: inst.name,
+      concurrency: p.concurrency,
+      durationMs: p.stepMs,
+      tag,
+      deliveryTimeoutMs: ctx.profile.deliveryTimeoutMs,
+    });
     noErrors(res, `scale payments (${tag})`, s);
     return s;
   };
@@ -175,7 +203,13 @@ export async function scale(ctx: BenchContext): Promise<ScenarioResult> {
     return s;
   };
   try {
-    await agent.call('closedLoop', { instance: inst.name, concurrency: p.concurrency, durationMs: ctx.profile.warmupMs, tag: 'warm', deliveryTimeoutMs: ctx.profile.deliveryTimeoutMs });
+    await agent.call('closedLoop', {
+      instance: inst.name,
+      concurrency: p.concurrency,
+      durationMs: ctx.profile.warmupMs,
+      tag: 'warm',
+      deliveryTimeoutMs: ctx.profile.deliveryTimeoutMs,
+    });
     ctx.log('scale: measuring on the empty table');
     const emptyPay = await measurePay('empty');
     const emptyQuery = await measureQuery('empty table');
@@ -203,7 +237,9 @@ export async function scale(ctx: BenchContext): Promise<ScenarioResult> {
     const { rows: sizeRows } = await inst.db.raw(`select count(*)::bigint as n, pg_total_relation_size('orders') as bytes from orders`);
     const tableRows = Number(sizeRows[0].n);
     const tableBytes = Number(sizeRows[0].bytes);
-    ctx.log(`scale: ${fmtInt(tableRows)} rows in ${fmt(insertSec)} s (+ ${fmt(vacuumSec)} s VACUUM ANALYZE), ${fmt(mib(tableBytes), 0)} MiB with indexes`);
+    ctx.log(
+      `scale: ${fmtInt(tableRows)} rows in ${fmt(insertSec)} s (+ ${fmt(vacuumSec)} s VACUUM ANALYZE), ${fmt(mib(tableBytes), 0)} MiB with indexes`,
+    );
 
     ctx.log('scale: measuring on the full table');
     const fullPay = await measurePay('full');
@@ -218,7 +254,11 @@ export async function scale(ctx: BenchContext): Promise<ScenarioResult> {
     const file = path.join(ctx.stack.dir, 'orders-export.jsonl');
     const exports = [await cursorExport(inst, file, p.fetchRows, exportRows), await keysetExport(inst, file, p.fetchRows, exportRows)];
     for (const e of exports) {
-      res.checks.push({ name: `scale: the export by ${e.method.split(' (')[0]} has every row`, ok: e.rows === exportRows, detail: `${fmtInt(e.rows)} rows exported, ${fmtInt(exportRows)} in the table` });
+      res.checks.push({
+        name: `scale: the export by ${e.method.split(' (')[0]} has every row`,
+        ok: e.rows === exportRows,
+        detail: `${fmtInt(e.rows)} rows exported, ${fmtInt(exportRows)} in the table`,
+      });
     }
 
     const payRatio = fullPay.req.p99 / emptyPay.req.p99;
@@ -228,18 +268,51 @@ export async function scale(ctx: BenchContext): Promise<ScenarioResult> {
       columns: ['measure', 'empty table', `${fmtInt(tableRows)} rows`, 'p99 full / empty'],
       rows: [
         ['payment request p50 / p95 / p99 (ms)', pcts(emptyPay.req), pcts(fullPay.req), fmt(payRatio, 2)],
-        ['… its PostgreSQL part alone (4 reads + the order insert, no Temporal), p50 / p95 / p99 (ms)', pcts2(emptyDb), pcts2(fullDb), fmt(fullDb.p99 / emptyDb.p99, 2)],
+        [
+          '… its PostgreSQL part alone (4 reads + the order insert, no Temporal), p50 / p95 / p99 (ms)',
+          pcts2(emptyDb),
+          pcts2(fullDb),
+          fmt(fullDb.p99 / emptyDb.p99, 2),
+        ],
         ['purchases/s at the same load', fmt(emptyPay.ratePerSec), fmt(fullPay.ratePerSec), ''],
-        ['order query p50 / p95 / p99 (ms), recent orders', pcts(emptyQuery.latency), pcts(recentQuery.latency), fmt(recentQuery.latency.p99 / emptyQuery.latency.p99, 2)],
-        ['order query p50 / p95 / p99 (ms), random old orders', '', pcts(oldQuery.latency), fmt(oldQuery.latency.p99 / emptyQuery.latency.p99, 2)],
+        [
+          'order query p50 / p95 / p99 (ms), recent orders',
+          pcts(emptyQuery.latency),
+          pcts(recentQuery.latency),
+          fmt(recentQuery.latency.p99 / emptyQuery.latency.p99, 2),
+        ],
+        [
+          'order query p50 / p95 / p99 (ms), random old orders',
+          '',
+          pcts(oldQuery.latency),
+          fmt(oldQuery.latency.p99 / emptyQuery.latency.p99, 2),
+        ],
         ['order queries/s', fmt(emptyQuery.ratePerSec, 0), `${fmt(recentQuery.ratePerSec, 0)} / ${fmt(oldQuery.ratePerSec, 0)}`, ''],
       ],
     });
     res.tables.push({
       title: 'Bulk load and export',
-      columns: ['step', 'rows', 'time (s)', 'rows/s', 'size', 'RSS before → peak (MiB)', 'RSS peak, 1st half → 2nd half of the rows (MiB)', 'JS heap peak (MiB)'],
+      columns: [
+        'step',
+        'rows',
+        'time (s)',
+        'rows/s',
+        'size',
+        'RSS before → peak (MiB)',
+        'RSS peak, 1st half → 2nd half of the rows (MiB)',
+        'JS heap peak (MiB)',
+      ],
       rows: [
-        ['INSERT … SELECT generate_series', fmtInt(p.rows), fmt(insertSec), fmtInt(p.rows / insertSec), `${fmt(mib(tableBytes), 0)} MiB table + indexes`, '', '', ''],
+        [
+          'INSERT … SELECT generate_series',
+          fmtInt(p.rows),
+          fmt(insertSec),
+          fmtInt(p.rows / insertSec),
+          `${fmt(mib(tableBytes), 0)} MiB table + indexes`,
+          '',
+          '',
+          '',
+        ],
         ['VACUUM ANALYZE orders', '', fmt(vacuumSec), '', '', '', '', ''],
         ...exports.map((e) => [
           `export, ${e.method}`,
@@ -254,12 +327,24 @@ export async function scale(ctx: BenchContext): Promise<ScenarioResult> {
       ],
     });
     res.targets.push(
-      { name: `payment request p99 with ${fmtInt(tableRows)} rows vs empty`, goal: 'within 20 %', value: `${fmt(emptyPay.req.p99, 0)} → ${fmt(fullPay.req.p99, 0)} ms (×${fmt(payRatio, 2)})`, met: payRatio <= 1.2 },
-      { name: `order query p99 with ${fmtInt(tableRows)} rows vs empty (worse of recent/old)`, goal: 'within 20 %', value: `${fmt(emptyQuery.latency.p99, 1)} → ${fmt(Math.max(recentQuery.latency.p99, oldQuery.latency.p99), 1)} ms (×${fmt(queryRatio, 2)})`, met: queryRatio <= 1.2 },
+      {
+        name: `payment request p99 with ${fmtInt(tableRows)} rows vs empty`,
+        goal: 'within 20 %',
+        value: `${fmt(emptyPay.req.p99, 0)} → ${fmt(fullPay.req.p99, 0)} ms (×${fmt(payRatio, 2)})`,
+        met: payRatio <= 1.2,
+      },
+      {
+        name: `order query p99 with ${fmtInt(tableRows)} rows vs empty (worse of recent/old)`,
+        goal: 'within 20 %',
+        value: `${fmt(emptyQuery.latency.p99, 1)} → ${fmt(Math.max(recentQuery.latency.p99, oldQuery.latency.p99), 1)} ms (×${fmt(queryRatio, 2)})`,
+        met: queryRatio <= 1.2,
+      },
       {
         name: 'export memory bounded (does not grow with the rows)',
         goal: 'RSS peak in the 2nd half of the rows ≤ 1st half + 10 %',
-        value: exports.map((e) => `${e.method.split(' (')[0]}: ${fmt(e.rssPeakFirstHalfMiB, 0)} → ${fmt(e.rssPeakSecondHalfMiB, 0)} MiB`).join('; '),
+        value: exports
+          .map((e) => `${e.method.split(' (')[0]}: ${fmt(e.rssPeakFirstHalfMiB, 0)} → ${fmt(e.rssPeakSecondHalfMiB, 0)} MiB`)
+          .join('; '),
         met: exports.every((e) => e.rssPeakSecondHalfMiB <= e.rssPeakFirstHalfMiB * 1.1),
       },
     );
@@ -271,11 +356,24 @@ export async function scale(ctx: BenchContext): Promise<ScenarioResult> {
         `(RSS +${fmt(exports[0].rssPeakMiB - exports[0].rssBeforeMiB, 0)} MiB at its peak; ${fmt(exports[0].rssPeakFirstHalfMiB, 0)} MiB in the first half of the rows, ${fmt(exports[0].rssPeakSecondHalfMiB, 0)} MiB in the second) ` +
         `and ${fmt(exports[1].seconds)} s by keyset pages (+${fmt(exports[1].rssPeakMiB - exports[1].rssBeforeMiB, 0)} MiB)` +
         (exports.every((e) => e.rssPeakSecondHalfMiB <= e.rssPeakFirstHalfMiB * 1.1)
-          ? ': memory does not grow with the rows exported (one batch at a time plus the garbage collector\'s slack).'
+          ? ": memory does not grow with the rows exported (one batch at a time plus the garbage collector's slack)."
           : ': **RSS kept growing in the second half of the rows**, so something holds on to exported rows.'),
     );
     await reconcile(ctx, inst, res);
-    res.raw = { emptyPay, emptyQuery, emptyDb, fullPay, recentQuery, oldQuery, fullDb, insertSec, vacuumSec, tableRows, tableBytes, exports };
+    res.raw = {
+      emptyPay,
+      emptyQuery,
+      emptyDb,
+      fullPay,
+      recentQuery,
+      oldQuery,
+      fullDb,
+      insertSec,
+      vacuumSec,
+      tableRows,
+      tableBytes,
+      exports,
+    };
   } finally {
     await inst.stop();
   }

@@ -15,12 +15,26 @@ export async function soak(ctx: BenchContext): Promise<ScenarioResult> {
     let saturation = ctx.shared.saturationRate;
     let calibrated = false;
     if (saturation === undefined) {
-      ctx.log(`soak: no throughput figure from this run; calibrating at ${p.calibrateConcurrency} concurrent for ${p.calibrateMs / 1000} s`);
-      const cal = await agent.call('closedLoop', { instance: inst.name, concurrency: p.calibrateConcurrency, durationMs: p.calibrateMs, tag: 'cal', deliveryTimeoutMs: ctx.profile.deliveryTimeoutMs });
+      ctx.log(
+        `soak: no throughput figure from this run; calibrating at ${p.calibrateConcurrency} concurrent for ${p.calibrateMs / 1000} s`,
+      );
+      const cal = await agent.call('closedLoop', {
+        instance: inst.name,
+        concurrency: p.calibrateConcurrency,
+        durationMs: p.calibrateMs,
+        tag: 'cal',
+        deliveryTimeoutMs: ctx.profile.deliveryTimeoutMs,
+      });
       saturation = cal.ratePerSec;
       calibrated = true;
     } else {
-      await agent.call('closedLoop', { instance: inst.name, concurrency: 4, durationMs: ctx.profile.warmupMs, tag: 'warm', deliveryTimeoutMs: ctx.profile.deliveryTimeoutMs });
+      await agent.call('closedLoop', {
+        instance: inst.name,
+        concurrency: 4,
+        durationMs: ctx.profile.warmupMs,
+        tag: 'warm',
+        deliveryTimeoutMs: ctx.profile.deliveryTimeoutMs,
+      });
     }
     const rate = Math.max(0.5, saturation / 2);
     const res = newResult(
@@ -55,27 +69,56 @@ export async function soak(ctx: BenchContext): Promise<ScenarioResult> {
       detail: `${fmtInt(stats.launched)} started, ${fmtInt(stats.completed)} delivered, ${stats.errorCount} failed, ${stats.skipped} not started (too many in flight)`,
     });
     res.tables.push({
-      columns: ['rate asked (/s)', 'rate done (/s)', 'purchases', 'lost', 'request p50 / p95 / p99 (ms)', 'callback p50 / p95 / p99 (ms)', 'callback→delivered p50 / p95 / p99 (ms)', 'RSS first → last window median (MiB)', 'RSS growth', 'RSS max (MiB)'],
-      rows: [[
-        fmt(rate),
-        fmt(stats.ratePerSec),
-        fmtInt(stats.completed),
-        String(stats.launched - stats.completed),
-        pcts(stats.req),
-        pcts(stats.cb),
-        pcts(stats.c2d),
-        `${fmt(median(first), 0)} → ${fmt(median(last), 0)}`,
-        `${growth >= 0 ? '+' : ''}${fmt(growth * 100, 1)} %`,
-        fmt(Math.max(...samples.map((s) => s.rssMiB)), 0),
-      ]],
+      columns: [
+        'rate asked (/s)',
+        'rate done (/s)',
+        'purchases',
+        'lost',
+        'request p50 / p95 / p99 (ms)',
+        'callback p50 / p95 / p99 (ms)',
+        'callback→delivered p50 / p95 / p99 (ms)',
+        'RSS first → last window median (MiB)',
+        'RSS growth',
+        'RSS max (MiB)',
+      ],
+      rows: [
+        [
+          fmt(rate),
+          fmt(stats.ratePerSec),
+          fmtInt(stats.completed),
+          String(stats.launched - stats.completed),
+          pcts(stats.req),
+          pcts(stats.cb),
+          pcts(stats.c2d),
+          `${fmt(median(first), 0)} → ${fmt(median(last), 0)}`,
+          `${growth >= 0 ? '+' : ''}${fmt(growth * 100, 1)} %`,
+          fmt(Math.max(...samples.map((s) => s.rssMiB)), 0),
+        ],
+      ],
     });
     res.tables.push({ title: 'CPU over the soak', columns: cpuColumns, rows: [cpuCells(usage.cores, usage.vpayEventLoopUtilization)] });
-    res.targets.push({ name: 'RSS growth over the soak', goal: '< 10 %', value: `${growth >= 0 ? '+' : ''}${fmt(growth * 100, 1)} %`, met: growth < 0.1 });
+    res.targets.push({
+      name: 'RSS growth over the soak',
+      goal: '< 10 %',
+      value: `${growth >= 0 ? '+' : ''}${fmt(growth * 100, 1)} %`,
+      met: growth < 0.1,
+    });
     res.findings.push(
       `At ${fmt(rate)} purchases/s for ${fmt(p.durationMs / 60_000, 1)} min, ${fmtInt(stats.completed)} purchases were all delivered once; ` +
         `RSS went ${fmt(median(first), 0)} → ${fmt(median(last), 0)} MiB (${growth >= 0 ? '+' : ''}${fmt(growth * 100, 1)} %), request p99 ${fmt(stats.req.p99, 0)} ms at half load.`,
     );
-    res.raw = { rate, saturation, calibrated, stats, rss: samples, rssFirstMedianMiB: median(first), rssLastMedianMiB: median(last), rssGrowth: growth, usage, reconciliation: rec };
+    res.raw = {
+      rate,
+      saturation,
+      calibrated,
+      stats,
+      rss: samples,
+      rssFirstMedianMiB: median(first),
+      rssLastMedianMiB: median(last),
+      rssGrowth: growth,
+      usage,
+      reconciliation: rec,
+    };
     return res;
   } finally {
     await inst.stop();

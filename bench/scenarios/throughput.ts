@@ -14,18 +14,50 @@ export interface StepRow {
   vpayEventLoopUtilization: number;
 }
 
-export const latencyColumns = ['purchases/s', 'completed', 'failed', '503s retried', 'request p50 / p95 / p99 (ms)', 'callback p50 / p95 / p99 (ms)', 'callback→delivered p50 / p95 / p99 (ms)'];
+export const latencyColumns = [
+  'purchases/s',
+  'completed',
+  'failed',
+  '503s retried',
+  'request p50 / p95 / p99 (ms)',
+  'callback p50 / p95 / p99 (ms)',
+  'callback→delivered p50 / p95 / p99 (ms)',
+];
 
 export const pcts = (s: { p50: number; p95: number; p99: number }) => `${fmt(s.p50, 0)} / ${fmt(s.p95, 0)} / ${fmt(s.p99, 0)}`;
 
 export function latencyCells(s: PurchaseStats): string[] {
-  return [fmt(s.ratePerSec, 1), String(s.completed), String(s.errorCount), String((s.retried503?.payment ?? 0) + (s.retried503?.callback ?? 0)), pcts(s.req), pcts(s.cb), pcts(s.c2d)];
+  return [
+    fmt(s.ratePerSec, 1),
+    String(s.completed),
+    String(s.errorCount),
+    String((s.retried503?.payment ?? 0) + (s.retried503?.callback ?? 0)),
+    pcts(s.req),
+    pcts(s.cb),
+    pcts(s.c2d),
+  ];
 }
 
-export const cpuColumns = ['vpay process', 'Temporal server', 'PostgreSQL', 'load agent', 'total', 'other processes', 'vpay event loop busy'];
+export const cpuColumns = [
+  'vpay process',
+  'Temporal server',
+  'PostgreSQL',
+  'load agent',
+  'total',
+  'other processes',
+  'vpay event loop busy',
+];
 
 export function cpuCells(cores: Record<string, number>, elu: number): string[] {
-  return [fmt(cores.vpay, 2), fmt(cores.temporal, 2), fmt(cores.postgres, 2), fmt(cores.agent, 2), fmt(cores.total, 2), fmt(cores.other, 2), `${fmt(elu * 100, 0)} %`];
+  return [
+    fmt(cores.vpay, 2),
+    fmt(cores.temporal, 2),
+    fmt(cores.postgres, 2),
+    fmt(cores.agent, 2),
+    fmt(cores.total, 2),
+    fmt(cores.other, 2),
+    `${fmt(elu * 100, 0)} %`,
+  ];
 }
 
 /** CPU milliseconds per completed purchase, by process. */
@@ -36,20 +68,41 @@ export function cpuMsPerPurchase(cores: Record<string, number>, rate: number): R
 }
 
 /** Warm-up, then the closed loop at each concurrency of the profile, against a vpay instance. */
-export async function vpaySweep(ctx: BenchContext, res: ScenarioResult, instance: string, procs: ProcessSet, label: string): Promise<StepRow[]> {
+export async function vpaySweep(
+  ctx: BenchContext,
+  res: ScenarioResult,
+  instance: string,
+  procs: ProcessSet,
+  label: string,
+): Promise<StepRow[]> {
   const { concurrencies, stepMs } = ctx.profile.throughput;
   const deliveryTimeoutMs = ctx.profile.deliveryTimeoutMs;
   ctx.log(`${label}: warm-up ${ctx.profile.warmupMs / 1000} s at ${concurrencies[0]}`);
-  const warm = await ctx.stack.agent.call('closedLoop', { instance, concurrency: concurrencies[0], durationMs: ctx.profile.warmupMs, tag: 'warm', deliveryTimeoutMs });
+  const warm = await ctx.stack.agent.call('closedLoop', {
+    instance,
+    concurrency: concurrencies[0],
+    durationMs: ctx.profile.warmupMs,
+    tag: 'warm',
+    deliveryTimeoutMs,
+  });
   noErrors(res, `${label} warm-up`, warm);
   const steps: StepRow[] = [];
   for (const c of concurrencies) {
     const meter = new StepMeter(procs);
-    const stats = await ctx.stack.agent.call('closedLoop', { instance, concurrency: c, durationMs: stepMs, tag: `c${c}`, deliveryTimeoutMs, raw: true });
+    const stats = await ctx.stack.agent.call('closedLoop', {
+      instance,
+      concurrency: c,
+      durationMs: stepMs,
+      tag: `c${c}`,
+      deliveryTimeoutMs,
+      raw: true,
+    });
     const usage = meter.stop();
     steps.push({ concurrency: c, stats, ...usage });
     noErrors(res, `${label} at ${c}`, stats);
-    ctx.log(`${label}: ${c} concurrent -> ${fmt(stats.ratePerSec)} purchases/s, request p99 ${fmt(stats.req.p99, 0)} ms, CPU ${JSON.stringify(usage.cores)}`);
+    ctx.log(
+      `${label}: ${c} concurrent -> ${fmt(stats.ratePerSec)} purchases/s, request p99 ${fmt(stats.req.p99, 0)} ms, CPU ${JSON.stringify(usage.cores)}`,
+    );
   }
   return steps;
 }
@@ -62,7 +115,7 @@ export async function throughput(ctx: BenchContext): Promise<ScenarioResult> {
     `Closed loop: ${concurrencies.join(', ')} concurrent purchasers, ${stepMs / 1000} s each (after a ${ctx.profile.warmupMs / 1000} s warm-up). ` +
       'A purchase is the signed payment request, the signed superapp callback, and the delivery received (and acknowledged) by the fake developer; ' +
       'each purchaser starts its next purchase once its delivery arrived. purchases/s counts deliveries inside the window. ' +
-      'callback→delivered is the delivery\'s arrival at the fake developer minus the moment the callback\'s answer was received.',
+      "callback→delivered is the delivery's arrival at the fake developer minus the moment the callback's answer was received.",
   );
   const inst = await startVpayInstance(ctx.stack, ctx.cleanup, { name: 'throughput' });
   try {
@@ -90,7 +143,11 @@ export async function throughput(ctx: BenchContext): Promise<ScenarioResult> {
         ['idle (nothing running)', ...cpuCells(idle.cores, idle.vpayEventLoopUtilization), ''],
         ...steps.map((s) => {
           const per = cpuMsPerPurchase(s.cores, s.stats.ratePerSec);
-          return [String(s.concurrency), ...cpuCells(s.cores, s.vpayEventLoopUtilization), `${fmt(per.vpay, 1)} / ${fmt(per.temporal, 1)} / ${fmt(per.postgres, 1)}`];
+          return [
+            String(s.concurrency),
+            ...cpuCells(s.cores, s.vpayEventLoopUtilization),
+            `${fmt(per.vpay, 1)} / ${fmt(per.temporal, 1)} / ${fmt(per.postgres, 1)}`,
+          ];
         }),
       ],
     });

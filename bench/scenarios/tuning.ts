@@ -30,7 +30,11 @@ export async function tuning(ctx: BenchContext): Promise<ScenarioResult> {
         { label: 'activity slots 400', group: 'activities', t: { maxConcurrentActivityTaskExecutions: 400 } },
         { label: 'workflow-task slots 10', group: 'workflowTasks', t: { maxConcurrentWorkflowTaskExecutions: 10 } },
         { label: 'workflow-task slots 400', group: 'workflowTasks', t: { maxConcurrentWorkflowTaskExecutions: 400 } },
-        { label: `cache ${2 * c} workflows (workflow-task slots ${Math.min(100, 2 * c)})`, group: 'cache', t: { maxCachedWorkflows: 2 * c, maxConcurrentWorkflowTaskExecutions: Math.min(100, 2 * c) } },
+        {
+          label: `cache ${2 * c} workflows (workflow-task slots ${Math.min(100, 2 * c)})`,
+          group: 'cache',
+          t: { maxCachedWorkflows: 2 * c, maxConcurrentWorkflowTaskExecutions: Math.min(100, 2 * c) },
+        },
         { label: 'knex pool 4', group: 'pool', t: { poolSize: 4 } },
         { label: 'knex pool 25', group: 'pool', t: { poolSize: 25 } },
         { label: 'workflow threads 2 (not in the brief: one more knob)', group: 'threads', t: { workflowThreadPoolSize: 2 } },
@@ -51,9 +55,21 @@ export async function tuning(ctx: BenchContext): Promise<ScenarioResult> {
   const rows: Array<{ config: Config; stats: PurchaseStats; cores: Record<string, number>; elu: number }> = [];
   const run = async (config: Config) => {
     await inst.restart(config.t);
-    await ctx.stack.agent.call('closedLoop', { instance: inst.name, concurrency: c, durationMs: warmupMs, tag: 'warm', deliveryTimeoutMs: ctx.profile.deliveryTimeoutMs });
+    await ctx.stack.agent.call('closedLoop', {
+      instance: inst.name,
+      concurrency: c,
+      durationMs: warmupMs,
+      tag: 'warm',
+      deliveryTimeoutMs: ctx.profile.deliveryTimeoutMs,
+    });
     const meter = new StepMeter(ctx.stack.procs());
-    const stats = await ctx.stack.agent.call('closedLoop', { instance: inst.name, concurrency: c, durationMs: stepMs, tag: `t${rows.length}`, deliveryTimeoutMs: ctx.profile.deliveryTimeoutMs });
+    const stats = await ctx.stack.agent.call('closedLoop', {
+      instance: inst.name,
+      concurrency: c,
+      durationMs: stepMs,
+      tag: `t${rows.length}`,
+      deliveryTimeoutMs: ctx.profile.deliveryTimeoutMs,
+    });
     const usage = meter.stop();
     noErrors(res, `tuning "${config.label}"`, stats);
     rows.push({ config, stats, cores: usage.cores, elu: usage.vpayEventLoopUtilization });
@@ -79,7 +95,15 @@ export async function tuning(ctx: BenchContext): Promise<ScenarioResult> {
     // A repeat run that reached the best figure is marked with the setting it repeats.
     const bestMark = best.repeat ? ` **(best: ${best.setting})**` : ' **(best)**';
     res.tables.push({
-      columns: ['setting', 'purchases/s', 'vs defaults', 'request p50 / p95 / p99 (ms)', 'callback→delivered p50 / p95 / p99 (ms)', 'CPU: vpay / Temporal / PostgreSQL / total', 'failed'],
+      columns: [
+        'setting',
+        'purchases/s',
+        'vs defaults',
+        'request p50 / p95 / p99 (ms)',
+        'callback→delivered p50 / p95 / p99 (ms)',
+        'CPU: vpay / Temporal / PostgreSQL / total',
+        'failed',
+      ],
       rows: rows.map((r) => [
         r.config.label + (r === best.run.row ? bestMark : ''),
         fmt(r.stats.ratePerSec),
@@ -106,7 +130,17 @@ export async function tuning(ctx: BenchContext): Promise<ScenarioResult> {
         `; all settings lie within a factor of ${fmt(spread, 2)} of each other.`,
     );
     await reconcile(ctx, inst, res);
-    res.raw = { concurrency: c, defaultCache, rows: rows.map((r) => ({ label: r.config.label, tuning: r.config.t, stats: r.stats, cores: r.cores, vpayEventLoopUtilization: r.elu })) };
+    res.raw = {
+      concurrency: c,
+      defaultCache,
+      rows: rows.map((r) => ({
+        label: r.config.label,
+        tuning: r.config.t,
+        stats: r.stats,
+        cores: r.cores,
+        vpayEventLoopUtilization: r.elu,
+      })),
+    };
   } finally {
     await inst.stop();
   }

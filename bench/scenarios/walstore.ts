@@ -22,12 +22,12 @@ export async function walstore(ctx: BenchContext): Promise<ScenarioResult> {
   const walFlags = SQLITE_WAL_PRAGMAS.map((p) => `--sqlite-pragma ${p}`).join(' ');
   const res = newResult(
     'walstore',
-    '2b. The Temporal store: the same sweeps on SQLite\'s rollback journal (the store before WAL)',
+    "2b. The Temporal store: the same sweeps on SQLite's rollback journal (the store before WAL)",
     'Not one of the six scenarios asked for: scenarios 1 and 2 again (same concurrencies and durations) against a second, fresh Temporal dev server ' +
-      'started by tools/dev/temporal-dev-server.ts with `sqliteWal: false`: SQLite\'s default rollback journal, which syncs every commit and blocks readers while it writes, ' +
+      "started by tools/dev/temporal-dev-server.ts with `sqliteWal: false`: SQLite's default rollback journal, which syncs every commit and blocks readers while it writes, " +
       `the store every run had before WAL became the default. Scenarios 1 and 2 ran on the default store (\`${walFlags}\`), so "before" here is the rollback journal ` +
       'and "after" is WAL. WAL with synchronous=normal survives a killed process; a power cut may lose the last commits. ' +
-      'vpay / ceiling on this store is information only; the target is scenario 2\'s.',
+      "vpay / ceiling on this store is information only; the target is scenario 2's.",
   );
   const temporal = await startTemporalDevServer({
     dbFile: path.join(ctx.stack.dir, 'temporal-rollback', 'temporal.db'),
@@ -65,9 +65,18 @@ export async function walstore(ctx: BenchContext): Promise<ScenarioResult> {
     res.tables.push({
       title: 'vpay and the bare workflow on the rollback-journal store, against WAL (scenarios 1 and 2)',
       columns: [
-        'concurrency', 'vpay purchases/s', 'ceiling purchases/s', 'vpay / ceiling (information)',
-        'vpay on WAL (scenario 1)', 'WAL / rollback, vpay', 'ceiling on WAL (scenario 2)', 'WAL / rollback, ceiling',
-        'vpay request p50 / p95 / p99 (ms)', 'vpay callback p50 / p95 / p99 (ms)', 'vpay callback→delivered p50 / p95 / p99 (ms)', 'failed',
+        'concurrency',
+        'vpay purchases/s',
+        'ceiling purchases/s',
+        'vpay / ceiling (information)',
+        'vpay on WAL (scenario 1)',
+        'WAL / rollback, vpay',
+        'ceiling on WAL (scenario 2)',
+        'WAL / rollback, ceiling',
+        'vpay request p50 / p95 / p99 (ms)',
+        'vpay callback p50 / p95 / p99 (ms)',
+        'vpay callback→delivered p50 / p95 / p99 (ms)',
+        'failed',
       ],
       rows: vpay.map((v, i) => [
         String(v.concurrency),
@@ -86,7 +95,18 @@ export async function walstore(ctx: BenchContext): Promise<ScenarioResult> {
     });
     res.tables.push({
       title: 'CPU (cores) during each step on the rollback-journal store: vpay run | bare-workflow run',
-      columns: ['concurrency', 'vpay process', 'Temporal server', 'PostgreSQL', 'load agent', 'total', 'other processes', 'vpay event loop busy', 'CPU ms per vpay purchase: vpay / Temporal / PostgreSQL / agent', 'CPU ms per bare purchase: worker+driver / Temporal'],
+      columns: [
+        'concurrency',
+        'vpay process',
+        'Temporal server',
+        'PostgreSQL',
+        'load agent',
+        'total',
+        'other processes',
+        'vpay event loop busy',
+        'CPU ms per vpay purchase: vpay / Temporal / PostgreSQL / agent',
+        'CPU ms per bare purchase: worker+driver / Temporal',
+      ],
       rows: vpay.map((v, i) => {
         const pv = cpuMsPerPurchase(v.cores, v.stats.ratePerSec);
         const pb = cpuMsPerPurchase(bare[i].cores, bare[i].stats.ratePerSec);
@@ -113,7 +133,9 @@ export async function walstore(ctx: BenchContext): Promise<ScenarioResult> {
         `${fmt(bb.stats.ratePerSec)} /s (${bb.concurrency} concurrent): vpay / ceiling = ${fmt(bv.stats.ratePerSec / bb.stats.ratePerSec, 2)} there` +
         (walBest !== undefined
           ? `. On WAL (scenarios 1 and 2) vpay did ${fmt(walBest)} /s (${times(walBest, bv.stats.ratePerSec)})` +
-            (walBareBest !== undefined ? ` and the bare workflow ${fmt(walBareBest)} /s (${times(walBareBest, bb.stats.ratePerSec)}).` : '.')
+            (walBareBest !== undefined
+              ? ` and the bare workflow ${fmt(walBareBest)} /s (${times(walBareBest, bb.stats.ratePerSec)}).`
+              : '.')
           : '.'),
     );
     res.raw = { stores: CURRENT_STORES, vpay, bare };

@@ -72,7 +72,10 @@ export type SignData = z.infer<typeof SignDataSchema>;
  * long, not hex) is a 401 like a wrong one (CONTRACT.md 0), never a 400. Anything but a string of
  * at most 256 characters becomes '' here, which matches no signature.
  */
-const signatureField = z.unknown().optional().transform((v) => (typeof v === 'string' && v.length <= 256 ? v : ''));
+const signatureField = z
+  .unknown()
+  .optional()
+  .transform((v) => (typeof v === 'string' && v.length <= 256 ? v : ''));
 
 export const PaymentRequestSchema = z.object({
   appId: z.string().regex(IDENT),
@@ -126,7 +129,12 @@ export const CreateAppSchema = z.object({
   deliveryTestUrl: deliveryUrl.optional(),
   paymentEnabled: z.boolean().optional(),
   /** The console team that owns the app (CONTRACT.md 6, v1.1). */
-  teamId: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/).optional(),
+  teamId: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .optional(),
 });
 
 export const PatchAppSchema = z

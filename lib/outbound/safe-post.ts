@@ -124,11 +124,7 @@ export function createGuardedLookup(allowPrivate: boolean, resolve: DnsLookupAll
       if (!allowPrivate) {
         const bad = addresses.find((a) => isForbiddenAddress(a.address));
         if (bad) {
-          callback(
-            new AddressForbiddenError(`${hostname} resolves to forbidden address ${bad.address}`) as NodeJS.ErrnoException,
-            '',
-            0,
-          );
+          callback(new AddressForbiddenError(`${hostname} resolves to forbidden address ${bad.address}`) as NodeJS.ErrnoException, '', 0);
           return;
         }
       }
@@ -219,7 +215,10 @@ export function safePostJson(url: string, body: string, opts: SafePostOptions): 
     headers['content-type'] = 'application/json';
     headers['content-length'] = Buffer.byteLength(body, 'utf8');
 
-    const auth = target.username !== '' || target.password !== '' ? `${decodeUserinfo(target.username)}:${decodeUserinfo(target.password)}` : undefined;
+    const auth =
+      target.username !== '' || target.password !== ''
+        ? `${decodeUserinfo(target.username)}:${decodeUserinfo(target.password)}`
+        : undefined;
 
     const isHttps = target.protocol === 'https:';
     const pool = isHttps ? agents.https : agents.http;

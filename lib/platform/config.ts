@@ -3,9 +3,7 @@
 import { z } from 'zod';
 import { loadDevSecrets } from './dev-secrets';
 
-const boolFromEnv = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1');
+const boolFromEnv = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 const positiveMs = z.coerce.number().int().positive();
 

@@ -5,15 +5,23 @@ import pino, { type Logger } from 'pino';
 export type { Logger };
 
 const SECRET_KEYS = [
-  'appKey', 'app_key', 'sessionKey', 'session_key', 'superappSecret', 'adminToken', 'metricsToken', 'secret',
-  'paySig', 'signature', 'authorization', 'Authorization', 'x-vpay-signature', 'pay-sig',
+  'appKey',
+  'app_key',
+  'sessionKey',
+  'session_key',
+  'superappSecret',
+  'adminToken',
+  'metricsToken',
+  'secret',
+  'paySig',
+  'signature',
+  'authorization',
+  'Authorization',
+  'x-vpay-signature',
+  'pay-sig',
 ];
 
-export function createLogger(
-  level = 'info',
-  base: Record<string, unknown> = {},
-  destination?: pino.DestinationStream,
-): Logger {
+export function createLogger(level = 'info', base: Record<string, unknown> = {}, destination?: pino.DestinationStream): Logger {
   const options: pino.LoggerOptions = {
     level,
     base: { service: 'vpay', ...base },

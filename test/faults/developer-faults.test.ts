@@ -40,27 +40,35 @@ it.each<[FakeDeveloper['mode'], RegExp]>([
   ['huge', /too large|exceed/i],
   ['badBody', /HTTP 200/],
   ['slow', /timed out|timeout/i],
-])('an endpoint in mode %s fails the attempt, and the order is delivered once it recovers', async (mode, error) => {
-  vpay.developer.mode = mode;
-  const { orderId, outTradeNo } = await paidOrder(vpay, app);
-  const failed = await waitFor('a failed attempt recorded', async () => (await attemptRows(orderId)).find((a) => !a.ok), 30_000);
-  expect(failed.error).toMatch(error);
-  vpay.developer.mode = 'ok';
-  await waitFor('DELIVERED', async () => (await queryOrder(vpay, app, outTradeNo)).json.order.status === 'DELIVERED', 30_000);
-  expect(vpay.developer.acknowledged(orderId)).toBe(1);
-  const rows = await attemptRows(orderId);
-  expect(rows.filter((a) => a.ok)).toHaveLength(1);
-  expect(rows[rows.length - 1].ok).toBe(true);
-}, 60_000);
+])(
+  'an endpoint in mode %s fails the attempt, and the order is delivered once it recovers',
+  async (mode, error) => {
+    vpay.developer.mode = mode;
+    const { orderId, outTradeNo } = await paidOrder(vpay, app);
+    const failed = await waitFor('a failed attempt recorded', async () => (await attemptRows(orderId)).find((a) => !a.ok), 30_000);
+    expect(failed.error).toMatch(error);
+    vpay.developer.mode = 'ok';
+    await waitFor('DELIVERED', async () => (await queryOrder(vpay, app, outTradeNo)).json.order.status === 'DELIVERED', 30_000);
+    expect(vpay.developer.acknowledged(orderId)).toBe(1);
+    const rows = await attemptRows(orderId);
+    expect(rows.filter((a) => a.ok)).toHaveLength(1);
+    expect(rows[rows.length - 1].ok).toBe(true);
+  },
+  60_000,
+);
 
 it('an error answer PostgreSQL could not store as it is (a NUL, a lone surrogate, a cut emoji) is still recorded, and retrying goes on', async () => {
   vpay.developer.mode = 'garbled';
   const { orderId, outTradeNo } = await paidOrder(vpay, app);
   // The attempt row, the order's last error and the endpoint's health are written...
-  const rows = await waitFor('two failed attempts recorded', async () => {
-    const r = await attemptRows(orderId);
-    return r.length >= 2 ? r : undefined;
-  }, 30_000);
+  const rows = await waitFor(
+    'two failed attempts recorded',
+    async () => {
+      const r = await attemptRows(orderId);
+      return r.length >= 2 ? r : undefined;
+    },
+    30_000,
+  );
   for (const row of rows) {
     expect(row).toMatchObject({ ok: false, http_status: 500 });
     expect(row.error.startsWith('HTTP 500: down\ufffd\ufffdxxx')).toBe(true);
@@ -98,4 +106,3 @@ it('an endpoint failing every other request still gets each order exactly once',
 it('ends reconciled: every paid order delivered exactly once', async () => {
   await expectReconciled(vpay);
 });
-

@@ -81,13 +81,21 @@ it('refuses new requests with 503 while the database is down and finishes every 
   expect(answers.find((a) => a.route === 'payment')!.json.errCode).toBe(50301);
 
   pg = await startPg();
-  const ok = await waitFor('the payment callback after the outage', async () => {
-    const r = await pay(vpay, unpaid.json.orderId, app.price);
-    return r.status === 200 && r;
-  }, 30_000);
+  const ok = await waitFor(
+    'the payment callback after the outage',
+    async () => {
+      const r = await pay(vpay, unpaid.json.orderId, app.price);
+      return r.status === 200 && r;
+    },
+    30_000,
+  );
   expect(ok.json.returnCode).toBe(0);
   for (const o of [...paid, { orderId: unpaid.json.orderId, outTradeNo: JSON.parse(unpaidSd).outTradeNo }]) {
-    await waitFor(`${o.outTradeNo} DELIVERED`, async () => (await queryOrder(vpay, app, o.outTradeNo)).json.order?.status === 'DELIVERED', 60_000);
+    await waitFor(
+      `${o.outTradeNo} DELIVERED`,
+      async () => (await queryOrder(vpay, app, o.outTradeNo)).json.order?.status === 'DELIVERED',
+      60_000,
+    );
     expect(vpay.developer.acknowledged(o.orderId)).toBe(1);
   }
   // New purchases work again.

@@ -53,13 +53,21 @@ it('continues every purchase in flight across a restart of the Temporal server',
   vpay.developer.mode = 'ok';
 
   // The unpaid order survived the restart too: its payment is accepted now.
-  const late = await waitFor('the callback after the restart', async () => {
-    const r = await pay(vpay, unpaid.json.orderId, app.price);
-    return r.status === 200 && r;
-  }, 60_000);
+  const late = await waitFor(
+    'the callback after the restart',
+    async () => {
+      const r = await pay(vpay, unpaid.json.orderId, app.price);
+      return r.status === 200 && r;
+    },
+    60_000,
+  );
   expect(late.json.returnCode).toBe(0);
   for (const o of [...paid, { orderId: unpaid.json.orderId, outTradeNo: JSON.parse(unpaidSd).outTradeNo }]) {
-    await waitFor(`${o.outTradeNo} DELIVERED`, async () => (await queryOrder(vpay, app, o.outTradeNo)).json.order.status === 'DELIVERED', 60_000);
+    await waitFor(
+      `${o.outTradeNo} DELIVERED`,
+      async () => (await queryOrder(vpay, app, o.outTradeNo)).json.order.status === 'DELIVERED',
+      60_000,
+    );
     expect(vpay.developer.acknowledged(o.orderId)).toBe(1);
   }
   await expectReconciled(vpay);

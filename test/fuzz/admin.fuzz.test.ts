@@ -56,7 +56,12 @@ const stillServing = async () => {
 type Route = 'createApp' | 'getApp' | 'patchApp' | 'putItem' | 'putSession';
 
 const validBodies: Record<Route, () => Record<string, unknown> | undefined> = {
-  createApp: () => ({ name: 'fuzz game', deliveryUrl: 'https://dev.example.com/deliver', deliveryTestUrl: 'https://dev.example.com/test', paymentEnabled: true }),
+  createApp: () => ({
+    name: 'fuzz game',
+    deliveryUrl: 'https://dev.example.com/deliver',
+    deliveryTestUrl: 'https://dev.example.com/test',
+    paymentEnabled: true,
+  }),
   getApp: () => undefined,
   patchApp: () => ({ name: 'renamed', deliveryUrl: 'https://dev.example.com/d2', deliveryTestUrl: null, paymentEnabled: false }),
   putItem: () => ({ name: 'gems', price: 500, currencyType: 'USD', imageUrl: 'https://cdn.example.com/g.png', released: true }),
@@ -92,7 +97,24 @@ const segment = (plain: () => string) =>
         .filter((s) => s.length > 0 && s.length < 4000),
       weight: 4,
     },
-    { arbitrary: fc.constantFrom('%', '%ZZ', '%00', '%2F', '..', '.', '%2e%2e', 'a%20b', '%C0%80', '%ED%A0%80', '%FF', '~', '!$&\'()*+,;=:@'), weight: 2 },
+    {
+      arbitrary: fc.constantFrom(
+        '%',
+        '%ZZ',
+        '%00',
+        '%2F',
+        '..',
+        '.',
+        '%2e%2e',
+        'a%20b',
+        '%C0%80',
+        '%ED%A0%80',
+        '%FF',
+        '~',
+        "!$&'()*+,;=:@",
+      ),
+      weight: 2,
+    },
   );
 
 const request = fc.record({
@@ -129,7 +151,17 @@ it('without the right bearer token every admin route answers 401 / 40100', async
     headerValue.filter((v) => !v.includes(token)),
     headerValue.filter((v) => !v.includes(token)).map((v) => `Bearer ${v}`),
     replaceCharArb(token, printable).map((c) => `Bearer ${c.result}`),
-    fc.constantFrom(`Basic ${token}`, `Bearer`, `Bearer `, `Token ${token}`, `${token}`, `Bearer ${token}x`, `Bearer x${token}`, `Bearer ${token.toUpperCase()}`, `Bearer ${token} ${token}`),
+    fc.constantFrom(
+      `Basic ${token}`,
+      `Bearer`,
+      `Bearer `,
+      `Token ${token}`,
+      `${token}`,
+      `Bearer ${token}x`,
+      `Bearer x${token}`,
+      `Bearer ${token.toUpperCase()}`,
+      `Bearer ${token} ${token}`,
+    ),
   );
   await assertProperty(
     fc.asyncProperty(request, wrongAuth, async (r, auth) => {

@@ -76,7 +76,10 @@ export async function assertProperty<Ts extends [unknown, ...unknown[]]>(
     property = undefined;
   }
   if (process.env.FUZZ_STATS) {
-    const line = [...stats.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k}: ${n}`).join(', ');
+    const line = [...stats.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, n]) => `${k}: ${n}`)
+      .join(', ');
     console.log(`${expect.getState().currentTestName} (${Date.now() - started} ms)\n${line}`);
   }
   const t = Date.now();
@@ -152,7 +155,8 @@ export function send(vpay: Pick<Vpay, 'url'>, req: Sent): Promise<Answer> {
   const body = req.body === undefined ? undefined : Buffer.isBuffer(req.body) ? req.body : Buffer.from(req.body, 'utf8');
   // Given as raw pairs (duplicates kept), so Node adds nothing itself: Host and Connection are ours.
   const headers: Array<[string, string]> = [['host', url.host], ['connection', 'close'], ...req.headers];
-  if (body !== undefined && !headers.some(([h]) => h.toLowerCase() === 'content-length')) headers.push(['content-length', String(body.length)]);
+  if (body !== undefined && !headers.some(([h]) => h.toLowerCase() === 'content-length'))
+    headers.push(['content-length', String(body.length)]);
   return new Promise<Answer>((resolve, reject) => {
     const r = http.request({
       host: url.hostname,
@@ -245,7 +249,12 @@ export async function sendChecked(vpay: Pick<Vpay, 'url'>, req: Sent, flavor?: F
 }
 
 /** Asserts a specific rejection (status and code), on top of the contract invariant. */
-export function expectRejected(req: Sent, a: Answer, allowed: Array<[status: number, code: number]>, flavor: Flavor = flavorOf(req.path)): void {
+export function expectRejected(
+  req: Sent,
+  a: Answer,
+  allowed: Array<[status: number, code: number]>,
+  flavor: Flavor = flavorOf(req.path),
+): void {
   checkContractAnswer(req, a, flavor);
   const code = a.json[flavor];
   if (!allowed.some(([s, c]) => s === a.status && c === code)) {
@@ -304,7 +313,20 @@ export const jsonRequest = (method: string, path: string, body: Body, headers: H
 // Arbitraries: strings, JSON value texts, hostile objects
 
 /** Characters that break naive handling: NUL and other controls, lone surrogates, non-characters, quotes, escapes. */
-export const dangerousChar = fc.constantFrom('\u0000', '\u0000', '\u0001', '\u001b', '\u007f', '\ud800', '\udfff', '\uffff', '\u2028', '"', '\\', '%00');
+export const dangerousChar = fc.constantFrom(
+  '\u0000',
+  '\u0000',
+  '\u0001',
+  '\u001b',
+  '\u007f',
+  '\ud800',
+  '\udfff',
+  '\uffff',
+  '\u2028',
+  '"',
+  '\\',
+  '%00',
+);
 
 /** Strings a careless client (or an attacker) sends: unicode, control characters, NUL, lone surrogates, long. */
 const weirdStringBase: fc.Arbitrary<string> = fc.oneof(
@@ -316,7 +338,23 @@ const weirdStringBase: fc.Arbitrary<string> = fc.oneof(
     arbitrary: fc.string({
       unit: fc.oneof(
         { arbitrary: fc.constantFrom('a', 'Z', '0', '_', '-', ' '), weight: 4 },
-        { arbitrary: fc.constantFrom('\u0000', '\u0001', '\u001f', '\u007f', '\ud800', '\udc00', '\uffff', '\ufffe', '\u2028', '\u0085', '"', '\\'), weight: 1 },
+        {
+          arbitrary: fc.constantFrom(
+            '\u0000',
+            '\u0001',
+            '\u001f',
+            '\u007f',
+            '\ud800',
+            '\udc00',
+            '\uffff',
+            '\ufffe',
+            '\u2028',
+            '\u0085',
+            '"',
+            '\\',
+          ),
+          weight: 1,
+        },
       ),
       minLength: 1,
       maxLength: 30,
@@ -355,7 +393,10 @@ const weirdStringBase: fc.Arbitrary<string> = fc.oneof(
     ),
     weight: 4,
   },
-  { arbitrary: fc.tuple(fc.constantFrom('x', 'é', '😀', '\u0000', '9'), fc.integer({ min: 60, max: 20_000 })).map(([c, n]) => c.repeat(n)), weight: 1 },
+  {
+    arbitrary: fc.tuple(fc.constantFrom('x', 'é', '😀', '\u0000', '9'), fc.integer({ min: 60, max: 20_000 })).map(([c, n]) => c.repeat(n)),
+    weight: 1,
+  },
   // ISO 8601 times at the edges (year 0000 included, which JavaScript and the regexes accept) and odd offsets.
   {
     arbitrary: fc
@@ -391,10 +432,21 @@ export const minimalJsonString = (s: string): string =>
   `"${s.replace(/["\\\u0000-\u001f]/g, (c) => (c === '"' ? '\\"' : c === '\\' ? '\\\\' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`))}"`;
 
 /** A weird string as JSON text: fully escaped, or minimally. */
-export const weirdStringText: fc.Arbitrary<string> = fc.tuple(weirdString, fc.boolean()).map(([s, minimal]) => (minimal ? minimalJsonString(s) : JSON.stringify(s)));
+export const weirdStringText: fc.Arbitrary<string> = fc
+  .tuple(weirdString, fc.boolean())
+  .map(([s, minimal]) => (minimal ? minimalJsonString(s) : JSON.stringify(s)));
 
 /** Keys meant to confuse object handling. */
-export const protoKey = fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', '__defineGetter__', '');
+export const protoKey = fc.constantFrom(
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  '__defineGetter__',
+  '',
+);
 
 /** Number texts, including ones JSON.parse turns into Infinity or rounds. */
 export const numberText: fc.Arbitrary<string> = fc.oneof(
@@ -438,7 +490,19 @@ export const valueText: fc.Arbitrary<string> = fc.oneof(
   { arbitrary: weirdStringText, weight: 4 },
   { arbitrary: numberText, weight: 3 },
   { arbitrary: fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v)), weight: 2 },
-  { arbitrary: fc.constantFrom('null', 'true', 'false', '[]', '{}', '""', '{"__proto__":{"polluted":1}}', '{"constructor":{"prototype":{"polluted":1}}}'), weight: 2 },
+  {
+    arbitrary: fc.constantFrom(
+      'null',
+      'true',
+      'false',
+      '[]',
+      '{}',
+      '""',
+      '{"__proto__":{"polluted":1}}',
+      '{"constructor":{"prototype":{"polluted":1}}}',
+    ),
+    weight: 2,
+  },
   { arbitrary: deepNesting, weight: 1 },
 );
 
@@ -459,7 +523,11 @@ export type Mutation =
 export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('drop' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('set' as const), at: fc.nat(), value: valueText }),
-  fc.record({ kind: fc.constant('retype' as const), at: fc.nat(), how: fc.constantFrom('toString' as const, 'toNumber' as const, 'toArray' as const, 'toObject' as const, 'toNull' as const) }),
+  fc.record({
+    kind: fc.constant('retype' as const),
+    at: fc.nat(),
+    how: fc.constantFrom('toString' as const, 'toNumber' as const, 'toArray' as const, 'toObject' as const, 'toNull' as const),
+  }),
   fc.record({ kind: fc.constant('duplicate' as const), at: fc.nat(), value: valueText, first: fc.boolean() }),
   fc.record({ kind: fc.constant('add' as const), key: fc.oneof(protoKey, weirdString), value: valueText }),
 );
@@ -486,15 +554,23 @@ function retype(text: string, how: Extract<Mutation, { kind: 'retype' }>['how'])
  * field's own type (a string field gets a weird string, a number field a weird number).
  */
 export type FieldChange =
-  | { kind: 'keep' }
-  | { kind: 'drop' }
-  | { kind: 'value'; type: 'same' | 'other' | 'any'; str: string; num: string; any: string };
+  { kind: 'keep' } | { kind: 'drop' } | { kind: 'value'; type: 'same' | 'other' | 'any'; str: string; num: string; any: string };
 
 export const fieldChange: fc.Arbitrary<FieldChange> = fc.oneof(
   {
     arbitrary: fc.record({
       kind: fc.constant('value' as const),
-      type: fc.constantFrom('same' as const, 'same' as const, 'same' as const, 'same' as const, 'same' as const, 'same' as const, 'other' as const, 'other' as const, 'any' as const),
+      type: fc.constantFrom(
+        'same' as const,
+        'same' as const,
+        'same' as const,
+        'same' as const,
+        'same' as const,
+        'same' as const,
+        'other' as const,
+        'other' as const,
+        'any' as const,
+      ),
       str: weirdStringText,
       num: numberText,
       any: valueText,
@@ -527,7 +603,10 @@ export const objectChanges = (n: number): fc.Arbitrary<ObjectChanges> =>
         { arbitrary: fc.uniqueArray(fc.nat({ max: n - 1 }), { minLength: 2, maxLength: 2 }), weight: 2 },
       ),
       changes: fc.array(fieldChange, { minLength: 2, maxLength: 2 }),
-      mutations: fc.oneof({ arbitrary: fc.constant([] as Mutation[]), weight: 3 }, { arbitrary: fc.array(mutation, { minLength: 1, maxLength: 2 }), weight: 1 }),
+      mutations: fc.oneof(
+        { arbitrary: fc.constant([] as Mutation[]), weight: 3 },
+        { arbitrary: fc.array(mutation, { minLength: 1, maxLength: 2 }), weight: 1 },
+      ),
     })
     .map(({ picks, changes, mutations }) => {
       const fields: FieldChange[] = Array.from({ length: n }, () => ({ kind: 'keep' }));
@@ -569,7 +648,18 @@ export type TextChange = 'none' | 'pretty' | 'bom' | 'trailing' | 'wrapArray' | 
 
 export const textChange: fc.Arbitrary<TextChange> = fc.oneof(
   { arbitrary: fc.constant('none' as const), weight: 8 },
-  { arbitrary: fc.constantFrom('pretty' as const, 'bom' as const, 'trailing' as const, 'wrapArray' as const, 'truncate' as const, 'twice' as const, 'leadingSpace' as const), weight: 2 },
+  {
+    arbitrary: fc.constantFrom(
+      'pretty' as const,
+      'bom' as const,
+      'trailing' as const,
+      'wrapArray' as const,
+      'truncate' as const,
+      'twice' as const,
+      'leadingSpace' as const,
+    ),
+    weight: 2,
+  },
 );
 
 export function changeText(text: string, c: TextChange): string {
@@ -633,7 +723,12 @@ export const rawBody: fc.Arbitrary<Body> = fc.oneof(
     weight: 2,
   },
   { arbitrary: fc.constant(null).map(() => bigBody(`${'['.repeat(30_000)}${']'.repeat(30_000)}`, '30000 nested arrays')), weight: 1 },
-  { arbitrary: fc.integer({ min: 64 * 1024 - 100, max: 80 * 1024 }).map((n) => bigBody(`{"pad":"${'p'.repeat(n)}"}`, `{"pad":"p…"} with ${n} p`)), weight: 1 },
+  {
+    arbitrary: fc
+      .integer({ min: 64 * 1024 - 100, max: 80 * 1024 })
+      .map((n) => bigBody(`{"pad":"${'p'.repeat(n)}"}`, `{"pad":"p…"} with ${n} p`)),
+    weight: 1,
+  },
 );
 
 /** `arb` one time in `oneIn`, else undefined. */
@@ -663,7 +758,20 @@ export const headerValue: fc.Arbitrary<string> = fc.oneof(
   fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 80 }),
   fc.string({ unit: fc.integer({ min: 0x80, max: 0xff }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 10 }),
   fc.stringMatching(/^[0-9a-fA-F]{0,70}$/),
-  fc.constantFrom('', ' ', '0'.repeat(64), 'f'.repeat(64), 'g'.repeat(64), 'null', 'undefined', '[]', '-1', '1e10', ' '.repeat(20), 'x'.repeat(8000)),
+  fc.constantFrom(
+    '',
+    ' ',
+    '0'.repeat(64),
+    'f'.repeat(64),
+    'g'.repeat(64),
+    'null',
+    'undefined',
+    '[]',
+    '-1',
+    '1e10',
+    ' '.repeat(20),
+    'x'.repeat(8000),
+  ),
 );
 
 export const contentType = fc.constantFrom(
@@ -689,10 +797,17 @@ export const randomHeaders: fc.Arbitrary<HeaderList> = fc
     {
       'content-type': contentType,
       'content-encoding': rarely(fc.constantFrom('gzip', 'deflate', 'br', 'identity', 'x-unknown', 'gzip, gzip'), 3),
-      'x-vpay-timestamp': fc.oneof(headerValue, fc.integer({ min: -1, max: 2 ** 40 }).map(String), fc.constant(String(Math.floor(Date.now() / 1000)))),
+      'x-vpay-timestamp': fc.oneof(
+        headerValue,
+        fc.integer({ min: -1, max: 2 ** 40 }).map(String),
+        fc.constant(String(Math.floor(Date.now() / 1000))),
+      ),
       'x-vpay-signature': headerValue,
       'pay-sig': headerValue,
-      authorization: fc.oneof(headerValue, headerValue.map((v) => `Bearer ${v}`)),
+      authorization: fc.oneof(
+        headerValue,
+        headerValue.map((v) => `Bearer ${v}`),
+      ),
       accept: fc.constantFrom('application/json', 'text/html', '*/*', 'application/xml'),
     },
     { requiredKeys: [] },

@@ -53,7 +53,10 @@ afterAll(async () => {
 const signedQuery = (body: string | Buffer, sig = orderQuerySigOf(app.appKey, body)): Sent => ({
   method: 'POST',
   path: PATH,
-  headers: [['content-type', 'application/json'], ['pay-sig', sig]],
+  headers: [
+    ['content-type', 'application/json'],
+    ['pay-sig', sig],
+  ],
   body,
 });
 
@@ -63,13 +66,19 @@ const stillServing = async () => {
   await expectStillServing(vpay, app);
   const req = signedQuery(validBody());
   const a = await send(vpay, req);
-  if (a.status !== 200 || a.json?.order?.orderId !== orderId) throw new Error(`a valid order query failed: ${describeAnswer(a)}\n${describeRequest(req)}`);
+  if (a.status !== 200 || a.json?.order?.orderId !== orderId)
+    throw new Error(`a valid order query failed: ${describeAnswer(a)}\n${describeRequest(req)}`);
 };
 
 it('random bodies and headers are answered 4xx with the contract error body', async () => {
   await assertProperty(
     fc.asyncProperty(rawBody, randomHeaders, rarely(fc.tuple(fc.nat(), invalidUtf8), 3), async (body, headers, bad) => {
-      const req: Sent = { method: 'POST', path: PATH, headers, body: bad && typeof body === 'string' ? withBytesAt(body, bad[0], bad[1]) : body };
+      const req: Sent = {
+        method: 'POST',
+        path: PATH,
+        headers,
+        body: bad && typeof body === 'string' ? withBytesAt(body, bad[0], bad[1]) : body,
+      };
       const a = checkContractAnswer(req, await send(vpay, req));
       if (a.status < 400) throw new Violation(`an unsigned query was answered\n${describeRequest(req)}\n${describeAnswer(a)}`);
     }),
@@ -78,7 +87,7 @@ it('random bodies and headers are answered 4xx with the contract error body', as
   );
 });
 
-it('mutated queries, correctly signed with the app key, are answered by the contract and only with the app\'s own order', async () => {
+it("mutated queries, correctly signed with the app key, are answered by the contract and only with the app's own order", async () => {
   await assertProperty(
     fc.asyncProperty(objectChanges(2), textChange, rarely(fc.tuple(fc.nat(), invalidUtf8)), async (changes, change, bad) => {
       const text = changeText(objectText(applyChanges(entriesOf({ appId: app.appId, outTradeNo }), changes)), change);

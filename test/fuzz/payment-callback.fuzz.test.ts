@@ -67,7 +67,12 @@ function signed(body: Body, ts = String(now()), extra: Array<[string, string]> =
   return {
     method: 'POST',
     path: PATH,
-    headers: [['content-type', 'application/json'], ['x-vpay-timestamp', ts], ['x-vpay-signature', superappSignatureOf(vpay.superapp.secret, ts, bytes)], ...extra],
+    headers: [
+      ['content-type', 'application/json'],
+      ['x-vpay-timestamp', ts],
+      ['x-vpay-signature', superappSignatureOf(vpay.superapp.secret, ts, bytes)],
+      ...extra,
+    ],
     body,
   };
 }
@@ -87,13 +92,19 @@ const stillServing = async () => {
   const order = await requestPayment(vpay, app, signData(app));
   const req = signed(JSON.stringify(validCallback(order.json.orderId)));
   const a = await send(vpay, req);
-  if (a.status !== 200 || a.json?.returnCode !== 0) throw new Error(`a valid callback failed: ${describeAnswer(a)}\n${describeRequest(req)}`);
+  if (a.status !== 200 || a.json?.returnCode !== 0)
+    throw new Error(`a valid callback failed: ${describeAnswer(a)}\n${describeRequest(req)}`);
 };
 
 it('random bodies and headers (not signed) are answered 4xx with the contract error body', async () => {
   await assertProperty(
     fc.asyncProperty(rawBody, randomHeaders, rarely(fc.tuple(fc.nat(), invalidUtf8), 3), async (body, headers, bad) => {
-      const req: Sent = { method: 'POST', path: PATH, headers, body: bad && typeof body === 'string' ? withBytesAt(body, bad[0], bad[1]) : body };
+      const req: Sent = {
+        method: 'POST',
+        path: PATH,
+        headers,
+        body: bad && typeof body === 'string' ? withBytesAt(body, bad[0], bad[1]) : body,
+      };
       const a = checkContractAnswer(req, await send(vpay, req));
       if (a.status < 400) throw new Violation(`an unsigned callback was accepted\n${describeRequest(req)}\n${describeAnswer(a)}`);
     }),
@@ -144,7 +155,9 @@ it('mutated callbacks for real orders, correctly signed, are answered by the con
         const row = await vpay.api.db('orders').where({ order_id: cb.orderId }).first();
         const q = row ? await queryOrder(vpay, app, row.out_trade_no) : undefined;
         if (!q || q.status !== 200 || !['PAID', 'DELIVERED'].includes(q.json.order.status)) {
-          throw new Violation(`an accepted callback does not show in the order: ${JSON.stringify(q?.json)}\n${describeRequest(req)}\n${describeAnswer(a)}`);
+          throw new Violation(
+            `an accepted callback does not show in the order: ${JSON.stringify(q?.json)}\n${describeRequest(req)}\n${describeAnswer(a)}`,
+          );
         }
         // Every duplicate of an accepted callback gets the same answer (CONTRACT.md 3.2).
         const dup = signed(text);

@@ -57,11 +57,15 @@ async function checkSuccess(req: Sent, a: Answer, sdText: string | undefined): P
     throw new Violation(`${why}\n--- request\n${describeRequest(req)}\n--- answer\n${describeAnswer(a)}${extra}`);
   };
   const { orderId, outTradeNo, status, prepayId } = a.json;
-  if (typeof orderId !== 'string' || typeof outTradeNo !== 'string' || typeof prepayId !== 'string') fail('a 200 lacks orderId, outTradeNo or prepayId');
+  if (typeof orderId !== 'string' || typeof outTradeNo !== 'string' || typeof prepayId !== 'string')
+    fail('a 200 lacks orderId, outTradeNo or prepayId');
   if (!['PREPAID', 'PAID', 'DELIVERED'].includes(status)) fail(`a 200 with status ${status}`);
   const again = await send(vpay, req);
   if (again.status !== 200 || again.json?.orderId !== orderId || again.json?.prepayId !== prepayId) {
-    fail('the identical request again is not answered with the same order and prepay', `\n--- answer to the identical request\n${describeAnswer(again)}`);
+    fail(
+      'the identical request again is not answered with the same order and prepay',
+      `\n--- answer to the identical request\n${describeAnswer(again)}`,
+    );
   }
   if (sdText === undefined) return;
   let sd: any;
@@ -72,8 +76,10 @@ async function checkSuccess(req: Sent, a: Answer, sdText: string | undefined): P
   }
   if (sd.outTradeNo !== outTradeNo) fail(`the answer's outTradeNo differs from signData's ${JSON.stringify(sd.outTradeNo)}`);
   const q = await queryOrder(vpay, app, outTradeNo);
-  if (q.status !== 200 || q.json.order?.orderId !== orderId) fail(`the order answered is not found by the order query: ${JSON.stringify(q)}`);
-  if (q.json.order.totalAmount !== sd.goodsPrice * sd.buyQuantity) fail(`totalAmount ${q.json.order.totalAmount} is not goodsPrice * buyQuantity`);
+  if (q.status !== 200 || q.json.order?.orderId !== orderId)
+    fail(`the order answered is not found by the order query: ${JSON.stringify(q)}`);
+  if (q.json.order.totalAmount !== sd.goodsPrice * sd.buyQuantity)
+    fail(`totalAmount ${q.json.order.totalAmount} is not goodsPrice * buyQuantity`);
 }
 
 it('random bodies and headers never get a 5xx or a non-contract error body', async () => {
@@ -100,7 +106,12 @@ it('a valid request with its envelope mutated (fields dropped, retyped, duplicat
       async (changes, change, ctype, bad) => {
         const valid = paymentBody(app, signData(app));
         const text = changeText(objectText(applyChanges(entriesOf(valid), changes)), change);
-        const req: Sent = { method: 'POST', path: PATH, headers: ctype ? [['content-type', ctype]] : [], body: bad ? withBytesAt(text, bad[0], bad[1]) : text };
+        const req: Sent = {
+          method: 'POST',
+          path: PATH,
+          headers: ctype ? [['content-type', ctype]] : [],
+          body: bad ? withBytesAt(text, bad[0], bad[1]) : text,
+        };
         const a = checkContractAnswer(req, await send(vpay, req));
         await checkSuccess(req, a, undefined);
       },
@@ -112,29 +123,24 @@ it('a valid request with its envelope mutated (fields dropped, retyped, duplicat
 
 it('mutated signData, correctly signed (paySig and signature over the mutated text), is answered by the contract', async () => {
   await assertProperty(
-    fc.asyncProperty(
-      objectChanges(9),
-      textChange,
-      rarely(fc.tuple(fc.nat(), invalidUtf8)),
-      async (changes, change, bad) => {
-        // A fresh outTradeNo each run; a change may replace it (and so replay an earlier one).
-        const base = entriesOf(JSON.parse(signData(app, { outTradeNo: newTradeNo() })));
-        let sd = changeText(objectText(applyChanges(base, changes)), change);
-        // Invalid UTF-8 inside signData: the server can only see it decoded (U+FFFD), so the
-        // client signs that; the server may refuse the bytes (400) or go on.
-        if (bad) sd = withBytesAt(sd, bad[0], bad[1]).toString('utf8');
-        const body = JSON.stringify({
-          appId: app.appId,
-          openId: app.openId,
-          signData: sd,
-          paySig: paySigOf(app.appKey, sd),
-          signature: userSignatureOf(app.sessionKey, sd),
-        });
-        const req = jsonRequest('POST', PATH, body);
-        const a = checkContractAnswer(req, await send(vpay, req));
-        await checkSuccess(req, a, sd);
-      },
-    ),
+    fc.asyncProperty(objectChanges(9), textChange, rarely(fc.tuple(fc.nat(), invalidUtf8)), async (changes, change, bad) => {
+      // A fresh outTradeNo each run; a change may replace it (and so replay an earlier one).
+      const base = entriesOf(JSON.parse(signData(app, { outTradeNo: newTradeNo() })));
+      let sd = changeText(objectText(applyChanges(base, changes)), change);
+      // Invalid UTF-8 inside signData: the server can only see it decoded (U+FFFD), so the
+      // client signs that; the server may refuse the bytes (400) or go on.
+      if (bad) sd = withBytesAt(sd, bad[0], bad[1]).toString('utf8');
+      const body = JSON.stringify({
+        appId: app.appId,
+        openId: app.openId,
+        signData: sd,
+        paySig: paySigOf(app.appKey, sd),
+        signature: userSignatureOf(app.sessionKey, sd),
+      });
+      const req = jsonRequest('POST', PATH, body);
+      const a = checkContractAnswer(req, await send(vpay, req));
+      await checkSuccess(req, a, sd);
+    }),
     100,
     stillServing,
   );

@@ -7,7 +7,17 @@
 import { orderQuerySigOf, paySigOf, superappSignatureOf, userSignatureOf } from '../../lib/domain/signatures';
 import { startVpay, type Vpay } from '../support/vpay';
 import { requestPayment, setupApp, signData, type TestApp } from '../support/minigame';
-import { checkContractAnswer, describeAnswer, describeRequest, expectRejected, jsonRequest, send, stopVpay, type Answer, type Sent } from './fuzz-support';
+import {
+  checkContractAnswer,
+  describeAnswer,
+  describeRequest,
+  expectRejected,
+  jsonRequest,
+  send,
+  stopVpay,
+  type Answer,
+  type Sent,
+} from './fuzz-support';
 
 let vpay: Vpay;
 let app: TestApp;
@@ -32,7 +42,14 @@ const paymentReq = (sd: string, over: Record<string, unknown> = {}): Sent =>
   jsonRequest(
     'POST',
     '/v1/minigame/payments',
-    JSON.stringify({ appId: app.appId, openId: app.openId, signData: sd, paySig: paySigOf(app.appKey, sd), signature: userSignatureOf(app.sessionKey, sd), ...over }),
+    JSON.stringify({
+      appId: app.appId,
+      openId: app.openId,
+      signData: sd,
+      paySig: paySigOf(app.appKey, sd),
+      signature: userSignatureOf(app.sessionKey, sd),
+      ...over,
+    }),
   );
 const callbackFor = (orderId: string, over: Record<string, unknown> = {}) => ({
   orderId,
@@ -60,12 +77,20 @@ const step = async (req: Sent): Promise<Step> => {
 /** Each case: a function sending its steps in order; all cases run concurrently. */
 const cases: Record<string, () => Promise<Step[]>> = {
   adminGetNul: async () => [await step(adminReq('GET', '/v1/admin/apps/%00'))],
-  adminCreateNulName: async () => [await step(adminReq('POST', '/v1/admin/apps', { name: 'a\u0000b', deliveryUrl: 'https://dev.example.com/d' }))],
+  adminCreateNulName: async () => [
+    await step(adminReq('POST', '/v1/admin/apps', { name: 'a\u0000b', deliveryUrl: 'https://dev.example.com/d' })),
+  ],
   adminPatchNulName: async () => [await step(adminReq('PATCH', `/v1/admin/apps/${app.appId}x`, { name: 'a\u0000b' }))],
-  adminItemNulName: async () => [await step(adminReq('PUT', `/v1/admin/apps/${app.appId}/items/nul_item`, { name: 'a\u0000b', price: 1, currencyType: 'USD' }))],
+  adminItemNulName: async () => [
+    await step(adminReq('PUT', `/v1/admin/apps/${app.appId}/items/nul_item`, { name: 'a\u0000b', price: 1, currencyType: 'USD' })),
+  ],
   adminSessionNulOpenId: async () => [await step(adminReq('PUT', `/v1/admin/apps/${app.appId}/sessions/a%00`, { sessionKey: 'k' }))],
-  adminSessionNulKey: async () => [await step(adminReq('PUT', `/v1/admin/apps/${app.appId}/sessions/nul_key_user`, { sessionKey: 'k\u0000' }))],
-  adminSessionYear0: async () => [await step(adminReq('PUT', `/v1/admin/apps/${app.appId}/sessions/year0_user`, { sessionKey: 'k', expiresAt: '0000-01-01T00:00:00Z' }))],
+  adminSessionNulKey: async () => [
+    await step(adminReq('PUT', `/v1/admin/apps/${app.appId}/sessions/nul_key_user`, { sessionKey: 'k\u0000' })),
+  ],
+  adminSessionYear0: async () => [
+    await step(adminReq('PUT', `/v1/admin/apps/${app.appId}/sessions/year0_user`, { sessionKey: 'k', expiresAt: '0000-01-01T00:00:00Z' })),
+  ],
   queryNulAppIdUnsigned: async () => [await step(queryReq({ appId: '\u0000', outTradeNo: 'x' }, '00'.repeat(32)))],
   queryNulOutTradeNo: async () => [await step(queryReq({ appId: app.appId, outTradeNo: 'x\u0000' }))],
   paymentNulOpenId: async () => [await step(paymentReq(signData(app), { openId: 'u\u0000' }))],
@@ -80,13 +105,19 @@ const cases: Record<string, () => Promise<Step[]>> = {
   callbackYear0PaidAt: async () => {
     const order = await requestPayment(vpay, app);
     const orderId = order.json.orderId as string;
-    return [await step(callbackReq(callbackFor(orderId, { paidAt: '0000-01-01T00:00:00Z' }))), await step(callbackReq(callbackFor(orderId)))];
+    return [
+      await step(callbackReq(callbackFor(orderId, { paidAt: '0000-01-01T00:00:00Z' }))),
+      await step(callbackReq(callbackFor(orderId))),
+    ];
   },
   callbackOffsetPaidAt: async () => {
     // ISO 8601 allows the offset -23:59; PostgreSQL's timestamptz does not (±15:59 at most).
     const order = await requestPayment(vpay, app);
     const orderId = order.json.orderId as string;
-    return [await step(callbackReq(callbackFor(orderId, { paidAt: '1970-01-01T00:00:00-23:59' }))), await step(callbackReq(callbackFor(orderId)))];
+    return [
+      await step(callbackReq(callbackFor(orderId, { paidAt: '1970-01-01T00:00:00-23:59' }))),
+      await step(callbackReq(callbackFor(orderId))),
+    ];
   },
   callbackLoneSurrogateDuplicate: async () => {
     const order = await requestPayment(vpay, app);
@@ -110,7 +141,9 @@ beforeAll(async () => {
       const t = Date.now();
       results[name] = await run();
       if (process.env.FUZZ_STATS) {
-        const steps = results[name].map((st) => (st.answer ? `${st.answer.status} ${st.answer.text.slice(0, 120)}` : String(st.error?.message).split('\n')[0]));
+        const steps = results[name].map((st) =>
+          st.answer ? `${st.answer.status} ${st.answer.text.slice(0, 120)}` : String(st.error?.message).split('\n')[0],
+        );
         console.log(`${name}: ${Date.now() - t} ms\n  ${steps.join('\n  ')}`);
       }
     }),
@@ -137,16 +170,58 @@ function expectContract(name: string, i: number, allowed?: Array<[number, number
 
 describe('a NUL character (\\u0000) in any string that reaches PostgreSQL is a client error, never a 500', () => {
   it.each([
-    ['GET /v1/admin/apps/%00', 'adminGetNul', [[404, 40403], [400, 40001]]],
+    [
+      'GET /v1/admin/apps/%00',
+      'adminGetNul',
+      [
+        [404, 40403],
+        [400, 40001],
+      ],
+    ],
     ['POST /v1/admin/apps with a NUL in name', 'adminCreateNulName', [[400, 40001]]],
-    ['PATCH /v1/admin/apps/:unknown with a NUL in name', 'adminPatchNulName', [[400, 40001], [404, 40403]]],
+    [
+      'PATCH /v1/admin/apps/:unknown with a NUL in name',
+      'adminPatchNulName',
+      [
+        [400, 40001],
+        [404, 40403],
+      ],
+    ],
     ['PUT .../items/:productId with a NUL in name', 'adminItemNulName', [[400, 40001]]],
     ['PUT .../sessions/a%00', 'adminSessionNulOpenId', [[400, 40001]]],
     ['PUT .../sessions/:openId with a NUL in sessionKey', 'adminSessionNulKey', [[400, 40001]]],
-    ['POST /v1/minigame/orders/query with a NUL in appId (unauthenticated)', 'queryNulAppIdUnsigned', [[401, 40101], [400, 40001]]],
-    ['POST /v1/minigame/orders/query, signed, with a NUL in outTradeNo', 'queryNulOutTradeNo', [[404, 40402], [400, 40001]]],
-    ['POST /v1/minigame/payments, validly signed signData, with a NUL in openId', 'paymentNulOpenId', [[401, 40102], [400, 40001]]],
-    ['POST /v1/superapp/payment-callback, signed, with a NUL in orderId', 'callbackNulOrderId', [[404, 40401], [400, 40001]]],
+    [
+      'POST /v1/minigame/orders/query with a NUL in appId (unauthenticated)',
+      'queryNulAppIdUnsigned',
+      [
+        [401, 40101],
+        [400, 40001],
+      ],
+    ],
+    [
+      'POST /v1/minigame/orders/query, signed, with a NUL in outTradeNo',
+      'queryNulOutTradeNo',
+      [
+        [404, 40402],
+        [400, 40001],
+      ],
+    ],
+    [
+      'POST /v1/minigame/payments, validly signed signData, with a NUL in openId',
+      'paymentNulOpenId',
+      [
+        [401, 40102],
+        [400, 40001],
+      ],
+    ],
+    [
+      'POST /v1/superapp/payment-callback, signed, with a NUL in orderId',
+      'callbackNulOrderId',
+      [
+        [404, 40401],
+        [400, 40001],
+      ],
+    ],
   ] as Array<[string, string, Array<[number, number]>]>)('%s', (_what, name, allowed) => {
     expectContract(name, 0, allowed);
   });
@@ -160,7 +235,10 @@ describe('year 0000 (valid ISO 8601 to zod, out of range for PostgreSQL) is a cl
 
 describe('a signed request whose data the order row cannot store is answered at once, and does not wedge the order', () => {
   it.each([
-    ['signData.attach with a NUL: answered (200 or 400) instead of hanging 30 s then 503, with a workflow retrying its insert forever', 'paymentNulAttach'],
+    [
+      'signData.attach with a NUL: answered (200 or 400) instead of hanging 30 s then 503, with a workflow retrying its insert forever',
+      'paymentNulAttach',
+    ],
     ['signData.platform with a NUL: likewise', 'paymentNulPlatform'],
   ])('%s', (_what, name) => {
     const a = expectContract(name, 0);
@@ -186,7 +264,9 @@ describe('a lone UTF-16 surrogate (a valid JSON escape) must not break idempoten
     const first = expectContract('callbackLoneSurrogateDuplicate', 0);
     const again = expectContract('callbackLoneSurrogateDuplicate', 1);
     if (first.status === 200 && (again.status !== 200 || again.json.returnCode !== 0)) {
-      throw new Error(`the duplicate was answered differently\n${describeRequest(results.callbackLoneSurrogateDuplicate[1].req)}\nfirst: ${describeAnswer(first)}\nduplicate: ${describeAnswer(again)}`);
+      throw new Error(
+        `the duplicate was answered differently\n${describeRequest(results.callbackLoneSurrogateDuplicate[1].req)}\nfirst: ${describeAnswer(first)}\nduplicate: ${describeAnswer(again)}`,
+      );
     }
   });
 
@@ -194,7 +274,9 @@ describe('a lone UTF-16 surrogate (a valid JSON escape) must not break idempoten
     const first = expectContract('paymentLoneSurrogateReplay', 0);
     const again = expectContract('paymentLoneSurrogateReplay', 1);
     if (first.status === 200 && (again.status !== 200 || again.json.orderId !== first.json.orderId)) {
-      throw new Error(`the identical request was answered differently\n${describeRequest(results.paymentLoneSurrogateReplay[1].req)}\nfirst: ${describeAnswer(first)}\nagain: ${describeAnswer(again)}`);
+      throw new Error(
+        `the identical request was answered differently\n${describeRequest(results.paymentLoneSurrogateReplay[1].req)}\nfirst: ${describeAnswer(first)}\nagain: ${describeAnswer(again)}`,
+      );
     }
   });
 });

@@ -50,7 +50,24 @@ const isKnown = (method: string, path: string) => {
 };
 
 const pathSegment = fc.oneof(
-  fc.constantFrom('v1', 'minigame', 'superapp', 'admin', 'apps', 'payments', 'payment-callback', 'orders', 'query', 'sandbox', 'prepay-orders', 'payment-confirmations', 'pay', 'healthz', 'metrics', 'x'),
+  fc.constantFrom(
+    'v1',
+    'minigame',
+    'superapp',
+    'admin',
+    'apps',
+    'payments',
+    'payment-callback',
+    'orders',
+    'query',
+    'sandbox',
+    'prepay-orders',
+    'payment-confirmations',
+    'pay',
+    'healthz',
+    'metrics',
+    'x',
+  ),
   fc.constantFrom('', '.', '..', '%', '%ZZ', '%00', '%2F', '%2e%2e', '%C0%80', '%FF', ';', '~', '*', '@', ':id', '(.*)'),
   weirdString.map((s) => encodeURIComponent(s.replace(/[\ud800-\udfff]/g, '\ufffd'))).filter((s) => s.length < 2000),
   fc.webSegment(),
@@ -59,7 +76,19 @@ const pathSegment = fc.oneof(
 const unknownRequest = fc
   .record({
     method: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE'),
-    prefix: fc.constantFrom('', '/v1', '/v1/minigame', '/v1/superapp', '/sandbox', '/sandbox/minigame', '/sandbox/orders', '/healthz', '/metrics', '/v1/minigame/payments', '/v1/minigame/orders/query'),
+    prefix: fc.constantFrom(
+      '',
+      '/v1',
+      '/v1/minigame',
+      '/v1/superapp',
+      '/sandbox',
+      '/sandbox/minigame',
+      '/sandbox/orders',
+      '/healthz',
+      '/metrics',
+      '/v1/minigame/payments',
+      '/v1/minigame/orders/query',
+    ),
     segments: fc.array(pathSegment, { maxLength: 4 }),
     query: fc.option(fc.webQueryParameters(), { nil: undefined }),
     headers: randomHeaders,
@@ -78,7 +107,12 @@ it('unknown routes and wrong methods answer a JSON 4xx (404 / 40404 when the pat
       const req: Sent = { method: r.method, path: r.path, headers: r.headers, body: r.method === 'GET' ? undefined : r.body };
       const a = checkContractAnswer(req, await send(vpay, req));
       if (a.status < 400) throw new Violation(`an unknown route was answered with success\n${describeRequest(req)}\n${describeAnswer(a)}`);
-      if (/^[A-Za-z0-9/_.-]*$/.test(r.path) && !req.headers.some(([h]) => h === 'content-encoding') && (req.body === undefined || Buffer.byteLength(req.body) <= 64 * 1024) && a.status !== 404) {
+      if (
+        /^[A-Za-z0-9/_.-]*$/.test(r.path) &&
+        !req.headers.some(([h]) => h === 'content-encoding') &&
+        (req.body === undefined || Buffer.byteLength(req.body) <= 64 * 1024) &&
+        a.status !== 404
+      ) {
         throw new Violation(`a plain unknown path is not a 404\n${describeRequest(req)}\n${describeAnswer(a)}`);
       }
     }),
@@ -90,13 +124,16 @@ it('unknown routes and wrong methods answer a JSON 4xx (404 / 40404 when the pat
 it('GET /healthz answers 200 {"status":"ok"} under any query string and headers', async () => {
   await assertProperty(
     fc.asyncProperty(
-      fc.option(fc.oneof(fc.webQueryParameters(), fc.constantFrom('a=%ZZ', '%', '__proto__[x]=1', 'a[b][c]=d', '&&&', '='.repeat(1000))), { nil: undefined }),
+      fc.option(fc.oneof(fc.webQueryParameters(), fc.constantFrom('a=%ZZ', '%', '__proto__[x]=1', 'a[b][c]=d', '&&&', '='.repeat(1000))), {
+        nil: undefined,
+      }),
       randomHeaders,
       fc.constantFrom('/healthz', '/HEALTHZ', '/healthz/'),
       async (query, headers, path) => {
         const req: Sent = { method: 'GET', path: `${path}${query !== undefined ? `?${query}` : ''}`, headers, body: undefined };
         const a = await send(vpay, req);
-        if (a.status !== 200 || a.json?.status !== 'ok') throw new Violation(`healthz is not ok\n${describeRequest(req)}\n${describeAnswer(a)}`);
+        if (a.status !== 200 || a.json?.status !== 'ok')
+          throw new Violation(`healthz is not ok\n${describeRequest(req)}\n${describeAnswer(a)}`);
       },
     ),
     100,
@@ -107,11 +144,19 @@ it('GET /healthz answers 200 {"status":"ok"} under any query string and headers'
 /** Every public route with a body that is valid for it (signed where it must be) or not. */
 const PUBLIC_ROUTES: Array<{ method: string; path: () => string; body: () => string }> = [
   { method: 'POST', path: () => '/v1/minigame/payments', body: () => JSON.stringify(paymentBody(app, signData(app))) },
-  { method: 'POST', path: () => '/v1/superapp/payment-callback', body: () => JSON.stringify({ orderId: 'o', transactionId: 't', paidAmount: 1, currencyType: 'USD', paidAt: new Date().toISOString() }) },
+  {
+    method: 'POST',
+    path: () => '/v1/superapp/payment-callback',
+    body: () => JSON.stringify({ orderId: 'o', transactionId: 't', paidAmount: 1, currencyType: 'USD', paidAt: new Date().toISOString() }),
+  },
   { method: 'POST', path: () => '/v1/minigame/orders/query', body: () => JSON.stringify({ appId: app.appId, outTradeNo: 'x' }) },
   { method: 'POST', path: () => '/v1/admin/apps', body: () => JSON.stringify({ name: 'n', deliveryUrl: 'https://x.example/' }) },
   { method: 'PATCH', path: () => `/v1/admin/apps/${app.appId}`, body: () => '{}' },
-  { method: 'PUT', path: () => `/v1/admin/apps/${app.appId}/items/fuzz_item`, body: () => JSON.stringify({ name: 'n', price: 1, currencyType: 'USD' }) },
+  {
+    method: 'PUT',
+    path: () => `/v1/admin/apps/${app.appId}/items/fuzz_item`,
+    body: () => JSON.stringify({ name: 'n', price: 1, currencyType: 'USD' }),
+  },
   { method: 'PUT', path: () => `/v1/admin/apps/${app.appId}/sessions/fuzz_user`, body: () => JSON.stringify({ sessionKey: 'k' }) },
 ];
 
@@ -146,7 +191,23 @@ it('every public route: content encodings (valid, claimed, truncated, unknown, b
       fc.constantFrom<Encoding>('none', 'gzip', 'deflate', 'gzip-claimed', 'unknown', 'truncated-gzip', 'gzip-bomb'),
       fc.boolean(),
       fc.option(rawBody, { nil: undefined, freq: 3 }),
-      fc.array(fc.tuple(fc.constantFrom('authorization', 'pay-sig', 'x-vpay-timestamp', 'x-vpay-signature', 'content-type', 'transfer-encoding', 'expect', 'x-forwarded-for', 'host'), headerValue), { maxLength: 3 }),
+      fc.array(
+        fc.tuple(
+          fc.constantFrom(
+            'authorization',
+            'pay-sig',
+            'x-vpay-timestamp',
+            'x-vpay-signature',
+            'content-type',
+            'transfer-encoding',
+            'expect',
+            'x-forwarded-for',
+            'host',
+          ),
+          headerValue,
+        ),
+        { maxLength: 3 },
+      ),
       async (i, encoding, withToken, raw, extra) => {
         const route = PUBLIC_ROUTES[i];
         const text = raw === undefined ? route.body() : Buffer.isBuffer(raw) ? raw.toString('latin1') : raw;

@@ -100,7 +100,11 @@ describe('deliverOrder', () => {
     const order = await paidOrder(app);
     const t = delivery([{ status: 500, json: { error: 'boom' } }, { status: 200, json: { returnCode: 1 } }, new Error('socket hang up')]);
 
-    for (const [n, message] of [[1, /^HTTP 500: \{"error":"boom"\}/], [2, /^HTTP 200: /], [3, /^socket hang up$/]] as const) {
+    for (const [n, message] of [
+      [1, /^HTTP 500: \{"error":"boom"\}/],
+      [2, /^HTTP 200: /],
+      [3, /^socket hang up$/],
+    ] as const) {
       const failure = await failureOf(t.deliver(order.orderId));
       expect(failure.type).toBe(Failures.DeliveryFailed);
       expect(failure.nonRetryable).toBe(false);

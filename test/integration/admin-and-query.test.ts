@@ -21,10 +21,33 @@ describe('order query', () => {
     const q = await queryOrder(vpay, app, JSON.parse(sd).outTradeNo);
     expect(q.status).toBe(200);
     expect(q.json.errCode).toBe(0);
-    const fields = ['orderId', 'appId', 'openId', 'outTradeNo', 'productId', 'buyQuantity', 'goodsPrice', 'totalAmount',
-      'currencyType', 'env', 'status', 'prepayId', 'transactionId', 'createdAt', 'paidAt', 'deliveredAt', 'deliveryAttempts'];
+    const fields = [
+      'orderId',
+      'appId',
+      'openId',
+      'outTradeNo',
+      'productId',
+      'buyQuantity',
+      'goodsPrice',
+      'totalAmount',
+      'currencyType',
+      'env',
+      'status',
+      'prepayId',
+      'transactionId',
+      'createdAt',
+      'paidAt',
+      'deliveredAt',
+      'deliveryAttempts',
+    ];
     for (const f of fields) expect(q.json.order).toHaveProperty(f);
-    expect(q.json.order).toMatchObject({ orderId: r.json.orderId, status: 'PREPAID', transactionId: null, paidAt: null, deliveredAt: null });
+    expect(q.json.order).toMatchObject({
+      orderId: r.json.orderId,
+      status: 'PREPAID',
+      transactionId: null,
+      paidAt: null,
+      deliveredAt: null,
+    });
   });
 
   it('401 / 40101 for a wrong, missing or malformed Pay-Sig', async () => {
@@ -170,7 +193,10 @@ describe('platform admin', () => {
     const path = `/v1/admin/apps/${app.appId}/sessions/newuser`;
     const first = await admin(vpay, 'PUT', path, { sessionKey: 'secret-session-1' });
     expect(first.status).toBe(201);
-    const second = await admin(vpay, 'PUT', path, { sessionKey: 'secret-session-2', expiresAt: new Date(Date.now() + 3_600_000).toISOString() });
+    const second = await admin(vpay, 'PUT', path, {
+      sessionKey: 'secret-session-2',
+      expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+    });
     expect(second.status).toBe(200);
     expect(JSON.stringify([first.json, second.json])).not.toContain('secret-session');
   });

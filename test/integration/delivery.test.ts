@@ -61,8 +61,9 @@ describe('delivery retries and the stuck-delivery alert', () => {
     expect(alert.lastError).toMatch(/HTTP 500/);
     // Retrying goes on after the alert.
     const seenAtAlert = vpay.developer.received.filter((d) => d.payload.OrderId === orderId).length;
-    await waitFor('more attempts after the alert', () =>
-      vpay.developer.received.filter((d) => d.payload.OrderId === orderId).length > seenAtAlert + 1,
+    await waitFor(
+      'more attempts after the alert',
+      () => vpay.developer.received.filter((d) => d.payload.OrderId === orderId).length > seenAtAlert + 1,
     );
     vpay.developer.mode = 'ok';
 
@@ -103,7 +104,10 @@ describe('delivery retries and the stuck-delivery alert', () => {
     const sd = signData(app, { env: 1 });
     const r = await requestPayment(vpay, app, sd);
     await pay(vpay, r.json.orderId, app.price);
-    await waitFor('a recorded failed attempt', async () => (await queryOrder(vpay, app, JSON.parse(sd).outTradeNo)).json.order.deliveryAttempts >= 1);
+    await waitFor(
+      'a recorded failed attempt',
+      async () => (await queryOrder(vpay, app, JSON.parse(sd).outTradeNo)).json.order.deliveryAttempts >= 1,
+    );
     expect(vpay.developer.received.filter((d) => d.payload.OrderId === r.json.orderId)).toHaveLength(0);
     // Once the developer configures a test URL, the next attempt uses it.
     await admin(vpay, 'PATCH', `/v1/admin/apps/${app.appId}`, { deliveryTestUrl: `${vpay.developer.url}?sandbox=1` });
@@ -140,10 +144,20 @@ describe('delivery URL guard', () => {
   }
 
   it.each([
-    'http://127.0.0.1:8080/deliver', 'http://localhost/deliver', 'http://LOCALHOST./deliver', 'http://game.localhost/deliver',
-    'http://[::1]/deliver', 'http://10.1.2.3/deliver', 'http://192.168.0.10/deliver', 'http://169.254.169.254/latest/meta-data',
-    'http://0.0.0.0/deliver', 'http://127.1/deliver', 'http://0x7f.0.0.1/deliver', 'http://2130706433/deliver',
-    'http://[::ffff:127.0.0.1]/deliver', 'http://[fd00::1]/deliver',
+    'http://127.0.0.1:8080/deliver',
+    'http://localhost/deliver',
+    'http://LOCALHOST./deliver',
+    'http://game.localhost/deliver',
+    'http://[::1]/deliver',
+    'http://10.1.2.3/deliver',
+    'http://192.168.0.10/deliver',
+    'http://169.254.169.254/latest/meta-data',
+    'http://0.0.0.0/deliver',
+    'http://127.1/deliver',
+    'http://0x7f.0.0.1/deliver',
+    'http://2130706433/deliver',
+    'http://[::ffff:127.0.0.1]/deliver',
+    'http://[fd00::1]/deliver',
   ])('refuses to save the private or loopback delivery URL %s (400 / 40001)', async (url) => {
     const app = await setupApp(vpay, { deliveryUrl: 'https://dev.example/deliver' });
     const path = `/v1/admin/apps/${app.appId}`;
@@ -196,7 +210,9 @@ describe('delivery URL guard', () => {
     const app = await legacyApp('https://dev.example/deliver');
     const { orderId } = await paidOrder(vpay, app);
     const urls = ['https://dev-user:s3cret@dev.example/d?a=b@c', 'http://:s3cret@10.0.0.1:8080/', 'https://dev.example/x/@y?to=a@b'];
-    await vpay.api.db('delivery_attempts').insert(urls.map((url, i) => ({ order_id: orderId, attempt: 100 + i, url, ok: false, duration_ms: 1 })));
+    await vpay.api
+      .db('delivery_attempts')
+      .insert(urls.map((url, i) => ({ order_id: orderId, attempt: 100 + i, url, ok: false, duration_ms: 1 })));
     await migration003.up(vpay.api.db);
     const rows = await vpay.api.db('delivery_attempts').where({ order_id: orderId }).andWhere('attempt', '>=', 100).orderBy('attempt');
     expect(rows.map((r) => r.url)).toEqual(['https://dev.example/d?a=b@c', 'http://10.0.0.1:8080/', 'https://dev.example/x/@y?to=a@b']);
@@ -227,7 +243,8 @@ describe('payment timeout', () => {
     const again = await requestPayment(vpay, app, sd);
     expect(again.json).toMatchObject({ orderId: r.json.orderId, status: 'CLOSED' });
     const found = await waitFor('the CLOSED search attribute', async () => {
-      for await (const wf of vpay.api.client.workflow.list({ query: `VpayOutTradeNo="${outTradeNo}" AND VpayOrderStatus="CLOSED"` })) return wf;
+      for await (const wf of vpay.api.client.workflow.list({ query: `VpayOutTradeNo="${outTradeNo}" AND VpayOrderStatus="CLOSED"` }))
+        return wf;
       return undefined;
     });
     expect(found.searchAttributes).toMatchObject({ VpayAppId: [app.appId] });

@@ -65,9 +65,7 @@ describe('npm run demo', () => {
     expect(text).toContain('PayEventSig verified');
     expect(text).toContain('"status": "DELIVERED"');
     expect(text).toContain(`workflow id:     purchase:${result.appId}:${result.outTradeNo}`);
-    expect(text).toContain(
-      `http://127.0.0.1:8233/namespaces/default/workflows?query=VpayOutTradeNo%3D%22${result.outTradeNo}%22`,
-    );
+    expect(text).toContain(`http://127.0.0.1:8233/namespaces/default/workflows?query=VpayOutTradeNo%3D%22${result.outTradeNo}%22`);
     // No secret in full: only the app key's first 6 characters, once.
     expect(text).not.toContain(appKey);
     for (const k of sessionKeys) expect(text).not.toContain(k);

@@ -152,9 +152,7 @@ describe('answers', () => {
 
   it('concurrent callbacks with different transactions: exactly one wins, the rest get 40903', async () => {
     const { orderId } = await newOrder();
-    const answers = await Promise.all(
-      Array.from({ length: 6 }, (_, i) => pay(vpay, orderId, app.price, { transactionId: `race-${i}` })),
-    );
+    const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => pay(vpay, orderId, app.price, { transactionId: `race-${i}` })));
     expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
     expect(answers.filter((a) => a.status === 409 && a.json.returnCode === 40903)).toHaveLength(5);
   });

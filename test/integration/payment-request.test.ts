@@ -5,7 +5,18 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { purchaseWorkflowId } from '../../workflows/workflow-ids';
 import { requestPaymentUpdate } from '../../workflows/definitions';
 import { startVpay, type Vpay } from '../support/vpay';
-import { admin, call, newTradeNo, pay, paymentBody, queryOrder, requestPayment, setupApp, signData, type TestApp } from '../support/minigame';
+import {
+  admin,
+  call,
+  newTradeNo,
+  pay,
+  paymentBody,
+  queryOrder,
+  requestPayment,
+  setupApp,
+  signData,
+  type TestApp,
+} from '../support/minigame';
 
 let vpay: Vpay;
 let app: TestApp;
@@ -33,7 +44,10 @@ async function otherPlayer(): Promise<{ openId: string; sessionKey: string }> {
 }
 
 /** The payment request of `sd` (paySig as the game made it) sent by another player, signed with their own session. */
-const asPlayer = (sd: string, p: { openId: string; sessionKey: string }) => ({ ...paymentBody(app, sd, { sessionKey: p.sessionKey }), openId: p.openId });
+const asPlayer = (sd: string, p: { openId: string; sessionKey: string }) => ({
+  ...paymentBody(app, sd, { sessionKey: p.sessionKey }),
+  openId: p.openId,
+});
 
 function expectError(r: { status: number; json: any }, status: number, errCode: number) {
   expect({ status: r.status, errCode: r.json?.errCode }).toEqual({ status, errCode });
@@ -232,7 +246,12 @@ describe('a repeat must come from the player who placed the order (signData name
     const sd = signData(app);
     const outTradeNo = JSON.parse(sd).outTradeNo;
     const other = await otherPlayer();
-    const answers = await Promise.all([requestPayment(vpay, app, sd), post(asPlayer(sd, other)), requestPayment(vpay, app, sd), post(asPlayer(sd, other))]);
+    const answers = await Promise.all([
+      requestPayment(vpay, app, sd),
+      post(asPlayer(sd, other)),
+      requestPayment(vpay, app, sd),
+      post(asPlayer(sd, other)),
+    ]);
     const statuses = answers.map((a) => a.status);
     // Either player may win the race, but only one: their two requests get 200, the other's 409.
     expect([...statuses].sort()).toEqual([200, 200, 409, 409]);

@@ -11,7 +11,13 @@ import { waitFor } from '../support/wait-for';
 import { freePort } from '../../tools/dev/free-port';
 import { purchaseWorkflowId } from '../../workflows/workflow-ids';
 import { SA_APP_ID, SA_ORDER_STATUS, SA_OUT_TRADE_NO, type PurchaseInput } from '../../workflows/definitions';
-import { reconcile, type DeliveryLogEntry, type OrderVerdict, type ReconcileOptions, type ReconcileReport } from '../../tools/ops/reconcile';
+import {
+  reconcile,
+  type DeliveryLogEntry,
+  type OrderVerdict,
+  type ReconcileOptions,
+  type ReconcileReport,
+} from '../../tools/ops/reconcile';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -83,7 +89,11 @@ const verdictFor = (report: ReconcileReport, orderId: string): OrderVerdict | un
   report.problems.find((p) => p.orderId === orderId);
 
 /** Runs the CLI as an operator would, against this test's vpay. */
-function runCli(vpay: Vpay, args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runCli(
+  vpay: Vpay,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'tools/ops/reconcile-cli.ts', ...args], {
       cwd: root,
@@ -140,7 +150,10 @@ describe('reconcile', () => {
       checked: 3,
     });
     // The rows really are in the three states.
-    const rows = await vpay.api.db('orders').whereIn('order_id', [delivered.orderId, closed.orderId, unpaid.orderId]).select('order_id', 'status');
+    const rows = await vpay.api
+      .db('orders')
+      .whereIn('order_id', [delivered.orderId, closed.orderId, unpaid.orderId])
+      .select('order_id', 'status');
     expect(Object.fromEntries(rows.map((r) => [r.order_id, r.status]))).toEqual({
       [delivered.orderId]: 'DELIVERED',
       [closed.orderId]: 'CLOSED',
@@ -162,8 +175,14 @@ describe('reconcile', () => {
       workflowStatus: 'COMPLETED/DELIVERED',
       detail: expect.stringMatching(/row is CLOSED, workflow \(COMPLETED\) VpayOrderStatus is DELIVERED/),
     });
-    expect(verdictFor(report, broken.orderId)).toMatchObject({ verdict: 'status_mismatch', detail: expect.stringMatching(/without delivered_at/) });
-    expect(verdictFor(report, unpaid.orderId)).toMatchObject({ verdict: 'status_mismatch', detail: expect.stringMatching(/delivered but never paid/) });
+    expect(verdictFor(report, broken.orderId)).toMatchObject({
+      verdict: 'status_mismatch',
+      detail: expect.stringMatching(/without delivered_at/),
+    });
+    expect(verdictFor(report, unpaid.orderId)).toMatchObject({
+      verdict: 'status_mismatch',
+      detail: expect.stringMatching(/delivered but never paid/),
+    });
     // Untouched orders still match.
     expect(verdictFor(report, delivered.orderId)).toBeUndefined();
     expect(report.counts.status_mismatch).toBe(3);
@@ -276,9 +295,15 @@ describe('reconcile', () => {
         { key: SA_ORDER_STATUS, value: 'CREATED' },
       ],
     });
-    await waitFor('the PREPAID row', async () => (await vpay.api.db('orders').where({ order_id: o.orderId }).first())?.status === 'PREPAID');
+    await waitFor(
+      'the PREPAID row',
+      async () => (await vpay.api.db('orders').where({ order_id: o.orderId }).first())?.status === 'PREPAID',
+    );
     expect((await pay(vpay, o.orderId, app.price)).status).toBe(200);
-    await waitFor('a continued run', async () => (await vpay.api.client.workflow.getHandle(handle.workflowId).describe()).runId !== handle.firstExecutionRunId);
+    await waitFor(
+      'a continued run',
+      async () => (await vpay.api.client.workflow.getHandle(handle.workflowId).describe()).runId !== handle.firstExecutionRunId,
+    );
     const latest = await vpay.api.client.workflow.getHandle(handle.workflowId).describe();
     expect(latest).toMatchObject({ status: { name: 'RUNNING' } });
     expect(latest.typedSearchAttributes.get(SA_ORDER_STATUS)).toBe('PAID');
@@ -292,7 +317,8 @@ describe('reconcile', () => {
     const report = await run(vpay, window());
     expect(report).toMatchObject({ ok: true, checked: 1, problems: [] });
     const stuck = await run(vpay, { ...window(), stuckAfterMs: 0 });
-    expect(stuck.problems).toEqual([expect.objectContaining({ orderId: o.orderId, verdict: 'stuck', workflowStatus: 'RUNNING/PAID' })]);    continued = handle;
+    expect(stuck.problems).toEqual([expect.objectContaining({ orderId: o.orderId, verdict: 'stuck', workflowStatus: 'RUNNING/PAID' })]);
+    continued = handle;
   });
 
   it('counts every class and scopes by time window', async () => {
@@ -398,7 +424,11 @@ describe('reconcile', () => {
         detail: expect.stringMatching(/nothing will finish this order/),
       });
       expect(verdictFor(report, vanished.orderId)).toMatchObject({ verdict: 'missing', rowStatus: 'PREPAID', workflowStatus: null });
-      expect(verdictFor(report, paid.orderId)).toMatchObject({ verdict: 'status_mismatch', rowStatus: 'PAID', workflowStatus: 'TERMINATED/PAID' });
+      expect(verdictFor(report, paid.orderId)).toMatchObject({
+        verdict: 'status_mismatch',
+        rowStatus: 'PAID',
+        workflowStatus: 'TERMINATED/PAID',
+      });
       expect(verdictFor(report, waiting.orderId)).toBeUndefined();
 
       const repaired = await run(vpay, { ...window, repair: true });

@@ -205,7 +205,10 @@ const scenarios: Scenario[] = [
     },
     check: (r) => [
       ...need(r.state.status === 'DELIVERED', `status DELIVERED (got ${r.state.status})`),
-      ...need(acceptedUpdates(r, 'recordPayment') >= 2, `at least 2 recordPayment updates in the history (got ${acceptedUpdates(r, 'recordPayment')})`),
+      ...need(
+        acceptedUpdates(r, 'recordPayment') >= 2,
+        `at least 2 recordPayment updates in the history (got ${acceptedUpdates(r, 'recordPayment')})`,
+      ),
       ...need(scheduled(r, 'deliverOrder') === 1, 'one delivery'),
     ],
   },

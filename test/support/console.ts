@@ -35,8 +35,18 @@ export async function consoleWorld(vpay: Vpay): Promise<ConsoleWorld> {
     const body = role === 'platform_admin' ? { name: role, role } : { name: role, role, teamId: team.teamId };
     tokens[role] = ok(await consoleCall(vpay, su, 'POST', '/users', body), role).token;
   }
-  const otherAdmin = ok(await consoleCall(vpay, su, 'POST', '/users', { name: 'B admin', role: 'mp_admin', teamId: other.teamId }), 'B admin');
+  const otherAdmin = ok(
+    await consoleCall(vpay, su, 'POST', '/users', { name: 'B admin', role: 'mp_admin', teamId: other.teamId }),
+    'B admin',
+  );
   const app = ok(await consoleCall(vpay, su, 'POST', `/teams/${team.teamId}/apps`, { name: 'Game A' }), 'app A');
   const otherApp = ok(await consoleCall(vpay, su, 'POST', `/teams/${other.teamId}/apps`, { name: 'Game B' }), 'app B');
-  return { teamId: team.teamId, otherTeamId: other.teamId, otherAdminToken: otherAdmin.token, tokens, appId: app.appId, otherAppId: otherApp.appId };
+  return {
+    teamId: team.teamId,
+    otherTeamId: other.teamId,
+    otherAdminToken: otherAdmin.token,
+    tokens,
+    appId: app.appId,
+    otherAppId: otherApp.appId,
+  };
 }

@@ -33,7 +33,9 @@ export async function updateAdmitted(client: Client, workflowId: string, updateI
         namespace: client.options.namespace,
         updateRef: { workflowExecution: { workflowId }, updateId },
         identity: 'vpay-test',
-        waitPolicy: { lifecycleStage: temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED },
+        waitPolicy: {
+          lifecycleStage: temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED,
+        },
       }),
     );
     return true;

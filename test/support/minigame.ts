@@ -103,8 +103,7 @@ export function paymentBody(t: TestApp, sd: string, o: { appKey?: string; sessio
   };
 }
 
-export const requestPayment = (vpay: Vpay, t: TestApp, sd = signData(t)) =>
-  call(vpay, 'POST', '/v1/minigame/payments', paymentBody(t, sd));
+export const requestPayment = (vpay: Vpay, t: TestApp, sd = signData(t)) => call(vpay, 'POST', '/v1/minigame/payments', paymentBody(t, sd));
 
 export function queryOrder(vpay: Vpay, t: TestApp, outTradeNo: string, appKey = t.appKey) {
   const raw = JSON.stringify({ appId: t.appId, outTradeNo });

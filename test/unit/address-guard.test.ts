@@ -1,5 +1,11 @@
 import { describe, it, expect } from '@jest/globals';
-import { isForbiddenAddress, isPrivateHostLiteral, parseDeliveryUrl, UrlRejectedError, withoutCredentials } from '../../lib/outbound/address-guard';
+import {
+  isForbiddenAddress,
+  isPrivateHostLiteral,
+  parseDeliveryUrl,
+  UrlRejectedError,
+  withoutCredentials,
+} from '../../lib/outbound/address-guard';
 
 /** The address a URL host would connect to, as the WHATWG parser normalises it. */
 function hostOf(raw: string): string {
@@ -144,9 +150,7 @@ describe('isForbiddenAddress', () => {
 
 describe('parseDeliveryUrl', () => {
   it('accepts http and https URLs', () => {
-    expect(parseDeliveryUrl('https://games.example.com/deliver?x=1').href).toBe(
-      'https://games.example.com/deliver?x=1',
-    );
+    expect(parseDeliveryUrl('https://games.example.com/deliver?x=1').href).toBe('https://games.example.com/deliver?x=1');
     expect(parseDeliveryUrl('http://8.8.8.8:8080/').port).toBe('8080');
   });
 
@@ -178,18 +182,34 @@ describe('parseDeliveryUrl', () => {
 
 describe('isPrivateHostLiteral (the check when a URL is saved)', () => {
   it.each([
-    'http://127.0.0.1/', 'http://127.1/', 'http://0x7f.1/', 'http://2130706433/', 'http://0.0.0.0/', 'http://10.0.0.1/',
-    'http://169.254.169.254/', 'http://[::1]/', 'http://[::ffff:10.0.0.1]/', 'http://[fe80::1]/', 'http://[fd00::2]/',
-    'http://localhost/', 'http://LocalHost./', 'http://a.b.localhost/', 'http://localhost:8080/',
+    'http://127.0.0.1/',
+    'http://127.1/',
+    'http://0x7f.1/',
+    'http://2130706433/',
+    'http://0.0.0.0/',
+    'http://10.0.0.1/',
+    'http://169.254.169.254/',
+    'http://[::1]/',
+    'http://[::ffff:10.0.0.1]/',
+    'http://[fe80::1]/',
+    'http://[fd00::2]/',
+    'http://localhost/',
+    'http://LocalHost./',
+    'http://a.b.localhost/',
+    'http://localhost:8080/',
   ])('private: %s', (url) => {
     expect(isPrivateHostLiteral(new URL(url).hostname)).toBe(true);
   });
-  it.each(['http://8.8.8.8/', 'http://[2001:4860:4860::8888]/', 'https://dev.example/', 'http://localhost.example/', 'http://mylocalhost/', 'http://10.0.0.1.nip.io/'])(
-    'not private when saved: %s (a name is checked when used)',
-    (url) => {
-      expect(isPrivateHostLiteral(new URL(url).hostname)).toBe(false);
-    },
-  );
+  it.each([
+    'http://8.8.8.8/',
+    'http://[2001:4860:4860::8888]/',
+    'https://dev.example/',
+    'http://localhost.example/',
+    'http://mylocalhost/',
+    'http://10.0.0.1.nip.io/',
+  ])('not private when saved: %s (a name is checked when used)', (url) => {
+    expect(isPrivateHostLiteral(new URL(url).hostname)).toBe(false);
+  });
 });
 
 describe('withoutCredentials', () => {

@@ -35,10 +35,15 @@ describe('loadConfig', () => {
       expect(() => loadConfig(env)).toThrow(ConfigError);
       expect(() => loadConfig(env)).toThrow(/SUPERAPP_BASE_URL is not set.*SANDBOX=true/);
     }
-    expect(loadConfig({ ...secrets, SANDBOX: '1' })).toMatchObject({ sandboxEnabled: true, superappBaseUrl: 'http://127.0.0.1:3000/sandbox' });
+    expect(loadConfig({ ...secrets, SANDBOX: '1' })).toMatchObject({
+      sandboxEnabled: true,
+      superappBaseUrl: 'http://127.0.0.1:3000/sandbox',
+    });
     expect(loadConfig({ ...secrets, SUPERAPP_BASE_URL: 'https://superapp.example' })).toMatchObject({ sandboxEnabled: false });
     // Both at once is ambiguous: which superapp would take the money?
-    expect(() => loadConfig({ ...secrets, SANDBOX: 'true', SUPERAPP_BASE_URL: 'https://superapp.example' })).toThrow(/SANDBOX=true and SUPERAPP_BASE_URL/);
+    expect(() => loadConfig({ ...secrets, SANDBOX: 'true', SUPERAPP_BASE_URL: 'https://superapp.example' })).toThrow(
+      /SANDBOX=true and SUPERAPP_BASE_URL/,
+    );
   });
 
   it('does not allow private delivery addresses unless told (`npm start` tells it)', () => {
@@ -122,7 +127,10 @@ describe('the local stack (`npm start`)', () => {
     const real = loadConfig(localStackEnv({ ...secrets, SUPERAPP_BASE_URL: 'https://superapp.example', DELIVERY_ALLOW_PRIVATE: 'false' }));
     expect(real).toMatchObject({ sandboxEnabled: false, superappBaseUrl: 'https://superapp.example', deliveryAllowPrivate: false });
     // An empty variable means unset, as loadConfig reads it.
-    expect(loadConfig(localStackEnv({ ...secrets, SUPERAPP_BASE_URL: '', DELIVERY_ALLOW_PRIVATE: '' }))).toMatchObject({ sandboxEnabled: true, deliveryAllowPrivate: true });
+    expect(loadConfig(localStackEnv({ ...secrets, SUPERAPP_BASE_URL: '', DELIVERY_ALLOW_PRIVATE: '' }))).toMatchObject({
+      sandboxEnabled: true,
+      deliveryAllowPrivate: true,
+    });
     expect(() => loadConfig(localStackEnv({ ...secrets, SANDBOX: 'false' }))).toThrow(/SUPERAPP_BASE_URL is not set/);
   });
 });

@@ -27,8 +27,20 @@ function metricsWithOneSample() {
 
 /** The API's Express app on a free port; /metrics touches neither PostgreSQL nor Temporal. */
 async function startApiApp(env: Record<string, string>): Promise<string> {
-  const config = loadConfig({ SUPERAPP_BASE_URL: 'http://superapp.invalid', SUPERAPP_SECRET: 's'.repeat(32), ADMIN_TOKEN: 'a'.repeat(32), ...env });
-  const deps = { db: {}, client: {}, config, logger: createLogger('silent'), metrics: metricsWithOneSample(), post: safePostJson } as unknown as ApiDeps;
+  const config = loadConfig({
+    SUPERAPP_BASE_URL: 'http://superapp.invalid',
+    SUPERAPP_SECRET: 's'.repeat(32),
+    ADMIN_TOKEN: 'a'.repeat(32),
+    ...env,
+  });
+  const deps = {
+    db: {},
+    client: {},
+    config,
+    logger: createLogger('silent'),
+    metrics: metricsWithOneSample(),
+    post: safePostJson,
+  } as unknown as ApiDeps;
   const server = http.createServer(createExpressApp(deps));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   closers.push(() => new Promise<void>((r) => server.close(() => r())));
@@ -53,7 +65,11 @@ describe('GET /metrics on the API', () => {
     const base = await startApiApp({ METRICS_TOKEN: TOKEN });
     for (const auth of [undefined, 'Bearer wrong', `Bearer ${TOKEN}x`, `Basic ${TOKEN}`, TOKEN]) {
       const r = await get(`${base}/metrics`, auth);
-      expect({ auth, status: r.status, body: JSON.parse(r.text) }).toEqual({ auth, status: 401, body: { errCode: 40100, errMsg: expect.any(String) } });
+      expect({ auth, status: r.status, body: JSON.parse(r.text) }).toEqual({
+        auth,
+        status: 401,
+        body: { errCode: 40100, errMsg: expect.any(String) },
+      });
     }
     const ok = await get(`${base}/metrics`, `Bearer ${TOKEN}`);
     expect(ok.status).toBe(200);
@@ -61,7 +77,14 @@ describe('GET /metrics on the API', () => {
   });
 
   it('refuses a METRICS_TOKEN too short to be a secret', () => {
-    expect(() => loadConfig({ SUPERAPP_BASE_URL: 'http://s.invalid', SUPERAPP_SECRET: 's'.repeat(32), ADMIN_TOKEN: 'a'.repeat(32), METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
+    expect(() =>
+      loadConfig({
+        SUPERAPP_BASE_URL: 'http://s.invalid',
+        SUPERAPP_SECRET: 's'.repeat(32),
+        ADMIN_TOKEN: 'a'.repeat(32),
+        METRICS_TOKEN: 'short',
+      }),
+    ).toThrow(/METRICS_TOKEN/);
   });
 });
 
@@ -73,9 +96,11 @@ describe("a separate worker's metrics server", () => {
   }
 
   /** Another address of this machine than loopback, if it has one. */
-  const otherAddress = Object.values(os.networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+  const otherAddress = Object.values(os.networkInterfaces())
+    .flat()
+    .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
 
-  it('listens on 127.0.0.1 by default: not reachable on the machine\'s other addresses', async () => {
+  it("listens on 127.0.0.1 by default: not reachable on the machine's other addresses", async () => {
     const server = await start({});
     expect((await get(`http://127.0.0.1:${server.port}/metrics`)).status).toBe(200);
     if (otherAddress) await expect(fetch(`http://${otherAddress}:${server.port}/metrics`)).rejects.toThrow();

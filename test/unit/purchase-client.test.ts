@@ -82,7 +82,12 @@ describe('purchaseStartOperation', () => {
     expect(options.args).toEqual([
       {
         order: draft,
-        timings: { paymentTimeoutMs: 900_000, deliveryRetryInitialMs: 15_000, deliveryRetryMaxMs: 3_600_000, deliveryAlertAfterMs: 600_000 },
+        timings: {
+          paymentTimeoutMs: 900_000,
+          deliveryRetryInitialMs: 15_000,
+          deliveryRetryMaxMs: 3_600_000,
+          deliveryAlertAfterMs: 600_000,
+        },
       },
     ]);
   });
@@ -104,7 +109,12 @@ describe('createPurchaseClient', () => {
     const answer = await createPurchaseClient(client, config).requestPayment(draft);
     expect(answer).toMatchObject({ orderId: 'ord1', status: 'PREPAID' });
     expect(calls).toEqual([
-      { call: 'executeUpdateWithStart', name: 'requestPayment', args: [{ signData: '{}', openId: 'u1' }], options: expect.objectContaining({ workflowId: 'purchase:app1:T-1' }) },
+      {
+        call: 'executeUpdateWithStart',
+        name: 'requestPayment',
+        args: [{ signData: '{}', openId: 'u1' }],
+        options: expect.objectContaining({ workflowId: 'purchase:app1:T-1' }),
+      },
     ]);
     expect(deadlines[0]).toBeGreaterThanOrEqual(before + 30_000);
     expect(deadlines[0]).toBeLessThanOrEqual(Date.now() + 30_000);
@@ -113,7 +123,9 @@ describe('createPurchaseClient', () => {
   it('sends recordPayment to the purchase of the business keys, within the answer timeout', async () => {
     const { client, calls, deadlines } = fakeClient();
     const payment = { transactionId: 'tx1', paidAmount: 200, currencyType: 'CNY', paidAt: '2026-01-01T00:00:00.000Z' };
-    expect(await createPurchaseClient(client, config).recordPayment({ appId: 'app1', outTradeNo: 'T-1' }, payment)).toEqual({ duplicate: false });
+    expect(await createPurchaseClient(client, config).recordPayment({ appId: 'app1', outTradeNo: 'T-1' }, payment)).toEqual({
+      duplicate: false,
+    });
     expect(calls).toEqual([{ call: 'executeUpdate', workflowId: 'purchase:app1:T-1', name: 'recordPayment', args: [payment] }]);
     expect(deadlines).toHaveLength(1);
   });

@@ -32,9 +32,7 @@ interface TestServer {
 
 const servers: TestServer[] = [];
 
-async function startServer(
-  handler: (req: http.IncomingMessage, res: http.ServerResponse, body: string) => void,
-): Promise<TestServer> {
+async function startServer(handler: (req: http.IncomingMessage, res: http.ServerResponse, body: string) => void): Promise<TestServer> {
   const requests: Seen[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -184,9 +182,7 @@ describe('safePostJson against local servers (allowPrivate: true)', () => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ pad: 'x'.repeat(10_000) }));
     });
-    const err = await rejectionOf(
-      safePostJson(`http://127.0.0.1:${srv.port}/`, '{}', { ...local, maxResponseBytes: 1024 }),
-    );
+    const err = await rejectionOf(safePostJson(`http://127.0.0.1:${srv.port}/`, '{}', { ...local, maxResponseBytes: 1024 }));
     expect(err).toBeInstanceOf(ResponseTooLargeError);
     expect((err as SafePostError).code).toBe('too_large');
   });
@@ -205,9 +201,7 @@ describe('safePostJson against local servers (allowPrivate: true)', () => {
       };
       tick();
     });
-    const err = await rejectionOf(
-      safePostJson(`http://127.0.0.1:${srv.port}/`, '{}', { ...local, maxResponseBytes: 2048 }),
-    );
+    const err = await rejectionOf(safePostJson(`http://127.0.0.1:${srv.port}/`, '{}', { ...local, maxResponseBytes: 2048 }));
     expect(err).toBeInstanceOf(ResponseTooLargeError);
   });
 
@@ -258,7 +252,9 @@ describe('safePostJson against local servers (allowPrivate: true)', () => {
     expect(srv.requests[0].headers.authorization).toBe(`Basic ${Buffer.from('ops@team:s3cret:pw').toString('base64')}`);
     const refused = await rejectionOf(safePostJson(url, '{}', local));
     expect(refused).toBeInstanceOf(BadUrlError);
-    const down = await rejectionOf(safePostJson(`http://ops:s3cret@127.0.0.1:${await closedPort()}/`, '{}', { ...local, allowUrlCredentials: true }));
+    const down = await rejectionOf(
+      safePostJson(`http://ops:s3cret@127.0.0.1:${await closedPort()}/`, '{}', { ...local, allowUrlCredentials: true }),
+    );
     expect(down).toBeInstanceOf(PostNetworkError);
     for (const e of [refused, down]) expect(JSON.stringify({ m: (e as Error).message, e })).not.toContain('s3cret');
   });
@@ -314,11 +310,7 @@ describe('createGuardedLookup (fake resolver, no network I/O)', () => {
   type Answer = LookupAddress[] | NodeJS.ErrnoException;
   const fakeResolver =
     (answers: Record<string, Answer>) =>
-    (
-      hostname: string,
-      _opts: LookupAllOptions,
-      cb: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
-    ): void => {
+    (hostname: string, _opts: LookupAllOptions, cb: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void): void => {
       const a = answers[hostname];
       setImmediate(() => (a instanceof Error ? cb(a, []) : cb(null, a ?? [])));
     };
@@ -337,15 +329,10 @@ describe('createGuardedLookup (fake resolver, no network I/O)', () => {
     'missing.example': Object.assign(new Error('getaddrinfo ENOTFOUND missing.example'), { code: 'ENOTFOUND' }),
   };
 
-  function run(
-    allowPrivate: boolean,
-    host: string,
-    all: boolean,
-  ): Promise<{ err: Error | null; address: unknown; family?: number }> {
+  function run(allowPrivate: boolean, host: string, all: boolean): Promise<{ err: Error | null; address: unknown; family?: number }> {
     const lookup = createGuardedLookup(allowPrivate, fakeResolver(answers));
     return new Promise((resolve) => {
-      lookup(host, { all }, ((err: Error | null, address: unknown, family?: number) =>
-        resolve({ err, address, family })) as never);
+      lookup(host, { all }, ((err: Error | null, address: unknown, family?: number) => resolve({ err, address, family })) as never);
     });
   }
 
@@ -362,13 +349,10 @@ describe('createGuardedLookup (fake resolver, no network I/O)', () => {
     expect(r.family).toBe(4);
   });
 
-  it.each(['rebind.example', 'metadata.example', 'mapped.example'])(
-    'refuses %s when any address is forbidden',
-    async (host) => {
-      const r = await run(false, host, true);
-      expect(r.err).toBeInstanceOf(AddressForbiddenError);
-    },
-  );
+  it.each(['rebind.example', 'metadata.example', 'mapped.example'])('refuses %s when any address is forbidden', async (host) => {
+    const r = await run(false, host, true);
+    expect(r.err).toBeInstanceOf(AddressForbiddenError);
+  });
 
   it('lets private answers through when allowPrivate', async () => {
     const r = await run(true, 'rebind.example', false);

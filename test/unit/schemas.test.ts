@@ -1,4 +1,11 @@
-import { parseSignData, PaymentCallbackSchema, PaymentRequestSchema, CreateAppSchema, PatchAppSchema, toStorableText } from '../../lib/domain/schemas';
+import {
+  parseSignData,
+  PaymentCallbackSchema,
+  PaymentRequestSchema,
+  CreateAppSchema,
+  PatchAppSchema,
+  toStorableText,
+} from '../../lib/domain/schemas';
 
 const base = {
   mode: 'goods',

@@ -274,9 +274,7 @@ describe('purchase workflow over virtual time', () => {
       );
       expect(answers.filter((a) => !a.duplicate)).toHaveLength(1);
       // A second payment with another transaction is refused.
-      await expect(
-        handle.executeUpdate(recordPaymentUpdate, { args: [payment(inp.order, 'txn-other')] }),
-      ).rejects.toThrow();
+      await expect(handle.executeUpdate(recordPaymentUpdate, { args: [payment(inp.order, 'txn-other')] })).rejects.toThrow();
       const status = await handle.query(getStatusQuery);
       expect(status.payment?.transactionId).toBe('txn1');
       return handle.result();

@@ -111,7 +111,9 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   step(1, `Check that vpay is running at ${base}`);
   const health = await call('GET', '/healthz');
   if (health.status !== 200 || health.json?.status !== 'ok') {
-    throw new DemoError(`vpay at ${base} is not healthy: HTTP ${health.status} ${json(health.json)} (start it with npm start and wait for "vpay is running")`);
+    throw new DemoError(
+      `vpay at ${base} is not healthy: HTTP ${health.status} ${json(health.json)} (start it with npm start and wait for "vpay is running")`,
+    );
   }
   detail(`GET /healthz -> ${health.status} ${json(health.json)}`);
 
@@ -138,7 +140,9 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     const appKey: string = created.json.appKey;
     secrets.push(appKey);
     dev.appKey = appKey;
-    detail(`3a. POST /v1/admin/apps -> ${created.status}  appId=${appId}  deliveryUrl=${created.json.deliveryUrl}  paymentEnabled=${created.json.paymentEnabled}`);
+    detail(
+      `3a. POST /v1/admin/apps -> ${created.status}  appId=${appId}  deliveryUrl=${created.json.deliveryUrl}  paymentEnabled=${created.json.paymentEnabled}`,
+    );
     detail(`    appKey=${masked(appKey)} (shown by vpay only in this answer; the game backend keeps it secret)`);
 
     const item = await admin('PUT', `/v1/admin/apps/${appId}/items/${PRODUCT.productId}`, {
@@ -158,7 +162,9 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     secrets.push(sessionKey);
     const session = await admin('PUT', `/v1/admin/apps/${appId}/sessions/${openId}`, { sessionKey });
     expectStatus(session, [200, 201], `PUT /v1/admin/apps/${appId}/sessions/${openId}`);
-    detail(`3c. PUT /v1/admin/apps/${appId}/sessions/${openId} -> ${session.status}  (the login service hands vpay the user's session key; not shown)`);
+    detail(
+      `3c. PUT /v1/admin/apps/${appId}/sessions/${openId} -> ${session.status}  (the login service hands vpay the user's session key; not shown)`,
+    );
 
     // 4. The order
     step(4, 'The game backend signs the purchase; the mini game places the order');
@@ -182,22 +188,31 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     const placed = await call('POST', '/v1/minigame/payments', json({ appId, openId, signData, paySig, signature }));
     expectStatus(placed, [200], 'POST /v1/minigame/payments');
     const orderId = String(placed.json.orderId);
-    detail(`POST /v1/minigame/payments -> ${placed.status}  orderId=${orderId}  prepayId=${placed.json.prepayId}  status=${placed.json.status}`);
+    detail(
+      `POST /v1/minigame/payments -> ${placed.status}  orderId=${orderId}  prepayId=${placed.json.prepayId}  status=${placed.json.status}`,
+    );
     if (placed.json.status !== 'PREPAID') throw new DemoError(`the new order is ${placed.json.status}, expected PREPAID`);
 
     // 5. Payment in the sandbox superapp
     step(5, 'The user pays in the superapp (the built-in sandbox superapp)');
-    const paid = await call('POST', `/sandbox/orders/${encodeURIComponent(orderId)}/pay`, '{}', { authorization: `Bearer ${o.adminToken}` });
+    const paid = await call('POST', `/sandbox/orders/${encodeURIComponent(orderId)}/pay`, '{}', {
+      authorization: `Bearer ${o.adminToken}`,
+    });
     if (paid.status === 404 && paid.json?.errCode !== 40402) {
-      throw new DemoError('POST /sandbox/orders/:orderId/pay is not there: this stack has SUPERAPP_BASE_URL set, so its built-in sandbox superapp is off');
+      throw new DemoError(
+        'POST /sandbox/orders/:orderId/pay is not there: this stack has SUPERAPP_BASE_URL set, so its built-in sandbox superapp is off',
+      );
     }
     expectStatus(paid, [200], `POST /sandbox/orders/${orderId}/pay`);
     const cb = paid.json.callback ?? {};
     const transactionId = String(cb.transactionId ?? '');
     detail(`POST /sandbox/orders/${orderId}/pay -> ${paid.status}`);
-    detail(`the superapp sent vpay the signed payment callback: transactionId=${cb.transactionId} paidAmount=${cb.paidAmount} ${cb.currencyType} paidAt=${cb.paidAt}`);
+    detail(
+      `the superapp sent vpay the signed payment callback: transactionId=${cb.transactionId} paidAmount=${cb.paidAmount} ${cb.currencyType} paidAt=${cb.paidAt}`,
+    );
     detail(`vpay answered the callback: ${json(paid.json.callbackReply)}`);
-    if (paid.json.callbackReply?.returnCode !== 0) throw new DemoError(`vpay did not accept the payment callback: ${json(paid.json.callbackReply)}`);
+    if (paid.json.callbackReply?.returnCode !== 0)
+      throw new DemoError(`vpay did not accept the payment callback: ${json(paid.json.callbackReply)}`);
 
     // 6. Delivery
     const deliveryTimeoutMs = o.deliveryTimeoutMs ?? 60_000;
@@ -215,7 +230,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       },
     );
     if (d.event !== DELIVERY_EVENT) throw new DemoError(`the delivery notification has Event ${json(d.event)}, expected ${DELIVERY_EVENT}`);
-    if (d.payload?.OutTradeNo !== outTradeNo) throw new DemoError(`the delivery of ${orderId} names OutTradeNo ${json(d.payload?.OutTradeNo)}, expected ${outTradeNo}`);
+    if (d.payload?.OutTradeNo !== outTradeNo)
+      throw new DemoError(`the delivery of ${orderId} names OutTradeNo ${json(d.payload?.OutTradeNo)}, expected ${outTradeNo}`);
     detail(`received ${d.event}  X-Vpay-Delivery-Id=${d.deliveryId}  X-Vpay-Attempt=${d.attempt}`);
     detail(`Payload = ${d.rawPayload}`);
     detail('PayEventSig verified with the app key: OK; answered {"returnCode":0}');
@@ -277,10 +293,13 @@ export function readAdminToken(env: NodeJS.ProcessEnv = process.env): { token: s
     } catch {
       throw new DemoError(`${file} is not valid JSON; set ADMIN_TOKEN to the admin token npm start printed`);
     }
-    if (typeof token !== 'string' || !token) throw new DemoError(`${file} has no adminToken; set ADMIN_TOKEN to the admin token npm start printed`);
+    if (typeof token !== 'string' || !token)
+      throw new DemoError(`${file} has no adminToken; set ADMIN_TOKEN to the admin token npm start printed`);
     return { token, source: path.relative(process.cwd(), file) || file };
   }
-  throw new DemoError(`no ADMIN_TOKEN and no ${path.join(dataDir, 'dev-secrets.json')}: start the stack with npm start (it creates it), or set ADMIN_TOKEN`);
+  throw new DemoError(
+    `no ADMIN_TOKEN and no ${path.join(dataDir, 'dev-secrets.json')}: start the stack with npm start (it creates it), or set ADMIN_TOKEN`,
+  );
 }
 
 async function main(): Promise<number> {
@@ -288,11 +307,18 @@ async function main(): Promise<number> {
   try {
     const { token, source } = readAdminToken();
     console.log(`vpay demo: one whole purchase through the stack at ${url} (admin token from ${source})`);
-    await runDemo({ url, adminToken: token, temporalUiUrl: process.env.TEMPORAL_UI_URL, temporalNamespace: process.env.TEMPORAL_NAMESPACE });
+    await runDemo({
+      url,
+      adminToken: token,
+      temporalUiUrl: process.env.TEMPORAL_UI_URL,
+      temporalNamespace: process.env.TEMPORAL_NAMESPACE,
+    });
     return 0;
   } catch (err) {
     console.error('');
-    console.error(`demo failed: ${err instanceof DemoError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    console.error(
+      `demo failed: ${err instanceof DemoError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+    );
     return 1;
   }
 }

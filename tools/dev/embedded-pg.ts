@@ -77,7 +77,9 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
       probe: () => canConnect(conn),
       fatal: (err) =>
         FATAL_SQLSTATES.has((err as { code?: string }).code ?? '')
-          ? new Error(`postgres rejected ${user}: ${(err as Error).message} (does the password differ from the one the data dir was initialised with?)`)
+          ? new Error(
+              `postgres rejected ${user}: ${(err as Error).message} (does the password differ from the one the data dir was initialised with?)`,
+            )
           : undefined,
     },
     setup: () => ensureDatabase(conn, database),
@@ -139,8 +141,20 @@ async function initdb(a: {
     await runToCompletion({
       name: 'initdb',
       command: path.join(a.bin, 'initdb'),
-      args: ['--pgdata', a.dataDir, '--username', a.user, '--pwfile', pwFile, '--auth', 'scram-sha-256',
-        '--encoding', 'UTF8', '--no-locale', '--no-instructions'],
+      args: [
+        '--pgdata',
+        a.dataDir,
+        '--username',
+        a.user,
+        '--pwfile',
+        pwFile,
+        '--auth',
+        'scram-sha-256',
+        '--encoding',
+        'UTF8',
+        '--no-locale',
+        '--no-instructions',
+      ],
       cwd: path.dirname(a.dataDir),
       runAs: a.ids,
       onLog: a.onLog,
@@ -181,10 +195,7 @@ async function canConnect(conn: { host: string; port: number; user: string; pass
   }
 }
 
-async function ensureDatabase(
-  conn: { host: string; port: number; user: string; password: string },
-  database: string,
-): Promise<void> {
+async function ensureDatabase(conn: { host: string; port: number; user: string; password: string }, database: string): Promise<void> {
   const client = new Client({ ...conn, database: 'postgres' });
   await client.connect();
   try {

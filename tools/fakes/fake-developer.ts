@@ -140,7 +140,15 @@ export class FakeDeveloper {
 
   /** Exactly-once accounting over the given orders. */
   report(orderIds: Iterable<string>): DeveloperReport {
-    const r: DeveloperReport = { orders: 0, okOnce: 0, okMoreThanOnce: 0, neverOk: 0, failedAttempts: 0, badSignatures: this.badSignatures, badHeaders: this.badHeaders };
+    const r: DeveloperReport = {
+      orders: 0,
+      okOnce: 0,
+      okMoreThanOnce: 0,
+      neverOk: 0,
+      failedAttempts: 0,
+      badSignatures: this.badSignatures,
+      badHeaders: this.badHeaders,
+    };
     for (const id of orderIds) {
       r.orders++;
       const rec = this.records.get(id);

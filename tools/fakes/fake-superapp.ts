@@ -71,7 +71,11 @@ export class FakeSuperapp {
   }
 
   /** Sends vpay a payment callback, signed (or not) as asked. */
-  callback(vpayUrl: string, body: CallBody | string, opts?: { timestamp?: number; badSignature?: boolean }): Promise<{ status: number; json: any }> {
+  callback(
+    vpayUrl: string,
+    body: CallBody | string,
+    opts?: { timestamp?: number; badSignature?: boolean },
+  ): Promise<{ status: number; json: any }> {
     return this.simulator.sendCallback(vpayUrl, body, opts);
   }
 

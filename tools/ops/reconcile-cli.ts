@@ -128,7 +128,9 @@ function printReport(r: ReconcileReport): void {
   if (r.repaired?.length) {
     lines.push('', 'repaired (closed as workflow_lost; they match now):');
     for (const p of r.repaired) {
-      lines.push(`order ${p.orderId}  app ${p.appId}  outTradeNo ${p.outTradeNo}  was: ${p.verdict}, row ${p.rowStatus ?? '-'}  workflow ${p.workflowStatus ?? '-'}  ${p.detail}`);
+      lines.push(
+        `order ${p.orderId}  app ${p.appId}  outTradeNo ${p.outTradeNo}  was: ${p.verdict}, row ${p.rowStatus ?? '-'}  workflow ${p.workflowStatus ?? '-'}  ${p.detail}`,
+      );
     }
   }
   if (r.problems.length) {
@@ -179,16 +181,16 @@ async function main(): Promise<number> {
     try {
       await db.raw('select 1 from orders limit 1');
     } catch (err) {
-      const hint = config.databaseUrl
-        ? ''
-        : ' (is `npm start` running? Otherwise set DATABASE_URL to vpay\'s database)';
+      const hint = config.databaseUrl ? '' : " (is `npm start` running? Otherwise set DATABASE_URL to vpay's database)";
       process.stderr.write(`reconcile: cannot read the orders table at ${redact(databaseUrl)}: ${(err as Error).message}${hint}\n`);
       return 2;
     }
     try {
       connection = await Connection.connect({ address: config.temporalAddress, connectTimeout: '5s' });
     } catch (err) {
-      process.stderr.write(`reconcile: cannot connect to Temporal at ${config.temporalAddress} (TEMPORAL_ADDRESS): ${(err as Error).message}\n`);
+      process.stderr.write(
+        `reconcile: cannot connect to Temporal at ${config.temporalAddress} (TEMPORAL_ADDRESS): ${(err as Error).message}\n`,
+      );
       return 2;
     }
     const client = new Client({ connection, namespace: config.temporalNamespace });
@@ -233,7 +235,7 @@ main().then(
     process.exitCode = code;
   },
   (err) => {
-    process.stderr.write(`reconcile: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.stderr.write(`reconcile: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exitCode = 2;
   },
 );

@@ -189,8 +189,7 @@ export async function reconcile(o: ReconcileOptions): Promise<ReconcileReport> {
     const d = await describePurchase(client, { appId: row.app_id, outTradeNo: row.out_trade_no });
     return d && fromDescription(d);
   };
-  const reread = async (orderId: string): Promise<Row | undefined> =>
-    db('orders').where({ order_id: orderId }).first(ROW_COLUMNS);
+  const reread = async (orderId: string): Promise<Row | undefined> => db('orders').where({ order_id: orderId }).first(ROW_COLUMNS);
 
   const checkOrder = (row: Row, exec: Exec | null | undefined): Issue[] => {
     const issues: Issue[] = [];
@@ -302,7 +301,12 @@ export async function reconcile(o: ReconcileOptions): Promise<ReconcileReport> {
         { orderId: row.order_id, appId: row.app_id, outTradeNo: row.out_trade_no, rowStatus: row.status, workflowStatus: execLabel(exec) },
         issues,
       );
-    if (repaired && issues.length && exec?.status !== 'RUNNING' && awaitsPayment({ status: row.status as OrderStatus, transactionId: row.transaction_id })) {
+    if (
+      repaired &&
+      issues.length &&
+      exec?.status !== 'RUNNING' &&
+      awaitsPayment({ status: row.status as OrderStatus, transactionId: row.transaction_id })
+    ) {
       const before = verdictNow();
       const order = await getOrder(db, row.order_id);
       // closeLostPurchase asks Temporal afresh whether the workflow runs before it closes anything.
@@ -360,9 +364,7 @@ export async function reconcile(o: ReconcileOptions): Promise<ReconcileReport> {
     const batch = orphans.slice(i, i + pageSize);
     const keys = batch.map((e) => parseWorkflowId(e.workflowId));
     const pairs = keys.filter((k): k is [string, string] => k !== undefined);
-    const rows: Row[] = pairs.length
-      ? await db('orders').select(ROW_COLUMNS).whereIn(['app_id', 'out_trade_no'], pairs)
-      : [];
+    const rows: Row[] = pairs.length ? await db('orders').select(ROW_COLUMNS).whereIn(['app_id', 'out_trade_no'], pairs) : [];
     const byWorkflowId = new Map(rows.map((r) => [safeWorkflowId(r.app_id, r.out_trade_no), r]));
     const verdicts = await mapLimit(batch, concurrency, async (exec, j) => {
       const row = byWorkflowId.get(exec.workflowId);
@@ -372,7 +374,10 @@ export async function reconcile(o: ReconcileOptions): Promise<ReconcileReport> {
       const fresh = exec.status === 'RUNNING' && exec.saStatus === 'CREATED' && now.getTime() - exec.startTime.getTime() < freshWorkflowMs;
       if (fresh) return verdictOf(base, []);
       return verdictOf(base, [
-        { verdict: 'missing', detail: `workflow execution ${exec.workflowId} (started ${exec.startTime.toISOString()}) without an order row` },
+        {
+          verdict: 'missing',
+          detail: `workflow execution ${exec.workflowId} (started ${exec.startTime.toISOString()}) without an order row`,
+        },
       ]);
     });
     verdicts.forEach(record);
@@ -406,10 +411,7 @@ export async function reconcile(o: ReconcileOptions): Promise<ReconcileReport> {
 }
 
 /** Lists the latest run of every purchase workflow started in the window, keyed by workflow ID. */
-async function listExecutions(
-  client: Client,
-  w: { since?: Date; until: Date; taskQueue?: string },
-): Promise<Map<string, Exec>> {
+async function listExecutions(client: Client, w: { since?: Date; until: Date; taskQueue?: string }): Promise<Map<string, Exec>> {
   const execs = new Map<string, Exec>();
   for await (const info of listPurchases(client, w)) {
     const exec = fromInfo(info);

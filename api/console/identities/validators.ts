@@ -3,7 +3,11 @@ import { z } from 'zod';
 import { ROLES } from '../../../lib/domain/console/permissions';
 import { DisplayName } from '../validators';
 
-const Id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must be an id this API gave');
+const Id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'must be an id this API gave');
 
 export const CreateTeamBody = z.object({ name: DisplayName });
 export const CreateUserBody = z.object({ name: DisplayName, role: z.enum(ROLES), teamId: Id.optional() });

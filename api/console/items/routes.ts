@@ -8,9 +8,27 @@ import { ApiError, badRequest, CommonCodes } from '../../http/api-error';
 import { parseBody, parseQuery, rawBody } from '../../http/body';
 import { principalOf } from '../auth';
 import { appOf, can, visibleApp } from '../middlewares';
-import { CreateItemBody, ListItemsQuery, PatchItemBody, ProductIdParam, ReleaseBody, ReviewBody, ReviewsQuery, TemplateQuery } from './validators';
+import {
+  CreateItemBody,
+  ListItemsQuery,
+  PatchItemBody,
+  ProductIdParam,
+  ReleaseBody,
+  ReviewBody,
+  ReviewsQuery,
+  TemplateQuery,
+} from './validators';
 import { SHEET_CONTENT_TYPES, writeItemTemplate, type SheetFormat } from '../../../lib/domain/console/item-sheet';
-import { createItem, deleteItem, editItem, importItems, listItems, listReviews, releaseItems, reviewItem } from '../../../application/console/items';
+import {
+  createItem,
+  deleteItem,
+  editItem,
+  importItems,
+  listItems,
+  listReviews,
+  releaseItems,
+  reviewItem,
+} from '../../../application/console/items';
 
 const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
 const IMPORT_PATH = /^\/apps\/[^/]+\/items\/import\/?$/i;
@@ -27,9 +45,15 @@ const productIdOf = (req: Request): string => {
 /** The import's format from its Content-Type; anything else is 415/41501, before the body is read. */
 const importFormat: RequestHandler = (req, res, next) => {
   const [type, ...params] = (req.get('content-type') ?? '').split(';').map((s) => s.trim().toLowerCase());
-  const charset = params.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
+  const charset = params
+    .find((p) => p.startsWith('charset='))
+    ?.slice('charset='.length)
+    .replace(/"/g, '');
   const format = (Object.keys(SHEET_CONTENT_TYPES) as SheetFormat[]).find((f) => SHEET_CONTENT_TYPES[f] === type);
-  if (!format) return next(new ApiError(415, CommonCodes.unsupportedEncoding, `Content-Type must be ${SHEET_CONTENT_TYPES.csv} or ${SHEET_CONTENT_TYPES.xlsx}`));
+  if (!format)
+    return next(
+      new ApiError(415, CommonCodes.unsupportedEncoding, `Content-Type must be ${SHEET_CONTENT_TYPES.csv} or ${SHEET_CONTENT_TYPES.xlsx}`),
+    );
   if (format === 'csv' && charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
     return next(new ApiError(415, CommonCodes.unsupportedEncoding, 'a CSV file must be UTF-8'));
   }
@@ -42,7 +66,11 @@ const importFile = (): RequestHandler => {
   const parse = express.raw({ type: () => true, limit: MAX_IMPORT_BYTES });
   return (req, res, next) =>
     parse(req, res, (err?: unknown) =>
-      next((err as { type?: string } | undefined)?.type === 'entity.too.large' ? new ApiError(413, CommonCodes.bodyTooLarge, 'the file is over 5 MiB') : err),
+      next(
+        (err as { type?: string } | undefined)?.type === 'entity.too.large'
+          ? new ApiError(413, CommonCodes.bodyTooLarge, 'the file is over 5 MiB')
+          : err,
+      ),
     );
 };
 

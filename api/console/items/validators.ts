@@ -23,11 +23,22 @@ export const ListItemsQuery = PagingQuery.extend({
 // Strict: a field the route does not take (say `status` or `released`) is refused rather than
 // silently ignored, since the caller believed it would do something.
 export const CreateItemBody = z
-  .object({ productId: ProductId, name: ItemName, price: ItemPrice, currencyType: ItemCurrency, imageUrl: ItemImageUrl.nullable().optional() })
+  .object({
+    productId: ProductId,
+    name: ItemName,
+    price: ItemPrice,
+    currencyType: ItemCurrency,
+    imageUrl: ItemImageUrl.nullable().optional(),
+  })
   .strict();
 
 export const PatchItemBody = z
-  .object({ name: ItemName.optional(), price: ItemPrice.optional(), currencyType: ItemCurrency.optional(), imageUrl: ItemImageUrl.nullable().optional() })
+  .object({
+    name: ItemName.optional(),
+    price: ItemPrice.optional(),
+    currencyType: ItemCurrency.optional(),
+    imageUrl: ItemImageUrl.nullable().optional(),
+  })
   .strict()
   .refine((b) => Object.values(b).some((v) => v !== undefined), 'give at least one of name, price, currencyType, imageUrl');
 
@@ -43,4 +54,11 @@ export const ReviewBody = z
 /** The template's format; xlsx, the seed's "Excel sheet", when not given. */
 export const TemplateQuery = z.object({ format: z.enum(SHEET_FORMATS).default('xlsx') });
 
-export const ReviewsQuery = PagingQuery.extend({ appId: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must be an id this API gave').optional() });
+export const ReviewsQuery = PagingQuery.extend({
+  appId: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/, 'must be an id this API gave')
+    .optional(),
+});

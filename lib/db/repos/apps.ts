@@ -54,8 +54,16 @@ export async function insertTeamApp(db: Db, a: { name: string; teamId: string })
 }
 
 /** The apps of one team, or every app (teamId undefined); newest first, paged by appId. */
-export async function listApps(db: Db, o: { teamId?: string; limit: number; after?: { createdAt: Date; appId: string } }): Promise<Array<App & { createdAt: Date }>> {
-  const q = db('apps').orderBy([{ column: 'created_at', order: 'desc' }, { column: 'app_id', order: 'desc' }]).limit(o.limit);
+export async function listApps(
+  db: Db,
+  o: { teamId?: string; limit: number; after?: { createdAt: Date; appId: string } },
+): Promise<Array<App & { createdAt: Date }>> {
+  const q = db('apps')
+    .orderBy([
+      { column: 'created_at', order: 'desc' },
+      { column: 'app_id', order: 'desc' },
+    ])
+    .limit(o.limit);
   if (o.teamId !== undefined) void q.where({ team_id: o.teamId });
   if (o.after) void q.whereRaw('(created_at, app_id) < (?, ?)', [o.after.createdAt, o.after.appId]);
   const rows = await q;

@@ -35,10 +35,7 @@ export async function recordAudit(db: Db, p: Principal, e: AuditRecord): Promise
 }
 
 /** Newest first; `before` is the id of the last entry of the previous page. */
-export async function listAudit(
-  db: Db,
-  o: { appId?: string; teamId?: string; before?: string; limit: number },
-): Promise<AuditEntry[]> {
+export async function listAudit(db: Db, o: { appId?: string; teamId?: string; before?: string; limit: number }): Promise<AuditEntry[]> {
   const q = db('audit_log').orderBy('id', 'desc').limit(o.limit);
   if (o.appId) void q.where({ app_id: o.appId });
   if (o.teamId) void q.where({ team_id: o.teamId });

@@ -16,7 +16,13 @@ const toItem = (r: any): Item => ({
   live:
     r.live_released_at === null
       ? null
-      : { name: r.live_name, price: r.live_price, currencyType: r.live_currency_type, imageUrl: r.live_image_url, releasedAt: r.live_released_at },
+      : {
+          name: r.live_name,
+          price: r.live_price,
+          currencyType: r.live_currency_type,
+          imageUrl: r.live_image_url,
+          releasedAt: r.live_released_at,
+        },
   reviewReason: r.review_reason,
   firstReleasedAt: r.first_released_at,
   createdAt: r.created_at,
@@ -79,7 +85,11 @@ export async function insertItem(db: Db, i: Item): Promise<Item | undefined> {
 /** Inserts new items (an import's); a productId that exists already fails the statement (23505). */
 export async function insertItems(db: Db, items: Item[]): Promise<void> {
   for (let i = 0; i < items.length; i += CHUNK) {
-    await db('items').insert(items.slice(i, i + CHUNK).map((it) => ({ app_id: it.appId, product_id: it.productId, ...stateColumns(it), created_at: it.createdAt })));
+    await db('items').insert(
+      items
+        .slice(i, i + CHUNK)
+        .map((it) => ({ app_id: it.appId, product_id: it.productId, ...stateColumns(it), created_at: it.createdAt })),
+    );
   }
 }
 
@@ -87,7 +97,11 @@ export async function insertItems(db: Db, items: Item[]): Promise<void> {
 export async function saveItems(db: Db, items: Item[]): Promise<void> {
   for (let i = 0; i < items.length; i += CHUNK) {
     await db('items')
-      .insert(items.slice(i, i + CHUNK).map((it) => ({ app_id: it.appId, product_id: it.productId, ...stateColumns(it), created_at: it.createdAt })))
+      .insert(
+        items
+          .slice(i, i + CHUNK)
+          .map((it) => ({ app_id: it.appId, product_id: it.productId, ...stateColumns(it), created_at: it.createdAt })),
+      )
       .onConflict(['app_id', 'product_id'])
       .merge(STATE_COLUMNS);
   }
@@ -119,7 +133,10 @@ export async function listItems(
   const q = db('items')
     .select('*', db.raw('created_at::text as created_key'))
     .where({ app_id: o.appId })
-    .orderBy([{ column: 'created_at', order: 'desc' }, { column: 'product_id', order: 'desc' }])
+    .orderBy([
+      { column: 'created_at', order: 'desc' },
+      { column: 'product_id', order: 'desc' },
+    ])
     .limit(o.limit);
   if (o.status) void q.where({ status: o.status });
   if (o.q) {
@@ -157,10 +174,18 @@ export async function listPendingReviews(
   if (o.teamId !== undefined) void q.where('a.team_id', o.teamId);
   if (o.appId !== undefined) void q.where('i.app_id', o.appId);
   if (o.after) {
-    void q.whereRaw('(i.updated_at, i.app_id, i.product_id) < (?::timestamptz, ?, ?)', [o.after.updatedAt, o.after.appId, o.after.productId]);
+    void q.whereRaw('(i.updated_at, i.app_id, i.product_id) < (?::timestamptz, ?, ?)', [
+      o.after.updatedAt,
+      o.after.appId,
+      o.after.productId,
+    ]);
   }
   const rows = await q;
-  return rows.map((r: any) => ({ item: toItem(r), appName: r.app_name, key: { updatedAt: r.updated_key, appId: r.app_id, productId: r.product_id } }));
+  return rows.map((r: any) => ({
+    item: toItem(r),
+    appName: r.app_name,
+    key: { updatedAt: r.updated_key, appId: r.app_id, productId: r.product_id },
+  }));
 }
 
 /**

@@ -192,7 +192,9 @@ export async function finishDeliveryAttempt(db: Db, a: DeliveryAttemptRecord): P
 }
 
 export async function markAlerted(db: Db, orderId: string): Promise<void> {
-  await db('orders').where({ order_id: orderId }).update({ alerted_at: db.raw('coalesce(alerted_at, now())') });
+  await db('orders')
+    .where({ order_id: orderId })
+    .update({ alerted_at: db.raw('coalesce(alerted_at, now())') });
 }
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);

@@ -53,7 +53,11 @@ interface RawSheet {
   tooManyAt?: number;
 }
 
-const fail = (problem: string, errors: CellError[] = [{ row: null, column: null, message: problem }]): ItemSheet => ({ ok: false, problem, errors });
+const fail = (problem: string, errors: CellError[] = [{ row: null, column: null, message: problem }]): ItemSheet => ({
+  ok: false,
+  problem,
+  errors,
+});
 
 /** Reads an import file. */
 export async function readItemSheet(format: SheetFormat, bytes: Buffer): Promise<ItemSheet> {
@@ -176,7 +180,9 @@ function cellOf(v: unknown): RawCell {
     if (Array.isArray(o.richText)) return o.richText.map((r: { text?: unknown }) => (typeof r?.text === 'string' ? r.text : '')).join('');
     if ('error' in o) return { problem: `holds the error ${String(o.error)}` };
     if ('formula' in o || 'sharedFormula' in o) {
-      return o.result === undefined ? { problem: 'is a formula without a computed value (save the file from a spreadsheet app)' } : cellOf(o.result);
+      return o.result === undefined
+        ? { problem: 'is a formula without a computed value (save the file from a spreadsheet app)' }
+        : cellOf(o.result);
     }
     if ('text' in o) return cellOf(o.text);
   }
@@ -195,7 +201,9 @@ const HEADER_TEXT = ITEM_COLUMNS.join(',');
 function validate(sheet: RawSheet): ItemSheet {
   const header = sheet.rows[0];
   if (!header || header.number !== 1 || isEmptyRow(header.cells)) {
-    return fail(`row 1 must be the header row: ${HEADER_TEXT}`, [{ row: 1, column: null, message: `must be the header row: ${HEADER_TEXT}` }]);
+    return fail(`row 1 must be the header row: ${HEADER_TEXT}`, [
+      { row: 1, column: null, message: `must be the header row: ${HEADER_TEXT}` },
+    ]);
   }
   const errors: CellError[] = [];
   const at = new Map<ItemColumn, number>();
@@ -203,7 +211,8 @@ function validate(sheet: RawSheet): ItemSheet {
     if (isBlank(cell)) return;
     const text = typeof cell === 'object' && cell !== null ? '' : String(cell).trim();
     const column = ITEM_COLUMNS.find((c) => c.toLowerCase() === text.toLowerCase());
-    if (!column) errors.push({ row: 1, column: columnLetter(i), message: `"${text.slice(0, 50)}" is not a column; the columns are ${HEADER_TEXT}` });
+    if (!column)
+      errors.push({ row: 1, column: columnLetter(i), message: `"${text.slice(0, 50)}" is not a column; the columns are ${HEADER_TEXT}` });
     else if (at.has(column)) errors.push({ row: 1, column, message: 'appears twice in the header' });
     else at.set(column, i);
   });
@@ -247,11 +256,16 @@ function validate(sheet: RawSheet): ItemSheet {
       } else seen.set(productId, row);
     }
     const nameText = text('name');
-    const name = nameText === '' ? void bad('name', 'is required') : nameText === undefined ? undefined : checked('name', nameText, ItemName);
+    const name =
+      nameText === '' ? void bad('name', 'is required') : nameText === undefined ? undefined : checked('name', nameText, ItemName);
     const price = priceOf(cell('price'), (m) => bad('price', m));
     const currencyText = text('currencyType');
     const currencyType =
-      currencyText === '' ? void bad('currencyType', 'is required') : currencyText === undefined ? undefined : checked('currencyType', currencyText, ItemCurrency);
+      currencyText === ''
+        ? void bad('currencyType', 'is required')
+        : currencyText === undefined
+          ? undefined
+          : checked('currencyType', currencyText, ItemCurrency);
     let imageUrl: string | null | undefined;
     if (at.has('imageUrl')) {
       const urlText = text('imageUrl');
@@ -261,7 +275,8 @@ function validate(sheet: RawSheet): ItemSheet {
     if (productId === undefined || name === undefined || price === undefined || currencyType === undefined) continue;
     rows.push({ row, productId, name, price, currencyType, ...(at.has('imageUrl') && { imageUrl }) });
   }
-  if (errors.length > 0) return fail(`${errors.length} cell${errors.length === 1 ? ' is' : 's are'} not valid; nothing was imported`, errors);
+  if (errors.length > 0)
+    return fail(`${errors.length} cell${errors.length === 1 ? ' is' : 's are'} not valid; nothing was imported`, errors);
   return { ok: true, rows };
 }
 
@@ -283,11 +298,15 @@ function priceOf(v: RawCell, bad: (message: string) => void): number | undefined
 
 /** What the xlsx template's second sheet says about each column. */
 const COLUMN_HELP: Array<[ItemColumn, string, string]> = [
-  ['productId', 'required', 'The item\'s ID in your game: 1 to 128 of A-Z a-z 0-9 _ - . @ | *. A productId the app has already edits that item.'],
+  [
+    'productId',
+    'required',
+    "The item's ID in your game: 1 to 128 of A-Z a-z 0-9 _ - . @ | *. A productId the app has already edits that item.",
+  ],
   ['name', 'required', 'What players see: 1 to 200 characters.'],
   ['price', 'required', 'A whole number of minor units greater than 0: 199 for 1.99 USD.'],
   ['currencyType', 'required', 'An ISO 4217 code in upper case: USD, EUR, CNY.'],
-  ['imageUrl', 'optional', 'An http:// or https:// URL of the item\'s image, up to 2048 characters. Empty: no image.'],
+  ['imageUrl', 'optional', "An http:// or https:// URL of the item's image, up to 2048 characters. Empty: no image."],
 ];
 
 /** Writes the import template: the header row (and, in xlsx, a sheet explaining the columns). */

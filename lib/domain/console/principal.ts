@@ -10,7 +10,12 @@ export interface Principal {
   teamId: string | null;
 }
 
-export const BUILTIN_SUPER_ADMIN: Principal = { userId: 'super_admin', name: 'super admin (ADMIN_TOKEN)', role: 'super_admin', teamId: null };
+export const BUILTIN_SUPER_ADMIN: Principal = {
+  userId: 'super_admin',
+  name: 'super admin (ADMIN_TOKEN)',
+  role: 'super_admin',
+  teamId: null,
+};
 
 /** An app is visible to the platform roles, and to the members of its team. */
 export const canSeeApp = (p: Principal, app: { teamId: string | null }): boolean =>

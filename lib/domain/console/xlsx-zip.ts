@@ -45,7 +45,10 @@ const isWorksheet = (name: string) => /^xl\/worksheets\/sheet\d+\.xml$/.test(nam
 const SHARED_STRINGS = 'xl/sharedStrings.xml';
 
 /** The archive rearranged for exceljs's streaming reader, or why `b` is not an xlsx workbook vpay should open. */
-export function openXlsxArchive(b: Buffer, limits: ZipLimits = XLSX_LIMITS): { ok: true; archive: Buffer } | { ok: false; problem: string } {
+export function openXlsxArchive(
+  b: Buffer,
+  limits: ZipLimits = XLSX_LIMITS,
+): { ok: true; archive: Buffer } | { ok: false; problem: string } {
   const problem = (p: string) => ({ ok: false as const, problem: p });
   if (b.length < 22 || b.readUInt32LE(0) !== LOCAL_HEADER) return problem(NOT_ZIP);
   const directory = readDirectory(b, limits);
@@ -59,7 +62,9 @@ export function openXlsxArchive(b: Buffer, limits: ZipLimits = XLSX_LIMITS): { o
   const parts = entries.map((e, i) => ({ e, block: blocks[i] }));
   const ordered = [...parts.filter((p) => !isWorksheet(p.e.name)), ...parts.filter((p) => isWorksheet(p.e.name))];
   if (!entries.some((e) => e.name === SHARED_STRINGS)) {
-    const sst = Buffer.from('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"/>');
+    const sst = Buffer.from(
+      '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"/>',
+    );
     ordered.splice(ordered.length - parts.filter((p) => isWorksheet(p.e.name)).length, 0, storedEntry(SHARED_STRINGS, sst));
   }
   return { ok: true, archive: rebuilt(ordered) };
@@ -113,7 +118,16 @@ function storedEntry(name: string, data: Buffer): { e: Entry; block: Buffer } {
   central.writeUInt32LE(data.length, 20);
   central.writeUInt32LE(data.length, 24);
   central.writeUInt16LE(nameBytes.length, 28);
-  const e: Entry = { name, central: Buffer.concat([central, nameBytes]), flags: 0, method: 0, crc, compressedSize: data.length, size: data.length, local: 0 };
+  const e: Entry = {
+    name,
+    central: Buffer.concat([central, nameBytes]),
+    flags: 0,
+    method: 0,
+    crc,
+    compressedSize: data.length,
+    size: data.length,
+    local: 0,
+  };
   return { e, block: Buffer.concat([local, nameBytes, data]) };
 }
 

@@ -46,7 +46,12 @@ async function listed(q: string): Promise<any[]> {
   const out: any[] = [];
   let cursor: string | null = null;
   do {
-    const r: Answer = await consoleCall(vpay, world.tokens.mp_operator, 'GET', `${items()}?q=${encodeURIComponent(q)}&limit=200${cursor ? `&cursor=${cursor}` : ''}`);
+    const r: Answer = await consoleCall(
+      vpay,
+      world.tokens.mp_operator,
+      'GET',
+      `${items()}?q=${encodeURIComponent(q)}&limit=200${cursor ? `&cursor=${cursor}` : ''}`,
+    );
     out.push(...r.json.items);
     cursor = r.json.nextCursor;
   } while (cursor);
@@ -111,14 +116,26 @@ function handMadeXlsx(rows: Array<Array<string | number | null>>): Buffer {
         '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>' +
         '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
     ],
-    ['_rels/.rels', `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>`],
-    ['xl/workbook.xml', `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="${ns}" xmlns:r="${rel}"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>`],
+    [
+      '_rels/.rels',
+      `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+    ],
+    [
+      'xl/workbook.xml',
+      `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="${ns}" xmlns:r="${rel}"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+    ],
     [
       'xl/_rels/workbook.xml.rels',
       `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${rel}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="${rel}/sharedStrings" Target="sharedStrings.xml"/></Relationships>`,
     ],
-    ['xl/worksheets/sheet1.xml', `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="${ns}"><sheetData>${sheetRows}</sheetData></worksheet>`],
-    ['xl/sharedStrings.xml', `<?xml version="1.0" encoding="UTF-8"?><sst xmlns="${ns}" count="${shared.length}" uniqueCount="${shared.length}">${shared.map((s) => `<si><t xml:space="preserve">${esc(s)}</t></si>`).join('')}</sst>`],
+    [
+      'xl/worksheets/sheet1.xml',
+      `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="${ns}"><sheetData>${sheetRows}</sheetData></worksheet>`,
+    ],
+    [
+      'xl/sharedStrings.xml',
+      `<?xml version="1.0" encoding="UTF-8"?><sst xmlns="${ns}" count="${shared.length}" uniqueCount="${shared.length}">${shared.map((s) => `<si><t xml:space="preserve">${esc(s)}</t></si>`).join('')}</sst>`,
+    ],
   ];
   return zip(files.map(([name, text]) => [name, Buffer.from(text, 'utf8')]));
 }
@@ -164,7 +181,8 @@ function zip(files: Array<[string, Buffer]>): Buffer {
   return Buffer.concat([...locals, directory, end]);
 }
 
-const expectImported = (r: Answer, created: number, updated: number) => expect({ status: r.status, json: r.json }).toEqual({ status: 200, json: { errCode: 0, created, updated } });
+const expectImported = (r: Answer, created: number, updated: number) =>
+  expect({ status: r.status, json: r.json }).toEqual({ status: 200, json: { errCode: 0, created, updated } });
 
 describe('files that import', () => {
   it('a CSV by hand: UTF-8 BOM, CRLF, quoted commas and line breaks, numbers as text with spaces, empty trailing rows', async () => {
@@ -189,7 +207,13 @@ describe('files that import', () => {
   it('an XLSX written by exceljs: numbers typed and stored as text, a productId of digits, an empty row, another sheet first', async () => {
     const m = marker();
     const file = await xlsxOf(
-      [HEADER, [`${m}_1`, 'Shield', 300, 'USD', null], [`${m}_2`, 'Helmet', '450', 'USD', 'https://cdn.example.com/h.png'], [], [`${m}_3`, { richText: [{ text: 'Rich ' }, { text: 'text' }] }, { formula: '2*3', result: 6 }, 'EUR']],
+      [
+        HEADER,
+        [`${m}_1`, 'Shield', 300, 'USD', null],
+        [`${m}_2`, 'Helmet', '450', 'USD', 'https://cdn.example.com/h.png'],
+        [],
+        [`${m}_3`, { richText: [{ text: 'Rich ' }, { text: 'text' }] }, { formula: '2*3', result: 6 }, 'EUR'],
+      ],
       { extraSheet: true },
     );
     expectImported(await upload(file, XLSX), 3, 0);
@@ -201,15 +225,23 @@ describe('files that import', () => {
     ]);
   });
 
-  it('an XLSX written by exceljs\'s streaming writer with shared strings', async () => {
+  it("an XLSX written by exceljs's streaming writer with shared strings", async () => {
     const m = marker();
-    expectImported(await upload(await streamedXlsxOf([HEADER, [`${m}_1`, 'Bow', '12', 'USD'], [`${m}_2`, 'Arrow', 1, 'USD', '']]), XLSX), 2, 0);
+    expectImported(
+      await upload(await streamedXlsxOf([HEADER, [`${m}_1`, 'Bow', '12', 'USD'], [`${m}_2`, 'Arrow', 1, 'USD', '']]), XLSX),
+      2,
+      0,
+    );
     expect((await listed(m)).map((i) => i.price).sort()).toEqual([1, 12]);
   });
 
   it('an XLSX put together by hand as Excel lays it out (worksheet before its shared strings)', async () => {
     const m = marker();
-    const file = handMadeXlsx([HEADER, [`${m}_1`, 'Gem & coin <pack>', '300', 'USD', null], [`${m}_2`, 'Plain', 42, 'GBP', 'http://img.example.com/p.png']]);
+    const file = handMadeXlsx([
+      HEADER,
+      [`${m}_1`, 'Gem & coin <pack>', '300', 'USD', null],
+      [`${m}_2`, 'Plain', 42, 'GBP', 'http://img.example.com/p.png'],
+    ]);
     expectImported(await upload(file, XLSX), 2, 0);
     expect((await listed(m)).map((i) => [i.name, i.price, i.currencyType]).sort()).toEqual([
       ['Gem & coin <pack>', 300, 'USD'],
@@ -221,7 +253,9 @@ describe('files that import', () => {
     const m = marker();
     const [live, same, fresh] = [`${m}_live`, `${m}_same`, `${m}_new`];
     for (const productId of [live, same]) {
-      expect((await consoleCall(vpay, world.tokens.mp_admin, 'POST', items(), { productId, name: 'n', price: 100, currencyType: 'USD' })).status).toBe(201);
+      expect(
+        (await consoleCall(vpay, world.tokens.mp_admin, 'POST', items(), { productId, name: 'n', price: 100, currencyType: 'USD' })).status,
+      ).toBe(201);
     }
     await consoleCall(vpay, world.tokens.mp_admin, 'POST', `${items()}/release`, { productIds: [live] });
     await consoleCall(vpay, world.tokens.platform_admin, 'POST', `${items()}/${live}/review`, { decision: 'approve' });
@@ -248,7 +282,11 @@ describe('files that import', () => {
     const m = marker();
     const rows = [HEADER, ...Array.from({ length: 10_001 }, (_, i) => [`${m}_${i}`, 'x', 1, 'USD'])];
     const r = await upload(await streamedXlsxOf(rows), XLSX);
-    expect({ status: r.status, errCode: r.json.errCode, errors: r.json.errors }).toEqual({ status: 400, errCode: 40001, errors: [expect.objectContaining({ row: 10_002 })] });
+    expect({ status: r.status, errCode: r.json.errCode, errors: r.json.errors }).toEqual({
+      status: 400,
+      errCode: 40001,
+      errors: [expect.objectContaining({ row: 10_002 })],
+    });
   });
 });
 
@@ -286,7 +324,13 @@ describe('files that do not', () => {
 
   it('the same in an XLSX, with a cell holding an error', async () => {
     const m = marker();
-    const file = await xlsxOf([HEADER, [`${m}_1`, 'ok', 1, 'USD'], [`${m}_2`, { error: '#N/A' }, -5, 'USD'], [], [`${m}_3`, 'ok', 2.5, 'usd']]);
+    const file = await xlsxOf([
+      HEADER,
+      [`${m}_1`, 'ok', 1, 'USD'],
+      [`${m}_2`, { error: '#N/A' }, -5, 'USD'],
+      [],
+      [`${m}_3`, 'ok', 2.5, 'usd'],
+    ]);
     const r = await upload(file, XLSX);
     expect(r.status).toBe(400);
     expect(r.json.errors.map((e: any) => [e.row, e.column])).toEqual([
@@ -298,7 +342,7 @@ describe('files that do not', () => {
     expect(await listed(m)).toEqual([]);
   });
 
-  it('a header that is not the template\'s: every missing, unknown or repeated column', async () => {
+  it("a header that is not the template's: every missing, unknown or repeated column", async () => {
     const r = await upload('productid,title,price,price\nx,y,1,2\n', CSV);
     expect(r.status).toBe(400);
     expect(r.json.errors).toEqual([
@@ -312,7 +356,10 @@ describe('files that do not', () => {
   });
 
   it('400/40001 for a file that is not a spreadsheet', async () => {
-    const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a4e00000000049454e44ae426082', 'hex');
+    const png = Buffer.from(
+      '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a4e00000000049454e44ae426082',
+      'hex',
+    );
     const truncated = (await xlsxOf([HEADER, ['a', 'b', 1, 'USD']])).subarray(0, 600);
     for (const [what, body, type] of [
       ['a PNG as CSV', png, CSV],
@@ -324,7 +371,12 @@ describe('files that do not', () => {
       ['an XLSX sent as CSV', handMadeXlsx([HEADER]), CSV],
     ] as const) {
       const r = await upload(body, type);
-      expect({ what, status: r.status, errCode: r.json.errCode, errors: Array.isArray(r.json.errors) }).toEqual({ what, status: 400, errCode: 40001, errors: true });
+      expect({ what, status: r.status, errCode: r.json.errCode, errors: Array.isArray(r.json.errors) }).toEqual({
+        what,
+        status: 400,
+        errCode: 40001,
+        errors: true,
+      });
     }
   });
 
@@ -342,15 +394,27 @@ describe('files that do not', () => {
     const refused = await upload(fill(5 * 1024 * 1024 + 1), CSV, 'mp_operator');
     expect({ status: refused.status, errCode: refused.json.errCode }).toEqual({ status: 403, errCode: 40302 });
     // Other console routes keep the 64 KiB limit.
-    const big = await consoleCall(vpay, world.tokens.mp_admin, 'POST', items(), { productId: 'big', name: 'x'.repeat(70_000), price: 1, currencyType: 'USD' });
+    const big = await consoleCall(vpay, world.tokens.mp_admin, 'POST', items(), {
+      productId: 'big',
+      name: 'x'.repeat(70_000),
+      price: 1,
+      currencyType: 'USD',
+    });
     expect({ status: big.status, errCode: big.json.errCode }).toEqual({ status: 413, errCode: 41301 });
   });
 });
 
 describe('the template', () => {
   async function template(format: string): Promise<{ status: number; type: string | null; disposition: string | null; body: Buffer }> {
-    const res = await fetch(`${vpay.url}/v1/console/item-template?format=${format}`, { headers: { authorization: `Bearer ${world.tokens.mp_developer}` } });
-    return { status: res.status, type: res.headers.get('content-type'), disposition: res.headers.get('content-disposition'), body: Buffer.from(await res.arrayBuffer()) };
+    const res = await fetch(`${vpay.url}/v1/console/item-template?format=${format}`, {
+      headers: { authorization: `Bearer ${world.tokens.mp_developer}` },
+    });
+    return {
+      status: res.status,
+      type: res.headers.get('content-type'),
+      disposition: res.headers.get('content-disposition'),
+      body: Buffer.from(await res.arrayBuffer()),
+    };
   }
 
   it('CSV: the header row, with a BOM for Excel; filled in, it imports', async () => {

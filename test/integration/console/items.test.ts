@@ -26,14 +26,23 @@ beforeAll(async () => {
   });
   expect(created.status).toBe(201);
   vpay.developer.appKey = created.json.appKey;
-  game = { appId: created.json.appId, appKey: created.json.appKey, openId: 'player1', sessionKey: 'player1-session', productId: '', price: 0, currencyType: 'USD' };
+  game = {
+    appId: created.json.appId,
+    appKey: created.json.appKey,
+    openId: 'player1',
+    sessionKey: 'player1-session',
+    productId: '',
+    price: 0,
+    currencyType: 'USD',
+  };
   expect((await admin(vpay, 'PUT', `/v1/admin/apps/${game.appId}/sessions/player1`, { sessionKey: game.sessionKey })).status).toBe(201);
 });
 afterAll(async () => {
   await vpay?.stop();
 });
 
-const as = (role: Role, method: string, path: string, body?: unknown): Promise<Answer> => consoleCall(vpay, world.tokens[role], method, path, body);
+const as = (role: Role, method: string, path: string, body?: unknown): Promise<Answer> =>
+  consoleCall(vpay, world.tokens[role], method, path, body);
 const items = () => `/apps/${game.appId}/items`;
 let seq = 0;
 const newId = (prefix = 'item') => `${prefix}_${Date.now()}_${++seq}`;
@@ -48,7 +57,13 @@ const NOT_FOR_SALE = { status: 404, errCode: 40401 };
 const WRONG_PRICE = { status: 422, errCode: 42201 };
 
 async function add(productId: string, over: Record<string, unknown> = {}): Promise<any> {
-  const r = await as('mp_developer', 'POST', items(), { productId, name: `name of ${productId}`, price: 100, currencyType: 'USD', ...over });
+  const r = await as('mp_developer', 'POST', items(), {
+    productId,
+    name: `name of ${productId}`,
+    price: 100,
+    currencyType: 'USD',
+    ...over,
+  });
   expect(r.status).toBe(201);
   return r.json;
 }
@@ -123,7 +138,11 @@ describe('release and review', () => {
     expect(await buy(productId, 250)).toEqual(NOT_FOR_SALE);
     const approved = await review(productId, 'approve');
     expect(approved.status).toBe(200);
-    expect(approved.json).toMatchObject({ productId, status: 'RELEASED', live: { name: `name of ${productId}`, price: 250, currencyType: 'USD', imageUrl: null } });
+    expect(approved.json).toMatchObject({
+      productId,
+      status: 'RELEASED',
+      live: { name: `name of ${productId}`, price: 250, currencyType: 'USD', imageUrl: null },
+    });
     expect(new Date(approved.json.live.releasedAt).getTime()).toBeGreaterThan(0);
     expect(await buy(productId, 250)).toEqual(SOLD);
     expect(await buy(productId, 100)).toEqual(WRONG_PRICE);
@@ -265,7 +284,7 @@ describe('remove and delete', () => {
     expect(await buy(productId, 120)).toEqual(SOLD);
   });
 
-  it('removeLiveItems (7.5\'s revocation) removes every live item of the app and no other', async () => {
+  it("removeLiveItems (7.5's revocation) removes every live item of the app and no other", async () => {
     const other = await admin(vpay, 'POST', '/v1/admin/apps', { name: 'revoked', deliveryUrl: vpay.developer.url, teamId: world.teamId });
     const appId = other.json.appId;
     await admin(vpay, 'PUT', `/v1/admin/apps/${appId}/items/live1`, { name: 'l', price: 1, currencyType: 'USD', released: true });
@@ -277,7 +296,7 @@ describe('remove and delete', () => {
 });
 
 describe('lists', () => {
-  it('lists an app\'s items newest first, by status and by a search in productId or name, page by page', async () => {
+  it("lists an app's items newest first, by status and by a search in productId or name, page by page", async () => {
     const marker = `lst${Date.now()}`;
     const ids = [`${marker}_a`, `${marker}_b`, `${marker}_c`, `${marker}_d`];
     for (const id of ids) await add(id, { name: `Shiny ${id.slice(-1)}` });
@@ -300,7 +319,13 @@ describe('lists', () => {
   });
 
   it('400/40001 for an unknown status, a bad limit or a cursor this API did not give', async () => {
-    for (const query of ['status=SOLD', 'limit=0', 'limit=201', 'cursor=notacursor', `cursor=${Buffer.from('[1]').toString('base64url')}`]) {
+    for (const query of [
+      'status=SOLD',
+      'limit=0',
+      'limit=201',
+      'cursor=notacursor',
+      `cursor=${Buffer.from('[1]').toString('base64url')}`,
+    ]) {
       const r = await as('mp_operator', 'GET', `${items()}?${query}`);
       expect({ query, status: r.status, errCode: r.json.errCode }).toEqual({ query, status: 400, errCode: 40001 });
     }
@@ -312,7 +337,10 @@ describe('lists', () => {
     await release(mine);
     const theirs = newId('rv');
     const otherItems = `/apps/${world.otherAppId}/items`;
-    expect((await consoleCall(vpay, world.otherAdminToken, 'POST', otherItems, { productId: theirs, name: 'b', price: 5, currencyType: 'EUR' })).status).toBe(201);
+    expect(
+      (await consoleCall(vpay, world.otherAdminToken, 'POST', otherItems, { productId: theirs, name: 'b', price: 5, currencyType: 'EUR' }))
+        .status,
+    ).toBe(201);
     expect((await consoleCall(vpay, world.otherAdminToken, 'POST', `${otherItems}/release`, { productIds: [theirs] })).status).toBe(200);
 
     const all = async (token: string, query = '') => {
@@ -327,7 +355,11 @@ describe('lists', () => {
       return out;
     };
     const platform = await all(world.tokens.platform_admin);
-    expect(platform).toEqual(expect.arrayContaining([expect.objectContaining({ appId: game.appId, appName: 'console game', productId: mine, status: 'PENDING_REVIEW' })]));
+    expect(platform).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ appId: game.appId, appName: 'console game', productId: mine, status: 'PENDING_REVIEW' }),
+      ]),
+    );
     expect(platform.map((i) => i.productId)).toContain(theirs);
     expect(platform.every((i) => i.status === 'PENDING_REVIEW')).toBe(true);
     const team = await all(world.tokens.mp_operator);
@@ -340,7 +372,7 @@ describe('lists', () => {
 });
 
 describe('visibility, section 6 and the audit log', () => {
-  it('another team\'s app is 404/40403 for every item route; a malformed productId 400/40001', async () => {
+  it("another team's app is 404/40403 for every item route; a malformed productId 400/40001", async () => {
     const other = `/apps/${world.otherAppId}/items`;
     for (const [method, path, body] of [
       ['GET', other, undefined],
@@ -356,7 +388,7 @@ describe('visibility, section 6 and the audit log', () => {
     expect({ status: bad.status, errCode: bad.json.errCode }).toEqual({ status: 400, errCode: 40001 });
   });
 
-  it('section 6\'s PUT with released true makes that version live (RELEASED); with false leaves no live version (DRAFT)', async () => {
+  it("section 6's PUT with released true makes that version live (RELEASED); with false leaves no live version (DRAFT)", async () => {
     const productId = newId('put');
     const path = `/v1/admin/apps/${game.appId}/items/${productId}`;
     const created = await admin(vpay, 'PUT', path, { name: 'Put', price: 700, currencyType: 'USD', released: true });
@@ -393,12 +425,24 @@ describe('migration 007', () => {
       for (let i = 0; i < 4; i++) await db.migrate.up({ migrationSource });
       await db('apps').insert({ app_id: 'appmig', name: 'm', app_key: 'k', delivery_url: 'https://x.example/d' });
       await db('items').insert([
-        { app_id: 'appmig', product_id: 'sold', name: 'Sold', price: 100, currency_type: 'USD', image_url: 'https://x.example/i.png', released: true },
+        {
+          app_id: 'appmig',
+          product_id: 'sold',
+          name: 'Sold',
+          price: 100,
+          currency_type: 'USD',
+          image_url: 'https://x.example/i.png',
+          released: true,
+        },
         { app_id: 'appmig', product_id: 'draft', name: 'Draft', price: 200, currency_type: 'EUR', released: false },
       ]);
       await migrateToLatest(db);
       const sold = await getItem(db, 'appmig', 'sold');
-      expect(sold).toMatchObject({ status: 'RELEASED', price: 100, live: { name: 'Sold', price: 100, currencyType: 'USD', imageUrl: 'https://x.example/i.png' } });
+      expect(sold).toMatchObject({
+        status: 'RELEASED',
+        price: 100,
+        live: { name: 'Sold', price: 100, currencyType: 'USD', imageUrl: 'https://x.example/i.png' },
+      });
       expect(sold?.firstReleasedAt).not.toBeNull();
       expect(await getItem(db, 'appmig', 'draft')).toMatchObject({ status: 'DRAFT', price: 200, live: null, firstReleasedAt: null });
       // And back: the live version is the item again, released.

@@ -18,7 +18,7 @@ afterAll(async () => {
   await vpay?.stop();
 });
 
-it('the table is the seed\'s: six roles, and a probe for every capability that has a route', () => {
+it("the table is the seed's: six roles, and a probe for every capability that has a route", () => {
   expect(ROLES).toHaveLength(6);
   const probed = new Set(probes.map((p) => p.capability));
   for (const c of probed) expect(CAPABILITIES).toContain(c);

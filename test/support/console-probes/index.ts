@@ -23,10 +23,12 @@ export interface Probe {
 
 /** Every probe of every file in this folder. */
 export function allProbes(): Probe[] {
-  return fs
-    .readdirSync(__dirname)
-    .filter((f) => f.endsWith('.probes.ts'))
-    .sort()
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the folder is the list
-    .flatMap((f) => (require(path.join(__dirname, f)) as { probes: Probe[] }).probes);
+  return (
+    fs
+      .readdirSync(__dirname)
+      .filter((f) => f.endsWith('.probes.ts'))
+      .sort()
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the folder is the list
+      .flatMap((f) => (require(path.join(__dirname, f)) as { probes: Probe[] }).probes)
+  );
 }

@@ -11,7 +11,12 @@ let seq = 0;
 async function itemOf(vpay: Vpay, world: ConsoleWorld, o: { release?: boolean } = {}): Promise<string> {
   const productId = `probe_${Date.now()}_${++seq}`;
   const items = `/apps/${world.appId}/items`;
-  const created = await consoleCall(vpay, world.tokens.mp_admin, 'POST', items, { productId, name: 'probe', price: 100, currencyType: 'USD' });
+  const created = await consoleCall(vpay, world.tokens.mp_admin, 'POST', items, {
+    productId,
+    name: 'probe',
+    price: 100,
+    currencyType: 'USD',
+  });
   if (created.status !== 201) throw new Error(`probe item: HTTP ${created.status} ${JSON.stringify(created.json)}`);
   if (o.release) {
     const released = await consoleCall(vpay, world.tokens.mp_admin, 'POST', `${items}/release`, { productIds: [productId] });
@@ -26,15 +31,32 @@ export const probes: Probe[] = [
   { capability: 'items.template', request: () => ({ method: 'GET', path: '/item-template?format=csv' }) },
   {
     capability: 'items.edit',
-    request: (_v, w) => ({ method: 'POST', path: `/apps/${w.appId}/items`, body: { productId: `probe_new_${Date.now()}_${++seq}`, name: 'n', price: 1, currencyType: 'USD' } }),
+    request: (_v, w) => ({
+      method: 'POST',
+      path: `/apps/${w.appId}/items`,
+      body: { productId: `probe_new_${Date.now()}_${++seq}`, name: 'n', price: 1, currencyType: 'USD' },
+    }),
   },
-  { capability: 'items.edit', request: async (v, w) => ({ method: 'PATCH', path: `/apps/${w.appId}/items/${await itemOf(v, w)}`, body: { price: 200 } }) },
+  {
+    capability: 'items.edit',
+    request: async (v, w) => ({ method: 'PATCH', path: `/apps/${w.appId}/items/${await itemOf(v, w)}`, body: { price: 200 } }),
+  },
   // The permission is checked before the body is even read (and its type, 415 here, judged).
-  { capability: 'items.edit', request: (_v, w) => ({ method: 'POST', path: `/apps/${w.appId}/items/import`, body: 'productId,name,price,currencyType\n' }) },
-  { capability: 'items.release', request: async (v, w) => ({ method: 'POST', path: `/apps/${w.appId}/items/release`, body: { productIds: [await itemOf(v, w)] } }) },
+  {
+    capability: 'items.edit',
+    request: (_v, w) => ({ method: 'POST', path: `/apps/${w.appId}/items/import`, body: 'productId,name,price,currencyType\n' }),
+  },
+  {
+    capability: 'items.release',
+    request: async (v, w) => ({ method: 'POST', path: `/apps/${w.appId}/items/release`, body: { productIds: [await itemOf(v, w)] } }),
+  },
   {
     capability: 'items.review',
-    request: async (v, w) => ({ method: 'POST', path: `/apps/${w.appId}/items/${await itemOf(v, w, { release: true })}/review`, body: { decision: 'reject', reason: 'probe' } }),
+    request: async (v, w) => ({
+      method: 'POST',
+      path: `/apps/${w.appId}/items/${await itemOf(v, w, { release: true })}/review`,
+      body: { decision: 'reject', reason: 'probe' },
+    }),
   },
   { capability: 'items.remove', request: async (v, w) => ({ method: 'DELETE', path: `/apps/${w.appId}/items/${await itemOf(v, w)}` }) },
 ];

@@ -59,7 +59,11 @@ describe('requestPrepay', () => {
   });
 
   it.each([
-    ['a non-zero returnCode', { status: 200, json: { returnCode: 40001, returnMessage: 'no such item' } }, /returnCode 40001 \(no such item\)/],
+    [
+      'a non-zero returnCode',
+      { status: 200, json: { returnCode: 40001, returnMessage: 'no such item' } },
+      /returnCode 40001 \(no such item\)/,
+    ],
     ['a 200 without a prepayId', { status: 200, json: { returnCode: 0 } }, /returnCode 0 without a usable prepayId/],
     ['a 400', { status: 400, json: { returnCode: 1 } }, /HTTP 400/],
     ['a 404 without a body', { status: 404 }, /HTTP 404, returnCode undefined/],
