@@ -4,7 +4,8 @@
 // caller's signature checks.
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { App } from '../lib/db/repos/apps';
-import { getItem } from '../lib/db/repos/apps';
+import { getItem } from '../lib/db/repos/items';
+import { sellableVersion } from '../lib/domain/items';
 import { getOrderByTradeNo, type OrderRow } from '../lib/db/repos/orders';
 import type { PaymentRequest, SignData } from '../lib/domain/schemas';
 import { newOrderId } from '../lib/domain/order-id';
@@ -35,8 +36,10 @@ export async function requestPayment(
   // of its env first (a sandbox order never falls back to the live URL), then the switch.
   if (!(sd.env === 1 ? app.deliveryTestUrl : app.deliveryUrl)) throw new PurchaseRefused({ reason: 'noDeliveryUrl', env: sd.env });
   if (!app.notifyEnabled) throw new PurchaseRefused({ reason: 'notificationsOff' });
-  const item = await getItem(deps.db, app.appId, sd.productId);
-  if (!item || !item.released) throw new PurchaseRefused({ reason: 'itemNotFound' });
+  // Players buy the live version (CONTRACT.md 7.6): a draft being edited or reviewed changes nothing here.
+  const stored = await getItem(deps.db, app.appId, sd.productId);
+  const item = stored && sellableVersion(stored);
+  if (!item) throw new PurchaseRefused({ reason: 'itemNotFound' });
   if (existing && !isSameRequest(existing, request)) throw new PurchaseRefused({ reason: 'outTradeNoConflict' });
   if (sd.goodsPrice !== item.price) {
     throw new PurchaseRefused({ reason: 'priceMismatch', given: sd.goodsPrice, registered: item.price });

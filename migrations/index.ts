@@ -7,6 +7,7 @@ import * as m003 from './003_delivery_attempt_url_credentials';
 import * as m004 from './004_console_identities';
 import * as m005 from './005_payment_requests_and_exemptions';
 import * as m006 from './006_app_keys_and_delivery_config';
+import * as m007 from './007_item_versions';
 
 const migrations: Record<string, Knex.Migration> = {
   '001_initial': m001,
@@ -15,6 +16,7 @@ const migrations: Record<string, Knex.Migration> = {
   '004_console_identities': m004,
   '005_payment_requests_and_exemptions': m005,
   '006_app_keys_and_delivery_config': m006,
+  '007_item_versions': m007,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -7,7 +7,9 @@ import { getTeam } from '../../lib/db/repos/console-identities';
 import { parseBody } from '../http/body';
 import { requireAdmin } from './auth';
 import { CreateAppSchema, IDENT, isStorableText, PatchAppSchema, PutItemSchema, PutSessionSchema } from '../../lib/domain/schemas';
-import { insertApp, getApp, patchApp, putItem, putSession, type App } from '../../lib/db/repos/apps';
+import { insertApp, getApp, patchApp, putSession, type App } from '../../lib/db/repos/apps';
+import { putItem } from '../../lib/db/repos/items';
+import { itemView, sellableVersion } from '../../lib/domain/items';
 import { isPrivateHostLiteral } from '../../lib/outbound/address-guard';
 
 /**
@@ -74,7 +76,10 @@ export function adminRouter({ db, config, logger }: ApiDeps): Router {
       if (!IDENT.test(req.params.productId)) throw adminErrors.malformed('productId must be 1..128 of [A-Za-z0-9_-.@|*]');
       await appOfPath(db, req.params.appId);
       const { item, created } = await putItem(db, { ...body, appId: req.params.appId, productId: req.params.productId });
-      res.status(created ? 201 : 200).json({ errCode: 0, item });
+      // `released` (section 6's word) says whether the item sells; the rest is the console's view (7.6).
+      res
+        .status(created ? 201 : 200)
+        .json({ errCode: 0, item: { appId: item.appId, ...itemView(item), released: sellableVersion(item) !== undefined } });
     });
 
     router.put('/apps/:appId/sessions/:openId', async (req, res) => {

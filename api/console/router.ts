@@ -12,15 +12,17 @@ import { enablementRoutes } from './enablement/routes';
 import { reviewExemptionRoutes } from './review-exemption/routes';
 import { auditRoutes } from './audit/routes';
 import { deliveryRoutes } from './delivery/routes';
+import { importsOwnBody, itemRoutes } from './items/routes';
 
 export function consoleRouter(deps: ApiDeps): Router {
   const mapError = (err: unknown) => (err instanceof ConsoleRefused ? toConsoleError(err) : err);
-  return audienceRouter({ shape: 'errCode', logger: deps.logger, mapError }, (router) => {
+  return audienceRouter({ shape: 'errCode', logger: deps.logger, mapError, ownBody: importsOwnBody }, (router) => {
     router.use(authenticateConsole(deps));
     identityRoutes(router, deps);
     enablementRoutes(router, deps);
     reviewExemptionRoutes(router, deps);
     auditRoutes(router, deps);
     deliveryRoutes(router, deps);
+    itemRoutes(router, deps);
   });
 }

@@ -17,6 +17,11 @@ export interface AudienceOptions {
   logger: Logger;
   /** Turns the application's refusals of this audience into its ApiErrors before they are written. */
   mapError?: (err: unknown) => unknown;
+  /**
+   * Requests whose route reads the body itself, with its own limit (the console's item import
+   * takes files up to 5 MiB): the audience's 64 KiB parser leaves them alone.
+   */
+  ownBody?: (req: express.Request) => boolean;
 }
 
 /** Writes `e` in the given shape (also for handlers that answer an error without throwing). */
@@ -34,13 +39,14 @@ export function errorWriter({ shape, logger }: AudienceOptions): ErrorRequestHan
   };
 }
 
-/** The raw-body parser every audience uses, capped at 64 KiB. */
-export const rawBodyParser = () => express.raw({ type: () => true, limit: MAX_BODY });
+/** The raw-body parser every audience uses, capped at 64 KiB (but for the requests `skip` names). */
+export const rawBodyParser = (skip?: (req: express.Request) => boolean) =>
+  express.raw({ type: skip ? (req) => !skip(req as express.Request) : () => true, limit: MAX_BODY });
 
 /** Builds an audience's router: raw bodies, `routes`, then its 404 and its error writer. */
 export function audienceRouter(o: AudienceOptions, routes: (router: Router) => void): Router {
   const router = Router();
-  router.use(rawBodyParser());
+  router.use(rawBodyParser(o.ownBody));
   routes(router);
   router.use((req, _res, next) =>
     next(new ApiError(404, CommonCodes.routeNotFound, `no route ${req.method} ${req.originalUrl.split('?')[0]}`)),

@@ -5,7 +5,7 @@
 // app's visibility and the role's permission (7.2).
 import type { App } from '../../lib/db/repos/apps';
 import { recordAudit } from '../../lib/db/repos/audit-log';
-import { removeLiveItems } from '../../lib/db/repos/exemption-items';
+import { removeLiveItems } from '../../lib/db/repos/items';
 import {
   getReviewExemption as getExemptionRow,
   moveReviewExemption,
@@ -121,7 +121,7 @@ export async function revokeReviewExemption(
     });
     let removedItems = 0;
     if (o.removeItems) {
-      removedItems = await removeLiveItems(trx, app.appId);
+      removedItems = (await removeLiveItems(trx, app.appId)).length;
       await recordAudit(trx, p, {
         action: 'items.remove',
         appId: app.appId,

@@ -117,7 +117,7 @@ async function keysetExport(inst: VpayInstance, file: string, batch: number, exp
 /**
  * The payment request's own PostgreSQL work, without Temporal: the reads the API makes (app,
  * session key, order by outTradeNo, item) and the order insert the first activity makes, in a
- * closed loop. The statements are those of lib/db/repos/apps.ts (getApp, getSessionKey, getItem)
+ * closed loop. The statements are those of lib/db/repos/apps.ts (getApp, getSessionKey) and items.ts (getItem)
  * and lib/db/repos/orders.ts (getOrderByTradeNo, insertNewOrder), written out here with the same
  * query builder so the benchmark does not reach into vpay's repositories: keep them in step, as
  * bench/ceiling/ is kept in step with the purchase. Its orders belong to another app id, so they

@@ -100,7 +100,8 @@ export const OrderQuerySchema = z.object({
   outTradeNo: text(1, 64),
 });
 
-const httpUrl = z
+/** An http(s) URL vpay stores (a delivery URL, an item's image). */
+export const httpUrl = z
   .string()
   .max(2048)
   .url()

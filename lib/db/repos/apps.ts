@@ -1,4 +1,4 @@
-// Reads and writes of apps, their items and their users' session keys.
+// Reads and writes of apps and their users' session keys (items: items.ts).
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../db';
 
@@ -17,16 +17,6 @@ export interface App {
   notifyEnabled: boolean;
 }
 
-export interface Item {
-  appId: string;
-  productId: string;
-  name: string;
-  price: number;
-  currencyType: string;
-  imageUrl: string | null;
-  released: boolean;
-}
-
 const toApp = (r: any): App => ({
   appId: r.app_id,
   name: r.name,
@@ -36,16 +26,6 @@ const toApp = (r: any): App => ({
   paymentEnabled: r.payment_enabled,
   teamId: r.team_id ?? null,
   notifyEnabled: r.notify_enabled,
-});
-
-const toItem = (r: any): Item => ({
-  appId: r.app_id,
-  productId: r.product_id,
-  name: r.name,
-  price: r.price,
-  currencyType: r.currency_type,
-  imageUrl: r.image_url,
-  released: r.released,
 });
 
 /** appIds never contain ':' (the workflow ID relies on it). */
@@ -118,33 +98,6 @@ export async function patchApp(
   if (p.notifyEnabled !== undefined) changes.notify_enabled = p.notifyEnabled;
   const [row] = await db('apps').where({ app_id: appId }).update(changes).returning('*');
   return row ? toApp(row) : undefined;
-}
-
-/** Creates or replaces an item; `created` tells which. */
-export async function putItem(
-  db: Db,
-  i: Omit<Item, 'imageUrl' | 'released'> & { imageUrl?: string | null; released?: boolean },
-): Promise<{ item: Item; created: boolean }> {
-  const [row] = await db('items')
-    .insert({
-      app_id: i.appId,
-      product_id: i.productId,
-      name: i.name,
-      price: i.price,
-      currency_type: i.currencyType,
-      image_url: i.imageUrl ?? null,
-      released: i.released ?? false,
-    })
-    .onConflict(['app_id', 'product_id'])
-    .merge(['name', 'price', 'currency_type', 'image_url', 'released', 'updated_at'])
-    // xmax = 0 only for a freshly inserted row: Postgres' way to tell insert from update.
-    .returning(['*', db.raw('(xmax = 0) as inserted')]);
-  return { item: toItem(row), created: Boolean(row.inserted) };
-}
-
-export async function getItem(db: Db, appId: string, productId: string): Promise<Item | undefined> {
-  const row = await db('items').where({ app_id: appId, product_id: productId }).first();
-  return row ? toItem(row) : undefined;
 }
 
 export async function putSession(
