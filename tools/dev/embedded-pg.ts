@@ -290,7 +290,7 @@ function assertTraversable(dir: string, ids: OsUser): void {
  * or undefined. By mode bits, as postgres runs: node's spawn with a uid/gid drops the
  * supplementary groups.
  */
-function blockedAt(dir: string, ids: OsUser): string | undefined {
+export function blockedAt(dir: string, ids: OsUser): string | undefined {
   const chain: string[] = [];
   for (let d = path.resolve(dir); ; d = path.dirname(d)) {
     chain.unshift(d);
