@@ -4,14 +4,16 @@
 // `npm test`, which go through tools/dev/bootstrap.js: a production process starts from what was
 // built and shipped. Plain CommonJS with node's built-ins only, so that a missing build is a
 // clear message rather than node's MODULE_NOT_FOUND.
-//   node bin/run-built.js api|worker
+//   node bin/run-built.js api|worker|reconcile [args...]
 
 const fs = require('node:fs');
 const path = require('node:path');
 
-const SERVICES = ['api', 'worker'];
+/** What each command runs, in dist/: the two services and the operator's reconcile tool. */
+const ENTRIES = { api: 'api/main.js', worker: 'worker/main.js', reconcile: 'tools/ops/reconcile-cli.js' };
+const SERVICES = Object.keys(ENTRIES);
 /** The folders tsconfig.build.json compiles: a source newer than the build is not in it. */
-const SOURCE_DIRS = ['api', 'worker', 'application', 'workflows', 'activities', 'lib', 'migrations'];
+const SOURCE_DIRS = ['api', 'worker', 'application', 'workflows', 'activities', 'lib', 'migrations', 'tools/ops'];
 
 const root = path.resolve(__dirname, '..');
 const dist = path.join(root, 'dist');
@@ -46,7 +48,7 @@ function newestSource() {
 
 const service = process.argv[2];
 if (!SERVICES.includes(service)) fail(`usage: node bin/run-built.js ${SERVICES.join('|')}`);
-const entry = path.join(dist, service, 'main.js');
+const entry = path.join(dist, ENTRIES[service]);
 if (!fs.existsSync(entry)) {
   fail(
     `${path.relative(process.cwd(), entry)} not found: run \`npm run build\` first ` +
@@ -64,4 +66,6 @@ if (source && source.mtimeMs > builtAt) {
 }
 // The build emits source maps: stack traces in the logs then name the TypeScript lines.
 process.setSourceMapsEnabled(true);
+// The command reads its own arguments from process.argv: without the command's name.
+process.argv.splice(2, 1);
 require(entry);

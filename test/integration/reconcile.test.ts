@@ -431,6 +431,12 @@ describe('reconcile', () => {
       });
       expect(verdictFor(report, waiting.orderId)).toBeUndefined();
 
+      // Pointed at the wrong place (here: a task queue no purchase runs on), every workflow looks
+      // gone: repair refuses rather than close every unpaid order of the window.
+      await expect(run(vpay, { ...window, repair: true, taskQueue: 'no-purchase-runs-here' })).rejects.toThrow(/refusing to repair/);
+      expect(await rowOf(waiting)).toMatchObject({ status: 'PREPAID' });
+      expect(await rowOf(lost)).toMatchObject({ status: 'PREPAID' });
+
       const repaired = await run(vpay, { ...window, repair: true });
       expect(repaired.repaired?.map((v) => v.orderId).sort()).toEqual([lost.orderId, vanished.orderId].sort());
       expect(repaired.problems.map((p) => p.orderId)).toEqual([paid.orderId]);

@@ -21,6 +21,7 @@ const REQUIRED = [
   'delivery-woken',
   'duplicate-callbacks',
   'timeout-race',
+  'timeout-race-before-fix',
 ].map((n) => `${n}.json`);
 
 // Read at load time: jest needs the list to declare one test per file.

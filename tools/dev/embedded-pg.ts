@@ -235,6 +235,14 @@ function makeHome(home: string, ids: OsUser): void {
         `them instead (${(err as Error).message}); set VPAY_PG_HOME to a directory it can enter.`,
     );
   }
+  // Root copies PostgreSQL's binaries here and runs them as postgres: a home that another user
+  // could write to would let them swap the binaries.
+  const st = fs.statSync(home);
+  if (st.uid !== 0 || st.mode & 0o022) {
+    throw new Error(
+      `${home} must be owned by root and not writable by group or others (it holds the binaries PostgreSQL runs from); fix it or set VPAY_PG_HOME.`,
+    );
+  }
   assertTraversable(home, ids);
 }
 
@@ -282,7 +290,7 @@ function assertTraversable(dir: string, ids: OsUser): void {
  * or undefined. By mode bits, as postgres runs: node's spawn with a uid/gid drops the
  * supplementary groups.
  */
-function blockedAt(dir: string, ids: OsUser): string | undefined {
+export function blockedAt(dir: string, ids: OsUser): string | undefined {
   const chain: string[] = [];
   for (let d = path.resolve(dir); ; d = path.dirname(d)) {
     chain.unshift(d);
@@ -291,8 +299,10 @@ function blockedAt(dir: string, ids: OsUser): string | undefined {
   for (const d of chain) {
     const st = fs.statSync(d, { throwIfNoEntry: false });
     if (!st) continue;
-    const ok = st.mode & 0o001 || (st.uid === ids.uid && st.mode & 0o100) || (st.gid === ids.gid && st.mode & 0o010);
-    if (!ok) return d;
+    // Unix picks ONE class, the first that applies (owner, then group, then other), and checks only
+    // its bit: an owner without u+x cannot enter even when o+x is set.
+    const bit = st.uid === ids.uid ? 0o100 : st.gid === ids.gid ? 0o010 : 0o001;
+    if (!(st.mode & bit)) return d;
   }
   return undefined;
 }

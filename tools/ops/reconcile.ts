@@ -185,6 +185,26 @@ export async function reconcile(o: ReconcileOptions): Promise<ReconcileReport> {
 
   const execs = await listExecutions(client, { since, until, taskQueue: o.taskQueue });
 
+  // A wrong TEMPORAL_ADDRESS, namespace or task queue makes every workflow look gone, and repair
+  // would then close every unpaid order of the window: refuse when the window has orders but not
+  // one of their workflows is found.
+  if (o.repair && execs.size === 0) {
+    const { n } = (await db('orders')
+      .where('created_at', '<', until)
+      .modify((q) => {
+        if (since) q.where('created_at', '>=', since);
+      })
+      .count({ n: '*' })
+      .first()) as { n: string | number };
+    if (Number(n) > 0) {
+      throw new Error(
+        `refusing to repair: the window holds ${n} orders but no purchase workflow of it was found in namespace ` +
+          `${client.options.namespace}${o.taskQueue ? ` on task queue ${o.taskQueue}` : ''}; check TEMPORAL_ADDRESS, ` +
+          'TEMPORAL_NAMESPACE and TEMPORAL_TASK_QUEUE (or narrow --since to a window whose workflows are within retention)',
+      );
+    }
+  }
+
   const describe = async (row: Row): Promise<Exec | null> => {
     const d = await describePurchase(client, { appId: row.app_id, outTradeNo: row.out_trade_no });
     return d && fromDescription(d);
