@@ -1,5 +1,6 @@
 // The Express app: each audience's router under its own prefix, with its own body parsing, auth,
-// error table and error shape (api/http/audience-router.ts), and health and metrics at the root.
+// error table and error shape (api/http/audience-router.ts), and health, metrics and the API's
+// description (api/openapi/) at the root.
 import express from 'express';
 import type { ApiDeps } from './deps';
 import { ApiError, CommonCodes } from './http/api-error';
@@ -10,6 +11,7 @@ import { adminRouter } from './admin/router';
 import { consoleRouter } from './console/router';
 import { sandboxRouter } from './sandbox/router';
 import { healthRouter } from './health';
+import { openApiRouter } from './openapi/router';
 
 export function createExpressApp(deps: ApiDeps): express.Express {
   const app = express();
@@ -17,6 +19,8 @@ export function createExpressApp(deps: ApiDeps): express.Express {
   app.set('etag', false);
 
   app.use(healthRouter(deps));
+  // GET /openapi.json and GET /docs (CONTRACT.md 9), describing the routes mounted here.
+  app.use(openApiRouter(deps));
   app.use('/v1/minigame', minigameRouter(deps));
   app.use('/v1/superapp', superappRouter(deps));
   app.use('/v1/admin', adminRouter(deps));

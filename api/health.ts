@@ -4,11 +4,16 @@
 // exist (404 / 40404, like any unknown route).
 import { Router } from 'express';
 import type { ApiDeps } from './deps';
-import { ApiError } from './http/api-error';
+import { ApiError, CommonCodes } from './http/api-error';
 import { bearerTokenCheck } from '../lib/platform/bearer';
 
-/** CONTRACT.md 0: a missing or wrong bearer token. */
-const UNAUTHORIZED = 40100;
+/** The root routes' codes: CONTRACT.md 0's, a missing or wrong metrics token, and /healthz's own. */
+export const HealthCodes = {
+  ...CommonCodes,
+  unauthorized: 40100,
+  /** /healthz: PostgreSQL or Temporal does not answer (docs/API.md). */
+  unavailable: 50300,
+} as const;
 
 export function healthRouter({ db, client, config, metrics }: ApiDeps): Router {
   const router = Router();
@@ -18,13 +23,13 @@ export function healthRouter({ db, client, config, metrics }: ApiDeps): Router {
     if (pg === 'ok' && temporal === 'ok') {
       res.json({ status: 'ok' });
     } else {
-      res.status(503).json({ status: 'unavailable', errCode: 50300, errMsg: `postgres: ${pg}, temporal: ${temporal}` });
+      res.status(503).json({ status: 'unavailable', errCode: HealthCodes.unavailable, errMsg: `postgres: ${pg}, temporal: ${temporal}` });
     }
   });
   if (config.metricsToken) {
     const authorized = bearerTokenCheck(config.metricsToken);
     router.get('/metrics', async (req, res) => {
-      if (!authorized(req.get('authorization'))) throw new ApiError(401, UNAUTHORIZED, 'missing or wrong metrics token');
+      if (!authorized(req.get('authorization'))) throw new ApiError(401, HealthCodes.unauthorized, 'missing or wrong metrics token');
       res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
     });
   }

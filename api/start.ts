@@ -2,6 +2,7 @@
 // namespace's search attributes), the Express app, and the server. `npm run api` runs one;
 // `npm start`, the tests and the benchmark start it in-process with the worker.
 import http from 'node:http';
+import type express from 'express';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { createDb, type Db } from '../lib/db/db';
@@ -23,6 +24,8 @@ export interface RunningApi {
   port: number;
   db: Db;
   client: Client;
+  /** The Express app, for tests that look at what it serves (test/integration/openapi.test.ts). */
+  app: express.Express;
   stop(): Promise<void>;
 }
 
@@ -45,6 +48,7 @@ export async function startApi({ config, databaseUrl, logger, metrics }: Service
     port,
     db,
     client,
+    app,
     async stop() {
       server.closeIdleConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -6,7 +6,8 @@ import { adminErrors } from './errors';
 import { getTeam } from '../../lib/db/repos/console-identities';
 import { parseBody } from '../http/body';
 import { requireAdmin } from './auth';
-import { CreateAppSchema, IDENT, isStorableText, PatchAppSchema, PutItemSchema, PutSessionSchema } from '../../lib/domain/schemas';
+import { CreateAppSchema, isStorableText, PatchAppSchema, PutItemSchema, PutSessionSchema } from '../../lib/domain/schemas';
+import { ItemPath, SessionPath } from './validators';
 import { insertApp, getApp, patchApp, putSession, type App } from '../../lib/db/repos/apps';
 import { putItem } from '../../lib/db/repos/items';
 import { itemView, sellableVersion } from '../../lib/domain/items';
@@ -73,7 +74,9 @@ export function adminRouter({ db, config, logger }: ApiDeps): Router {
 
     router.put('/apps/:appId/items/:productId', async (req, res) => {
       const body = parseBody(req, PutItemSchema);
-      if (!IDENT.test(req.params.productId)) throw adminErrors.malformed('productId must be 1..128 of [A-Za-z0-9_-.@|*]');
+      if (!ItemPath.shape.productId.safeParse(req.params.productId).success) {
+        throw adminErrors.malformed('productId must be 1..128 of [A-Za-z0-9_-.@|*]');
+      }
       await appOfPath(db, req.params.appId);
       const { item, created } = await putItem(db, { ...body, appId: req.params.appId, productId: req.params.productId });
       // `released` (section 6's word) says whether the item sells; the rest is the console's view (7.6).
@@ -84,7 +87,7 @@ export function adminRouter({ db, config, logger }: ApiDeps): Router {
 
     router.put('/apps/:appId/sessions/:openId', async (req, res) => {
       const body = parseBody(req, PutSessionSchema);
-      if (req.params.openId.length > 128 || !isStorableText(req.params.openId)) {
+      if (!SessionPath.shape.openId.safeParse(req.params.openId).success) {
         throw adminErrors.malformed('openId must be 1..128 characters of well-formed text');
       }
       await appOfPath(db, req.params.appId);

@@ -4,17 +4,17 @@
 import type { RequestHandler, Response } from 'express';
 import type { ApiDeps } from '../deps';
 import { getApp, type App } from '../../lib/db/repos/apps';
-import { isStorableText } from '../../lib/domain/schemas';
 import { may, type Capability } from '../../lib/domain/console/permissions';
 import { canSeeApp } from '../../lib/domain/console/principal';
 import { principalOf } from './auth';
 import { consoleErrors } from './errors';
+import { AppIdParam } from './validators';
 
 /** Loads the :appId of the path into res.locals.app, or answers 404/40403. */
 export function visibleApp({ db }: ApiDeps): RequestHandler {
   return async (req, res, next) => {
-    const appId = String(req.params.appId ?? '');
-    const app = appId.length <= 64 && isStorableText(appId) ? await getApp(db, appId) : undefined;
+    const appId = AppIdParam.safeParse(req.params.appId);
+    const app = appId.success ? await getApp(db, appId.data) : undefined;
     if (!app || !canSeeApp(principalOf(res), app)) return next(consoleErrors.appNotFound());
     res.locals.app = app;
     next();

@@ -52,8 +52,12 @@ export function sandboxRouter(deps: ApiDeps): Router {
           { orderId: order.orderId, appId: order.appId, outTradeNo: order.outTradeNo, status: reply.status },
           'sandbox paid an order',
         );
-        const ok = reply.status === 200;
-        res.status(ok ? 200 : 502).json({ errCode: ok ? 0 : SandboxCodes.callbackRefused, callback, callbackReply: reply.json });
+        if (reply.status === 200) res.json({ errCode: 0, callback, callbackReply: reply.json });
+        else {
+          // An error body carries errMsg like every other (CONTRACT.md 0); the reply says why.
+          const errMsg = `vpay refused the payment callback (HTTP ${reply.status})`;
+          res.status(502).json({ errCode: SandboxCodes.callbackRefused, errMsg, callback, callbackReply: reply.json });
+        }
       });
     }),
   );

@@ -35,7 +35,8 @@ export interface SimulatorOptions {
   post?: PostJson;
 }
 
-const PrepayBody = z.looseObject({ orderId: z.string().min(1) });
+/** What the sandbox reads of a prepay call (3.1): the orderId its prepayId is made from. */
+export const PrepayBody = z.looseObject({ orderId: z.string().min(1) });
 
 const answer = (status: number, json: Record<string, unknown>): SimulatorAnswer => ({ status, json });
 

@@ -77,12 +77,24 @@ const signatureField = z
   .optional()
   .transform((v) => (typeof v === 'string' && v.length <= 256 ? v : ''));
 
+/** A player of an app, as the platform's login service names them. */
+export const OpenId = text(1, 128);
+
 export const PaymentRequestSchema = z.object({
   appId: z.string().regex(IDENT),
-  openId: text(1, 128),
-  signData: text(2, 8192),
-  paySig: signatureField,
-  signature: signatureField,
+  openId: OpenId,
+  signData: text(2, 8192).meta({
+    description: 'JSON text of the SignData schema; both signatures are over exactly these characters.',
+  }),
+  // Described as the hex strings they should be (the schema itself takes anything: see signatureField).
+  paySig: signatureField.meta({
+    type: 'string',
+    description: 'hex(HMAC(appKey, "requestMidasPaymentGameItem&" + signData)); wrong or missing: 401/40101',
+  }),
+  signature: signatureField.meta({
+    type: 'string',
+    description: "hex(HMAC(the user's session key, signData)); wrong or missing: 401/40102",
+  }),
 });
 export type PaymentRequest = z.infer<typeof PaymentRequestSchema>;
 
