@@ -2,7 +2,7 @@
 // one team role with audit.view) reads its team's, those whose team_id is its team, which every
 // change to the team's apps and users records. An appId the caller cannot see is 404/40403.
 import { listAudit, type AuditEntry } from '../../lib/db/repos/audit-log';
-import { decodeCursor, pageOf, type Page } from '../../lib/db/paging';
+import { decodeCursor, isBigintKey, pageOf, type Page } from '../../lib/db/paging';
 import { isPlatformRole } from '../../lib/domain/console/permissions';
 import type { Principal } from '../../lib/domain/console/principal';
 import { getVisibleApp, type ConsoleDeps } from './identities';
@@ -18,7 +18,7 @@ export async function listAuditLog(
   if (o.appId !== undefined) await getVisibleApp(deps, p, o.appId);
   if (!isPlatformRole(p.role) && p.teamId === null) return { items: [], nextCursor: null };
   const key = o.cursor ? decodeCursor(o.cursor) : undefined;
-  const before = key && typeof key[0] === 'string' && /^[0-9]{1,19}$/.test(key[0]) ? key[0] : undefined;
+  const before = key && key.length === 1 && isBigintKey(key[0]) ? key[0] : undefined;
   if (key && before === undefined) throw new ConsoleRefused('invalid', 'cursor is not one this list gave');
   const rows = await listAudit(deps.db, {
     appId: o.appId,

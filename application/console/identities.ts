@@ -11,7 +11,7 @@ import {
 } from '../../lib/db/repos/console-identities';
 import { getApp, insertTeamApp, listApps, type App } from '../../lib/db/repos/apps';
 import { recordAudit } from '../../lib/db/repos/audit-log';
-import { decodeCursor, pageOf, type Page } from '../../lib/db/paging';
+import { decodeCursor, isIsoTimeKey, pageOf, type Page } from '../../lib/db/paging';
 import { isPlatformRole, type Role } from '../../lib/domain/console/permissions';
 import { administersTeam, canSeeApp, type Principal } from '../../lib/domain/console/principal';
 import { ConsoleRefused } from './refusals';
@@ -112,10 +112,12 @@ export async function createTeamApp({ db }: ConsoleDeps, p: Principal, teamId: s
 export async function listVisibleApps({ db }: ConsoleDeps, p: Principal, o: { limit: number; cursor?: string }): Promise<Page<ConsoleApp>> {
   if (!isPlatformRole(p.role) && p.teamId === null) return { items: [], nextCursor: null };
   const key = o.cursor ? decodeCursor(o.cursor) : undefined;
+  if (key && !(key.length === 2 && isIsoTimeKey(key[0]) && typeof key[1] === 'string'))
+    throw new ConsoleRefused('invalid', 'cursor is not one this list gave');
   const rows = await listApps(db, {
     teamId: isPlatformRole(p.role) ? undefined : p.teamId!,
     limit: o.limit + 1,
-    after: key ? { createdAt: new Date(String(key[0])), appId: String(key[1]) } : undefined,
+    after: key ? { createdAt: new Date(key[0] as string), appId: key[1] as string } : undefined,
   });
   const page = pageOf(rows, o.limit, (r) => [r.createdAt.toISOString(), r.appId]);
   return { items: page.items.map(consoleAppView), nextCursor: page.nextCursor };

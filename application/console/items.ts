@@ -16,7 +16,7 @@ import {
 } from '../../lib/db/repos/items';
 import { isReviewExempt } from '../../lib/db/repos/item-exemption';
 import { recordAudit } from '../../lib/db/repos/audit-log';
-import { decodeCursor, pageOf, type Page } from '../../lib/db/paging';
+import { decodeCursor, isTimestampKey, pageOf, type Page } from '../../lib/db/paging';
 import {
   deletionOf,
   editedItem,
@@ -46,9 +46,10 @@ async function lockedItem(trx: Knex.Transaction, appId: string, productId: strin
 const audit = (trx: Knex.Transaction, p: Principal, app: App, action: string, target: string, summary: string) =>
   recordAudit(trx, p, { action, appId: app.appId, teamId: app.teamId, target, summary });
 
-const stringKey = (cursor: string | undefined, length: number): string[] | undefined => {
+/** A cursor of these lists: a timestamp as PostgreSQL printed it, then `length - 1` ids. */
+const timestampKey = (cursor: string | undefined, length: number): string[] | undefined => {
   const key = cursor ? decodeCursor(cursor) : undefined;
-  return key && key.length === length && key.every((k) => typeof k === 'string') ? (key as string[]) : undefined;
+  return key && key.length === length && isTimestampKey(key[0]) && key.every((k) => typeof k === 'string') ? (key as string[]) : undefined;
 };
 
 export async function listItems(
@@ -56,7 +57,7 @@ export async function listItems(
   app: App,
   o: { status?: ItemStatus; q?: string; limit: number; cursor?: string },
 ): Promise<Page<ItemView>> {
-  const key = stringKey(o.cursor, 2);
+  const key = timestampKey(o.cursor, 2);
   if (o.cursor && !key) throw new ConsoleRefused('invalid', 'cursor is not one this list gave');
   const rows = await listItemRows(db, {
     appId: app.appId,
@@ -216,7 +217,7 @@ export async function listReviews(
     const app = await getApp(db, o.appId);
     if (!app || !canSeeApp(p, app)) throw new ConsoleRefused('appNotFound', 'unknown app');
   }
-  const key = stringKey(o.cursor, 3);
+  const key = timestampKey(o.cursor, 3);
   if (o.cursor && !key) throw new ConsoleRefused('invalid', 'cursor is not one this list gave');
   const rows = await listPendingReviews(db, {
     teamId: isPlatformRole(p.role) ? undefined : p.teamId!,

@@ -5,6 +5,7 @@
 // All requests are sent concurrently in beforeAll (a hang costs REQUEST_TIMEOUT_MS once, not once
 // per case); the tests then check the recorded answers.
 import { orderQuerySigOf, paySigOf, superappSignatureOf, userSignatureOf } from '../../lib/domain/signatures';
+import { encodeCursor } from '../../lib/db/paging';
 import { startVpay, type Vpay } from '../support/vpay';
 import { requestPayment, setupApp, signData, type TestApp } from '../support/minigame';
 import {
@@ -37,6 +38,11 @@ const queryReq = (body: Record<string, unknown>, sig?: string): Sent => {
   const raw = JSON.stringify(body);
   return jsonRequest('POST', '/v1/minigame/orders/query', raw, [['pay-sig', sig ?? orderQuerySigOf(app.appKey, raw)]]);
 };
+/** A console list as the super admin (who sees every app), with a cursor carrying `key`. */
+const consoleListReq = (path: string, key: unknown[]): Sent =>
+  jsonRequest('GET', `/v1/console${path}${path.includes('?') ? '&' : '?'}cursor=${encodeCursor(key)}`, undefined, [
+    ['authorization', `Bearer ${vpay.adminToken}`],
+  ]);
 /** A payment request whose signData is `sd`, correctly signed. */
 const paymentReq = (sd: string, over: Record<string, unknown> = {}): Sent =>
   jsonRequest(
@@ -129,6 +135,18 @@ const cases: Record<string, () => Promise<Step[]>> = {
     const req = paymentReq(signData(app).replace('"attach":"testdata"', '"attach":"x\ud800"'));
     return [await step(req), await step(req)];
   },
+  // Forged console cursors (test/fuzz/console.fuzz.test.ts): each list's key reached its query.
+  consoleAuditCursorBeyondBigint: async () => [await step(consoleListReq('/audit-log', ['9999999999999999999']))],
+  consoleItemsCursorUnknownZone: async () => [
+    await step(consoleListReq(`/apps/${app.appId}/items`, ['2026-01-01 00:00:00 Mars/Olympus', 'gem_pack_100'])),
+  ],
+  consoleItemsCursorSixDigitYear: async () => [
+    await step(consoleListReq(`/apps/${app.appId}/items`, ['+010000-01-01T00:00:00.000Z', 'infinity'])),
+  ],
+  consoleReviewsCursorOffsetOutOfRange: async () => [
+    await step(consoleListReq(`/reviews?appId=${app.appId}`, ['2026-01-01T00:00:00+99:00', app.appId, 'gem_pack_100'])),
+  ],
+  consoleAppsCursorInvalidDate: async () => [await step(consoleListReq('/apps', ['not a date', app.appId]))],
 };
 
 const results: Record<string, Step[]> = {};
@@ -278,5 +296,22 @@ describe('a lone UTF-16 surrogate (a valid JSON escape) must not break idempoten
         `the identical request was answered differently\n${describeRequest(results.paymentLoneSurrogateReplay[1].req)}\nfirst: ${describeAnswer(first)}\nagain: ${describeAnswer(again)}`,
       );
     }
+  });
+});
+
+describe('a forged console cursor is refused as a cursor (400 / 40001), never by PostgreSQL', () => {
+  it.each([
+    ['audit log: an id beyond PostgreSQL bigint (was a 500: 22003, out of range)', 'consoleAuditCursorBeyondBigint'],
+    ['items: a timestamp in a time zone PostgreSQL does not know (was a 500: 22023)', 'consoleItemsCursorUnknownZone'],
+    ['items: a JavaScript time with a six-digit year (was a 500)', 'consoleItemsCursorSixDigitYear'],
+    ['reviews: an offset of +99:00 (was a 500: 22009)', 'consoleReviewsCursorOffsetOutOfRange'],
+    [
+      'apps: a time that is no date (was refused only by PostgreSQL, after pg sent an invalid Date, which its next major will throw on)',
+      'consoleAppsCursorInvalidDate',
+    ],
+  ])('%s', (_what, name) => {
+    const a = expectContract(name, 0, [[400, 40001]]);
+    // The list's own check refused it, saying what is wrong, not PostgreSQL's safety net.
+    expect(a.json.errMsg).toMatch(/cursor/);
   });
 });
