@@ -5,12 +5,14 @@ import * as m001 from './001_initial';
 import * as m002 from './002_delivery_endpoint_health';
 import * as m003 from './003_delivery_attempt_url_credentials';
 import * as m004 from './004_console_identities';
+import * as m008 from './008_order_record_indexes';
 
 const migrations: Record<string, Knex.Migration> = {
   '001_initial': m001,
   '002_delivery_endpoint_health': m002,
   '003_delivery_attempt_url_credentials': m003,
   '004_console_identities': m004,
+  '008_order_record_indexes': m008,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -8,11 +8,13 @@ import { ConsoleRefused } from '../../application/console/refusals';
 import { authenticateConsole } from './auth';
 import { toConsoleError } from './errors';
 import { identityRoutes } from './identities/routes';
+import { orderRoutes } from './orders/routes';
 
 export function consoleRouter(deps: ApiDeps): Router {
   const mapError = (err: unknown) => (err instanceof ConsoleRefused ? toConsoleError(err) : err);
   return audienceRouter({ shape: 'errCode', logger: deps.logger, mapError }, (router) => {
     router.use(authenticateConsole(deps));
     identityRoutes(router, deps);
+    orderRoutes(router, deps);
   });
 }
