@@ -125,10 +125,16 @@ function xlsxWriter(res: Response): FileWriter {
   };
 }
 
+/**
+ * Whether a write to the stream returned false and its 'drain' is still to come. archiver's
+ * streams come from readable-stream 2, which has no `writableNeedDrain`, only its state's flag.
+ */
+const needsDrain = (s: Writable): boolean => s.writableNeedDrain ?? Boolean((s as any)._writableState?.needDrain);
+
 /** Resolves once none of the streams needs draining; rejects when the response closes or stalls. */
 async function roomIn(streams: Writable[], res: Response): Promise<void> {
   for (;;) {
-    const full = streams.find((s) => s.writableNeedDrain);
+    const full = streams.find(needsDrain);
     if (!full) return;
     if (res.destroyed) throw new Error('the client went away');
     const ac = new AbortController();
