@@ -2,7 +2,13 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { orderFields } from '../lib/platform/logger';
 import { getApp } from '../lib/db/repos/apps';
-import { beginDeliveryAttempt, finishDeliveryAttempt } from '../lib/db/repos/orders';
+import {
+  beginDeliveryAttempt,
+  beginRedeliveryAttempt,
+  finishDeliveryAttempt,
+  recordRedeliveryAttempt,
+  type OrderRow,
+} from '../lib/db/repos/orders';
 import {
   DELIVERY_MAX_RESPONSE_BYTES,
   DELIVERY_TIMEOUT_MS,
@@ -14,14 +20,65 @@ import {
 import { withoutCredentials } from '../lib/outbound/address-guard';
 import { toStorableText } from '../lib/domain/schemas';
 import { Failures, type DeliveryFailureDetails } from '../workflows/definitions';
+import type { RedeliveryResult } from '../workflows/redeliver';
+import type { App } from '../lib/db/repos/apps';
 import { createDeliveryRecovery } from './delivery-recovery';
 import type { ActivityDeps } from './deps';
 
 /** How much of the developer's answer an attempt's record keeps. */
 const ERROR_BODY_CHARS = 200;
 
+interface SentNotice {
+  url: string | null;
+  ok: boolean;
+  httpStatus: number | null;
+  error: string | null;
+  durationMs: number;
+}
+
+/**
+ * The URL an attempt's record names. An app saved before credentials in URLs were refused: its
+ * attempts fail, and the record names the URL without them.
+ */
+const recordedUrl = (url: string | null): string => (url ? withoutCredentials(url) : '');
+
 export function createDeliveryActivities({ db, config, post, logger, metrics, wakePurchase }: ActivityDeps) {
   const recovery = createDeliveryRecovery({ db, wake: wakePurchase, logger, metrics });
+
+  /**
+   * Sends the order's notification once, as attempt `attempt` (CONTRACT.md 4), and says how it
+   * went; never throws. The URL is the one the order's env goes to (null: the app has none).
+   */
+  async function sendNotice(app: App, order: OrderRow, attempt: number): Promise<SentNotice> {
+    const url = deliveryUrlFor(app, order);
+    const started = Date.now();
+    let ok = false;
+    let httpStatus: number | null = null;
+    let error: string | null = null;
+    if (!url) {
+      error = order.env === 1 ? 'the app has no deliveryTestUrl for a sandbox (env 1) order' : 'the app has no deliveryUrl';
+    } else if (!app.appKey) {
+      error = 'the app has no key to sign the notification with';
+    } else {
+      try {
+        const res = await post(url, deliveryNoticeBody({ ...app, appKey: app.appKey }, order), {
+          headers: { 'x-vpay-delivery-id': deliveryIdFor(order.orderId), 'x-vpay-attempt': String(attempt) },
+          timeoutMs: DELIVERY_TIMEOUT_MS,
+          maxResponseBytes: DELIVERY_MAX_RESPONSE_BYTES,
+          allowPrivate: config.deliveryAllowPrivate,
+        });
+        httpStatus = res.status;
+        ok = isDeliveryAcknowledged(res.status, res.json);
+        // The developer's bytes, kept as text PostgreSQL stores: a NUL in them would lose the
+        // attempt's record, the order's last error and the endpoint's health all at once.
+        if (!ok) error = `HTTP ${res.status}: ${toStorableText(res.body, ERROR_BODY_CHARS)}`;
+      } catch (err) {
+        error = toStorableText((err as Error).message, 500);
+      }
+    }
+    return { url, ok, httpStatus, error, durationMs: Date.now() - started };
+  }
+
   return {
     /**
      * One delivery attempt (CONTRACT.md 4). Every attempt is counted before it is sent and
@@ -43,43 +100,9 @@ export function createDeliveryActivities({ db, config, post, logger, metrics, wa
       if (!app) throw ApplicationFailure.create({ type: Failures.OrderMissing, message: `no app ${order.appId}`, nonRetryable: true });
       const attempt = order.deliveryAttempts;
       const fields = { ...orderFields(order), attempt };
-      const url = deliveryUrlFor(app, order);
-      const started = Date.now();
-      let ok = false;
-      let httpStatus: number | null = null;
-      let error: string | null = null;
-      if (!url) {
-        error = order.env === 1 ? 'the app has no deliveryTestUrl for a sandbox (env 1) order' : 'the app has no deliveryUrl';
-      } else if (!app.appKey) {
-        error = 'the app has no key to sign the notification with';
-      } else {
-        try {
-          const res = await post(url, deliveryNoticeBody({ ...app, appKey: app.appKey }, order), {
-            headers: { 'x-vpay-delivery-id': deliveryIdFor(orderId), 'x-vpay-attempt': String(attempt) },
-            timeoutMs: DELIVERY_TIMEOUT_MS,
-            maxResponseBytes: DELIVERY_MAX_RESPONSE_BYTES,
-            allowPrivate: config.deliveryAllowPrivate,
-          });
-          httpStatus = res.status;
-          ok = isDeliveryAcknowledged(res.status, res.json);
-          // The developer's bytes, kept as text PostgreSQL stores: a NUL in them would lose the
-          // attempt's record, the order's last error and the endpoint's health all at once.
-          if (!ok) error = `HTTP ${res.status}: ${toStorableText(res.body, ERROR_BODY_CHARS)}`;
-        } catch (err) {
-          error = toStorableText((err as Error).message, 500);
-        }
-      }
-      const row = await finishDeliveryAttempt(db, {
-        orderId,
-        attempt,
-        // An app saved before credentials in URLs were refused: its attempts fail, and the
-        // record names the URL without them.
-        url: url ? withoutCredentials(url) : '',
-        ok,
-        httpStatus,
-        error,
-        durationMs: Date.now() - started,
-      });
+      const sent = await sendNotice(app, order, attempt);
+      const { ok, error } = sent;
+      const row = await finishDeliveryAttempt(db, { orderId, attempt, ...sent, url: recordedUrl(sent.url) });
       metrics.deliveryAttempts.inc({ outcome: ok ? 'delivered' : 'failed' });
       // The outcome is already recorded: bookkeeping for the endpoint's health must not undo it.
       const health = await recovery
@@ -101,5 +124,27 @@ export function createDeliveryActivities({ db, config, post, logger, metrics, wa
       logger.info(fields, 'order delivered');
       return { deliveredAt: row.deliveredAt!.toISOString(), attempts: row.deliveryAttempts };
     },
+
+    /**
+     * Sends a DELIVERED order's notification once more (CONTRACT.md 7.7, the redeliver workflow):
+     * the same X-Vpay-Delivery-Id, the next X-Vpay-Attempt, counted before it is sent and
+     * recorded among the order's attempts after. Whatever the developer answers is the outcome:
+     * a failed redelivery is recorded, not retried (the order was delivered; someone asked for
+     * one more try). Only a failure to reach the database throws, and is retried.
+     */
+    async redeliverOrder({ orderId }: { orderId: string }): Promise<RedeliveryResult> {
+      const order = await beginRedeliveryAttempt(db, orderId);
+      if (!order) return { sent: false, reason: 'the order is not DELIVERED' };
+      const app = await getApp(db, order.appId);
+      if (!app) throw ApplicationFailure.create({ type: Failures.OrderMissing, message: `no app ${order.appId}`, nonRetryable: true });
+      const attempt = order.deliveryAttempts;
+      const sent = await sendNotice(app, order, attempt);
+      await recordRedeliveryAttempt(db, { orderId, attempt, ...sent, url: recordedUrl(sent.url) });
+      metrics.deliveryAttempts.inc({ outcome: sent.ok ? 'redelivered' : 'redelivery_failed' });
+      const fields = { ...orderFields(order), attempt, ok: sent.ok, httpStatus: sent.httpStatus, error: sent.error };
+      logger.info(fields, sent.ok ? 'order redelivered' : 'redelivery not acknowledged');
+      return { sent: true, attempt, ok: sent.ok, httpStatus: sent.httpStatus, error: sent.error };
+    },
+
   };
 }

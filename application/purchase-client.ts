@@ -1,6 +1,7 @@
 // The one place a purchase's Temporal calls are built: its handle from its business keys, the
-// update-with-start that begins it, the recordPayment update, the retryDeliveryNow signal, and
-// what reconciliation reads (listing and describe). Everything else names a purchase by
+// update-with-start that begins it, the recordPayment update, the retryDeliveryNow signal, the
+// redelivery workflow started for it, its link in the Web UI, and what reconciliation reads
+// (listing and describe). Everything else names a purchase by
 // appId + outTradeNo and never sees its workflow ID, type or options.
 import {
   ApplicationFailure,
@@ -14,7 +15,7 @@ import {
 } from '@temporalio/client';
 import type { Config } from '../lib/platform/config';
 import type { WakePurchase } from '../activities/delivery-recovery';
-import { purchaseWorkflowId } from '../workflows/workflow-ids';
+import { purchaseWorkflowId, redeliverWorkflowId } from '../workflows/workflow-ids';
 import {
   recordPaymentUpdate,
   requestPaymentUpdate,
@@ -28,6 +29,7 @@ import {
   type RecordPaymentResult,
 } from '../workflows/definitions';
 import type { purchase } from '../workflows/purchase';
+import type { redeliver } from '../workflows/redeliver';
 
 /** The workflow type the worker registers (workflows/purchase.ts). */
 export const PURCHASE_WORKFLOW_TYPE = 'purchase';
@@ -139,6 +141,51 @@ export function updateRefusal(err: unknown): ApplicationFailure | undefined {
 /** The worker's WakePurchase (activities/delivery-recovery.ts): the retryDeliveryNow signal. */
 export function wakePurchaseVia(client: Client): WakePurchase {
   return (keys) => purchaseHandle(client, keys).signal(retryDeliveryNowSignal);
+}
+
+/** The workflow type of a DELIVERED order's redelivery (workflows/redeliver.ts). */
+export const REDELIVER_WORKFLOW_TYPE = 'redeliver';
+
+/**
+ * Starts the redelivery of a DELIVERED purchase's notification (CONTRACT.md 7.7) and returns once
+ * Temporal has it (durable from then on), without waiting for the send. A redelivery of the same
+ * order still running is joined rather than doubled; a finished one does not stop a new one.
+ * Bounded by WORKFLOW_ANSWER_TIMEOUT_MS.
+ */
+export async function startRedelivery(
+  client: Client,
+  config: Pick<Config, 'taskQueue' | 'workflowAnswerTimeoutMs'>,
+  purchase: PurchaseKeys & { orderId: string },
+): Promise<void> {
+  await withDeadline(client, config, () =>
+    client.workflow.start<typeof redeliver>(REDELIVER_WORKFLOW_TYPE, {
+      workflowId: redeliverWorkflowId(purchase.appId, purchase.outTradeNo),
+      taskQueue: config.taskQueue,
+      args: [{ orderId: purchase.orderId }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      // Found in the Web UI by the same filters as its purchase (docs/OPERATIONS.md).
+      typedSearchAttributes: [
+        { key: SA_APP_ID, value: purchase.appId },
+        { key: SA_OUT_TRADE_NO, value: purchase.outTradeNo },
+      ],
+    }),
+  );
+}
+
+/** Signals a PAID purchase to try its delivery now (the console's redeliver); bounded like the rest. */
+export function retryDeliveryNow(client: Client, config: Pick<Config, 'workflowAnswerTimeoutMs'>, keys: PurchaseKeys): Promise<void> {
+  return withDeadline(client, config, () => wakePurchaseVia(client)(keys));
+}
+
+/**
+ * The purchase in the Temporal Web UI (its latest run), or null when no TEMPORAL_UI_URL is set:
+ * vpay cannot guess where an operator's UI is served.
+ */
+export function purchaseWorkflowUrl(config: Pick<Config, 'temporalUiUrl' | 'temporalNamespace'>, keys: PurchaseKeys): string | null {
+  if (!config.temporalUiUrl) return null;
+  const workflowId = purchaseWorkflowId(keys.appId, keys.outTradeNo);
+  return `${config.temporalUiUrl}/namespaces/${encodeURIComponent(config.temporalNamespace)}/workflows/${encodeURIComponent(workflowId)}`;
 }
 
 /** The purchase's execution as the server sees it now (not the visibility store); null if none. */

@@ -8,6 +8,7 @@ import * as m004 from './004_console_identities';
 import * as m005 from './005_payment_requests_and_exemptions';
 import * as m006 from './006_app_keys_and_delivery_config';
 import * as m007 from './007_item_versions';
+import * as m008 from './008_order_record_indexes';
 
 const migrations: Record<string, Knex.Migration> = {
   '001_initial': m001,
@@ -17,6 +18,7 @@ const migrations: Record<string, Knex.Migration> = {
   '005_payment_requests_and_exemptions': m005,
   '006_app_keys_and_delivery_config': m006,
   '007_item_versions': m007,
+  '008_order_record_indexes': m008,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,2 +1,3 @@
 // The worker's workflows bundle: every workflow type vpay runs.
 export { purchase } from './purchase';
+export { redeliver } from './redeliver';

@@ -43,6 +43,15 @@ export const activityOptions = {
     startToCloseTimeout: '30s',
     retry: { maximumAttempts: 1 },
   },
+  /**
+   * A console-asked redelivery of a DELIVERED order: sent once, whatever the developer answers
+   * (the activity returns the answer rather than failing). Retried, like the projection, only
+   * while it cannot reach the database; a retry after the POST went out counts a new attempt.
+   */
+  redelivery: {
+    startToCloseTimeout: '30s',
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes: [Failures.OrderMissing] },
+  },
   /** The stuck-delivery alert: logged first, so only the webhook POST is retried, briefly. */
   alert: {
     startToCloseTimeout: '15s',

@@ -9,3 +9,11 @@ export function purchaseWorkflowId(appId: string, outTradeNo: string): string {
   }
   return `purchase:${appId}:${outTradeNo}`;
 }
+
+/**
+ * The redelivery workflow of a purchase (workflows/redeliver.ts): one at a time per order, so a
+ * second request while one runs joins it; a later one starts anew.
+ */
+export function redeliverWorkflowId(appId: string, outTradeNo: string): string {
+  return `redeliver:${purchaseWorkflowId(appId, outTradeNo).slice('purchase:'.length)}`;
+}

@@ -7,9 +7,10 @@ import { reviewExemptionRoutes } from './review-exemption/openapi';
 import { auditRoutes } from './audit/openapi';
 import { deliveryRoutes } from './delivery/openapi';
 import { itemRoutes } from './items/openapi';
+import { orderRoutes } from './orders/openapi';
 
-// A resource added to router.ts (the order records of 7.7, say, as orders/routes.ts) adds its
-// orders/openapi.ts here; until then test/integration/openapi.test.ts fails, naming its routes.
+// A resource added to router.ts adds its <resource>/openapi.ts here; until then
+// test/integration/openapi.test.ts fails, naming its routes.
 export const consoleRouteGroups: RouteGroup[] = [
   identityRoutes,
   enablementRoutes,
@@ -17,4 +18,5 @@ export const consoleRouteGroups: RouteGroup[] = [
   auditRoutes,
   deliveryRoutes,
   itemRoutes,
+  orderRoutes,
 ];

@@ -13,6 +13,7 @@ import { reviewExemptionRoutes } from './review-exemption/routes';
 import { auditRoutes } from './audit/routes';
 import { deliveryRoutes } from './delivery/routes';
 import { importsOwnBody, itemRoutes } from './items/routes';
+import { orderRoutes } from './orders/routes';
 
 export function consoleRouter(deps: ApiDeps): Router {
   const mapError = (err: unknown) => (err instanceof ConsoleRefused ? toConsoleError(err) : err);
@@ -24,5 +25,6 @@ export function consoleRouter(deps: ApiDeps): Router {
     auditRoutes(router, deps);
     deliveryRoutes(router, deps);
     itemRoutes(router, deps);
+    orderRoutes(router, deps);
   });
 }

@@ -13,6 +13,14 @@ const EnvSchema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('vpay-purchases'),
+  /** The Temporal Web UI the console links each purchase to; unset: no links (workflowUrl null). */
+  TEMPORAL_UI_URL: z
+    .string()
+    .url()
+    .regex(/^https?:\/\//i, 'must be an http(s) URL')
+    // Console users see the links: a password in it would be shown to all of them.
+    .refine((u) => !new URL(u).username && !new URL(u).password, 'must carry no username or password')
+    .optional(),
   SUPERAPP_BASE_URL: z.string().url().optional(),
   SUPERAPP_SECRET: z.string().min(16).optional(),
   ADMIN_TOKEN: z.string().min(16).optional(),
@@ -45,6 +53,8 @@ export interface Config {
   temporalAddress: string;
   temporalNamespace: string;
   taskQueue: string;
+  /** Base URL of the Temporal Web UI (no trailing slash), for the console's workflow links. */
+  temporalUiUrl?: string;
   /** Where vpay calls the superapp backend (the sandbox's routes when SUPERAPP_BASE_URL is unset). */
   superappBaseUrl: string;
   /** True when the built-in sandbox superapp answers (SUPERAPP_BASE_URL unset). */
@@ -105,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporalAddress: e.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
     temporalNamespace: e.TEMPORAL_NAMESPACE,
     taskQueue: e.TEMPORAL_TASK_QUEUE,
+    temporalUiUrl: e.TEMPORAL_UI_URL?.replace(/\/+$/, ''),
     superappBaseUrl: (e.SUPERAPP_BASE_URL ?? `http://127.0.0.1:${e.PORT}/sandbox`).replace(/\/+$/, ''),
     sandboxEnabled: !e.SUPERAPP_BASE_URL,
     superappSecret: e.SUPERAPP_SECRET ?? dev!.superappSecret,

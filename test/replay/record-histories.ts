@@ -1,4 +1,5 @@
-// Records real purchase workflow histories for the replay tests (test/replay/replay.test.ts).
+// Records real workflow histories (purchases, and a redelivery) for the replay tests
+// (test/replay/replay.test.ts).
 //
 //   npm run record-histories            all scenarios
 //   npm run record-histories -- NAME…   only those (e.g. `delivered duplicate-callbacks`)
@@ -21,8 +22,10 @@ import * as proto from '@temporalio/proto';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../tools/dev/embedded-pg';
 import { startTemporalDevServer, VPAY_SEARCH_ATTRIBUTES, type TemporalDevServer } from '../../tools/dev/temporal-dev-server';
 import { freePort } from '../../tools/dev/free-port';
-import { purchaseWorkflowId } from '../../workflows/workflow-ids';
+import { purchaseWorkflowId, redeliverWorkflowId } from '../../workflows/workflow-ids';
 import type { PurchaseState } from '../../workflows/definitions';
+import type { RedeliveryResult } from '../../workflows/redeliver';
+import { startRedelivery } from '../../application/purchase-client';
 import { startVpay, type Vpay } from '../support/vpay';
 import { requestPayment, setupApp, signData, type TestApp } from '../support/minigame';
 import { waitFor } from '../support/wait-for';
@@ -33,8 +36,11 @@ const EventType = proto.temporal.api.enums.v1.EventType;
 
 interface Recorded {
   workflowId: string;
+  /** The purchase's final state (for a redelivery, the purchase's it redelivered). */
   state: PurchaseState;
   history: History;
+  /** For the redelivery scenario: what its workflow answered. */
+  redelivery?: RedeliveryResult;
 }
 
 interface Scenario {
@@ -252,6 +258,25 @@ const scenarios: Scenario[] = [
       ...need(r.state.payment === null, 'no payment in the final state'),
       ...need(count(r, EventType.EVENT_TYPE_TIMER_FIRED) === 1, 'the fired payment timer'),
       ...need(acceptedUpdates(r, 'recordPayment') === 0, `no accepted recordPayment update (got ${acceptedUpdates(r, 'recordPayment')})`),
+    ],
+  },
+  {
+    // Not a purchase: the redeliver workflow (workflows/redeliver.ts) a console user starts for a
+    // DELIVERED order, recorded so that changes to it are checked against a real run too.
+    name: 'redelivered',
+    async run(vpay, app) {
+      const p = await startPurchase(vpay, app);
+      await payOnce(vpay, p.orderId!, app.price);
+      const purchase = await finish(vpay, p.workflowId);
+      await startRedelivery(vpay.api.client, vpay.config, { appId: app.appId, outTradeNo: p.outTradeNo, orderId: p.orderId! });
+      const handle = vpay.api.client.workflow.getHandle(redeliverWorkflowId(app.appId, p.outTradeNo));
+      const redelivery = (await withTimeout(handle.result(), 60_000, 'the redelivery')) as RedeliveryResult;
+      return { workflowId: handle.workflowId, state: purchase.state, history: await handle.fetchHistory(), redelivery };
+    },
+    check: (r) => [
+      ...need(r.state.status === 'DELIVERED', `the purchase DELIVERED (got ${r.state.status})`),
+      ...need(r.redelivery?.sent === true && r.redelivery.ok && r.redelivery.attempt === 2, `sent and acknowledged as attempt 2 (got ${JSON.stringify(r.redelivery)})`),
+      ...need(scheduled(r, 'redeliverOrder') === 1, 'one redeliverOrder activity'),
     ],
   },
 ];

@@ -1,4 +1,4 @@
-// Replays recorded purchase histories (test/replay/histories/*.json, written by
+// Replays recorded workflow histories (purchases, and a redelivery) (test/replay/histories/*.json, written by
 // `npm run record-histories`) against the current workflow code. A change to workflows/ that
 // would break running purchases (a different sequence of commands: an added, removed or
 // reordered activity, timer, search-attribute upsert…) fails here with a nondeterminism error
@@ -22,6 +22,7 @@ const REQUIRED = [
   'duplicate-callbacks',
   'timeout-race',
   'timeout-race-before-fix',
+  'redelivered',
 ].map((n) => `${n}.json`);
 
 // Read at load time: jest needs the list to declare one test per file.

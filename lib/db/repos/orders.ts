@@ -18,9 +18,12 @@ export interface OrderRow extends Omit<OrderDraft, 'paySig' | 'signature' | 'cre
   deliveryAttempts: number;
   lastDeliveryError: string | null;
   alertedAt: Date | null;
+  /** What refunds took back, in minor units (CONTRACT.md 8.3); 0 until refunds exist. */
+  refundedAmount: number;
 }
 
-const toOrder = (r: any): OrderRow => ({
+/** A row of `orders` as an OrderRow (also for the console's lists, lib/db/repos/order-records.ts). */
+export const toOrder = (r: any): OrderRow => ({
   orderId: r.order_id,
   appId: r.app_id,
   openId: r.open_id,
@@ -47,6 +50,7 @@ const toOrder = (r: any): OrderRow => ({
   deliveryAttempts: r.delivery_attempts,
   lastDeliveryError: r.last_delivery_error,
   alertedAt: r.alerted_at,
+  refundedAmount: r.refunded_amount ?? 0,
 });
 
 /**
@@ -189,6 +193,35 @@ export async function finishDeliveryAttempt(db: Db, a: DeliveryAttemptRecord): P
     [a.orderId, a.attempt, a.url, a.ok, a.httpStatus, a.error, a.durationMs, a.ok ? null : a.error, a.orderId],
   );
   return toOrder(rows[0]);
+}
+
+/**
+ * Counts a redelivery of a DELIVERED order (CONTRACT.md 7.7, for a developer that lost the
+ * notification) before it is sent, as beginDeliveryAttempt counts an attempt: its number is the
+ * next X-Vpay-Attempt and is never reused. Undefined when the order is not DELIVERED (any more).
+ */
+export async function beginRedeliveryAttempt(db: Db, orderId: string): Promise<OrderRow | undefined> {
+  const [row] = await db('orders')
+    .where({ order_id: orderId, status: 'DELIVERED' })
+    .update({ delivery_attempts: db.raw('delivery_attempts + 1'), updated_at: db.fn.now() })
+    .returning('*');
+  return row ? toOrder(row) : undefined;
+}
+
+/**
+ * Records a redelivery's outcome among the order's attempts. The order stays DELIVERED with its
+ * first deliveredAt, and its last delivery error stays that of the delivery, whatever this did.
+ */
+export async function recordRedeliveryAttempt(db: Db, a: DeliveryAttemptRecord): Promise<void> {
+  await db('delivery_attempts').insert({
+    order_id: a.orderId,
+    attempt: a.attempt,
+    url: a.url,
+    ok: a.ok,
+    http_status: a.httpStatus,
+    error: a.error,
+    duration_ms: a.durationMs,
+  });
 }
 
 export async function markAlerted(db: Db, orderId: string): Promise<void> {

@@ -1,0 +1,243 @@
+// CONTRACT.md 7.7's export on the real stack: 100,000 generated orders of one app exported as CSV
+// (parsed back by hand) and as XLSX (read back with exceljs), one row per order under a header
+// row, and streamed: a client that stops reading holds the export at its database cursor (the
+// rest of the rows are neither fetched nor buffered) until it reads on; one that goes away
+// closes the cursor.
+import http from 'node:http';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import ExcelJS from 'exceljs';
+import { Client as PgClient } from 'pg';
+import { startVpay, type Vpay } from '../../support/vpay';
+import { consoleCall, consoleWorld, type ConsoleWorld } from '../../support/console';
+import { insertGeneratedOrders } from '../../support/generated-orders';
+import { waitFor } from '../../support/wait-for';
+import { EXPORT_COLUMNS } from '../../../api/console/orders/export-files';
+
+const ROWS = 100_000;
+
+let vpay: Vpay;
+let world: ConsoleWorld;
+let pg: PgClient;
+
+beforeAll(async () => {
+  vpay = await startVpay();
+  world = await consoleWorld(vpay);
+  // One every 5 s: 100,000 orders over the last ~6 days, inside the default week.
+  await insertGeneratedOrders(vpay.api.db, { count: ROWS, appIds: [world.appId], prefix: 'exp', newest: new Date(Date.now() - 60_000), stepMs: 5000 });
+  await vpay.api.db.raw('analyze orders');
+  pg = new PgClient({ connectionString: vpay.databaseUrl });
+  await pg.connect();
+}, 300_000);
+
+afterAll(async () => {
+  await pg?.end();
+  await vpay?.stop();
+});
+
+const exportPath = (query: string) => `/v1/console/apps/${world.appId}/orders/export?${query}`;
+
+async function download(query: string, role: keyof ConsoleWorld['tokens'] = 'mp_operator') {
+  const res = await fetch(`${vpay.url}${exportPath(query)}`, { headers: { authorization: `Bearer ${world.tokens[role]}` } });
+  return { res, body: Buffer.from(await res.arrayBuffer()) };
+}
+
+/** RFC 4180 by hand: quoted fields may hold commas, quotes (doubled) and line breaks. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  const endField = () => {
+    row.push(field);
+    field = '';
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') endField();
+    else if (c === '\n') {
+      endField();
+      rows.push(row);
+      row = [];
+    } else if (c !== '\r') field += c;
+  }
+  if (field !== '' || row.length) {
+    endField();
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** The export's database backend while its transaction is open: the last statement a FETCH from its cursor. */
+async function exportBackend(): Promise<{ state: string; query: string; queryStart: string } | undefined> {
+  const { rows } = await pg.query(
+    `select state, query, query_start::text as "queryStart" from pg_stat_activity
+      where datname = current_database() and pid <> pg_backend_pid() and query ilike 'fetch forward % from order_export'`,
+  );
+  expect(rows.length).toBeLessThanOrEqual(1);
+  return rows[0];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Waits until the export stops fetching (its last FETCH's start stays the same for a second:
+ * the socket's buffers are full and the server waits for the client), and answers that FETCH.
+ */
+async function heldAtCursor(): Promise<{ state: string; query: string; queryStart: string }> {
+  return waitFor(
+    'the export held at its cursor',
+    async () => {
+      const a = await exportBackend();
+      await sleep(1000);
+      const b = await exportBackend();
+      return a && b && a.queryStart === b.queryStart && b;
+    },
+    30_000,
+    0,
+  );
+}
+
+/**
+ * Memory this process holds after full garbage collections (the JS heap and the buffers outside
+ * it, which a second collection frees once the first has run their finalizers).
+ */
+async function heldMiB(): Promise<number> {
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await sleep(20);
+  }
+  const m = process.memoryUsage();
+  return (m.heapUsed + m.external) / 2 ** 20;
+}
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc') as () => void;
+
+/** The first orders of the list, to compare rows with. */
+async function listed(query: string, limit: number): Promise<any[]> {
+  const r = await consoleCall(vpay, world.tokens.mp_operator, 'GET', `/apps/${world.appId}/orders?${query}&limit=${limit}`);
+  expect(r.status).toBe(200);
+  return r.json.orders;
+}
+
+const cell = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+
+it('exports every order of the range as CSV: a header row, then one row per order, newest first', async () => {
+  const { res, body } = await download('format=csv');
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+  expect(res.headers.get('content-disposition')).toMatch(new RegExp(`^attachment; filename="orders-${world.appId}-\\d{4}-\\d{2}-\\d{2}-\\d{4}-\\d{2}-\\d{2}\\.csv"$`));
+  const rows = parseCsv(body.toString('utf8'));
+  expect(rows[0]).toEqual([...EXPORT_COLUMNS]);
+  expect(rows).toHaveLength(ROWS + 1);
+  expect(new Set(rows.slice(1).map((r) => r[0])).size).toBe(ROWS);
+  // The columns are the list's fields, with the same values.
+  const [first, second] = await listed('', 2);
+  expect([...EXPORT_COLUMNS].sort()).toEqual(Object.keys(first).sort());
+  expect(rows[1]).toEqual(EXPORT_COLUMNS.map((c) => cell(first[c])));
+  expect(rows[2]).toEqual(EXPORT_COLUMNS.map((c) => cell(second[c])));
+  expect(rows[ROWS][0]).toBe(`exp${String(ROWS).padStart(9, '0')}`);
+}, 120_000);
+
+it('exports as XLSX with the same filters as the list, read back with exceljs', async () => {
+  const { res, body } = await download('format=xlsx&productId=gem_3&status=DELIVERED');
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="orders-.*\.xlsx"$/);
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.load(body as any);
+  const sheet = book.getWorksheet('orders')!;
+  const values = (n: number) => (sheet.getRow(n).values as unknown[]).slice(1);
+  expect(values(1)).toEqual([...EXPORT_COLUMNS]);
+  // productId gem_3 is every 20th order from the 3rd, all DELIVERED (every 10th is CLOSED, every 10th + 1 PAID).
+  expect(sheet.actualRowCount).toBe(ROWS / 20 + 1);
+  const [first] = await listed('productId=gem_3&status=DELIVERED', 1);
+  // Typed cells: numbers stay numbers; an empty (null) field is an empty cell.
+  expect(values(2)).toEqual(EXPORT_COLUMNS.map((c) => first[c] ?? undefined));
+}, 120_000);
+
+it('answers a bad request before anything is streamed, and an empty range with the header alone', async () => {
+  const bad = await download('format=csv&from=2026-13-01');
+  expect(bad.res.status).toBe(400);
+  expect(JSON.parse(bad.body.toString())).toMatchObject({ errCode: 40003 });
+  const pdf = await download('format=pdf');
+  expect(JSON.parse(pdf.body.toString())).toMatchObject({ errCode: 40001 });
+  const other = await fetch(`${vpay.url}/v1/console/apps/${world.otherAppId}/orders/export?format=csv`, { headers: { authorization: `Bearer ${world.tokens.mp_operator}` } });
+  expect(await other.json()).toMatchObject({ errCode: 40403 });
+  const empty = await download('format=csv&from=2020-01-01&to=2020-01-02');
+  expect(empty.body.toString()).toBe(`${EXPORT_COLUMNS.join(',')}\n`);
+  const emptyXlsx = await download('format=xlsx&from=2020-01-01&to=2020-01-02');
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.load(emptyXlsx.body as any);
+  expect(book.getWorksheet('orders')!.actualRowCount).toBe(1);
+});
+
+/** A GET that reads its first chunk, then stops reading until told. */
+function pausedDownload(query: string) {
+  let first!: () => void;
+  const firstChunk = new Promise<void>((r) => (first = r));
+  let bytes = 0;
+  let lines = 0;
+  let response!: http.IncomingMessage;
+  let request!: http.ClientRequest;
+  const done = new Promise<void>((resolve, reject) => {
+    request = http.get(`${vpay.url}${exportPath(query)}`, { headers: { authorization: `Bearer ${world.tokens.mp_operator}` } }, (res) => {
+      response = res;
+      res.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+        for (const b of chunk) if (b === 10) lines++;
+        if (bytes === chunk.length) {
+          res.pause();
+          first();
+        }
+      });
+      res.on('end', resolve);
+      res.on('error', reject);
+    });
+    request.on('error', reject);
+  });
+  return { firstChunk, done, received: () => ({ bytes, lines }), resume: () => response.resume(), abort: () => void request.destroy() };
+}
+
+it('streams: a client that stops reading holds the export at its cursor, in bounded memory, until it reads on', async () => {
+  const before = await heldMiB();
+  const d = pausedDownload('format=csv');
+  await d.firstChunk;
+  // The first bytes arrived with the export's transaction open: sent before the query finished.
+  expect(await exportBackend()).toBeDefined();
+  // Then it stops fetching, with most of the ~35 MB still in the database: an export that did not
+  // wait for its client would fetch on and finish (its transaction would end) meanwhile.
+  const held = await heldAtCursor();
+  await sleep(1500);
+  expect(await exportBackend()).toEqual({ ...held, state: 'idle in transaction' });
+  const growth = (await heldMiB()) - before;
+  // One batch of rows and the socket's buffers; all the rows would hold several times the ~35 MiB of text.
+  expect(growth).toBeLessThan(24);
+  d.resume();
+  await d.done;
+  expect(d.received().lines).toBe(ROWS + 1);
+  // Done: the cursor and its transaction are closed.
+  expect(await exportBackend()).toBeUndefined();
+}, 120_000);
+
+it('streams XLSX the same way, and closes the cursor when the client goes away mid-export', async () => {
+  const before = await heldMiB();
+  const d = pausedDownload('format=xlsx');
+  d.done.catch(() => undefined);
+  await d.firstChunk;
+  const held = await heldAtCursor();
+  await sleep(1500);
+  expect(await exportBackend()).toEqual({ ...held, state: 'idle in transaction' });
+  expect((await heldMiB()) - before).toBeLessThan(24);
+  d.abort();
+  await waitFor('the cursor closed', async () => (await exportBackend()) === undefined, 20_000);
+  // The API still answers (its connection went back to the pool).
+  expect((await consoleCall(vpay, world.tokens.mp_operator, 'GET', `/apps/${world.appId}/orders?limit=1`)).status).toBe(200);
+}, 120_000);

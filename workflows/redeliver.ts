@@ -1,0 +1,23 @@
+// One more notification for a DELIVERED order, asked for in the console (CONTRACT.md 7.7) by a
+// developer that lost the first: its own small workflow, so the request is durable the moment
+// the console answers 202 (a worker restart or a database outage delays it, nothing loses it)
+// and shows in the Temporal Web UI beside the purchase. Its ID comes from the purchase's business
+// keys (workflows/workflow-ids.ts): two clicks while one runs are one redelivery.
+// Keep it free of Node-only imports: it is bundled into the workflow sandbox.
+import { proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { activityOptions } from './retry-policies';
+
+export interface RedeliverInput {
+  orderId: string;
+}
+
+/** What the one redelivery did: sent as attempt `attempt` and how the developer answered, or not sent. */
+export type RedeliveryResult =
+  | { sent: true; attempt: number; ok: boolean; httpStatus: number | null; error: string | null }
+  | { sent: false; reason: string };
+
+export async function redeliver(input: RedeliverInput): Promise<RedeliveryResult> {
+  const { redeliverOrder } = proxyActivities<Activities>(activityOptions.redelivery);
+  return redeliverOrder({ orderId: input.orderId });
+}
