@@ -145,6 +145,5 @@ export function createDeliveryActivities({ db, config, post, logger, metrics, wa
       logger.info(fields, sent.ok ? 'order redelivered' : 'redelivery not acknowledged');
       return { sent: true, attempt, ok: sent.ok, httpStatus: sent.httpStatus, error: sent.error };
     },
-
   };
 }

@@ -14,8 +14,7 @@ export interface RedeliverInput {
 
 /** What the one redelivery did: sent as attempt `attempt` and how the developer answered, or not sent. */
 export type RedeliveryResult =
-  | { sent: true; attempt: number; ok: boolean; httpStatus: number | null; error: string | null }
-  | { sent: false; reason: string };
+  { sent: true; attempt: number; ok: boolean; httpStatus: number | null; error: string | null } | { sent: false; reason: string };
 
 export async function redeliver(input: RedeliverInput): Promise<RedeliveryResult> {
   const { redeliverOrder } = proxyActivities<Activities>(activityOptions.redelivery);

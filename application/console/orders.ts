@@ -142,7 +142,15 @@ export async function listOrdersAcrossApps(
 
 export interface OrderDetail {
   order: ConsoleOrder;
-  deliveryAttempts: Array<{ attempt: number; at: string; url: string; ok: boolean; httpStatus: number | null; error: string | null; durationMs: number }>;
+  deliveryAttempts: Array<{
+    attempt: number;
+    at: string;
+    url: string;
+    ok: boolean;
+    httpStatus: number | null;
+    error: string | null;
+    durationMs: number;
+  }>;
   /** The order's refunds, once refunds exist (CONTRACT.md 8); none until then. */
   refunds: unknown[];
   workflowUrl: string | null;
@@ -155,7 +163,12 @@ async function appOrder(db: Db, app: App, orderId: string): Promise<OrderRow> {
 }
 
 /** An order of the app with its delivery attempts and its purchase in the Web UI; 404/40405 if none. */
-export async function getOrderDetail({ db, config }: Pick<OrderRecordsDeps, 'db' | 'config'>, p: Principal, app: App, orderId: string): Promise<OrderDetail> {
+export async function getOrderDetail(
+  { db, config }: Pick<OrderRecordsDeps, 'db' | 'config'>,
+  p: Principal,
+  app: App,
+  orderId: string,
+): Promise<OrderDetail> {
   refuseUnlessVisible(p, app);
   const order = await appOrder(db, app, orderId);
   const attempts = await listDeliveryAttempts(db, order.orderId);

@@ -23,7 +23,8 @@ export function parseIsoInstant(text: string): Date | undefined {
   asUtc.setUTCHours(hour, minute, second, Number(frac.padEnd(3, '0').slice(0, 3)));
   const utc = asUtc.getTime();
   // Date.UTC rolls 2026-02-30 over to March: a day or time that does not exist is no date.
-  if (year < 1 || asUtc.getUTCMonth() !== month - 1 || asUtc.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) return undefined;
+  if (year < 1 || asUtc.getUTCMonth() !== month - 1 || asUtc.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59)
+    return undefined;
   if (/^[Zz]$/.test(zone)) return asUtc;
   const [, sign, oh, om] = /^([+\- ])(\d{2}):?(\d{2})$/.exec(zone)!;
   if (Number(oh) > 23 || Number(om) > 59) return undefined;
@@ -51,6 +52,7 @@ export function resolveDateRange(
   const from = given.from === undefined ? new Date(to.getTime() - DEFAULT_RANGE_DAYS * DAY_MS) : parseIsoInstant(given.from);
   if (!from) return { refused: 'from is not an ISO 8601 date or time' };
   if (to.getTime() < from.getTime()) return { refused: 'to is before from' };
-  if (o.earliest && from.getTime() < o.earliest.getTime()) return { refused: `from is before ${o.earliest.toISOString()}, the oldest kept` };
+  if (o.earliest && from.getTime() < o.earliest.getTime())
+    return { refused: `from is before ${o.earliest.toISOString()}, the oldest kept` };
   return { from, to };
 }

@@ -275,7 +275,10 @@ const scenarios: Scenario[] = [
     },
     check: (r) => [
       ...need(r.state.status === 'DELIVERED', `the purchase DELIVERED (got ${r.state.status})`),
-      ...need(r.redelivery?.sent === true && r.redelivery.ok && r.redelivery.attempt === 2, `sent and acknowledged as attempt 2 (got ${JSON.stringify(r.redelivery)})`),
+      ...need(
+        r.redelivery?.sent === true && r.redelivery.ok && r.redelivery.attempt === 2,
+        `sent and acknowledged as attempt 2 (got ${JSON.stringify(r.redelivery)})`,
+      ),
       ...need(scheduled(r, 'redeliverOrder') === 1, 'one redeliverOrder activity'),
     ],
   },

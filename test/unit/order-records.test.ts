@@ -26,27 +26,43 @@ describe('parseIsoInstant', () => {
     expect(parseIsoInstant(text)?.toISOString()).toBe(iso);
   });
 
-  it.each(['', 'yesterday', '2026-02-30', '2026-13-01', '2026-11-30T24:00Z', '2026-11-30T08:60Z', '2026-11-30T08:15+25:00', '1700000000', '2026-11-30T08:15:30.1234567890Z', '0000-01-01'])(
-    'refuses %j',
-    (text) => {
-      expect(parseIsoInstant(text)).toBeUndefined();
-    },
-  );
+  it.each([
+    '',
+    'yesterday',
+    '2026-02-30',
+    '2026-13-01',
+    '2026-11-30T24:00Z',
+    '2026-11-30T08:60Z',
+    '2026-11-30T08:15+25:00',
+    '1700000000',
+    '2026-11-30T08:15:30.1234567890Z',
+    '0000-01-01',
+  ])('refuses %j', (text) => {
+    expect(parseIsoInstant(text)).toBeUndefined();
+  });
 });
 
 describe('resolveDateRange', () => {
   const now = new Date('2026-11-30T12:00:00.000Z');
   it('defaults to the 7 days before now, or before the given to', () => {
     expect(resolveDateRange({}, now)).toEqual({ from: new Date('2026-11-23T12:00:00.000Z'), to: now });
-    expect(resolveDateRange({ to: '2026-11-10' }, now)).toEqual({ from: new Date('2026-11-03T00:00:00.000Z'), to: new Date('2026-11-10T00:00:00.000Z') });
+    expect(resolveDateRange({ to: '2026-11-10' }, now)).toEqual({
+      from: new Date('2026-11-03T00:00:00.000Z'),
+      to: new Date('2026-11-10T00:00:00.000Z'),
+    });
     expect(resolveDateRange({ from: '2026-01-01' }, now)).toEqual({ from: new Date('2026-01-01T00:00:00.000Z'), to: now });
   });
   it('refuses a malformed date, to before from, and a from before what is kept', () => {
     expect(resolveDateRange({ from: 'x' }, now)).toEqual({ refused: expect.stringMatching(/from/) });
     expect(resolveDateRange({ to: 'x' }, now)).toEqual({ refused: expect.stringMatching(/to/) });
     expect(resolveDateRange({ from: '2026-11-02', to: '2026-11-01' }, now)).toEqual({ refused: 'to is before from' });
-    expect(resolveDateRange({ from: '2026-11-01', to: '2026-11-01' }, now)).toEqual({ from: new Date('2026-11-01'), to: new Date('2026-11-01') });
-    expect(resolveDateRange({ from: '2024-01-01' }, now, { earliest: new Date('2025-11-30') })).toEqual({ refused: expect.stringMatching(/oldest kept/) });
+    expect(resolveDateRange({ from: '2026-11-01', to: '2026-11-01' }, now)).toEqual({
+      from: new Date('2026-11-01'),
+      to: new Date('2026-11-01'),
+    });
+    expect(resolveDateRange({ from: '2024-01-01' }, now, { earliest: new Date('2025-11-30') })).toEqual({
+      refused: expect.stringMatching(/oldest kept/),
+    });
   });
 });
 
@@ -86,11 +102,13 @@ describe('TEMPORAL_UI_URL', () => {
     expect(() => loadConfig({ ...base, TEMPORAL_UI_URL: 'ftp://temporal.example' })).toThrow(/TEMPORAL_UI_URL/);
     expect(() => loadConfig({ ...base, TEMPORAL_UI_URL: 'https://admin:pw@temporal.example' })).toThrow(/TEMPORAL_UI_URL/);
   });
-  it('is the dev server\'s Web UI under npm start when it runs one (no TEMPORAL_ADDRESS)', () => {
+  it("is the dev server's Web UI under npm start when it runs one (no TEMPORAL_ADDRESS)", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vpay-config-'));
     expect(loadConfig(localStackEnv({ DATA_DIR: dir })).temporalUiUrl).toBe('http://127.0.0.1:8233');
     expect(loadConfig(localStackEnv({ DATA_DIR: dir, TEMPORAL_ADDRESS: 'temporal.internal:7233' })).temporalUiUrl).toBeUndefined();
-    expect(loadConfig(localStackEnv({ DATA_DIR: dir, TEMPORAL_UI_URL: 'http://ui.local:8080' })).temporalUiUrl).toBe('http://ui.local:8080');
+    expect(loadConfig(localStackEnv({ DATA_DIR: dir, TEMPORAL_UI_URL: 'http://ui.local:8080' })).temporalUiUrl).toBe(
+      'http://ui.local:8080',
+    );
     fs.rmSync(dir, { recursive: true });
   });
 });

@@ -72,7 +72,12 @@ function appOrdersQuery(db: Db, scope: { appId: string } | 'all', f: OrderFilter
  * from each of its apps' own newest `limit` (a lateral join), so a small team is never found by
  * scanning every app's orders of the range.
  */
-export async function listOrderRecords(db: Db, scope: OrderScope, f: OrderFilter, o: { limit: number; after?: OrderKey }): Promise<OrderRecord[]> {
+export async function listOrderRecords(
+  db: Db,
+  scope: OrderScope,
+  f: OrderFilter,
+  o: { limit: number; after?: OrderKey },
+): Promise<OrderRecord[]> {
   return (await orderRecordsQuery(db, scope, f, o)).map(toRecord);
 }
 
@@ -150,7 +155,16 @@ export interface DeliveryAttemptView {
 export async function listDeliveryAttempts(db: Db, orderId: string, limit = 500): Promise<DeliveryAttemptView[]> {
   const rows = await db
     .select('*')
-    .from(db('delivery_attempts').where({ order_id: orderId }).orderBy([{ column: 'attempt', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit).as('last'))
+    .from(
+      db('delivery_attempts')
+        .where({ order_id: orderId })
+        .orderBy([
+          { column: 'attempt', order: 'desc' },
+          { column: 'id', order: 'desc' },
+        ])
+        .limit(limit)
+        .as('last'),
+    )
     .orderBy([{ column: 'attempt' }, { column: 'id' }]);
   return rows.map((r: any) => ({
     attempt: r.attempt,

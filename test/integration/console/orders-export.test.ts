@@ -24,7 +24,13 @@ beforeAll(async () => {
   vpay = await startVpay();
   world = await consoleWorld(vpay);
   // One every 5 s: 100,000 orders over the last ~6 days, inside the default week.
-  await insertGeneratedOrders(vpay.api.db, { count: ROWS, appIds: [world.appId], prefix: 'exp', newest: new Date(Date.now() - 60_000), stepMs: 5000 });
+  await insertGeneratedOrders(vpay.api.db, {
+    count: ROWS,
+    appIds: [world.appId],
+    prefix: 'exp',
+    newest: new Date(Date.now() - 60_000),
+    stepMs: 5000,
+  });
   await vpay.api.db.raw('analyze orders');
   pg = new PgClient({ connectionString: vpay.databaseUrl });
   await pg.connect();
@@ -133,7 +139,9 @@ it('exports every order of the range as CSV: a header row, then one row per orde
   const { res, body } = await download('format=csv');
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-  expect(res.headers.get('content-disposition')).toMatch(new RegExp(`^attachment; filename="orders-${world.appId}-\\d{4}-\\d{2}-\\d{2}-\\d{4}-\\d{2}-\\d{2}\\.csv"$`));
+  expect(res.headers.get('content-disposition')).toMatch(
+    new RegExp(`^attachment; filename="orders-${world.appId}-\\d{4}-\\d{2}-\\d{2}-\\d{4}-\\d{2}-\\d{2}\\.csv"$`),
+  );
   const rows = parseCsv(body.toString('utf8'));
   expect(rows[0]).toEqual([...EXPORT_COLUMNS]);
   expect(rows).toHaveLength(ROWS + 1);
@@ -169,7 +177,9 @@ it('answers a bad request before anything is streamed, and an empty range with t
   expect(JSON.parse(bad.body.toString())).toMatchObject({ errCode: 40003 });
   const pdf = await download('format=pdf');
   expect(JSON.parse(pdf.body.toString())).toMatchObject({ errCode: 40001 });
-  const other = await fetch(`${vpay.url}/v1/console/apps/${world.otherAppId}/orders/export?format=csv`, { headers: { authorization: `Bearer ${world.tokens.mp_operator}` } });
+  const other = await fetch(`${vpay.url}/v1/console/apps/${world.otherAppId}/orders/export?format=csv`, {
+    headers: { authorization: `Bearer ${world.tokens.mp_operator}` },
+  });
   expect(await other.json()).toMatchObject({ errCode: 40403 });
   const empty = await download('format=csv&from=2020-01-01&to=2020-01-02');
   expect(empty.body.toString()).toBe(`${EXPORT_COLUMNS.join(',')}\n`);

@@ -52,7 +52,12 @@ function ordersScans(plan: PlanNode): string[] {
   return nodes(plan)
     .filter((n) => n['Relation Name'] === 'orders')
     .map((n) => {
-      const index = n['Index Name'] ?? nodes(n).filter((c) => c['Node Type'] === 'Bitmap Index Scan').map((c) => c['Index Name']).join(' + ');
+      const index =
+        n['Index Name'] ??
+        nodes(n)
+          .filter((c) => c['Node Type'] === 'Bitmap Index Scan')
+          .map((c) => c['Index Name'])
+          .join(' + ');
       return `${n['Node Type']}${index ? ` on ${index}` : ''}`;
     });
 }
@@ -64,7 +69,13 @@ const cases: Array<[string, OrderScope, OrderFilter, string, typeof after | unde
   ["one app's week", { appId: 'appplan07' }, week, 'orders_app_created', undefined],
   ["one app's week, the next page", { appId: 'appplan07' }, week, 'orders_app_created', after],
   ["one app's week, by status", { appId: 'appplan07' }, { ...week, status: 'PAID' }, 'orders_app_created', undefined],
-  ["a player's orders over a year", { appId: 'appplan07' }, { from: new Date(NOW.getTime() - 365 * 86_400_000), to: NOW, openId: 'player7' }, 'orders_app_open_id', undefined],
+  [
+    "a player's orders over a year",
+    { appId: 'appplan07' },
+    { from: new Date(NOW.getTime() - 365 * 86_400_000), to: NOW, openId: 'player7' },
+    'orders_app_open_id',
+    undefined,
+  ],
   ["an item's orders", { appId: 'appplan07' }, { ...week, productId: 'gem_7' }, 'orders_app_product', undefined],
   ['every app (platform roles)', 'all', week, 'orders_created', undefined],
   ['every app, the next page', 'all', week, 'orders_created', after],
@@ -78,7 +89,8 @@ it.each(cases)('the list of %s scans its index, never the table', async (_what, 
   const plan = await planOf(orderRecordsQuery(db, scope, f, { limit: 51, after: cursor }).toSQL());
   const scans = ordersScans(plan);
   expect(scans.length).toBeGreaterThan(0);
-  for (const s of scans) expect(s).toMatch(new RegExp(`^(Index (Only )?Scan on ${index}|Bitmap Heap Scan on (\\w+ \\+ )*${index}( \\+ \\w+)*)$`));
+  for (const s of scans)
+    expect(s).toMatch(new RegExp(`^(Index (Only )?Scan on ${index}|Bitmap Heap Scan on (\\w+ \\+ )*${index}( \\+ \\w+)*)$`));
   const unfiltered = Object.keys(f).length === 2;
   if (unfiltered) {
     for (const s of scans) expect(s).toMatch(/^Index (Only )?Scan/);
@@ -87,7 +99,7 @@ it.each(cases)('the list of %s scans its index, never the table', async (_what, 
   }
 });
 
-it('the export of an app\'s week, as its cursor plans it, scans its index in order, never the table', async () => {
+it("the export of an app's week, as its cursor plans it, scans its index in order, never the table", async () => {
   const plan = await db.transaction(async (trx) => {
     // The export's session settings (lib/db/repos/order-records.ts), then its query.
     for (const setting of EXPORT_SETTINGS) await trx.raw(setting);
@@ -100,8 +112,12 @@ it('the export of an app\'s week, as its cursor plans it, scans its index in ord
 });
 
 it('an orderId or outTradeNo search uses the primary key or the unique key', async () => {
-  const byId = ordersScans(await planOf(orderRecordsQuery(db, { appId: 'appplan07' }, { ...week, orderId: 'plan000000007' }, { limit: 51 }).toSQL()));
+  const byId = ordersScans(
+    await planOf(orderRecordsQuery(db, { appId: 'appplan07' }, { ...week, orderId: 'plan000000007' }, { limit: 51 }).toSQL()),
+  );
   expect(byId.join()).not.toMatch(/Seq Scan/);
-  const byTradeNo = ordersScans(await planOf(orderRecordsQuery(db, { appId: 'appplan07' }, { ...week, outTradeNo: 'planT7' }, { limit: 51 }).toSQL()));
+  const byTradeNo = ordersScans(
+    await planOf(orderRecordsQuery(db, { appId: 'appplan07' }, { ...week, outTradeNo: 'planT7' }, { limit: 51 }).toSQL()),
+  );
   expect(byTradeNo.join()).not.toMatch(/Seq Scan/);
 });

@@ -14,8 +14,24 @@ import type { Role } from '../../../lib/domain/console/permissions';
 const DAY_MS = 86_400_000;
 /** Section 5's fields, which every listed order has, plus refundedAmount (7.7). */
 const ORDER_FIELDS = [
-  'orderId', 'appId', 'openId', 'outTradeNo', 'productId', 'buyQuantity', 'goodsPrice', 'totalAmount', 'currencyType', 'env',
-  'status', 'prepayId', 'transactionId', 'createdAt', 'paidAt', 'deliveredAt', 'deliveryAttempts', 'refundedAmount',
+  'orderId',
+  'appId',
+  'openId',
+  'outTradeNo',
+  'productId',
+  'buyQuantity',
+  'goodsPrice',
+  'totalAmount',
+  'currencyType',
+  'env',
+  'status',
+  'prepayId',
+  'transactionId',
+  'createdAt',
+  'paidAt',
+  'deliveredAt',
+  'deliveryAttempts',
+  'refundedAmount',
 ];
 
 let vpay: Vpay;
@@ -56,7 +72,10 @@ async function expectedIds(appIds: string[], from: Date, to: Date): Promise<stri
     .whereIn('app_id', appIds)
     .andWhere('created_at', '>=', from)
     .andWhere('created_at', '<', to)
-    .orderBy([{ column: 'created_at', order: 'desc' }, { column: 'order_id', order: 'desc' }])
+    .orderBy([
+      { column: 'created_at', order: 'desc' },
+      { column: 'order_id', order: 'desc' },
+    ])
     .select('order_id');
   return rows.map((r: any) => r.order_id);
 }
@@ -80,9 +99,21 @@ beforeAll(async () => {
   // Team A's console-made app: 130 generated orders within the last week, microsecond times and
   // ties of three (the cursor must name a row exactly), plus 10 from about 10 days ago.
   await insertGeneratedOrders(db(), { count: 130, appIds: [world.appId], prefix: 'gen', newest: genNewest, stepMs: 1234.567, sameTime: 3 });
-  await insertGeneratedOrders(db(), { count: 10, appIds: [world.appId], prefix: 'old', newest: new Date(Date.now() - 10 * DAY_MS), stepMs: 60_000 });
+  await insertGeneratedOrders(db(), {
+    count: 10,
+    appIds: [world.appId],
+    prefix: 'old',
+    newest: new Date(Date.now() - 10 * DAY_MS),
+    stepMs: 60_000,
+  });
   // Team B's app: 5 orders team A must never see.
-  await insertGeneratedOrders(db(), { count: 5, appIds: [world.otherAppId], prefix: 'oth', newest: new Date(Date.now() - 60_000), stepMs: 1000 });
+  await insertGeneratedOrders(db(), {
+    count: 5,
+    appIds: [world.otherAppId],
+    prefix: 'oth',
+    newest: new Date(Date.now() - 60_000),
+    stepMs: 1000,
+  });
 });
 
 afterAll(async () => {
@@ -113,7 +144,14 @@ describe('GET /apps/{appId}/orders', () => {
       refundedAmount: 0,
     });
     expect(d.deliveredAt).toEqual(expect.any(String));
-    expect(p).toMatchObject({ status: 'PREPAID', transactionId: null, paidAt: null, deliveredAt: null, deliveryAttempts: 0, refundedAmount: 0 });
+    expect(p).toMatchObject({
+      status: 'PREPAID',
+      transactionId: null,
+      paidAt: null,
+      deliveredAt: null,
+      deliveryAttempts: 0,
+      refundedAmount: 0,
+    });
   });
 
   it('answers the effective from and to it was given, and keeps older orders out of the default week', async () => {
@@ -127,17 +165,31 @@ describe('GET /apps/{appId}/orders', () => {
     expect(week.json.orders).toHaveLength(130);
     expect(week.json.orders.every((o: any) => o.orderId.startsWith('gen'))).toBe(true);
     // `to` alone: `from` is 7 days before it. Here that week holds only the 10 old orders.
-    const older = await as('mp_developer', 'GET', `/apps/${world.appId}/orders?to=${new Date(Date.now() - 5 * DAY_MS).toISOString()}&limit=200`);
+    const older = await as(
+      'mp_developer',
+      'GET',
+      `/apps/${world.appId}/orders?to=${new Date(Date.now() - 5 * DAY_MS).toISOString()}&limit=200`,
+    );
     expect(Date.parse(older.json.to) - Date.parse(older.json.from)).toBe(7 * DAY_MS);
-    expect(older.json.orders.map((o: any) => o.orderId).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `old${String(i + 1).padStart(9, '0')}`));
+    expect(older.json.orders.map((o: any) => o.orderId).sort()).toEqual(
+      Array.from({ length: 10 }, (_, i) => `old${String(i + 1).padStart(9, '0')}`),
+    );
   });
 
   it('takes a date, a UTC time or a time with an offset (also with an unencoded +); from is inclusive, to exclusive', async () => {
-    const rows = await db()('orders').where({ app_id: world.appId }).orderBy('created_at', 'desc').select('order_id', 'created_at').limit(40);
+    const rows = await db()('orders')
+      .where({ app_id: world.appId })
+      .orderBy('created_at', 'desc')
+      .select('order_id', 'created_at')
+      .limit(40);
     const newest = rows[0].created_at as Date;
     const tenth = rows[9].created_at as Date;
     // [tenth, newest): the newest row (ties included) is out, the tenth and its ties are in.
-    const r = await as('mp_operator', 'GET', `/apps/${world.appId}/orders?from=${tenth.toISOString()}&to=${newest.toISOString()}&limit=200`);
+    const r = await as(
+      'mp_operator',
+      'GET',
+      `/apps/${world.appId}/orders?from=${tenth.toISOString()}&to=${newest.toISOString()}&limit=200`,
+    );
     expect(r.status).toBe(200);
     const want = await expectedIds([world.appId], tenth, newest);
     expect(r.json.orders.map((o: any) => o.orderId)).toEqual(want);
@@ -211,7 +263,9 @@ describe('GET /orders (across apps)', () => {
   it("gives a team role its own team's apps' orders only, merged newest first", async () => {
     const { orders } = await allPages('mp_operator', '/orders', 40);
     const first = await as('mp_operator', 'GET', '/orders?limit=1');
-    expect(orders.map((o) => o.orderId)).toEqual(await expectedIds([game.appId, world.appId], new Date(first.json.from), new Date(first.json.to)));
+    expect(orders.map((o) => o.orderId)).toEqual(
+      await expectedIds([game.appId, world.appId], new Date(first.json.from), new Date(first.json.to)),
+    );
     expect(orders.some((o) => o.appId === world.otherAppId)).toBe(false);
     const narrowed = await as('mp_operator', 'GET', `/orders?appId=${game.appId}`);
     expect(narrowed.json.orders.map((o: any) => o.orderId)).toEqual([prepaid.orderId, delivered.orderId]);
@@ -228,7 +282,13 @@ describe('GET /orders (across apps)', () => {
       await expectedIds([game.appId, world.appId, world.otherAppId], new Date(first.json.from), new Date(first.json.to)),
     );
     const oth = await as('platform_admin', 'GET', `/orders?appId=${world.otherAppId}`);
-    expect(oth.json.orders.map((o: any) => o.orderId)).toEqual(['oth000000001', 'oth000000002', 'oth000000003', 'oth000000004', 'oth000000005']);
+    expect(oth.json.orders.map((o: any) => o.orderId)).toEqual([
+      'oth000000001',
+      'oth000000002',
+      'oth000000003',
+      'oth000000004',
+      'oth000000005',
+    ]);
     const unknown = await as('platform_admin', 'GET', '/orders?appId=appnosuchapp');
     expect({ status: unknown.status, errCode: unknown.json.errCode }).toEqual({ status: 404, errCode: 40403 });
   });
@@ -240,7 +300,15 @@ describe('GET /apps/{appId}/orders/{orderId}', () => {
     expect(r.status).toBe(200);
     expect(r.json.order).toMatchObject({ orderId: delivered.orderId, status: 'DELIVERED', refundedAmount: 0 });
     expect(r.json.deliveryAttempts).toEqual([
-      { attempt: 1, at: expect.any(String), url: vpay.developer.url, ok: true, httpStatus: 200, error: null, durationMs: expect.any(Number) },
+      {
+        attempt: 1,
+        at: expect.any(String),
+        url: vpay.developer.url,
+        ok: true,
+        httpStatus: 200,
+        error: null,
+        durationMs: expect.any(Number),
+      },
     ]);
     expect(Date.parse(r.json.deliveryAttempts[0].at)).toBeGreaterThanOrEqual(Date.parse(r.json.order.paidAt) - 60_000);
     expect(r.json.refunds).toEqual([]);
