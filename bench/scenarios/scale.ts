@@ -1,6 +1,7 @@
 // 4. Scale: payment request and order query latencies with the orders table empty and with
 // 1,000,000 rows in it, and an export of every order streamed through a server-side cursor, with
-// its time and peak RSS. The rows are test data the benchmark generates with its own SQL (one
+// its time and peak RSS; then the console's order records (lists and the CSV/XLSX export through
+// vpay's HTTP API, bench/scenarios/order-records.ts) against the same rows. The rows are test data the benchmark generates with its own SQL (one
 // INSERT ... SELECT generate_series against the schema), not orders made through vpay.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,6 +16,7 @@ import type { PurchaseStats, QueryStats } from '../agent-protocol';
 import { pcts } from './throughput';
 import { closedLoop } from '../loops';
 import { randomBytes } from 'node:crypto';
+import { exportThroughApi, listLatencies } from './order-records';
 
 const pcts2 = (s: Summary) => `${fmt(s.p50, 1)} / ${fmt(s.p95, 1)} / ${fmt(s.p99, 1)}`;
 
@@ -261,6 +263,24 @@ export async function scale(ctx: BenchContext): Promise<ScenarioResult> {
       });
     }
 
+    ctx.log("scale: the console's order records");
+    // 30 requests a list at full size; a handful under --smoke.
+    const lists = await listLatencies(inst, inst.appId, p.rows >= 100_000 ? 30 : 5, 20);
+    const apiFrom = new Date(Date.now() - 90 * 86_400_000);
+    const apiExports = [
+      await exportThroughApi(inst, inst.appId, 'csv', apiFrom),
+      await exportThroughApi(inst, inst.appId, 'xlsx', apiFrom),
+    ];
+    const { rows: appRows } = await inst.db.raw('select count(*)::bigint as n from orders where app_id = ? and created_at >= ?', [
+      inst.appId,
+      apiFrom,
+    ]);
+    res.checks.push({
+      name: "scale: the console's CSV export has every order of its range",
+      ok: apiExports[0].rows === Number(appRows[0].n),
+      detail: `${fmtInt(apiExports[0].rows)} rows exported, ${fmtInt(Number(appRows[0].n))} in the range`,
+    });
+
     const payRatio = fullPay.req.p99 / emptyPay.req.p99;
     const queryRatio = Math.max(recentQuery.latency.p99, oldQuery.latency.p99) / emptyQuery.latency.p99;
     res.tables.push({
@@ -326,6 +346,54 @@ export async function scale(ctx: BenchContext): Promise<ScenarioResult> {
         ]),
       ],
     });
+    res.tables.push({
+      title: `Console order records on ${fmtInt(tableRows)} rows (HTTP, as the super admin; the app has a tenth of them)`,
+      columns: ['request', 'orders answered', 'p50 / p95 / p99 (ms)', 'n'],
+      rows: lists.map((l) => [l.what, fmtInt(l.orders), pcts2(l.summary), fmtInt(l.summary.n)]),
+    });
+    res.tables.push({
+      title: "Console order export (HTTP, streamed through a database cursor), the app's last 90 days",
+      columns: [
+        'format',
+        'orders',
+        'size',
+        'first byte (ms)',
+        'time (s)',
+        'RSS before → peak (MiB)',
+        'RSS peak, 1st half → 2nd half of the bytes (MiB)',
+      ],
+      rows: apiExports.map((e) => [
+        e.format,
+        e.format === 'csv' ? fmtInt(e.rows) : fmtInt(apiExports[0].rows),
+        `${fmt(mib(e.bytes), 1)} MiB`,
+        fmt(e.firstByteMs, 0),
+        fmt(e.seconds),
+        `${fmt(e.rssBeforeMiB, 0)} → ${fmt(e.rssPeakMiB, 0)} (+${fmt(e.rssPeakMiB - e.rssBeforeMiB, 0)})`,
+        `${fmt(e.rssPeakFirstHalfMiB, 0)} → ${fmt(e.rssPeakSecondHalfMiB, 0)}`,
+      ]),
+    });
+    const worstList = Math.max(...lists.map((l) => l.summary.p99));
+    res.targets.push(
+      {
+        name: `console order lists p99 with ${fmtInt(tableRows)} rows (worst of ${lists.length})`,
+        goal: '≤ 100 ms',
+        value: `${fmt(worstList, 1)} ms`,
+        met: worstList <= 100,
+      },
+      {
+        name: 'console export memory bounded (RSS of the process serving it)',
+        goal: 'RSS peak in the 2nd half of the bytes ≤ 1st half + 10 %',
+        value: apiExports.map((e) => `${e.format}: ${fmt(e.rssPeakFirstHalfMiB, 0)} → ${fmt(e.rssPeakSecondHalfMiB, 0)} MiB`).join('; '),
+        met: apiExports.every((e) => e.rssPeakSecondHalfMiB <= e.rssPeakFirstHalfMiB * 1.1),
+      },
+    );
+    res.findings.push(
+      `The console's order lists answered in at most ${fmt(worstList, 1)} ms at p99 with ${fmtInt(tableRows)} orders in the table (first page, ` +
+        `pages deep behind cursors, across apps, a player's 90 days); its export streamed ${fmtInt(apiExports[0].rows)} orders as CSV ` +
+        `(${fmt(mib(apiExports[0].bytes), 0)} MiB, first byte after ${fmt(apiExports[0].firstByteMs, 0)} ms, ${fmt(apiExports[0].seconds)} s) and as XLSX ` +
+        `(${fmt(mib(apiExports[1].bytes), 0)} MiB, ${fmt(apiExports[1].seconds)} s), RSS ${apiExports.map((e) => `${fmt(e.rssPeakFirstHalfMiB, 0)} → ${fmt(e.rssPeakSecondHalfMiB, 0)} MiB`).join(' and ')} ` +
+        'from the first half of the bytes to the second.',
+    );
     res.targets.push(
       {
         name: `payment request p99 with ${fmtInt(tableRows)} rows vs empty`,
@@ -373,6 +441,8 @@ export async function scale(ctx: BenchContext): Promise<ScenarioResult> {
       tableRows,
       tableBytes,
       exports,
+      lists,
+      apiExports,
     };
   } finally {
     await inst.stop();

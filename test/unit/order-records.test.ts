@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseIsoInstant, resolveDateRange } from '../../lib/domain/date-range';
-import { purchaseWorkflowUrl } from '../../application/purchase-client';
+import type { Client } from '@temporalio/client';
+import { purchaseWorkflowUrl, retryDeliveryNow, startRedelivery } from '../../application/purchase-client';
 import { redeliverWorkflowId } from '../../workflows/workflow-ids';
 import { csvCell } from '../../api/console/orders/export-files';
 import { loadConfig } from '../../lib/platform/config';
@@ -77,6 +78,52 @@ describe("a purchase's links and IDs", () => {
   it("names the redelivery by the purchase's business keys", () => {
     expect(redeliverWorkflowId('app1', 'T-1')).toBe('redeliver:app1:T-1');
     expect(() => redeliverWorkflowId('a:b', 'T-1')).toThrow();
+  });
+});
+
+describe("the redelivery's Temporal calls", () => {
+  const config = { taskQueue: 'tq-1', workflowAnswerTimeoutMs: 30_000 };
+  function fakeClient() {
+    const calls: unknown[] = [];
+    const deadlines: number[] = [];
+    const client = {
+      connection: { withDeadline: (d: number, fn: () => Promise<unknown>) => (deadlines.push(d), fn()) },
+      workflow: {
+        start: async (type: string, options: unknown) => void calls.push({ call: 'start', type, options }),
+        getHandle: (workflowId: string) => ({ signal: async (def: { name: string }) => void calls.push({ call: 'signal', workflowId, name: def.name }) }),
+      },
+    };
+    return { client: client as unknown as Client, calls, deadlines };
+  }
+
+  it('starts one redeliver workflow per order at a time (a second request joins it, a later one starts anew), found like its purchase', async () => {
+    const { client, calls, deadlines } = fakeClient();
+    await startRedelivery(client, config, { appId: 'app1', outTradeNo: 'T-1', orderId: 'ord1' });
+    expect(calls).toEqual([
+      {
+        call: 'start',
+        type: 'redeliver',
+        options: {
+          workflowId: 'redeliver:app1:T-1',
+          taskQueue: 'tq-1',
+          args: [{ orderId: 'ord1' }],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+          typedSearchAttributes: [
+            { key: expect.objectContaining({ name: 'VpayAppId' }), value: 'app1' },
+            { key: expect.objectContaining({ name: 'VpayOutTradeNo' }), value: 'T-1' },
+          ],
+        },
+      },
+    ]);
+    expect(deadlines).toHaveLength(1);
+  });
+
+  it("tries a PAID order now with its purchase's retryDeliveryNow signal, within the answer timeout", async () => {
+    const { client, calls, deadlines } = fakeClient();
+    await retryDeliveryNow(client, config, { appId: 'app1', outTradeNo: 'T-1' });
+    expect(calls).toEqual([{ call: 'signal', workflowId: 'purchase:app1:T-1', name: 'retryDeliveryNow' }]);
+    expect(deadlines).toHaveLength(1);
   });
 });
 
