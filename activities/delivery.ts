@@ -20,7 +20,7 @@ import {
 import { withoutCredentials } from '../lib/outbound/address-guard';
 import { toStorableText } from '../lib/domain/schemas';
 import { Failures, type DeliveryFailureDetails } from '../workflows/definitions';
-import type { RedeliveryResult } from '../workflows/redeliver';
+import type { RedeliveryResult } from '../workflows/definitions';
 import type { App } from '../lib/db/repos/apps';
 import { createDeliveryRecovery } from './delivery-recovery';
 import type { ActivityDeps } from './deps';

@@ -119,3 +119,12 @@ export const recordPaymentUpdate = defineUpdate<RecordPaymentResult, [PaymentRec
  * waiting out its delivery backoff retries at once. Harmless at any other time.
  */
 export const retryDeliveryNowSignal = defineSignal('retryDeliveryNow');
+
+/** The console's redeliver workflow (workflows/redeliver.ts): its input, and what its one activity did. */
+export interface RedeliverInput {
+  orderId: string;
+}
+
+/** What the one redelivery did: sent as attempt `attempt` and how the developer answered, or not sent. */
+export type RedeliveryResult =
+  { sent: true; attempt: number; ok: boolean; httpStatus: number | null; error: string | null } | { sent: false; reason: string };

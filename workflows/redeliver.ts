@@ -7,14 +7,9 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { activityOptions } from './retry-policies';
+import type { RedeliverInput, RedeliveryResult } from './definitions';
 
-export interface RedeliverInput {
-  orderId: string;
-}
-
-/** What the one redelivery did: sent as attempt `attempt` and how the developer answered, or not sent. */
-export type RedeliveryResult =
-  { sent: true; attempt: number; ok: boolean; httpStatus: number | null; error: string | null } | { sent: false; reason: string };
+export type { RedeliverInput, RedeliveryResult } from './definitions';
 
 export async function redeliver(input: RedeliverInput): Promise<RedeliveryResult> {
   const { redeliverOrder } = proxyActivities<Activities>(activityOptions.redelivery);
