@@ -90,7 +90,9 @@ describe("the redelivery's Temporal calls", () => {
       connection: { withDeadline: (d: number, fn: () => Promise<unknown>) => (deadlines.push(d), fn()) },
       workflow: {
         start: async (type: string, options: unknown) => void calls.push({ call: 'start', type, options }),
-        getHandle: (workflowId: string) => ({ signal: async (def: { name: string }) => void calls.push({ call: 'signal', workflowId, name: def.name }) }),
+        getHandle: (workflowId: string) => ({
+          signal: async (def: { name: string }) => void calls.push({ call: 'signal', workflowId, name: def.name }),
+        }),
       },
     };
     return { client: client as unknown as Client, calls, deadlines };
