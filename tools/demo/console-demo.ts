@@ -13,7 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import { DELIVERY_EVENT, orderQuerySigOf, paySigOf, userSignatureOf } from '../../lib/domain/signatures';
 import { startFakeDeveloper } from '../fakes/fake-developer';
-import { DemoError, readAdminToken } from './demo';
+import { callVpay, DemoError, readAdminToken, type VpayReply } from './demo';
 
 export interface ConsoleDemoOptions {
   /** vpay API base URL, e.g. http://127.0.0.1:3000 */
@@ -67,13 +67,7 @@ const json = (v: unknown) => JSON.stringify(v);
 /** A CSV cell: quoted when it holds a comma, a quote or a line break. */
 const csvCell = (v: string | number) => (/[",\r\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
 
-interface Reply {
-  status: number;
-  /** Parsed JSON, or the text when the answer is not JSON (a file). */
-  json: any;
-  text: string;
-  contentType: string;
-}
+type Reply = VpayReply;
 
 export async function runConsoleDemo(o: ConsoleDemoOptions): Promise<ConsoleDemoResult> {
   const base = o.url.replace(/\/+$/, '');
@@ -97,24 +91,9 @@ export async function runConsoleDemo(o: ConsoleDemoOptions): Promise<ConsoleDemo
     route: string,
     o2: { token?: string; body?: string; headers?: Record<string, string> } = {},
   ): Promise<Reply> {
-    const headers: Record<string, string> = { ...(o2.body !== undefined ? { 'content-type': 'application/json' } : {}), ...o2.headers };
+    const headers: Record<string, string> = { ...o2.headers };
     if (o2.token) headers.authorization = `Bearer ${o2.token}`;
-    let res: Response;
-    try {
-      res = await fetch(`${base}${route}`, { method, headers, body: o2.body, signal: AbortSignal.timeout(30_000) });
-    } catch (err) {
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      const why = cause?.code ?? cause?.message ?? (err as Error).message;
-      throw new DemoError(`vpay is not reachable at ${base} (${why}): is the stack running? Start it with npm start`);
-    }
-    const text = await res.text();
-    let parsed: any = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      // not JSON (the template file): keep the text
-    }
-    return { status: res.status, json: parsed, text, contentType: res.headers.get('content-type') ?? '' };
+    return callVpay(base, method, route, o2.body, headers);
   }
   /** A console call (`/v1/console` + route) as the holder of `token`. */
   const consoleCall = (token: string, method: string, route: string, body?: unknown) =>

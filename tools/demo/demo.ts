@@ -46,6 +46,48 @@ export interface DemoResult {
 /** A failure the demo explains in one sentence (no stack trace needed). */
 export class DemoError extends Error {}
 
+/** An answer from vpay: the parsed JSON, or the text when it is not JSON (a file). */
+export interface VpayReply {
+  status: number;
+  json: any;
+  text: string;
+  contentType: string;
+}
+
+/**
+ * One HTTP call to vpay, as both demos make it: a JSON content type when there is a body, 30 s at
+ * most, and "is the stack running?" when vpay cannot be reached.
+ */
+export async function callVpay(
+  base: string,
+  method: string,
+  route: string,
+  body?: string,
+  headers: Record<string, string> = {},
+): Promise<VpayReply> {
+  let res: Response;
+  try {
+    res = await fetch(`${base}${route}`, {
+      method,
+      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      body,
+      signal: AbortSignal.timeout(30_000),
+    });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    const why = cause?.code ?? cause?.message ?? (err as Error).message;
+    throw new DemoError(`vpay is not reachable at ${base} (${why}): is the stack running? Start it with npm start`);
+  }
+  const text = await res.text();
+  let parsed: any = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON (a file): keep the text
+  }
+  return { status: res.status, json: parsed, text, contentType: res.headers.get('content-type') ?? '' };
+}
+
 const PRODUCT = { productId: 'demo_gem_pack_100', name: '100 gems', price: 199, currencyType: 'USD' } as const;
 
 /** The first 6 characters of a secret, for recognising it without revealing it. */
@@ -76,29 +118,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   };
   const detail = (line: string) => log(`   ${line}`);
 
-  async function call(method: string, route: string, body?: string, headers: Record<string, string> = {}): Promise<Reply> {
-    let res: Response;
-    try {
-      res = await fetch(`${base}${route}`, {
-        method,
-        headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-        body,
-        signal: AbortSignal.timeout(30_000),
-      });
-    } catch (err) {
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      const why = cause?.code ?? cause?.message ?? (err as Error).message;
-      throw new DemoError(`vpay is not reachable at ${base} (${why}): is the stack running? Start it with npm start`);
-    }
-    const text = await res.text();
-    let parsed: any = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      // not JSON: keep the text
-    }
-    return { status: res.status, json: parsed };
-  }
+  const call = (method: string, route: string, body?: string, headers: Record<string, string> = {}): Promise<Reply> =>
+    callVpay(base, method, route, body, headers);
   const admin = (method: string, route: string, body: unknown) =>
     call(method, route, json(body), { authorization: `Bearer ${o.adminToken}` });
   const expectStatus = (r: Reply, ok: number[], what: string) => {
