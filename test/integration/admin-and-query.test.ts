@@ -1,7 +1,7 @@
 // CONTRACT.md 5 and 6 on the real stack: the developer's order query and the platform admin API.
 import { orderQuerySigOf, timedOrderQuerySigOf } from '../../lib/domain/signatures';
 import { startVpay, type Vpay } from '../support/vpay';
-import { admin, call, queryOrder, requestPayment, setupApp, signData, type TestApp } from '../support/minigame';
+import { admin, call, queryOrder, requestPayment, SECTION_5_ORDER_FIELDS, setupApp, signData, type TestApp } from '../support/minigame';
 
 let vpay: Vpay;
 let app: TestApp;
@@ -21,26 +21,7 @@ describe('order query', () => {
     const q = await queryOrder(vpay, app, JSON.parse(sd).outTradeNo);
     expect(q.status).toBe(200);
     expect(q.json.errCode).toBe(0);
-    const fields = [
-      'orderId',
-      'appId',
-      'openId',
-      'outTradeNo',
-      'productId',
-      'buyQuantity',
-      'goodsPrice',
-      'totalAmount',
-      'currencyType',
-      'env',
-      'status',
-      'prepayId',
-      'transactionId',
-      'createdAt',
-      'paidAt',
-      'deliveredAt',
-      'deliveryAttempts',
-    ];
-    for (const f of fields) expect(q.json.order).toHaveProperty(f);
+    for (const f of SECTION_5_ORDER_FIELDS) expect(q.json.order).toHaveProperty(f);
     expect(q.json.order).toMatchObject({
       orderId: r.json.orderId,
       status: 'PREPAID',

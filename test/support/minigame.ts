@@ -130,3 +130,24 @@ export async function paidOrder(vpay: Vpay, t: TestApp): Promise<{ orderId: stri
   if (paid.status !== 200) throw new Error(`payment callback: HTTP ${paid.status} ${JSON.stringify(paid.json)}`);
   return { orderId: r.json.orderId as string, outTradeNo: JSON.parse(sd).outTradeNo as string };
 }
+
+/** The order fields CONTRACT.md 5 promises at least (the order query, and every console order list). */
+export const SECTION_5_ORDER_FIELDS = [
+  'orderId',
+  'appId',
+  'openId',
+  'outTradeNo',
+  'productId',
+  'buyQuantity',
+  'goodsPrice',
+  'totalAmount',
+  'currencyType',
+  'env',
+  'status',
+  'prepayId',
+  'transactionId',
+  'createdAt',
+  'paidAt',
+  'deliveredAt',
+  'deliveryAttempts',
+] as const;

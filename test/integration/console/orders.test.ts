@@ -4,7 +4,7 @@
 // X-Vpay-Delivery-Id, the next X-Vpay-Attempt), checked against the fake developer.
 import { startVpay, type Vpay } from '../../support/vpay';
 import { consoleCall, consoleWorld, type ConsoleWorld } from '../../support/console';
-import { paidOrder, requestPayment, setupApp, signData, type TestApp } from '../../support/minigame';
+import { paidOrder, requestPayment, SECTION_5_ORDER_FIELDS, setupApp, signData, type TestApp } from '../../support/minigame';
 import { insertGeneratedOrders } from '../../support/generated-orders';
 import { waitFor } from '../../support/wait-for';
 import { purchaseWorkflowId } from '../../../workflows/workflow-ids';
@@ -13,26 +13,7 @@ import type { Role } from '../../../lib/domain/console/permissions';
 
 const DAY_MS = 86_400_000;
 /** Section 5's fields, which every listed order has, plus refundedAmount (7.7). */
-const ORDER_FIELDS = [
-  'orderId',
-  'appId',
-  'openId',
-  'outTradeNo',
-  'productId',
-  'buyQuantity',
-  'goodsPrice',
-  'totalAmount',
-  'currencyType',
-  'env',
-  'status',
-  'prepayId',
-  'transactionId',
-  'createdAt',
-  'paidAt',
-  'deliveredAt',
-  'deliveryAttempts',
-  'refundedAmount',
-];
+const ORDER_FIELDS = [...SECTION_5_ORDER_FIELDS, 'refundedAmount'];
 
 let vpay: Vpay;
 let world: ConsoleWorld;
