@@ -6,6 +6,7 @@
 import {
   ApplicationFailure,
   WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   type Client,
@@ -148,29 +149,35 @@ export const REDELIVER_WORKFLOW_TYPE = 'redeliver';
 
 /**
  * Starts the redelivery of a DELIVERED purchase's notification (CONTRACT.md 7.7) and returns once
- * Temporal has it (durable from then on), without waiting for the send. A redelivery of the same
- * order still running is joined rather than doubled; a finished one does not stop a new one.
+ * Temporal has it (durable from then on), without waiting for the send. `attemptsSeen` is the
+ * order's delivery attempts when the request was made: a second request on the same view joins
+ * the first rather than doubling it; one made after that redelivery's attempt starts anew.
  * Bounded by WORKFLOW_ANSWER_TIMEOUT_MS.
  */
 export async function startRedelivery(
   client: Client,
   config: Pick<Config, 'taskQueue' | 'workflowAnswerTimeoutMs'>,
-  purchase: PurchaseKeys & { orderId: string },
+  purchase: PurchaseKeys & { orderId: string; attemptsSeen: number },
 ): Promise<void> {
-  await withDeadline(client, config, () =>
-    client.workflow.start<typeof redeliver>(REDELIVER_WORKFLOW_TYPE, {
-      workflowId: redeliverWorkflowId(purchase.appId, purchase.outTradeNo),
-      taskQueue: config.taskQueue,
-      args: [{ orderId: purchase.orderId }],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-      // Found in the Web UI by the same filters as its purchase (docs/OPERATIONS.md).
-      typedSearchAttributes: [
-        { key: SA_APP_ID, value: purchase.appId },
-        { key: SA_OUT_TRADE_NO, value: purchase.outTradeNo },
-      ],
-    }),
-  );
+  try {
+    await withDeadline(client, config, () =>
+      client.workflow.start<typeof redeliver>(REDELIVER_WORKFLOW_TYPE, {
+        workflowId: redeliverWorkflowId(purchase.appId, purchase.outTradeNo, purchase.attemptsSeen),
+        taskQueue: config.taskQueue,
+        args: [{ orderId: purchase.orderId }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        // A finished redelivery on the same view was this request's twin, already answered.
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        // Found in the Web UI by the same filters as its purchase (docs/OPERATIONS.md).
+        typedSearchAttributes: [
+          { key: SA_APP_ID, value: purchase.appId },
+          { key: SA_OUT_TRADE_NO, value: purchase.outTradeNo },
+        ],
+      }),
+    );
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
 }
 
 /** Signals a PAID purchase to try its delivery now (the console's redeliver); bounded like the rest. */

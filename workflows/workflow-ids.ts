@@ -11,9 +11,15 @@ export function purchaseWorkflowId(appId: string, outTradeNo: string): string {
 }
 
 /**
- * The redelivery workflow of a purchase (workflows/redeliver.ts): one at a time per order, so a
- * second request while one runs joins it; a later one starts anew.
+ * A redelivery of a purchase's notification (workflows/redeliver.ts), asked for by someone who saw
+ * the order with `attemptsSeen` delivery attempts. Requests made on the same view (a double click)
+ * are one redelivery; a request made after seeing that redelivery's attempt is a new one, even
+ * while the workflow that sent it is still finishing (keying on the order alone joined it: the
+ * request was answered 202 and nothing was sent).
  */
-export function redeliverWorkflowId(appId: string, outTradeNo: string): string {
-  return `redeliver:${purchaseWorkflowId(appId, outTradeNo).slice('purchase:'.length)}`;
+export function redeliverWorkflowId(appId: string, outTradeNo: string, attemptsSeen: number): string {
+  if (!Number.isSafeInteger(attemptsSeen) || attemptsSeen < 0) {
+    throw new Error(`invalid attempt count for a workflow ID: ${JSON.stringify(attemptsSeen)}`);
+  }
+  return `redeliver:${purchaseWorkflowId(appId, outTradeNo).slice('purchase:'.length)}:${attemptsSeen}`;
 }

@@ -255,7 +255,7 @@ export async function redeliverOrder({ db, client, config }: OrderRecordsDeps, p
           : `notification of order ${order.orderId} (DELIVERED) sent once more`,
     });
     if (order.status === 'DELIVERED') {
-      await startRedelivery(client, config, { ...keys, orderId: order.orderId });
+      await startRedelivery(client, config, { ...keys, orderId: order.orderId, attemptsSeen: order.deliveryAttempts });
       return;
     }
     try {

@@ -268,8 +268,9 @@ const scenarios: Scenario[] = [
       const p = await startPurchase(vpay, app);
       await payOnce(vpay, p.orderId!, app.price);
       const purchase = await finish(vpay, p.workflowId);
-      await startRedelivery(vpay.api.client, vpay.config, { appId: app.appId, outTradeNo: p.outTradeNo, orderId: p.orderId! });
-      const handle = vpay.api.client.workflow.getHandle(redeliverWorkflowId(app.appId, p.outTradeNo));
+      const keys = { appId: app.appId, outTradeNo: p.outTradeNo, orderId: p.orderId!, attemptsSeen: 1 };
+      await startRedelivery(vpay.api.client, vpay.config, keys);
+      const handle = vpay.api.client.workflow.getHandle(redeliverWorkflowId(app.appId, p.outTradeNo, keys.attemptsSeen));
       const redelivery = (await withTimeout(handle.result(), 60_000, 'the redelivery')) as RedeliveryResult;
       return { workflowId: handle.workflowId, state: purchase.state, history: await handle.fetchHistory(), redelivery };
     },

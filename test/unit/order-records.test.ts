@@ -75,9 +75,12 @@ describe("a purchase's links and IDs", () => {
     );
     expect(purchaseWorkflowUrl({ temporalUiUrl: undefined, temporalNamespace: 'default' }, keys)).toBeNull();
   });
-  it("names the redelivery by the purchase's business keys", () => {
-    expect(redeliverWorkflowId('app1', 'T-1')).toBe('redeliver:app1:T-1');
-    expect(() => redeliverWorkflowId('a:b', 'T-1')).toThrow();
+  it("names the redelivery by the purchase's business keys and the attempts its asker saw", () => {
+    expect(redeliverWorkflowId('app1', 'T-1', 1)).toBe('redeliver:app1:T-1:1');
+    // A request after the first redelivery's attempt is a new redelivery, not a join.
+    expect(redeliverWorkflowId('app1', 'T-1', 2)).not.toBe(redeliverWorkflowId('app1', 'T-1', 1));
+    expect(() => redeliverWorkflowId('a:b', 'T-1', 1)).toThrow();
+    for (const bad of [-1, 1.5, Number.NaN]) expect(() => redeliverWorkflowId('app1', 'T-1', bad)).toThrow();
   });
 });
 
@@ -98,19 +101,19 @@ describe("the redelivery's Temporal calls", () => {
     return { client: client as unknown as Client, calls, deadlines };
   }
 
-  it('starts one redeliver workflow per order at a time (a second request joins it, a later one starts anew), found like its purchase', async () => {
+  it('starts one redeliver workflow per view of the order (a second request on it joins, a later one starts anew), found like its purchase', async () => {
     const { client, calls, deadlines } = fakeClient();
-    await startRedelivery(client, config, { appId: 'app1', outTradeNo: 'T-1', orderId: 'ord1' });
+    await startRedelivery(client, config, { appId: 'app1', outTradeNo: 'T-1', orderId: 'ord1', attemptsSeen: 1 });
     expect(calls).toEqual([
       {
         call: 'start',
         type: 'redeliver',
         options: {
-          workflowId: 'redeliver:app1:T-1',
+          workflowId: 'redeliver:app1:T-1:1',
           taskQueue: 'tq-1',
           args: [{ orderId: 'ord1' }],
           workflowIdConflictPolicy: 'USE_EXISTING',
-          workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
           typedSearchAttributes: [
             { key: expect.objectContaining({ name: 'VpayAppId' }), value: 'app1' },
             { key: expect.objectContaining({ name: 'VpayOutTradeNo' }), value: 'T-1' },

@@ -7,7 +7,7 @@ import { consoleCall, consoleWorld, type ConsoleWorld } from '../../support/cons
 import { paidOrder, requestPayment, SECTION_5_ORDER_FIELDS, setupApp, signData, type TestApp } from '../../support/minigame';
 import { insertGeneratedOrders } from '../../support/generated-orders';
 import { waitFor } from '../../support/wait-for';
-import { purchaseWorkflowId } from '../../../workflows/workflow-ids';
+import { purchaseWorkflowId, redeliverWorkflowId } from '../../../workflows/workflow-ids';
 import { deliveryIdFor } from '../../../lib/outbound/delivery-notice';
 import type { Role } from '../../../lib/domain/console/permissions';
 
@@ -333,6 +333,32 @@ describe('POST /apps/{appId}/orders/{orderId}/redeliver', () => {
     expect((await as('mp_admin', 'POST', `/apps/${game.appId}/orders/${delivered.orderId}/redeliver`)).status).toBe(202);
     await waitFor('the second redelivery', () => received(delivered.orderId).length === 3, 30_000);
     expect(received(delivered.orderId)[2]).toMatchObject({ deliveryId: deliveryIdFor(delivered.orderId), attempt: 3 });
+  });
+
+  it("makes a double click one redelivery, and sends a request made after that redelivery's attempt even while its workflow is still open", async () => {
+    const order = await paidOrder(vpay, game);
+    await vpay.developer.waitFor(order.orderId, 30_000);
+    const click = () => as('mp_admin', 'POST', `/apps/${game.appId}/orders/${order.orderId}/redeliver`);
+    // With the worker stopped, nothing runs: the clicks' workflows wait for it.
+    await vpay.worker.stop();
+    try {
+      const twice = await Promise.all([click(), click()]);
+      expect(twice.map((r) => r.status)).toEqual([202, 202]);
+      // What the console shows once that redelivery's attempt is recorded but its workflow has
+      // not closed yet (CI caught a request made then answered 202 and never sent).
+      await db()('orders').where({ order_id: order.orderId }).increment('delivery_attempts', 1);
+      expect((await click()).status).toBe(202);
+    } finally {
+      await vpay.restartWorker();
+    }
+    for (const seen of [1, 2]) {
+      const result = await vpay.api.client.workflow.getHandle(redeliverWorkflowId(game.appId, order.outTradeNo, seen)).result();
+      expect(result).toMatchObject({ sent: true, ok: true });
+    }
+    const sends = received(order.orderId);
+    expect(sends.map((d) => d.attempt).sort()).toEqual([1, 3, 4]);
+    expect(new Set(sends.map((d) => d.deliveryId))).toEqual(new Set([deliveryIdFor(order.orderId)]));
+    expect(await db()('audit_log').where({ action: 'order.redeliver', target: order.orderId })).toHaveLength(3);
   });
 
   it('tries a PAID order waiting out its backoff now, through its purchase workflow', async () => {
