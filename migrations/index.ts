@@ -9,6 +9,7 @@ import * as m005 from './005_payment_requests_and_exemptions';
 import * as m006 from './006_app_keys_and_delivery_config';
 import * as m007 from './007_item_versions';
 import * as m008 from './008_order_record_indexes';
+import * as m009 from './009_refunds';
 
 const migrations: Record<string, Knex.Migration> = {
   '001_initial': m001,
@@ -19,6 +20,7 @@ const migrations: Record<string, Knex.Migration> = {
   '006_app_keys_and_delivery_config': m006,
   '007_item_versions': m007,
   '008_order_record_indexes': m008,
+  '009_refunds': m009,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
