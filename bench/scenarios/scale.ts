@@ -16,7 +16,7 @@ import type { PurchaseStats, QueryStats } from '../agent-protocol';
 import { pcts } from './throughput';
 import { closedLoop } from '../loops';
 import { randomBytes } from 'node:crypto';
-import { exportThroughApi, listLatencies } from './order-records';
+import { exportThroughApi, listLatencies, orderRecordPlans } from './order-records';
 
 const pcts2 = (s: Summary) => `${fmt(s.p50, 1)} / ${fmt(s.p95, 1)} / ${fmt(s.p99, 1)}`;
 
@@ -264,6 +264,16 @@ export async function scale(ctx: BenchContext): Promise<ScenarioResult> {
     }
 
     ctx.log("scale: the console's order records");
+    const plans = await orderRecordPlans(inst, inst.appId);
+    // Plans are costed on the table's size: a few thousand rows (--smoke) are read whole more
+    // cheaply than through an index, so the plans are checked at full size only.
+    for (const pl of p.rows >= 100_000 ? plans : []) {
+      res.checks.push({
+        name: `scale: the plan of ${pl.what} reads ${pl.index}${pl.sorted ? '' : ', no sort'}`,
+        ok: pl.ok,
+        detail: `${pl.scans.join('; ') || 'no scan of orders'}${pl.sorted ? '; sorts' : ''}`,
+      });
+    }
     // 30 requests a list at full size; a handful under --smoke.
     const lists = await listLatencies(inst, inst.appId, p.rows >= 100_000 ? 30 : 5, 20);
     const apiFrom = new Date(Date.now() - 90 * 86_400_000);
@@ -345,6 +355,11 @@ export async function scale(ctx: BenchContext): Promise<ScenarioResult> {
           fmt(e.heapPeakMiB, 0),
         ]),
       ],
+    });
+    res.tables.push({
+      title: `Console order records: PostgreSQL's plans on ${fmtInt(tableRows)} rows (EXPLAIN of the API's own queries)`,
+      columns: ['list', 'expected index', 'scans of orders', 'sort', 'ok'],
+      rows: plans.map((pl) => [pl.what, pl.index, pl.scans.join('; '), pl.sorted ? 'yes' : 'no', pl.ok ? 'yes' : '**no**']),
     });
     res.tables.push({
       title: `Console order records on ${fmtInt(tableRows)} rows (HTTP, as the super admin; the app has a tenth of them)`,
@@ -442,6 +457,7 @@ export async function scale(ctx: BenchContext): Promise<ScenarioResult> {
       tableBytes,
       exports,
       lists,
+      plans,
       apiExports,
     };
   } finally {
