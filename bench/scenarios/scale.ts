@@ -209,7 +209,9 @@ export async function scale(ctx: BenchContext): Promise<ScenarioResult> {
       `for ${p.stepMs / 1000} s; first on an empty orders table, then after one INSERT … SELECT generate_series of ${fmtInt(p.rows)} synthetic orders ` +
       '(DELIVERED, spread over 97 apps plus a tenth in the benchmark app, created over the last ~80 days) and VACUUM ANALYZE. ' +
       'The export streams every row as a JSON line into a file. knex `.stream()` needs pg-query-stream, which is not installed, so the cursor is a plain ' +
-      'server-side cursor (DECLARE/FETCH in a read-only transaction), the same thing pg-cursor does; keyset pagination is shown beside it.',
+      'server-side cursor (DECLARE/FETCH in a read-only transaction), the same thing pg-cursor does; keyset pagination is shown beside it. ' +
+      "The console's order records are then EXPLAINed and timed through the HTTP API on that table; last, as many orders again, all of one app, " +
+      "are added and that app's orders exported through the console (CSV, then XLSX).",
   );
   const inst = await startVpayInstance(ctx.stack, ctx.cleanup, { name: 'scale' });
   const agent = ctx.stack.agent;
