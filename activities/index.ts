@@ -1,4 +1,4 @@
-// The purchase workflow's activities, built by one factory from their dependencies (database,
+// The purchase, redeliver and refund workflows' activities, built by one factory from their dependencies (database,
 // HTTP, config, logger, metrics) so the worker, tests and tools wire them however they need.
 // The workflow imports only the type (`import type { Activities }`), never this code.
 import type { ActivityDeps } from './deps';
@@ -6,6 +6,7 @@ import { createProjectionActivities } from './projection';
 import { createSuperappActivities } from './superapp';
 import { createDeliveryActivities } from './delivery';
 import { createAlertActivities } from './alerts';
+import { createRefundActivities } from './refunds';
 
 export type { ActivityDeps } from './deps';
 
@@ -15,6 +16,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSuperappActivities(deps),
     ...createDeliveryActivities(deps),
     ...createAlertActivities(deps),
+    ...createRefundActivities(deps),
   };
 }
 
