@@ -8,6 +8,7 @@ import { auditRoutes } from './audit/openapi';
 import { deliveryRoutes } from './delivery/openapi';
 import { itemRoutes } from './items/openapi';
 import { orderRoutes } from './orders/openapi';
+import { refundRoutes } from './refunds/openapi';
 
 // A resource added to router.ts adds its <resource>/openapi.ts here; until then
 // test/integration/openapi.test.ts fails, naming its routes.
@@ -19,4 +20,5 @@ export const consoleRouteGroups: RouteGroup[] = [
   deliveryRoutes,
   itemRoutes,
   orderRoutes,
+  refundRoutes,
 ];

@@ -14,6 +14,7 @@ import { auditRoutes } from './audit/routes';
 import { deliveryRoutes } from './delivery/routes';
 import { importsOwnBody, itemRoutes } from './items/routes';
 import { orderRoutes } from './orders/routes';
+import { refundRoutes } from './refunds/routes';
 
 export function consoleRouter(deps: ApiDeps): Router {
   const mapError = (err: unknown) => (err instanceof ConsoleRefused ? toConsoleError(err) : err);
@@ -26,5 +27,6 @@ export function consoleRouter(deps: ApiDeps): Router {
     deliveryRoutes(router, deps);
     itemRoutes(router, deps);
     orderRoutes(router, deps);
+    refundRoutes(router, deps);
   });
 }
