@@ -96,12 +96,23 @@ export function createDeliveryRecovery(o: DeliveryRecoveryOptions): DeliveryReco
     );
     const { wakeRefund } = o;
     const refunds = wakeRefund
-      ? await wakeAll((after) => listRefundsWaitingNotice(o.db, e, after, PAGE), (w) => w.refundId, wakeRefund)
+      ? await wakeAll(
+          (after) => listRefundsWaitingNotice(o.db, e, after, PAGE),
+          (w) => w.refundId,
+          wakeRefund,
+        )
       : { woken: 0, failed: 0 };
     const woken = orders.woken + refunds.woken;
     o.metrics.deliveryWakeups.inc(woken);
     o.logger.info(
-      { appId: e.appId, env: e.env, woken: orders.woken, failed: orders.failed, refundsWoken: refunds.woken, refundsFailed: refunds.failed },
+      {
+        appId: e.appId,
+        env: e.env,
+        woken: orders.woken,
+        failed: orders.failed,
+        refundsWoken: refunds.woken,
+        refundsFailed: refunds.failed,
+      },
       'delivery endpoint recovered; woke the waiting orders and refund notices',
     );
     return woken;

@@ -106,7 +106,11 @@ export function createRefundActivities({ db, config, post, logger, metrics, wake
     },
 
     /** The superapp refunded: SUCCEEDED, the amount moved to the order's refunded total (once). */
-    async settleRefund({ refundId }: { refundId: string }): Promise<{ status: RefundStatus; failReason: string | null; orderRefunded: boolean }> {
+    async settleRefund({
+      refundId,
+    }: {
+      refundId: string;
+    }): Promise<{ status: RefundStatus; failReason: string | null; orderRefunded: boolean }> {
       const { refund, orderStatus } = await settleRefund(db, refundId);
       return { status: refund.status, failReason: refund.failReason, orderRefunded: orderStatus === 'REFUNDED' };
     },
@@ -126,10 +130,15 @@ export function createRefundActivities({ db, config, post, logger, metrics, wake
       if (!r) throw ApplicationFailure.create({ type: Failures.OrderMissing, message: `no refund ${refundId}`, nonRetryable: true });
       if (r.notifiedAt) return { notifiedAt: r.notifiedAt.toISOString(), attempts: r.notifyAttempts };
       if (r.status !== 'SUCCEEDED') {
-        throw ApplicationFailure.create({ type: Failures.OrderMissing, message: `refund ${refundId} is ${r.status}: no notice`, nonRetryable: true });
+        throw ApplicationFailure.create({
+          type: Failures.OrderMissing,
+          message: `refund ${refundId} is ${r.status}: no notice`,
+          nonRetryable: true,
+        });
       }
       const [app, order] = await Promise.all([getApp(db, r.appId), getOrder(db, r.orderId)]);
-      if (!app || !order) throw ApplicationFailure.create({ type: Failures.OrderMissing, message: `no app or order for ${refundId}`, nonRetryable: true });
+      if (!app || !order)
+        throw ApplicationFailure.create({ type: Failures.OrderMissing, message: `no app or order for ${refundId}`, nonRetryable: true });
       const attempt = r.notifyAttempts;
       const url = deliveryUrlFor(app, { env: r.env as 0 | 1 });
       const started = Date.now();
@@ -173,7 +182,11 @@ export function createRefundActivities({ db, config, post, logger, metrics, wake
       if (!ok) {
         logger.warn({ ...fields, error }, 'refund notice attempt failed; will retry');
         const details: DeliveryFailureDetails = { endpointFailingForMs: health.failingForMs ?? 0 };
-        throw ApplicationFailure.create({ type: Failures.RefundNoticeFailed, message: error ?? 'refund notice failed', details: [details] });
+        throw ApplicationFailure.create({
+          type: Failures.RefundNoticeFailed,
+          message: error ?? 'refund notice failed',
+          details: [details],
+        });
       }
       logger.info(fields, 'refund notified');
       return { notifiedAt: row.notifiedAt!.toISOString(), attempts: row.notifyAttempts };

@@ -16,7 +16,7 @@ export const refundRoutes = consoleGroup('Console: refunds', 'CONTRACT.md 8.2: r
     description:
       'vpay asks the superapp and answers once it has answered (SUCCEEDED or FAILED), or with status PENDING after ' +
       'WORKFLOW_ANSWER_TIMEOUT_MS. With outRefundNo, idempotent per (appId, outRefundNo); without, each request is a new refund ' +
-      "whose outRefundNo is its refundId. In the audit log as order.refund.",
+      'whose outRefundNo is its refundId. In the audit log as order.refund.',
     params: AppPath.extend({ orderId: z.string().min(1).max(64) }),
     body: { schema: ConsoleRefundBody },
     success: { status: 200, description: 'the refund', schema: ok({ refund: RefundViewDoc }) },

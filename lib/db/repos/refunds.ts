@@ -107,7 +107,9 @@ export async function getRefundByOutRefundNo(db: Db, appId: string, outRefundNo:
 
 /** The order's refunds, oldest first (the console's order detail). */
 export async function listOrderRefunds(db: Db, orderId: string): Promise<RefundRow[]> {
-  const rows = await db('refunds').where({ order_id: orderId }).orderBy([{ column: 'created_at' }, { column: 'refund_id' }]);
+  const rows = await db('refunds')
+    .where({ order_id: orderId })
+    .orderBy([{ column: 'created_at' }, { column: 'refund_id' }]);
   return rows.map(toRefund);
 }
 
@@ -129,11 +131,13 @@ export const draftOf = (r: RefundRow): Omit<RefundDraft, 'refundId' | 'createdAt
 
 /** True when `r` is the refund `d` asks for (same key and fields), whatever refundId `d` was given. */
 export const rowMatches = (r: RefundRow, d: RefundDraft): boolean =>
-  sameRefund({ ...d, refundedAt: d.source === 'superapp' && d.refundedAt ? new Date(d.refundedAt).toISOString() : d.refundedAt }, draftOf(r));
+  sameRefund(
+    { ...d, refundedAt: d.source === 'superapp' && d.refundedAt ? new Date(d.refundedAt).toISOString() : d.refundedAt },
+    draftOf(r),
+  );
 
 export type ClaimOutcome =
-  | { claimed: true; refund: RefundRow; orderStatus: OrderStatus | null }
-  | { claimed: false; refusal: RefundRefusal };
+  { claimed: true; refund: RefundRow; orderStatus: OrderStatus | null } | { claimed: false; refusal: RefundRefusal };
 
 /**
  * Records a refund and takes its amount from what the order has left to give back, atomically:
@@ -154,7 +158,9 @@ export async function claimRefund(db: Db, d: RefundDraft): Promise<ClaimOutcome>
       return await db.transaction(async (trx): Promise<ClaimOutcome> => {
         const existing = await findSameKey(trx, d);
         if (existing) {
-          return rowMatches(existing, d) ? { claimed: true, refund: existing, orderStatus: null } : { claimed: false, refusal: 'refundConflict' };
+          return rowMatches(existing, d)
+            ? { claimed: true, refund: existing, orderStatus: null }
+            : { claimed: false, refusal: 'refundConflict' };
         }
         const now = d.source === 'superapp';
         const take = now
