@@ -22,7 +22,7 @@ import { toStorableText } from '../lib/domain/schemas';
 import { Failures, type DeliveryFailureDetails } from '../workflows/definitions';
 import type { RedeliveryResult } from '../workflows/definitions';
 import type { App } from '../lib/db/repos/apps';
-import { createDeliveryRecovery } from './delivery-recovery';
+import { createDeliveryRecovery, type DeliveryRecovery } from './delivery-recovery';
 import type { ActivityDeps } from './deps';
 
 /** How much of the developer's answer an attempt's record keeps. */
@@ -42,8 +42,14 @@ interface SentNotice {
  */
 const recordedUrl = (url: string | null): string => (url ? withoutCredentials(url) : '');
 
-export function createDeliveryActivities({ db, config, post, logger, metrics, wakePurchase, wakeRefund }: ActivityDeps) {
-  const recovery = createDeliveryRecovery({ db, wake: wakePurchase, wakeRefund, logger, metrics });
+/**
+ * `recovery` is shared by the deliveries and the refund notices of one worker (activities/index.ts):
+ * they go to the same endpoints, so what one learns of an endpoint's health the other uses.
+ */
+export function createDeliveryActivities(
+  { db, config, post, logger, metrics, wakePurchase, wakeRefund }: ActivityDeps,
+  recovery: DeliveryRecovery = createDeliveryRecovery({ db, wake: wakePurchase, wakeRefund, logger, metrics }),
+) {
 
   /**
    * Sends the order's notification once, as attempt `attempt` (CONTRACT.md 4), and says how it

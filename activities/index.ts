@@ -7,16 +7,20 @@ import { createSuperappActivities } from './superapp';
 import { createDeliveryActivities } from './delivery';
 import { createAlertActivities } from './alerts';
 import { createRefundActivities } from './refunds';
+import { createDeliveryRecovery } from './delivery-recovery';
 
 export type { ActivityDeps } from './deps';
 
 export function createActivities(deps: ActivityDeps) {
+  // One view of the developer endpoints' health for deliveries and refund notices alike.
+  const { db, wakePurchase, wakeRefund, logger, metrics } = deps;
+  const recovery = createDeliveryRecovery({ db, wake: wakePurchase, wakeRefund, logger, metrics });
   return {
     ...createProjectionActivities(deps),
     ...createSuperappActivities(deps),
-    ...createDeliveryActivities(deps),
+    ...createDeliveryActivities(deps, recovery),
     ...createAlertActivities(deps),
-    ...createRefundActivities(deps),
+    ...createRefundActivities(deps, recovery),
   };
 }
 

@@ -25,7 +25,7 @@ import {
 import { postToSuperapp, returnCodeIsZero } from '../lib/outbound/superapp-client';
 import { toStorableText } from '../lib/domain/schemas';
 import { Failures, type DeliveryFailureDetails, type RefundDraft, type RefundRefusal, type RefundStatus } from '../workflows/definitions';
-import { createDeliveryRecovery } from './delivery-recovery';
+import { createDeliveryRecovery, type DeliveryRecovery } from './delivery-recovery';
 import type { ActivityDeps } from './deps';
 
 const ERROR_BODY_CHARS = 200;
@@ -41,8 +41,14 @@ const refundFields = (r: Pick<RefundRow, 'refundId' | 'orderId' | 'appId' | 'out
   outTradeNo: r.outTradeNo,
 });
 
-export function createRefundActivities({ db, config, post, logger, metrics, wakePurchase, wakeRefund }: ActivityDeps) {
-  const recovery = createDeliveryRecovery({ db, wake: wakePurchase, wakeRefund, logger, metrics });
+/**
+ * `recovery` is shared by the deliveries and the refund notices of one worker (activities/index.ts):
+ * they go to the same endpoints, so what one learns of an endpoint's health the other uses.
+ */
+export function createRefundActivities(
+  { db, config, post, logger, metrics, wakePurchase, wakeRefund }: ActivityDeps,
+  recovery: DeliveryRecovery = createDeliveryRecovery({ db, wake: wakePurchase, wakeRefund, logger, metrics }),
+) {
 
   async function refundOrFail(refundId: string): Promise<RefundRow> {
     const r = await getRefund(db, refundId);

@@ -1,6 +1,8 @@
 // CONTRACT.md 8.1-8.3 on the real stack (PostgreSQL, Temporal, the fake superapp and developer):
 // every code of the three doors, idempotent repeats, PENDING after the answer timeout, the money
 // rule under 20 concurrent refunds, a full refund stopping a delivery, and the refund notice.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startVpay, type Vpay } from '../support/vpay';
 import { call, paidOrder, queryOrder, requestPayment, setupApp, signData, type TestApp } from '../support/minigame';
 import { consoleCall } from '../support/console';
@@ -365,5 +367,69 @@ describe('sandbox superapp refunds', () => {
     expect(asked.json.refund).toMatchObject({ status: 'SUCCEEDED' });
     const order = await queryOrder(sandbox, sApp, outTradeNo);
     expect(order.json.order.refundedAmount).toBe(200);
+  });
+});
+
+describe('8.3: a refund notice that fails: one alert, and the recovery wake-up', () => {
+  let v: Vpay;
+  let a: TestApp;
+  const alerts: any[] = [];
+  const sink = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      alerts.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      res.writeHead(204).end();
+    });
+  });
+
+  beforeAll(async () => {
+    await new Promise<void>((r) => sink.listen(0, '127.0.0.1', () => r()));
+    v = await startVpay({
+      // A failed notice waits 10 minutes: only the wake-up can bring it within the test.
+      DELIVERY_RETRY_INITIAL_MS: '600000',
+      DELIVERY_RETRY_MAX_MS: '3600000',
+      DELIVERY_ALERT_AFTER_MS: '1000',
+      ALERT_WEBHOOK_URL: `http://127.0.0.1:${(sink.address() as AddressInfo).port}/alerts`,
+    });
+    a = await setupApp(v);
+  });
+  afterAll(async () => {
+    await v?.stop();
+    await new Promise<void>((r) => sink.close(() => r()));
+  });
+
+  it('raises refund_notify_stuck once, and the first delivery that gets through wakes the waiting notice', async () => {
+    const { orderId, outTradeNo } = await paidOrder(v, a);
+    await v.developer.waitFor(orderId, 20_000);
+    v.developer.mode = 'http500';
+    const refundId = `sarf_wake_${Date.now()}`;
+    const r = await v.superapp.refund(v.url, {
+      refundId,
+      orderId,
+      transactionId: `txn_${orderId}`,
+      refundAmount: 100,
+      currencyType: 'USD',
+      refundedAt: new Date().toISOString(),
+    });
+    expect(r.status).toBe(200);
+    const alert = await waitFor('the refund alert', () => alerts.find((x) => x.refundId === refundId), 20_000);
+    expect(alert).toMatchObject({ type: 'refund_notify_stuck', refundId, orderId, appId: a.appId, outTradeNo, outRefundNo: null });
+    expect(alert.attempts).toBeGreaterThanOrEqual(1);
+    expect(alert.lastError).toContain('HTTP 500');
+    expect(v.developer.refundNoticesAcknowledged(refundId)).toBe(0);
+
+    // The endpoint is back: another order's delivery gets through and wakes the notice.
+    v.developer.mode = 'ok';
+    const next = await paidOrder(v, a);
+    await v.developer.waitFor(next.orderId, 20_000);
+    await v.developer.waitForRefundNotice(refundId, 20_000);
+    const notices = v.developer.refundNotices.filter((n) => n.payload.RefundId === refundId);
+    expect(notices.map((n) => [n.attempt, n.answeredOk])).toEqual([
+      [1, false],
+      [2, true],
+    ]);
+    expect(new Set(notices.map((n) => n.deliveryId))).toEqual(new Set([`rfn_${refundId}`]));
+    expect(alerts.filter((x) => x.refundId === refundId)).toHaveLength(1);
   });
 });
