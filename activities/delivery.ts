@@ -50,7 +50,6 @@ export function createDeliveryActivities(
   { db, config, post, logger, metrics, wakePurchase, wakeRefund }: ActivityDeps,
   recovery: DeliveryRecovery = createDeliveryRecovery({ db, wake: wakePurchase, wakeRefund, logger, metrics }),
 ) {
-
   /**
    * Sends the order's notification once, as attempt `attempt` (CONTRACT.md 4), and says how it
    * went; never throws. The URL is the one the order's env goes to (null: the app has none).

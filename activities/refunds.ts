@@ -49,7 +49,6 @@ export function createRefundActivities(
   { db, config, post, logger, metrics, wakePurchase, wakeRefund }: ActivityDeps,
   recovery: DeliveryRecovery = createDeliveryRecovery({ db, wake: wakePurchase, wakeRefund, logger, metrics }),
 ) {
-
   async function refundOrFail(refundId: string): Promise<RefundRow> {
     const r = await getRefund(db, refundId);
     if (!r) throw ApplicationFailure.create({ type: Failures.OrderMissing, message: `no refund ${refundId}`, nonRetryable: true });
