@@ -9,6 +9,7 @@ import { deliveryRoutes } from './delivery/openapi';
 import { itemRoutes } from './items/openapi';
 import { orderRoutes } from './orders/openapi';
 import { refundRoutes } from './refunds/openapi';
+import { refundRecordRoutes } from './refund-records/openapi';
 
 // A resource added to router.ts adds its <resource>/openapi.ts here; until then
 // test/integration/openapi.test.ts fails, naming its routes.
@@ -21,4 +22,5 @@ export const consoleRouteGroups: RouteGroup[] = [
   itemRoutes,
   orderRoutes,
   refundRoutes,
+  refundRecordRoutes,
 ];

@@ -15,6 +15,7 @@ import { deliveryRoutes } from './delivery/routes';
 import { importsOwnBody, itemRoutes } from './items/routes';
 import { orderRoutes } from './orders/routes';
 import { refundRoutes } from './refunds/routes';
+import { refundRecordRoutes } from './refund-records/routes';
 
 export function consoleRouter(deps: ApiDeps): Router {
   const mapError = (err: unknown) => (err instanceof ConsoleRefused ? toConsoleError(err) : err);
@@ -28,5 +29,6 @@ export function consoleRouter(deps: ApiDeps): Router {
     itemRoutes(router, deps);
     orderRoutes(router, deps);
     refundRoutes(router, deps);
+    refundRecordRoutes(router, deps);
   });
 }

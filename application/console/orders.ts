@@ -190,7 +190,8 @@ export const MAX_CONCURRENT_EXPORTS = 3;
 let exportsRunning = 0;
 const exportTurns: Array<() => void> = [];
 
-async function exportTurn(): Promise<() => void> {
+/** Waits for a turn among the process's exports (order and after-sales records alike); answers its release. */
+export async function exportTurn(): Promise<() => void> {
   if (exportsRunning >= MAX_CONCURRENT_EXPORTS) await new Promise<void>((resolve) => exportTurns.push(resolve));
   else exportsRunning++;
   let released = false;

@@ -8,6 +8,8 @@
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { VpayInstance } from '../stack';
+import { explain, sorts, tableScans } from '../../lib/db/query-plans';
+import { EXPORT_SETTINGS, exportQuery, orderRecordsQuery, type OrderFilter, type OrderScope } from '../../lib/db/repos/order-records';
 import { mib, summarize, type Summary } from '../stats';
 
 export interface ListLatency {
@@ -139,4 +141,87 @@ export function exportThroughApi(inst: VpayInstance, appId: string, format: 'csv
     });
     req.on('error', reject);
   });
+}
+
+export interface ListPlan {
+  what: string;
+  /**
+   * The indexes the list may read (migrations/008_order_record_indexes.ts): the first is the one
+   * made for it; the others also give its order, and may be cheaper when the filter is not
+   * selective (every synthetic order is of one item) or the range is the app's every row.
+   */
+  indexes: string[];
+  /** The plan's scans of orders ("Index Scan on …"); no "Seq Scan". */
+  scans: string[];
+  sorted: boolean;
+  /** Every scan reads the expected index, and the unfiltered lists and the export sort nothing. */
+  ok: boolean;
+}
+
+/**
+ * The plans PostgreSQL makes for the console's lists and export on the full table: the same
+ * query builders the API runs (lib/db/repos/order-records.ts), EXPLAINed, not run.
+ */
+export async function orderRecordPlans(inst: VpayInstance, appId: string): Promise<ListPlan[]> {
+  const now = new Date();
+  const week: OrderFilter = { from: new Date(now.getTime() - 7 * 86_400_000), to: now };
+  const year: OrderFilter = { from: new Date(now.getTime() - 365 * 86_400_000), to: now };
+  const yesterday = { createdAt: new Date(now.getTime() - 86_400_000).toISOString(), orderId: 'syn999999999' };
+  const list = (scope: OrderScope, f: OrderFilter, after?: typeof yesterday) =>
+    orderRecordsQuery(inst.db, scope, f, { limit: 51, after }).toSQL();
+  const cases: Array<{ what: string; indexes: string[]; unsorted: boolean; plan: () => ReturnType<typeof explain> }> = [
+    {
+      what: "one app's week, first page",
+      indexes: ['orders_app_created'],
+      unsorted: true,
+      plan: () => explain(inst.db, list({ appId }, week)),
+    },
+    {
+      what: "one app's week, a page behind a cursor",
+      indexes: ['orders_app_created'],
+      unsorted: true,
+      plan: () => explain(inst.db, list({ appId }, week, yesterday)),
+    },
+    {
+      what: 'every app (platform roles), first page',
+      indexes: ['orders_created'],
+      unsorted: true,
+      plan: () => explain(inst.db, list('all', week)),
+    },
+    {
+      what: "a player's orders over a year",
+      indexes: ['orders_app_open_id'],
+      unsorted: false,
+      plan: () => explain(inst.db, list({ appId }, { ...year, openId: 'player10' })),
+    },
+    {
+      what: "an item's orders over a week",
+      indexes: ['orders_app_product', 'orders_app_created'],
+      unsorted: false,
+      plan: () => explain(inst.db, list({ appId }, { ...week, productId: 'gem_pack_100' })),
+    },
+    {
+      what: "the export of an app's year (its cursor's query and settings)",
+      indexes: ['orders_app_created', 'orders_created'],
+      unsorted: true,
+      plan: () => explain(inst.db, exportQuery(inst.db, appId, year), EXPORT_SETTINGS),
+    },
+  ];
+  const out: ListPlan[] = [];
+  for (const c of cases) {
+    const plan = await c.plan();
+    const scans = tableScans(plan, 'orders');
+    const sorted = sorts(plan);
+    // "Index Scan on a", or "Bitmap Heap Scan on a + b" when a bitmap scan combines indexes.
+    const onIndex =
+      scans.length > 0 &&
+      scans.every((s) =>
+        s
+          .split(/ on | \+ /)
+          .slice(1)
+          .every((i) => c.indexes.includes(i)),
+      );
+    out.push({ what: c.what, indexes: c.indexes, scans, sorted, ok: onIndex && !(c.unsorted && sorted) });
+  }
+  return out;
 }

@@ -16,7 +16,7 @@ import type { PurchaseStats, QueryStats } from '../agent-protocol';
 import { pcts } from './throughput';
 import { closedLoop } from '../loops';
 import { randomBytes } from 'node:crypto';
-import { exportThroughApi, listLatencies } from './order-records';
+import { exportThroughApi, listLatencies, orderRecordPlans } from './order-records';
 
 const pcts2 = (s: Summary) => `${fmt(s.p50, 1)} / ${fmt(s.p95, 1)} / ${fmt(s.p99, 1)}`;
 
@@ -175,6 +175,31 @@ async function paymentDbPart(inst: VpayInstance, concurrency: number, durationMs
   }
 }
 
+/**
+ * Test data: `rows` DELIVERED orders as the projection leaves them, one every 7 s back from now,
+ * written straight into the schema with one INSERT … SELECT generate_series. With `tenthTo`, every
+ * tenth goes to that app and the rest over 97 others; with `allTo`, all go to that one app.
+ */
+async function insertSynthetic(
+  inst: VpayInstance,
+  o: { idPrefix: string; tradePrefix: string; rows: number } & ({ tenthTo: string } | { allTo: string }),
+): Promise<void> {
+  const app = 'tenthTo' in o ? `case when i % 10 = 0 then ? else 'appsynthetic' || (i % 97) end` : '?';
+  const t = o.tradePrefix;
+  await inst.db.raw(
+    `insert into orders (order_id, app_id, open_id, out_trade_no, product_id, buy_quantity, goods_price, total_amount,
+       currency_type, platform, env, attach, sign_data, status, prepay_id, transaction_id, paid_amount, created_at, paid_at,
+       payment_recorded_at, delivered_at, delivery_attempts, updated_at)
+     select ? || lpad(i::text, 9, '0'),
+            ${app},
+            'player' || (i % 5000), '${t}' || i, 'gem_pack_100', 1, 199, 199, 'USD', 'android', 0, 'bench:synthetic',
+            '{"mode":"goods","buyQuantity":1,"env":0,"currencyType":"USD","platform":"android","productId":"gem_pack_100","goodsPrice":199,"outTradeNo":"${t}' || i || '","attach":"bench:synthetic"}',
+            'DELIVERED', 'pp_${t}' || i, 'txn_${t}' || i, 199, c, c + interval '20 seconds', c + interval '21 seconds', c + interval '22 seconds', 1, c + interval '22 seconds'
+       from generate_series(1, ?) as i, lateral (select now() - make_interval(secs => i * 7) as c) t`,
+    [o.idPrefix, 'tenthTo' in o ? o.tenthTo : o.allTo, o.rows],
+  );
+}
+
 export async function scale(ctx: BenchContext): Promise<ScenarioResult> {
   const p = ctx.profile.scale;
   const res = newResult(
@@ -220,18 +245,7 @@ export async function scale(ctx: BenchContext): Promise<ScenarioResult> {
     ctx.log(`scale: inserting ${fmtInt(p.rows)} orders`);
     // Test data: DELIVERED orders as the projection leaves them, written straight into the schema.
     const t0 = performance.now();
-    await inst.db.raw(
-      `insert into orders (order_id, app_id, open_id, out_trade_no, product_id, buy_quantity, goods_price, total_amount,
-         currency_type, platform, env, attach, sign_data, status, prepay_id, transaction_id, paid_amount, created_at, paid_at,
-         payment_recorded_at, delivered_at, delivery_attempts, updated_at)
-       select 'syn' || lpad(i::text, 9, '0'),
-              case when i % 10 = 0 then ? else 'appsynthetic' || (i % 97) end,
-              'player' || (i % 5000), 'S' || i, 'gem_pack_100', 1, 199, 199, 'USD', 'android', 0, 'bench:synthetic',
-              '{"mode":"goods","buyQuantity":1,"env":0,"currencyType":"USD","platform":"android","productId":"gem_pack_100","goodsPrice":199,"outTradeNo":"S' || i || '","attach":"bench:synthetic"}',
-              'DELIVERED', 'pp_syn' || i, 'txn_syn' || i, 199, c, c + interval '20 seconds', c + interval '21 seconds', c + interval '22 seconds', 1, c + interval '22 seconds'
-         from generate_series(1, ?) as i, lateral (select now() - make_interval(secs => i * 7) as c) t`,
-      [inst.appId, p.rows],
-    );
+    await insertSynthetic(inst, { idPrefix: 'syn', tradePrefix: 'S', rows: p.rows, tenthTo: inst.appId });
     const insertSec = (performance.now() - t0) / 1000;
     const t1 = performance.now();
     await inst.db.raw('vacuum analyze orders');
@@ -264,15 +278,29 @@ export async function scale(ctx: BenchContext): Promise<ScenarioResult> {
     }
 
     ctx.log("scale: the console's order records");
+    const plans = await orderRecordPlans(inst, inst.appId);
+    // Plans are costed on the table's size: a few thousand rows (--smoke) are read whole more
+    // cheaply than through an index, so the plans are checked at full size only.
+    for (const pl of p.rows >= 100_000 ? plans : []) {
+      res.checks.push({
+        name: `scale: the plan of ${pl.what} reads ${pl.indexes.join(' or ')}, no table scan${pl.sorted ? '' : ', no sort'}`,
+        ok: pl.ok,
+        detail: `${pl.scans.join('; ') || 'no scan of orders'}${pl.sorted ? '; sorts' : ''}`,
+      });
+    }
     // 30 requests a list at full size; a handful under --smoke.
     const lists = await listLatencies(inst, inst.appId, p.rows >= 100_000 ? 30 : 5, 20);
+    // The console's export of one app holding p.rows orders of its own (the table doubles): bounded
+    // memory is shown over the whole size, not the tenth the benchmark app has.
+    ctx.log(`scale: ${fmtInt(p.rows)} more orders, all of one app, for the console's export`);
+    const bigApp = 'appsyntheticbig';
+    await inst.db('apps').insert({ app_id: bigApp, name: 'bench: one app with every order of a second million' });
+    await insertSynthetic(inst, { idPrefix: 'synb', tradePrefix: 'B', rows: p.rows, allTo: bigApp });
+    await inst.db.raw('vacuum analyze orders');
     const apiFrom = new Date(Date.now() - 90 * 86_400_000);
-    const apiExports = [
-      await exportThroughApi(inst, inst.appId, 'csv', apiFrom),
-      await exportThroughApi(inst, inst.appId, 'xlsx', apiFrom),
-    ];
+    const apiExports = [await exportThroughApi(inst, bigApp, 'csv', apiFrom), await exportThroughApi(inst, bigApp, 'xlsx', apiFrom)];
     const { rows: appRows } = await inst.db.raw('select count(*)::bigint as n from orders where app_id = ? and created_at >= ?', [
-      inst.appId,
+      bigApp,
       apiFrom,
     ]);
     res.checks.push({
@@ -347,12 +375,23 @@ export async function scale(ctx: BenchContext): Promise<ScenarioResult> {
       ],
     });
     res.tables.push({
+      title: `Console order records: PostgreSQL's plans on ${fmtInt(tableRows)} rows (EXPLAIN of the API's own queries)`,
+      columns: ['list', 'index made for it (or others giving its order)', 'scans of orders', 'sort', 'ok'],
+      rows: plans.map((pl) => [
+        pl.what,
+        pl.indexes.join(' (or ') + (pl.indexes.length > 1 ? ')' : ''),
+        pl.scans.join('; '),
+        pl.sorted ? 'yes' : 'no',
+        pl.ok ? 'yes' : '**no**',
+      ]),
+    });
+    res.tables.push({
       title: `Console order records on ${fmtInt(tableRows)} rows (HTTP, as the super admin; the app has a tenth of them)`,
       columns: ['request', 'orders answered', 'p50 / p95 / p99 (ms)', 'n'],
       rows: lists.map((l) => [l.what, fmtInt(l.orders), pcts2(l.summary), fmtInt(l.summary.n)]),
     });
     res.tables.push({
-      title: "Console order export (HTTP, streamed through a database cursor), the app's last 90 days",
+      title: `Console order export (HTTP, streamed through a database cursor): one app's ${fmtInt(apiExports[0].rows)} orders of the last 90 days`,
       columns: [
         'format',
         'orders',
@@ -442,6 +481,7 @@ export async function scale(ctx: BenchContext): Promise<ScenarioResult> {
       tableBytes,
       exports,
       lists,
+      plans,
       apiExports,
     };
   } finally {

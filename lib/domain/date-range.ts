@@ -56,3 +56,21 @@ export function resolveDateRange(
     return { refused: `from is before ${o.earliest.toISOString()}, the oldest kept` };
   return { from, to };
 }
+
+/** How far back the after-sales records reach (CONTRACT.md 8.4): a `from` earlier is refused. */
+export const REFUND_RECORDS_MONTHS = 12;
+
+/**
+ * The same day and time of the month `months` before `now` (UTC); a day that month lacks (the
+ * 31st, February's 29th) is its last day. 12 months before 2027-02-28 is 2026-02-28.
+ */
+export function monthsBefore(now: Date, months: number): Date {
+  const d = new Date(now.getTime());
+  const day = d.getUTCDate();
+  d.setUTCDate(1);
+  d.setUTCMonth(d.getUTCMonth() - months);
+  const last = new Date(d.getTime());
+  last.setUTCMonth(last.getUTCMonth() + 1, 0);
+  d.setUTCDate(Math.min(day, last.getUTCDate()));
+  return d;
+}

@@ -18,6 +18,7 @@ import {
   type ReconcileOptions,
   type ReconcileReport,
 } from '../../tools/ops/reconcile';
+import { CONSOLE_KINDS } from '../../tools/ops/reconcile-console';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -85,6 +86,9 @@ async function insertRowWithoutWorkflow(vpay: Vpay, app: TestApp, o: Order): Pro
   });
 }
 
+/** The console part of a report with no finding (tools/ops/reconcile-console.ts; its own test covers it). */
+const cleanConsole = { counts: Object.fromEntries(CONSOLE_KINDS.map((k) => [k, 0])), findings: [] };
+
 const verdictFor = (report: ReconcileReport, orderId: string): OrderVerdict | undefined =>
   report.problems.find((p) => p.orderId === orderId);
 
@@ -148,6 +152,7 @@ describe('reconcile', () => {
       counts: { match: 3, missing: 0, duplicate_delivery: 0, status_mismatch: 0, stuck: 0 },
       problems: [],
       checked: 3,
+      console: cleanConsole,
     });
     // The rows really are in the three states.
     const rows = await vpay.api
@@ -369,6 +374,7 @@ describe('reconcile', () => {
         counts: { match: 1, missing: 0, duplicate_delivery: 0, status_mismatch: 0, stuck: 0 },
         problems: [],
         checked: 1,
+        console: cleanConsole,
       });
       // The order really is in that window.
       const row = await vpay.api.db('orders').where({ order_id: o.orderId }).first('created_at');

@@ -1,15 +1,17 @@
 // `npm run reconcile`: checks that the orders in PostgreSQL, the purchase workflows in Temporal and
-// (optionally) the developer's delivery log agree, and says which orders do not (tools/ops/reconcile.ts).
+// (optionally) the developer's delivery log agree, and says which orders do not (tools/ops/reconcile.ts);
+// and that the console's rows do not contradict each other (tools/ops/reconcile-console.ts).
 //
 //   npm run reconcile -- [--since ISO] [--until ISO] [--stuck-after-ms N] [--deliveries log.jsonl]
 //                        [--task-queue NAME | --any-task-queue] [--repair] [--json]
 //
 // Connects with the usual environment (DATABASE_URL, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
 // TEMPORAL_TASK_QUEUE). Without DATABASE_URL it uses the embedded PostgreSQL of a running
-// `npm start` (127.0.0.1:VPAY_PG_PORT, default 54329). Exit code: 0 when every order matches,
-// 1 when any does not, 2 on a usage, configuration or connection error. With --repair, orders
-// awaiting payment whose workflow no longer runs are closed (workflow_lost) first, and the exit
-// code says whether anything is left.
+// `npm start` (127.0.0.1:VPAY_PG_PORT, default 54329), and KEY_ROTATION_OVERLAP_MS as vpay does.
+// Exit code: 0 when every order matches and the console's data has no finding, 1 otherwise, 2 on a
+// usage, configuration or connection error. With --repair, orders awaiting payment whose workflow
+// no longer runs are closed (workflow_lost) first, and the exit code says whether anything is left;
+// console findings are never repaired.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
@@ -17,10 +19,12 @@ import { loadConfig, ConfigError } from '../../lib/platform/config';
 import { createDb, type Db } from '../../lib/db/db';
 import { createLogger } from '../../lib/platform/logger';
 import { reconcile, VERDICTS, type DeliveryLogEntry, type ReconcileReport } from './reconcile';
+import { CONSOLE_KINDS, type ConsoleFinding } from './reconcile-console';
 
 const USAGE = `usage: npm run reconcile -- [options]
 
-  --since <ISO>            only orders created (workflows started) at or after this time
+  --since <ISO>            only orders created (workflows started), and audit entries written, at or
+                           after this time (the console's other data is checked whole)
   --until <ISO>            ... and before this time (default: now)
   --stuck-after-ms <N>     a PAID order undelivered this long after its payment is stuck (default 600000)
   --deliveries <file>      the developer's delivery log, JSON lines {"orderId": "...", "ok": true|false}
@@ -28,13 +32,18 @@ const USAGE = `usage: npm run reconcile -- [options]
   --any-task-queue         workflows on any task queue of the namespace
   --repair                 close (CLOSED, workflow_lost) every order awaiting payment whose workflow
                            no longer runs (terminated, reset away, past retention): a payment for
-                           it is then refused (40902) and refunded; other problems are only reported
+                           it is then refused (40902) and refunded; other problems, and every
+                           console finding, are only reported
   --json                   print the report as JSON
   -h, --help               this text
 
+Also checks the console's data: orders against their items, app keys against their versions,
+secrets in the audit log, console users' roles against their teams (docs/OPERATIONS.md).
+
 Environment: DATABASE_URL (default: the embedded PostgreSQL of \`npm start\`), TEMPORAL_ADDRESS
-(default 127.0.0.1:7233), TEMPORAL_NAMESPACE (default "default").
-Exit code: 0 every order matches, 1 some do not, 2 usage or connection error.`;
+(default 127.0.0.1:7233), TEMPORAL_NAMESPACE (default "default"), KEY_ROTATION_OVERLAP_MS (as vpay's).
+Exit code: 0 every order matches and the console's data has no finding, 1 otherwise, 2 usage or
+connection error.`;
 
 class UsageError extends Error {}
 
@@ -142,8 +151,25 @@ function printReport(r: ReconcileReport): void {
       );
     }
   }
-  lines.push('', r.ok ? 'OK: every order matches' : `NOT OK: ${r.problems.length} order(s) need attention`);
+  lines.push('', 'console check              findings', '-------------------------  --------');
+  for (const k of CONSOLE_KINDS) lines.push(`${k.padEnd(25)}  ${String(r.console.counts[k]).padStart(8)}`);
+  if (r.console.findings.length) {
+    lines.push('', 'console findings:');
+    for (const f of r.console.findings) lines.push(`${f.kind.padEnd(25)}  app ${f.appId ?? '-'}  ${idsText(f)}  ${f.detail}`);
+  }
+  const notOk = [
+    ...(r.problems.length ? [`${r.problems.length} order(s)`] : []),
+    ...(r.console.findings.length ? [`${r.console.findings.length} console finding(s)`] : []),
+  ];
+  lines.push('', r.ok ? "OK: every order matches and the console's data agrees" : `NOT OK: ${notOk.join(' and ')} need attention`);
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** `orderId ord_1 productId gem` ... */
+function idsText(f: ConsoleFinding): string {
+  return Object.entries(f.ids)
+    .map(([k, v]) => `${k} ${String(v)}`)
+    .join('  ');
 }
 
 async function main(): Promise<number> {
@@ -205,6 +231,7 @@ async function main(): Promise<number> {
         until: cli.until,
         taskQueue: cli.anyTaskQueue ? undefined : (cli.taskQueue ?? config.taskQueue),
         repair: cli.repair,
+        keyRotationOverlapMs: config.keyRotationOverlapMs,
       });
     } catch (err) {
       process.stderr.write(`reconcile: failed: ${(err as Error).message}\n`);

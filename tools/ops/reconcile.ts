@@ -23,6 +23,11 @@
 // report lists those under `repaired`. Nothing else is repaired: a paid order whose workflow is
 // gone needs a person (its player paid; its delivery must be finished or refunded).
 //
+// The console's data is checked too (tools/ops/reconcile-console.ts): its rows that contradict
+// each other (an order against its item, an app's key against its versions, a secret in the audit
+// log, a user's role against its team) are reported under `console`, by kind, and make the report
+// not ok. Orders and audit entries are taken from the window, the rest whole. None is repaired.
+//
 // Memory: the rows are read in keyset pages of `pageSize` (1000) by order_id and never held all
 // at once. The purchase executions started in the window are listed (paged by the server) into
 // one map keyed by workflow ID, about 200 bytes per execution (so ~200 MB for a million); entries
@@ -35,6 +40,7 @@ import { purchaseWorkflowId } from '../../workflows/workflow-ids';
 import { describePurchase, listPurchases, purchaseIsRunning } from '../../application/purchase-client';
 import { awaitsPayment, closeLostPurchase, type LostPurchaseDeps } from '../../application/lost-purchase';
 import { FORWARD_FROM, getOrder } from '../../lib/db/repos/orders';
+import { checkConsoleData, type ConsoleReport } from './reconcile-console';
 
 export type Verdict = 'match' | 'missing' | 'duplicate_delivery' | 'status_mismatch' | 'stuck';
 export const VERDICTS: readonly Verdict[] = ['match', 'missing', 'duplicate_delivery', 'status_mismatch', 'stuck'];
@@ -77,6 +83,13 @@ export interface ReconcileOptions {
   concurrency?: number;
   /** Close (as `workflow_lost`) the orders awaiting payment whose workflow no longer runs. Default false. */
   repair?: boolean;
+  /**
+   * An order created less than this after its item's live version was released may have been
+   * checked against the version before (the console check `order_price_mismatch`). Default 5000.
+   */
+  releaseLagMs?: number;
+  /** vpay's KEY_ROTATION_OVERLAP_MS; without it, the console check does not judge how long a replaced key stays valid. */
+  keyRotationOverlapMs?: number;
 }
 
 export interface OrderVerdict {
@@ -96,6 +109,8 @@ export interface ReconcileReport {
   checked: number;
   /** With `repair`: the orders closed as `workflow_lost`, with the verdict they had before. */
   repaired?: OrderVerdict[];
+  /** The console's rows that contradict each other (tools/ops/reconcile-console.ts). */
+  console: ConsoleReport;
 }
 
 /** The order row's columns reconciliation reads. */
@@ -426,8 +441,17 @@ export async function reconcile(o: ReconcileOptions): Promise<ReconcileReport> {
     }
   }
 
+  // 4. The console's data (report only).
+  const consoleReport = await checkConsoleData(db, {
+    since,
+    until,
+    releaseLagMs: o.releaseLagMs ?? 5_000,
+    keyRotationOverlapMs: o.keyRotationOverlapMs,
+  });
+
   const checked = VERDICTS.reduce((n, v) => n + counts[v], 0);
-  return { ok: problems.length === 0, counts, problems, checked, ...(repaired && { repaired }) };
+  const ok = problems.length === 0 && consoleReport.findings.length === 0;
+  return { ok, counts, problems, checked, ...(repaired && { repaired }), console: consoleReport };
 }
 
 /** Lists the latest run of every purchase workflow started in the window, keyed by workflow ID. */

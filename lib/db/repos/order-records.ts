@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
 import type { Db } from '../db';
 import type { OrderStatus } from '../../domain/order';
 import { toOrder, type OrderRow } from './orders';
+import { EXPORT_SETTINGS, streamThroughCursor } from '../cursor-stream';
 
 /** What a list or an export narrows the orders to, besides their app. */
 export interface OrderFilter {
@@ -104,38 +105,16 @@ export function exportQuery(db: Db, appId: string, f: OrderFilter): Knex.Sql {
   return appOrdersQuery(db, { appId }, f).toSQL();
 }
 
-/**
- * The export transaction's settings. No sort: the export must come out of an index in its order
- * (orders_app_created always can), so the first rows go out at once and nothing is sorted in
- * work_mem or temporary files first. Left to costs, a bitmap scan and a sort of the range win
- * for a small range and cost a full sort before the first byte of a large one.
- */
-export const EXPORT_SETTINGS = ['set local enable_sort = off'] as const;
+/** The export transaction's settings (lib/db/cursor-stream.ts): orders_app_created always gives the export's order. */
+export { EXPORT_SETTINGS };
 
 /**
  * Streams one app's orders of the range, newest first, in batches of `batchRows`, through a
- * server-side cursor (DECLARE ... FETCH in a read-only transaction): the database holds the
- * position, this process one batch at a time. The next batch is fetched only when the consumer
- * asks for it, so a slow reader holds the database back instead of filling memory. Breaking out
- * of the loop (the client went away) closes the cursor and its transaction.
+ * server-side cursor (lib/db/cursor-stream.ts): the next batch is fetched only when the consumer
+ * asks for it; breaking out of the loop closes the cursor and its transaction.
  */
-export async function* streamOrderRecords(db: Db, appId: string, f: OrderFilter, batchRows = 1000): AsyncGenerator<OrderRow[]> {
-  const { sql, bindings } = exportQuery(db, appId, f);
-  const trx = await db.transaction(null, { readOnly: true });
-  try {
-    for (const setting of EXPORT_SETTINGS) await trx.raw(setting);
-    await trx.raw(`declare order_export no scroll cursor for ${sql}`, bindings);
-    for (;;) {
-      const { rows } = await trx.raw(`fetch forward ${Math.trunc(batchRows)} from order_export`);
-      if (rows.length === 0) break;
-      yield rows.map(toOrder);
-      if (rows.length < batchRows) break;
-    }
-    await trx.commit();
-  } finally {
-    // Ended early (an error, or the consumer stopped): nothing was written, roll back.
-    if (!trx.isCompleted()) await trx.rollback().catch(() => undefined);
-  }
+export function streamOrderRecords(db: Db, appId: string, f: OrderFilter, batchRows = 1000): AsyncGenerator<OrderRow[]> {
+  return streamThroughCursor(db, exportQuery(db, appId, f), { cursorName: 'order_export', map: toOrder, batchRows });
 }
 
 export interface DeliveryAttemptView {

@@ -6,6 +6,7 @@ import { createTestDatabase } from '../../support/vpay';
 import { insertGeneratedOrders } from '../../support/generated-orders';
 import { createDb, prepareDatabase, type Db } from '../../../lib/db/db';
 import { EXPORT_SETTINGS, exportQuery, orderRecordsQuery, type OrderFilter, type OrderScope } from '../../../lib/db/repos/order-records';
+import { explain, planNodes, tableScans, type PlanNode } from '../../../lib/db/query-plans';
 
 const ROWS = 200_000;
 const APPS = Array.from({ length: 40 }, (_, i) => `appplan${String(i).padStart(2, '0')}`);
@@ -30,37 +31,9 @@ afterAll(async () => {
   await db?.destroy();
 });
 
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  Plans?: PlanNode[];
-}
-
-async function planOf(sql: { sql: string; bindings: readonly unknown[] }): Promise<PlanNode> {
-  const { rows } = await db.raw(`explain (format json) ${sql.sql}`, sql.bindings as any[]);
-  return rows[0]['QUERY PLAN'][0].Plan as PlanNode;
-}
-
-const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
-
-/**
- * The plan's scans of orders, as "Index Scan on <index>", or "Bitmap Heap Scan on <index>" for a
- * bitmap scan (its Bitmap Index Scans name the indexes; they carry no relation name).
- */
-function ordersScans(plan: PlanNode): string[] {
-  return nodes(plan)
-    .filter((n) => n['Relation Name'] === 'orders')
-    .map((n) => {
-      const index =
-        n['Index Name'] ??
-        nodes(n)
-          .filter((c) => c['Node Type'] === 'Bitmap Index Scan')
-          .map((c) => c['Index Name'])
-          .join(' + ');
-      return `${n['Node Type']}${index ? ` on ${index}` : ''}`;
-    });
-}
+const planOf = (sql: { sql: string; bindings: readonly unknown[] }) => explain(db, sql);
+const ordersScans = (plan: PlanNode) => tableScans(plan, 'orders');
+const nodes = planNodes;
 
 const week: OrderFilter = { from: WEEK_AGO, to: NOW };
 const after = { createdAt: new Date(NOW.getTime() - 86_400_000).toISOString(), orderId: 'plan000100000' };
@@ -100,13 +73,8 @@ it.each(cases)('the list of %s scans its index, never the table', async (_what, 
 });
 
 it("the export of an app's week, as its cursor plans it, scans its index in order, never the table", async () => {
-  const plan = await db.transaction(async (trx) => {
-    // The export's session settings (lib/db/repos/order-records.ts), then its query.
-    for (const setting of EXPORT_SETTINGS) await trx.raw(setting);
-    const { sql, bindings } = exportQuery(db, 'appplan07', week);
-    const { rows } = await trx.raw(`explain (format json) ${sql}`, bindings as any[]);
-    return rows[0]['QUERY PLAN'][0].Plan as PlanNode;
-  });
+  // The export's session settings (lib/db/repos/order-records.ts), then its query.
+  const plan = await explain(db, exportQuery(db, 'appplan07', week), EXPORT_SETTINGS);
   expect(ordersScans(plan)).toEqual([expect.stringMatching(/^Index (Only )?Scan on orders_app_created$/)]);
   expect(nodes(plan).map((n) => n['Node Type'])).not.toContain('Sort');
 });
