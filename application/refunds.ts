@@ -96,8 +96,16 @@ export async function recordSuperappRefund(deps: RefundDeps, r: SuperappRefund):
     createdAt: new Date().toISOString(),
     refundedAt: r.refundedAt,
   };
-  return run(deps, order, draft, await getRefund(deps.db, r.refundId));
+  const existing = await getRefund(deps.db, r.refundId);
+  // The superapp telling vpay of a refund vpay asked it for (8.2, under vpay's refundId): that
+  // refund is settled by the superapp's answer to vpay's call, so this changes nothing and is
+  // answered as a duplicate when it names the same order, payment, amount and currency.
+  if (existing && existing.source !== 'superapp' && isEchoOf(existing, draft)) return { refund: existing, duplicate: true };
+  return run(deps, order, draft, existing);
 }
+
+const isEchoOf = (r: RefundRow, d: RefundDraft): boolean =>
+  r.orderId === d.orderId && r.transactionId === d.transactionId && r.refundAmount === d.refundAmount && r.currencyType === d.currencyType;
 
 /** What a game backend or the console asks (CONTRACT.md 8.2), once the order is found. */
 export interface AskedRefund {

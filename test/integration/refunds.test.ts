@@ -171,6 +171,17 @@ describe('8.2: refunds asked by a game backend', () => {
       json: { errCode: 40904 },
     });
 
+    // The superapp telling vpay of this very refund (8.1, under vpay's refundId): a duplicate.
+    const echo = await vpay.superapp.refund(
+      vpay.url,
+      superappRefund(orderId, 300, { refundId: r.json.refund.refundId, reason: 'other words' }),
+    );
+    expect(echo).toEqual({ status: 200, json: { returnCode: 0, returnMessage: 'OK' } });
+    expect(await vpay.superapp.refund(vpay.url, superappRefund(orderId, 299, { refundId: r.json.refund.refundId }))).toMatchObject({
+      status: 409,
+      json: { returnCode: 40904 },
+    });
+
     const q = await queryRefund(app, outRefundNo);
     expect(q.status).toBe(200);
     expect(q.json.refund.refundId).toBe(r.json.refund.refundId);
