@@ -10,6 +10,7 @@ import type { Db } from '../lib/db/db';
 import type { Logger } from '../lib/platform/logger';
 import type { Metrics } from '../lib/platform/metrics';
 import { claimEndpointRecovery, listOrdersWaitingDelivery, markEndpointFailing, type Endpoint } from '../lib/db/repos/delivery-health';
+import { listRefundsWaitingNotice, type WaitingRefund } from '../lib/db/repos/refunds';
 
 /**
  * Signals one purchase, named by its business keys, to retry its delivery now. Injected: the
@@ -18,9 +19,17 @@ import { claimEndpointRecovery, listOrdersWaitingDelivery, markEndpointFailing, 
  */
 export type WakePurchase = (purchase: { appId: string; outTradeNo: string }) => Promise<void>;
 
+/**
+ * Signals one refund, named by its business keys, to retry its notice now (CONTRACT.md 8.3: refund
+ * notices go to the same endpoint). The worker's is application/refund-client.ts's wakeRefundVia.
+ */
+export type WakeRefund = (refund: WaitingRefund) => Promise<void>;
+
 export interface DeliveryRecoveryOptions {
   db: Db;
   wake: WakePurchase;
+  /** Refunds whose notice waits on the same endpoint are woken too, after its orders. */
+  wakeRefund?: WakeRefund;
   logger: Logger;
   metrics: Metrics;
   /** At most one wake-up per endpoint per this many ms (a flapping endpoint). Default 30 s. */
@@ -48,20 +57,25 @@ export function createDeliveryRecovery(o: DeliveryRecoveryOptions): DeliveryReco
   const checkedAt = new Map<string, number>();
   const key = (e: Endpoint) => `${e.env}:${e.appId}`;
 
-  async function wakeWaitingOrders(e: Endpoint): Promise<number> {
+  /** Wakes everything `list` pages through (by `keyOf`, ascending), SIGNALS_IN_FLIGHT at a time. */
+  async function wakeAll<T>(
+    list: (after: string) => Promise<T[]>,
+    keyOf: (t: T) => string,
+    wake: (t: T) => Promise<void>,
+  ): Promise<{ woken: number; failed: number }> {
     let woken = 0;
     let failed = 0;
     let after = '';
     for (;;) {
-      const page = await listOrdersWaitingDelivery(o.db, e, after, PAGE);
+      const page = await list(after);
       if (page.length === 0) break;
-      after = page[page.length - 1].orderId;
+      after = keyOf(page[page.length - 1]);
       let next = 0;
       const lane = async () => {
         while (next < page.length) {
           const w = page[next++];
           try {
-            await o.wake({ appId: e.appId, outTradeNo: w.outTradeNo });
+            await wake(w);
             woken++;
           } catch {
             failed++; // finished meanwhile, or Temporal unreachable: its own timer still fires
@@ -71,8 +85,36 @@ export function createDeliveryRecovery(o: DeliveryRecoveryOptions): DeliveryReco
       await Promise.all(Array.from({ length: SIGNALS_IN_FLIGHT }, lane));
       if (page.length < PAGE) break;
     }
+    return { woken, failed };
+  }
+
+  async function wakeWaitingOrders(e: Endpoint): Promise<number> {
+    const orders = await wakeAll(
+      (after) => listOrdersWaitingDelivery(o.db, e, after, PAGE),
+      (w) => w.orderId,
+      (w) => o.wake({ appId: e.appId, outTradeNo: w.outTradeNo }),
+    );
+    const { wakeRefund } = o;
+    const refunds = wakeRefund
+      ? await wakeAll(
+          (after) => listRefundsWaitingNotice(o.db, e, after, PAGE),
+          (w) => w.refundId,
+          wakeRefund,
+        )
+      : { woken: 0, failed: 0 };
+    const woken = orders.woken + refunds.woken;
     o.metrics.deliveryWakeups.inc(woken);
-    o.logger.info({ appId: e.appId, env: e.env, woken, failed }, 'delivery endpoint recovered; woke the waiting orders');
+    o.logger.info(
+      {
+        appId: e.appId,
+        env: e.env,
+        woken: orders.woken,
+        failed: orders.failed,
+        refundsWoken: refunds.woken,
+        refundsFailed: refunds.failed,
+      },
+      'delivery endpoint recovered; woke the waiting orders and refund notices',
+    );
     return woken;
   }
 

@@ -22,7 +22,7 @@ import { toStorableText } from '../lib/domain/schemas';
 import { Failures, type DeliveryFailureDetails } from '../workflows/definitions';
 import type { RedeliveryResult } from '../workflows/definitions';
 import type { App } from '../lib/db/repos/apps';
-import { createDeliveryRecovery } from './delivery-recovery';
+import { createDeliveryRecovery, type DeliveryRecovery } from './delivery-recovery';
 import type { ActivityDeps } from './deps';
 
 /** How much of the developer's answer an attempt's record keeps. */
@@ -42,9 +42,14 @@ interface SentNotice {
  */
 const recordedUrl = (url: string | null): string => (url ? withoutCredentials(url) : '');
 
-export function createDeliveryActivities({ db, config, post, logger, metrics, wakePurchase }: ActivityDeps) {
-  const recovery = createDeliveryRecovery({ db, wake: wakePurchase, logger, metrics });
-
+/**
+ * `recovery` is shared by the deliveries and the refund notices of one worker (activities/index.ts):
+ * they go to the same endpoints, so what one learns of an endpoint's health the other uses.
+ */
+export function createDeliveryActivities(
+  { db, config, post, logger, metrics, wakePurchase, wakeRefund }: ActivityDeps,
+  recovery: DeliveryRecovery = createDeliveryRecovery({ db, wake: wakePurchase, wakeRefund, logger, metrics }),
+) {
   /**
    * Sends the order's notification once, as attempt `attempt` (CONTRACT.md 4), and says how it
    * went; never throws. The URL is the one the order's env goes to (null: the app has none).
@@ -84,11 +89,16 @@ export function createDeliveryActivities({ db, config, post, logger, metrics, wa
      * One delivery attempt (CONTRACT.md 4). Every attempt is counted before it is sent and
      * recorded after; a success marks the row DELIVERED in the same transaction, and an attempt
      * that finds the row DELIVERED (the previous one succeeded but its worker died before
-     * reporting) sends nothing.
+     * reporting) sends nothing. One that finds it REFUNDED (refunded in full, CONTRACT.md 8.3)
+     * starts no attempt and answers `refunded`: the purchase stops.
      */
-    async deliverOrder({ orderId }: { orderId: string }): Promise<{ deliveredAt: string; attempts: number }> {
+    async deliverOrder({ orderId }: { orderId: string }): Promise<{ deliveredAt: string; attempts: number; refunded?: boolean }> {
       const order = await beginDeliveryAttempt(db, orderId);
       if (!order) throw ApplicationFailure.create({ type: Failures.OrderMissing, message: `no order ${orderId}`, nonRetryable: true });
+      if (order.status === 'REFUNDED') {
+        logger.info(orderFields(order), 'delivery not attempted: the order is refunded');
+        return { deliveredAt: order.deliveredAt?.toISOString() ?? '', attempts: order.deliveryAttempts, refunded: true };
+      }
       if (order.status === 'DELIVERED' && order.deliveredAt) {
         return { deliveredAt: order.deliveredAt.toISOString(), attempts: order.deliveryAttempts };
       }

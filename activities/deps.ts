@@ -4,7 +4,7 @@ import type { Db } from '../lib/db/db';
 import type { Logger } from '../lib/platform/logger';
 import type { Metrics } from '../lib/platform/metrics';
 import type { PostJson } from '../lib/outbound/superapp-client';
-import type { WakePurchase } from './delivery-recovery';
+import type { WakePurchase, WakeRefund } from './delivery-recovery';
 
 export interface ActivityDeps {
   db: Db;
@@ -14,4 +14,6 @@ export interface ActivityDeps {
   metrics: Metrics;
   /** Signals a purchase to retry its delivery now (activities/delivery-recovery.ts). */
   wakePurchase: WakePurchase;
+  /** Signals a refund to retry its notice now (activities/delivery-recovery.ts). */
+  wakeRefund: WakeRefund;
 }

@@ -1,6 +1,7 @@
 // The refusals the application answers with, in domain terms. Each audience maps them to its own
 // codes and messages (its errors.ts); the application never speaks HTTP.
 import type { OrderRow } from '../lib/db/repos/orders';
+import type { RefundRefusal as RefundClaimRefusal } from '../lib/domain/refund';
 
 /** Why a payment request was refused, after the caller authenticated it (CONTRACT.md 2). */
 export type PurchaseRefusal =
@@ -41,5 +42,22 @@ export class PaymentRefused extends Error {
   ) {
     super(`payment callback refused: ${reason}`);
     this.name = 'PaymentRefused';
+  }
+}
+
+/**
+ * Why a refund was refused (CONTRACT.md 8.1, 8.2): no such order (of the app), no such refund (the
+ * refund query), or a refusal of its claim, in the contract's order.
+ */
+export type RefundRefusal = 'unknownOrder' | 'unknownRefund' | RefundClaimRefusal;
+
+export class RefundRefused extends Error {
+  constructor(
+    readonly reason: RefundRefusal,
+    /** The order the refund was for, when it exists (for the caller's log line). */
+    readonly order?: OrderRow,
+  ) {
+    super(`refund refused: ${reason}`);
+    this.name = 'RefundRefused';
   }
 }

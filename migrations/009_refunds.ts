@@ -64,6 +64,10 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('attempted_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.index(['refund_id', 'attempt']);
   });
+  // The refunds whose notice waits for an endpoint to come back (the recovery wake-up, like
+  // orders_waiting_delivery for deliveries).
+  await knex.raw(`create index refunds_waiting_notice on refunds (app_id, env, refund_id)
+    where status = 'SUCCEEDED' and notified_at is null`);
 }
 
 export async function down(knex: Knex): Promise<void> {

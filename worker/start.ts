@@ -7,6 +7,7 @@ import { createDb } from '../lib/db/db';
 import { safePostJson } from '../lib/outbound/safe-post';
 import type { ServiceContext } from '../lib/platform/service-context';
 import { wakePurchaseVia } from '../application/purchase-client';
+import { wakeRefundVia } from '../application/refund-client';
 import { createWorker, type WorkerTuning } from './create-worker';
 
 export interface StartWorkerOptions extends WorkerTuning {
@@ -30,6 +31,7 @@ export async function startWorker(
   const { poolSize, ...tuning } = o;
   const db = createDb(databaseUrl, poolSize ?? 10, logger);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  const client = new Client({ connection, namespace: config.temporalNamespace });
   const worker = await createWorker({
     ...tuning,
     connection,
@@ -38,7 +40,8 @@ export async function startWorker(
     logger,
     metrics,
     post: safePostJson,
-    wakePurchase: wakePurchaseVia(new Client({ connection, namespace: config.temporalNamespace })),
+    wakePurchase: wakePurchaseVia(client),
+    wakeRefund: wakeRefundVia(client),
   });
   const done = worker.run().finally(async () => {
     await connection.close();

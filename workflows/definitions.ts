@@ -4,17 +4,21 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey } from '@temporalio/common';
 import type { CloseReason, OrderDraft, OrderStatus } from '../lib/domain/order';
+import type { RefundDraft, RefundRefusal, RefundStatus } from '../lib/domain/refund';
 
 // The order's own vocabulary (statuses, close reasons, the validated draft) lives in lib/domain,
 // below both this workflow and the orders projection; re-exported so this module stays the
 // workflow's whole public surface.
 export { ORDER_STATUSES, type CloseReason, type OrderDraft, type OrderStatus } from '../lib/domain/order';
+export { REFUND_STATUSES, type RefundDraft, type RefundRefusal, type RefundSource, type RefundStatus } from '../lib/domain/refund';
 
 /** Search attributes an operator filters on in the Temporal Web UI (CONTRACT.md 4b). */
 export const SA_APP_ID = defineSearchAttributeKey('VpayAppId', 'KEYWORD');
 export const SA_OUT_TRADE_NO = defineSearchAttributeKey('VpayOutTradeNo', 'KEYWORD');
 export const SA_ORDER_STATUS = defineSearchAttributeKey('VpayOrderStatus', 'KEYWORD');
-export const SEARCH_ATTRIBUTE_NAMES = ['VpayAppId', 'VpayOutTradeNo', 'VpayOrderStatus'] as const;
+/** A refund workflow's status (CONTRACT.md 8.3): PENDING, SUCCEEDED, FAILED, or REFUSED (nothing recorded). */
+export const SA_REFUND_STATUS = defineSearchAttributeKey('VpayRefundStatus', 'KEYWORD');
+export const SEARCH_ATTRIBUTE_NAMES = ['VpayAppId', 'VpayOutTradeNo', 'VpayOrderStatus', 'VpayRefundStatus'] as const;
 
 /**
  * Timings are copied from config into the input when the purchase starts, so a running workflow
@@ -97,7 +101,30 @@ export const Failures = {
   OrderMissing: 'OrderMissing',
   /** One delivery attempt failed (retryable; the workflow retries it), with DeliveryFailureDetails. */
   DeliveryFailed: 'DeliveryFailed',
+  /** Refunds (8.1, 8.2): a refundId or outRefundNo already used with other fields (409 / 40904). */
+  RefundConflict: 'RefundConflict',
+  /** The order is not paid (409 / 40905). */
+  RefundOrderNotPaid: 'RefundOrderNotPaid',
+  /** The refund's transactionId is not the order's payment (409 / 40903). */
+  RefundTransactionMismatch: 'RefundTransactionMismatch',
+  /** The refund's currency differs from the order's (422 / 42202). */
+  RefundCurrencyMismatch: 'RefundCurrencyMismatch',
+  /** The amount is not positive or exceeds what is left to refund (422 / 42203). */
+  RefundAmountNotRefundable: 'RefundAmountNotRefundable',
+  /** The superapp refused a refund asked through vpay (a returnCode other than 0, or a 4xx): FAILED. */
+  SuperappRefusedRefund: 'SuperappRefusedRefund',
+  /** One refund notice attempt failed (retryable; the workflow retries it), with DeliveryFailureDetails. */
+  RefundNoticeFailed: 'RefundNoticeFailed',
 } as const;
+
+/** Each refusal of a refund claim and the failure type its update raises. */
+export const REFUND_REFUSAL_FAILURES: Record<RefundRefusal, string> = {
+  refundConflict: Failures.RefundConflict,
+  orderNotPaid: Failures.RefundOrderNotPaid,
+  transactionMismatch: Failures.RefundTransactionMismatch,
+  currencyMismatch: Failures.RefundCurrencyMismatch,
+  amountNotRefundable: Failures.RefundAmountNotRefundable,
+};
 
 /** What a failed delivery attempt tells the workflow, to pace its next retry. */
 export interface DeliveryFailureDetails {
@@ -119,6 +146,12 @@ export const recordPaymentUpdate = defineUpdate<RecordPaymentResult, [PaymentRec
  * waiting out its delivery backoff retries at once. Harmless at any other time.
  */
 export const retryDeliveryNowSignal = defineSignal('retryDeliveryNow');
+/**
+ * Sent by a refund workflow (workflows/refund.ts) when its refund left the order REFUNDED (refunded
+ * in full): a purchase still trying to deliver stops (CONTRACT.md 8.3). The delivery activity
+ * refuses to start an attempt for a REFUNDED order anyway; the signal ends the backoff wait.
+ */
+export const orderRefundedSignal = defineSignal('orderRefunded');
 
 /** The console's redeliver workflow (workflows/redeliver.ts): its input, and what its one activity did. */
 export interface RedeliverInput {
@@ -128,3 +161,63 @@ export interface RedeliverInput {
 /** What the one redelivery did: sent as attempt `attempt` and how the developer answered, or not sent. */
 export type RedeliveryResult =
   { sent: true; attempt: number; ok: boolean; httpStatus: number | null; error: string | null } | { sent: false; reason: string };
+
+// ---- Refunds (CONTRACT.md 8; workflows/refund.ts) -------------------------------------------------
+
+/** Copied from config when the refund starts: its notice is paced like a delivery (CONTRACT.md 8.3). */
+export interface RefundTimings {
+  noticeRetryInitialMs: number;
+  noticeRetryMaxMs: number;
+  noticeAlertAfterMs: number;
+  /** A run whose history grows past this many events continues as new (default 10,000). */
+  continueAsNewAfterEvents?: number;
+}
+
+export interface RefundInput {
+  refund: RefundDraft;
+  timings: RefundTimings;
+  /** Set when a refund still notifying continues as a new run: the state it carries on from. */
+  resume?: { state: RefundState; nextNoticeIntervalMs: number };
+}
+
+/** The refund workflow's whole state, behind the one query. */
+export interface RefundState {
+  /** The recorded refund's ID (a rerun of an asked refund adopts the one already recorded). */
+  refundId: string;
+  appId: string;
+  orderId: string;
+  outTradeNo: string;
+  outRefundNo: string | null;
+  /** null until the claim is decided; then the refund's status, or REFUSED when nothing was recorded. */
+  status: RefundStatus | 'REFUSED' | null;
+  refusal: RefundRefusal | null;
+  /** The superapp's refusal, for a FAILED refund. */
+  failReason: string | null;
+  /** True once this refund left the order REFUNDED (and the purchase was told). */
+  orderRefunded: boolean;
+  /** Workflow time at which the refund was SUCCEEDED in its row: the notice's alert counts from it. */
+  succeededAt: string | null;
+  notifiedAt: string | null;
+  notifyAttempts: number;
+  lastNotifyError: string | null;
+  alerted: boolean;
+}
+
+/** What a refund request is answered from: the refund's key and status once it is decided (or REFUSED). */
+export interface RefundRequestResult {
+  refundId: string;
+  status: RefundStatus;
+}
+
+/** What a caller asks for: the refund's fields; the validator refuses a request for another refund under the same ID. */
+export type RefundRequest = Omit<RefundDraft, 'refundId' | 'createdAt'>;
+
+export const getRefundStateQuery = defineQuery<RefundState>('getRefundState');
+/**
+ * Sent with update-with-start by each door (8.1, 8.2). Answers once the refund is recorded and, for
+ * one asked through vpay, once the superapp has answered (the API bounds the wait and then answers
+ * PENDING); a refusal is one of the Refund* failures.
+ */
+export const requestRefundUpdate = defineUpdate<RefundRequestResult, [RefundRequest]>('requestRefund');
+/** Sent by activities/delivery-recovery.ts when the game backend's endpoint works again. */
+export const retryRefundNoticeNowSignal = defineSignal('retryRefundNoticeNow');

@@ -3,7 +3,6 @@
 // (query or the Postgres projection), and activities write the projection on every transition.
 import {
   ApplicationFailure,
-  ActivityFailure,
   condition,
   proxyActivities,
   setHandler,
@@ -18,21 +17,24 @@ import type { Activities } from '../activities';
 import {
   Failures,
   getStatusQuery,
+  orderRefundedSignal,
   recordPaymentUpdate,
   requestPaymentUpdate,
   retryDeliveryNowSignal,
   SA_ORDER_STATUS,
   type CloseReason,
-  type DeliveryFailureDetails,
   type OrderStatus,
   type PaymentRecord,
   type PurchaseInput,
   type PurchaseState,
 } from './definitions';
 import { activityOptions } from './retry-policies';
+import { describeFailure, endpointFailingForMs } from './failure-details';
 
 /** patched() ID of the delivery backoff paced by the endpoint's outage (see deliverWithRetries). */
 const OUTAGE_PACED_BACKOFF = 'outage-paced-backoff';
+/** patched() ID of a full refund ending the delivery (CONTRACT.md 8.3; see deliverWithRetries). */
+const REFUND_STOPS_DELIVERY = 'refund-stops-delivery';
 
 /** Well below Temporal's limits; a run this long continues as new. */
 const MAX_HISTORY_EVENTS = 10_000;
@@ -78,6 +80,15 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
   let retryDeliveryNow = false;
   setHandler(retryDeliveryNowSignal, () => {
     retryDeliveryNow = true;
+  });
+
+  /**
+   * Set by orderRefundedSignal (a refund workflow left the order REFUNDED) or by a delivery attempt
+   * that found the order REFUNDED: no attempt starts any more, and the purchase ends REFUNDED.
+   */
+  let refunded = false;
+  setHandler(orderRefundedSignal, () => {
+    refunded = true;
   });
 
   setHandler(
@@ -255,6 +266,13 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
     if (!state.alerted) void alertIfStuck();
 
     const outcome = await deliverWithRetries(firstIntervalMs);
+    if (outcome.refunded) {
+      // Refunded in full before its delivery succeeded: the item is not owed any more.
+      setStatus('REFUNDED');
+      await confirmed;
+      await condition(allHandlersFinished);
+      return state;
+    }
     if (outcome.continueAsNew) {
       // Months of a dead endpoint would outgrow one run's history: carry the state to a new run.
       await condition(allHandlersFinished);
@@ -277,15 +295,26 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
    * the timers (rather than an activity retry policy) makes every wait visible in the Web UI and
    * lets the time-skipping test server skip them.
    */
-  async function deliverWithRetries(firstIntervalMs: number): Promise<{ continueAsNew: boolean; nextIntervalMs: number }> {
+  async function deliverWithRetries(
+    firstIntervalMs: number,
+  ): Promise<{ continueAsNew: boolean; nextIntervalMs: number; refunded?: boolean }> {
     let intervalMs = firstIntervalMs;
+    // A full refund ends the delivery (CONTRACT.md 8.3). Histories from before it never take this
+    // branch (they hold no orderRefunded signal nor a refused attempt); the patch marks those that do.
+    const stopForRefund = () => refunded && patched(REFUND_STOPS_DELIVERY);
     for (;;) {
+      if (stopForRefund()) return { continueAsNew: false, nextIntervalMs: intervalMs, refunded: true };
       // A wake-up that arrives during this attempt still cuts the wait after it short.
       retryDeliveryNow = false;
       try {
         const r = await delivery.deliverOrder({ orderId: order.orderId });
-        state.deliveredAt = r.deliveredAt;
         state.deliveryAttempts = r.attempts;
+        if (r.refunded) {
+          // The order was REFUNDED when this attempt was to begin: nothing was sent.
+          refunded = true;
+          continue;
+        }
+        state.deliveredAt = r.deliveredAt;
         state.lastDeliveryError = null;
         return { continueAsNew: false, nextIntervalMs: intervalMs };
       } catch (err) {
@@ -300,7 +329,7 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
         }
       }
       // Woken early, the next wait stays as long as this one: the endpoint may fail again.
-      const woken = await condition(() => retryDeliveryNow, intervalMs, { summary: 'delivery retry backoff' });
+      const woken = await condition(() => retryDeliveryNow || refunded, intervalMs, { summary: 'delivery retry backoff' });
       if (!woken) intervalMs = Math.min(intervalMs * 2, timings.deliveryRetryMaxMs);
       if (
         workflowInfo().continueAsNewSuggested ||
@@ -313,8 +342,8 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
 
   async function alertIfStuck(): Promise<void> {
     const dueMs = Math.max(0, Date.parse(state.paymentRecordedAt!) + timings.deliveryAlertAfterMs - Date.now());
-    const deliveredInTime = await condition(() => state.deliveredAt !== null, dueMs, { summary: 'delivery alert' });
-    if (deliveredInTime) return;
+    const deliveredInTime = await condition(() => state.deliveredAt !== null || refunded, dueMs, { summary: 'delivery alert' });
+    if (deliveredInTime || refunded) return;
     state.alerted = true;
     try {
       await alerts.raiseDeliveryAlert({ orderId: order.orderId });
@@ -323,17 +352,4 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
       log.error('delivery alert webhook failed', { orderId: order.orderId, error: describeFailure(err) });
     }
   }
-}
-
-/** DeliveryFailureDetails.endpointFailingForMs of a failed delivery attempt, 0 if absent. */
-function endpointFailingForMs(err: unknown): number {
-  const cause = err instanceof ActivityFailure ? err.cause : undefined;
-  if (!(cause instanceof ApplicationFailure) || cause.type !== Failures.DeliveryFailed) return 0;
-  const ms = (cause.details?.[0] as Partial<DeliveryFailureDetails> | undefined)?.endpointFailingForMs;
-  return typeof ms === 'number' && Number.isFinite(ms) && ms > 0 ? ms : 0;
-}
-
-function describeFailure(err: unknown): string {
-  if (err instanceof ActivityFailure && err.cause) return err.cause.message;
-  return err instanceof Error ? err.message : String(err);
 }

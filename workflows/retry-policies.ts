@@ -52,6 +52,32 @@ export const activityOptions = {
     startToCloseTimeout: '30s',
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes: [Failures.OrderMissing] },
   },
+  /**
+   * A refund's claim and its later moves on the order row (CONTRACT.md 8): retried while the
+   * database is unreachable; a missing order is final.
+   */
+  refundRecord: {
+    startToCloseTimeout: '15s',
+    retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '10s', nonRetryableErrorTypes: [Failures.OrderMissing] },
+  },
+  /**
+   * The refund asked of the superapp (8.2): network errors and 5xx are retried until it answers
+   * (the call is idempotent per refundId), with a backoff that grows to 5 minutes; a refusal is final.
+   */
+  superappRefund: {
+    startToCloseTimeout: '15s',
+    retry: {
+      initialInterval: '1s',
+      backoffCoefficient: 2,
+      maximumInterval: '5m',
+      nonRetryableErrorTypes: [Failures.SuperappRefusedRefund, Failures.OrderMissing],
+    },
+  },
+  /** One refund notice attempt (8.3): like a delivery attempt, spaced by the workflow's own timers. */
+  refundNotice: {
+    startToCloseTimeout: '30s',
+    retry: { maximumAttempts: 1 },
+  },
   /** The stuck-delivery alert: logged first, so only the webhook POST is retried, briefly. */
   alert: {
     startToCloseTimeout: '15s',

@@ -23,3 +23,21 @@ export function redeliverWorkflowId(appId: string, outTradeNo: string, attemptsS
   }
   return `redeliver:${purchaseWorkflowId(appId, outTradeNo).slice('purchase:'.length)}:${attemptsSeen}`;
 }
+
+/**
+ * A refund's workflow (workflows/refund.ts), from its business keys: one asked through vpay by the
+ * app's own number (`outRefundNo`, unique per app: `refund:<appId>:out:<outRefundNo>`), one the
+ * superapp made by the superapp's `refundId` (`refund:<appId>:sa:<refundId>`). The two tags keep
+ * the two kinds apart whatever the numbers are; appIds have no ':', so the ID is unambiguous.
+ */
+export function refundWorkflowId(r: { appId: string; source: string; refundId: string; outRefundNo: string | null }): string {
+  if (!r.appId || r.appId.includes(':')) throw new Error(`invalid appId for a workflow ID: ${JSON.stringify(r.appId)}`);
+  if (r.source === 'superapp') {
+    if (!r.refundId) throw new Error('a superapp refund needs its refundId for a workflow ID');
+    return `refund:${r.appId}:sa:${r.refundId}`;
+  }
+  if (!r.outRefundNo || r.outRefundNo.includes(':')) {
+    throw new Error(`invalid outRefundNo for a workflow ID: ${JSON.stringify(r.outRefundNo)}`);
+  }
+  return `refund:${r.appId}:out:${r.outRefundNo}`;
+}

@@ -8,6 +8,7 @@ import { auditRoutes } from './audit/openapi';
 import { deliveryRoutes } from './delivery/openapi';
 import { itemRoutes } from './items/openapi';
 import { orderRoutes } from './orders/openapi';
+import { refundRoutes } from './refunds/openapi';
 import { refundRecordRoutes } from './refund-records/openapi';
 
 // A resource added to router.ts adds its <resource>/openapi.ts here; until then
@@ -20,5 +21,6 @@ export const consoleRouteGroups: RouteGroup[] = [
   deliveryRoutes,
   itemRoutes,
   orderRoutes,
+  refundRoutes,
   refundRecordRoutes,
 ];

@@ -14,6 +14,7 @@ import { auditRoutes } from './audit/routes';
 import { deliveryRoutes } from './delivery/routes';
 import { importsOwnBody, itemRoutes } from './items/routes';
 import { orderRoutes } from './orders/routes';
+import { refundRoutes } from './refunds/routes';
 import { refundRecordRoutes } from './refund-records/routes';
 
 export function consoleRouter(deps: ApiDeps): Router {
@@ -27,6 +28,7 @@ export function consoleRouter(deps: ApiDeps): Router {
     deliveryRoutes(router, deps);
     itemRoutes(router, deps);
     orderRoutes(router, deps);
+    refundRoutes(router, deps);
     refundRecordRoutes(router, deps);
   });
 }

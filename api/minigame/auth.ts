@@ -8,6 +8,7 @@ import type { PaymentRequest } from '../../lib/domain/schemas';
 import {
   isFreshTimestamp,
   orderQuerySigOf,
+  pathSigOf,
   paySigOf,
   signatureMatches,
   timedOrderQuerySigOf,
@@ -58,5 +59,18 @@ export async function authenticateOrderQuery(db: Db, req: Request, appId: string
         isFreshTimestamp(timestamp) &&
         (await signedWithAppKey(db, app, given, (key) => timedOrderQuerySigOf(key, timestamp, body)))));
   if (!valid) throw minigameErrors.badQuerySig();
+  return app;
+}
+
+/**
+ * A game backend's refund call (CONTRACT.md 8.2): Pay-Sig over `path` + "&" + the exact body with
+ * its app key (the current one, or the previous one in its overlap), else 401/40101.
+ */
+export async function authenticatePathSig(db: Db, req: Request, appId: string, path: string): Promise<App> {
+  const app = await getApp(db, appId);
+  const body = rawBody(req);
+  if (!app || !(await signedWithAppKey(db, app, req.get('pay-sig'), (key) => pathSigOf(key, path, body)))) {
+    throw minigameErrors.badQuerySig();
+  }
   return app;
 }

@@ -1,6 +1,6 @@
 // The mini game audience's error codes (CONTRACT.md 2 and 5), answered as {errCode, errMsg}.
 import { ApiError, CommonCodes } from '../http/api-error';
-import type { PurchaseRefused } from '../../application/refusals';
+import type { PurchaseRefused, RefundRefused } from '../../application/refusals';
 
 export const MinigameCodes = {
   ...CommonCodes,
@@ -13,6 +13,11 @@ export const MinigameCodes = {
   priceMismatch: 42201,
   currencyMismatch: 42202,
   prepayFailed: 50201,
+  refundNotFound: 40406,
+  refundConflict: 40904,
+  orderNotPaid: 40905,
+  transactionMismatch: 40903,
+  amountNotRefundable: 42203,
 } as const;
 
 export const minigameErrors = {
@@ -66,3 +71,17 @@ export function toMinigameError({ refusal: r }: PurchaseRefused): ApiError {
       return minigameErrors.prepayFailed();
   }
 }
+
+/** The mini game's answers to a refused refund or refund query (CONTRACT.md 8.2). */
+const refundErrors: Record<RefundRefused['reason'], () => ApiError> = {
+  unknownOrder: minigameErrors.orderNotFound,
+  unknownRefund: () => new ApiError(404, MinigameCodes.refundNotFound, 'no such refund for this app'),
+  refundConflict: () => new ApiError(409, MinigameCodes.refundConflict, 'outRefundNo was already used with other fields'),
+  orderNotPaid: () => new ApiError(409, MinigameCodes.orderNotPaid, 'the order is not paid'),
+  transactionMismatch: () => new ApiError(409, MinigameCodes.transactionMismatch, "the refund's transaction is not the order's payment"),
+  currencyMismatch: () => new ApiError(422, MinigameCodes.currencyMismatch, "the refund's currency differs from the order's"),
+  amountNotRefundable: () =>
+    new ApiError(422, MinigameCodes.amountNotRefundable, 'refundAmount is not positive or exceeds what is left to refund'),
+};
+
+export const toMinigameRefundError = ({ reason }: RefundRefused): ApiError => refundErrors[reason]();

@@ -2,7 +2,8 @@
 // the request schemas are the ones payments.ts and order-query.ts parse with.
 import { z } from 'zod';
 import { ORDER_STATUSES } from '../../lib/domain/order';
-import { OrderQuerySchema, PaymentRequestSchema } from '../../lib/domain/schemas';
+import { GameRefundSchema, OrderQuerySchema, PaymentRequestSchema, RefundQuerySchema } from '../../lib/domain/schemas';
+import { REFUND_SOURCES, REFUND_STATUSES } from '../../lib/domain/refund';
 import { err, int, isoTime, ok, type RouteGroup } from '../openapi/route-doc';
 import { MinigameCodes as C } from './errors';
 
@@ -33,8 +34,31 @@ export const OrderView = z
     deliveredAt: nullableTime,
     closedAt: nullableTime,
     deliveryAttempts: int.meta({ description: 'every attempt made, the successful one included' }),
+    refundedAmount: int.meta({ description: 'what succeeded refunds gave back (CONTRACT.md 8.3)' }),
   })
   .meta({ id: 'Order' });
+
+/** A refund as CONTRACT.md 8.2 shows it (lib/db/repos/refunds.ts refundView): the refund routes of every audience. */
+export const RefundViewDoc = z.looseObject({
+  refundId: z.string(),
+  outRefundNo: z.string().nullable(),
+  source: z.enum(REFUND_SOURCES),
+  orderId: z.string(),
+  appId: z.string(),
+  outTradeNo: z.string(),
+  openId: z.string(),
+  refundAmount: int,
+  currencyType: z.string(),
+  reason: z.string(),
+  status: z.enum(REFUND_STATUSES),
+  failReason: z.string().nullable(),
+  createdAt: isoTime,
+  refundedAt: nullableTime,
+  notifiedAt: nullableTime,
+  notifyAttempts: int,
+});
+
+const refundPaySig = (path: string) => `Pay-Sig: hex(HMAC(appKey, "${path}&" + rawBody)), over the exact body bytes.`;
 
 export const minigameRoutes: RouteGroup = {
   prefix: '/v1/minigame',
@@ -94,6 +118,35 @@ export const minigameRoutes: RouteGroup = {
         err(401, C.badSignature, 'Pay-Sig wrong, stale timestamp, or the app unknown'),
         err(404, C.orderNotFound, 'no such order for this app'),
       ],
+    },
+    {
+      method: 'post',
+      path: '/refunds',
+      summary: 'Ask for a refund of (part of) an order',
+      description:
+        `${refundPaySig('/v1/minigame/refunds')} Idempotent per (appId, outRefundNo): the same body again answers the same refund. ` +
+        'Answered once the superapp has answered (SUCCEEDED or FAILED), or with status PENDING after WORKFLOW_ANSWER_TIMEOUT_MS.',
+      security: [['paySig']],
+      body: { schema: GameRefundSchema },
+      success: { status: 200, description: 'the refund', schema: ok({ refund: RefundViewDoc }) },
+      errors: [
+        err(400, C.malformed, 'body malformed'),
+        err(401, C.badSignature, 'Pay-Sig wrong, or the app unknown'),
+        err(404, C.orderNotFound, 'no such order for this app'),
+        err(409, C.refundConflict, 'outRefundNo already used with other fields'),
+        err(409, C.orderNotPaid, 'the order is not paid'),
+        err(422, C.amountNotRefundable, 'refundAmount not positive or more than is left to refund'),
+      ],
+    },
+    {
+      method: 'post',
+      path: '/refunds/query',
+      summary: 'Read a refund',
+      description: refundPaySig('/v1/minigame/refunds/query'),
+      security: [['paySig']],
+      body: { schema: RefundQuerySchema },
+      success: { status: 200, description: 'the refund', schema: ok({ refund: RefundViewDoc }) },
+      errors: [err(401, C.badSignature, 'Pay-Sig wrong, or the app unknown'), err(404, C.refundNotFound, 'no such refund for this app')],
     },
   ],
 };

@@ -6,10 +6,14 @@ import { audienceRouter } from '../http/audience-router';
 import { applicationDeps } from '../../application/deps';
 import { paymentsHandler } from './payments';
 import { orderQueryHandler } from './order-query';
+import { refundQueryHandler, refundRequestHandler } from './refunds';
 
 export function minigameRouter(deps: ApiDeps): Router {
   return audienceRouter({ shape: 'errCode', logger: deps.logger }, (router) => {
-    router.post('/payments', paymentsHandler(deps, applicationDeps(deps)));
+    const application = applicationDeps(deps);
+    router.post('/payments', paymentsHandler(deps, application));
     router.post('/orders/query', orderQueryHandler(deps));
+    router.post('/refunds', refundRequestHandler(deps, application));
+    router.post('/refunds/query', refundQueryHandler(deps));
   });
 }

@@ -3,7 +3,8 @@
 import { z } from 'zod';
 import { codeOf, err, int, isoTime, ok, type RouteGroup } from '../openapi/route-doc';
 import { SandboxCodes as C } from './errors';
-import { PrepayBody } from './superapp-simulator';
+import { PrepayBody, RefundCallBody } from './superapp-simulator';
+import { SandboxRefundBody } from './router';
 
 const returnOk = (shape: z.ZodRawShape = {}) => z.looseObject({ returnCode: codeOf(0), returnMessage: z.string(), ...shape });
 
@@ -50,6 +51,14 @@ export const sandboxSuperappRoutes: RouteGroup = {
       success: { status: 200, description: 'taken', schema: returnOk() },
       errors: [badSignature],
     },
+    {
+      method: 'post',
+      path: '/refunds',
+      summary: 'Refund a payment (what vpay calls, 8.2)',
+      body: { schema: RefundCallBody },
+      success: { status: 200, description: 'refunded', schema: returnOk() },
+      errors: [badSignature],
+    },
   ],
 };
 
@@ -80,6 +89,28 @@ export const sandboxOrderRoutes: RouteGroup = {
       errors: [
         err(404, C.orderNotFound, 'unknown order'),
         err(502, C.callbackRefused, 'vpay refused the callback (its reply is in callbackReply)', { callback, callbackReply }),
+      ],
+    },
+    {
+      method: 'post',
+      path: '/{orderId}/refund',
+      summary: "Play a player's refund made in the superapp",
+      description:
+        "Sends vpay the signed refund (CONTRACT.md 8.1) over HTTP, as the superapp would after refunding its user; answers vpay's reply.",
+      params: z.object({ orderId: z.string() }),
+      body: { schema: SandboxRefundBody },
+      success: {
+        status: 200,
+        description: 'vpay recorded the refund',
+        schema: ok({ refund: z.looseObject({}), refundReply: callbackReply }),
+      },
+      errors: [
+        err(400, C.malformed, 'body malformed'),
+        err(404, C.orderNotFound, 'unknown order'),
+        err(502, C.callbackRefused, 'vpay refused the refund (its reply is in refundReply)', {
+          refund: z.looseObject({}),
+          refundReply: callbackReply,
+        }),
       ],
     },
   ],

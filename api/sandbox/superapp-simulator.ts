@@ -14,6 +14,11 @@ import { sandboxErrors } from './errors';
 /** 'drop' closes the connection without an answer: a network error, as from a superapp that is down. */
 export type PrepayMode = 'ok' | 'reject' | 'http400' | 'http500' | 'hang' | 'drop' | 'custom';
 export type ConfirmMode = 'ok' | 'http500';
+/**
+ * How the superapp answers a refund vpay asks for (CONTRACT.md 8.2): 'ok' refunds; 'reject' (200
+ * with returnCode 1002) and 'http400' refuse; 'http500' and 'drop' are a superapp that is down.
+ */
+export type RefundMode = 'ok' | 'reject' | 'http400' | 'http500' | 'drop';
 
 /** A call from vpay as it arrived: the exact body bytes and the two signature headers. */
 export interface VpayCall {
@@ -37,6 +42,8 @@ export interface SimulatorOptions {
 
 /** What the sandbox reads of a prepay call (3.1): the orderId its prepayId is made from. */
 export const PrepayBody = z.looseObject({ orderId: z.string().min(1) });
+/** What the sandbox reads of a refund call (8.2): the refundId it answers for. */
+export const RefundCallBody = z.looseObject({ refundId: z.string().min(1), orderId: z.string().min(1), refundAmount: z.number() });
 
 const answer = (status: number, json: Record<string, unknown>): SimulatorAnswer => ({ status, json });
 
@@ -45,8 +52,11 @@ export class SuperappSimulator {
   /** The prepay answer in 'custom' mode (tests of odd superapp replies): [HTTP status, JSON body]. */
   prepayReply: (body: CallBody) => [number, Record<string, unknown>] = () => [200, { returnCode: 0, prepayId: 'custom' }];
   confirmMode: ConfirmMode = 'ok';
+  refundMode: RefundMode = 'ok';
   /** Counters only, never bodies: the sandbox runs as long as the stack does. */
-  readonly counts = { prepays: 0, confirmations: 0, badSignatures: 0 };
+  readonly counts = { prepays: 0, confirmations: 0, refunds: 0, badSignatures: 0 };
+  /** Sees every signed refund call's body (tests record them). */
+  onRefund?: (body: CallBody) => void;
   /** Sees every signed prepay and confirmation body (tests record them, the benchmark counts per order). */
   onPrepay?: (body: CallBody) => void;
   onConfirmation?: (body: CallBody) => void;
@@ -96,6 +106,52 @@ export class SuperappSimulator {
     return answer(200, { returnCode: 0, returnMessage: 'OK' });
   }
 
+  /** A refund vpay asks for (8.2), idempotent per refundId (the sandbox keeps no money to give twice). */
+  refund(call: VpayCall): SimulatorAnswer {
+    this.verify(call);
+    const body = parseJsonBytes(call.rawBody, RefundCallBody);
+    this.counts.refunds++;
+    this.onRefund?.(body);
+    switch (this.refundMode) {
+      case 'ok':
+        return answer(200, { returnCode: 0, returnMessage: 'OK' });
+      case 'reject':
+        return answer(200, { returnCode: 1002, returnMessage: 'refund window closed' });
+      case 'http400':
+        return answer(400, { returnCode: 40001, returnMessage: 'bad request' });
+      case 'http500':
+        return answer(500, { returnCode: 50000, returnMessage: 'superapp unavailable' });
+      case 'drop':
+        return 'drop';
+    }
+  }
+
+  /**
+   * Plays a player's refund made in the superapp (8.1): the superapp gave the money back and tells
+   * vpay with the signed refund call. Answers the call sent and vpay's reply.
+   */
+  async refundOrder(
+    vpayUrl: string,
+    order: { orderId: string; transactionId: string | null; currencyType: string },
+    o: { refundAmount: number; reason?: string; refundId?: string },
+  ) {
+    const refund = {
+      refundId: o.refundId ?? `sbxrefund_${randomBytes(8).toString('hex')}`,
+      orderId: order.orderId,
+      transactionId: order.transactionId ?? '',
+      refundAmount: o.refundAmount,
+      currencyType: order.currencyType,
+      reason: o.reason ?? '',
+      refundedAt: new Date().toISOString(),
+    };
+    return { refund, reply: await this.sendRefund(vpayUrl, refund) };
+  }
+
+  /** Sends vpay a refund (8.1) as given: tests also send malformed, stale or badly signed ones. */
+  sendRefund(vpayUrl: string, body: CallBody | string, opts: { timestamp?: number; badSignature?: boolean } = {}) {
+    return this.send(`${vpayUrl}/v1/superapp/refunds`, body, opts);
+  }
+
   /** Pays an order in full, as its user would in the superapp: the signed payment callback (3.2). */
   async payOrder(vpayUrl: string, order: { orderId: string; totalAmount: number; currencyType: string }) {
     const callback = {
@@ -109,15 +165,24 @@ export class SuperappSimulator {
   }
 
   /** Sends vpay a payment callback as given: tests also send malformed, stale or badly signed ones. */
-  async sendCallback(
+  sendCallback(
     vpayUrl: string,
     body: CallBody | string,
     opts: { timestamp?: number; badSignature?: boolean } = {},
   ): Promise<{ status: number; json: unknown }> {
+    return this.send(`${vpayUrl}/v1/superapp/payment-callback`, body, opts);
+  }
+
+  /** A signed call to vpay (CONTRACT.md 3's headers). */
+  private async send(
+    url: string,
+    body: CallBody | string,
+    opts: { timestamp?: number; badSignature?: boolean },
+  ): Promise<{ status: number; json: unknown }> {
     const raw = typeof body === 'string' ? body : JSON.stringify(body);
     const headers = superappHeaders(this.secret, raw, opts.timestamp === undefined ? Date.now() : opts.timestamp * 1000);
     if (opts.badSignature) headers['x-vpay-signature'] = '0'.repeat(64);
-    const reply = await this.post(`${vpayUrl}/v1/superapp/payment-callback`, raw, {
+    const reply = await this.post(url, raw, {
       headers,
       timeoutMs: 30_000,
       maxResponseBytes: 16 * 1024,

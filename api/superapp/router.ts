@@ -5,9 +5,12 @@ import type { ApiDeps } from '../deps';
 import { audienceRouter } from '../http/audience-router';
 import { applicationDeps } from '../../application/deps';
 import { paymentCallbackHandler } from './payment-callback';
+import { superappRefundHandler } from './refunds';
 
 export function superappRouter(deps: ApiDeps): Router {
   return audienceRouter({ shape: 'returnCode', logger: deps.logger }, (router) => {
-    router.post('/payment-callback', paymentCallbackHandler(deps, applicationDeps(deps)));
+    const application = applicationDeps(deps);
+    router.post('/payment-callback', paymentCallbackHandler(deps, application));
+    router.post('/refunds', superappRefundHandler(deps, application));
   });
 }

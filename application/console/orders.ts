@@ -10,6 +10,7 @@ import { getApp } from '../../lib/db/repos/apps';
 import { recordAudit } from '../../lib/db/repos/audit-log';
 import { decodeCursor, encodeCursor } from '../../lib/db/paging';
 import { orderView, type OrderRow } from '../../lib/db/repos/orders';
+import { listOrderRefunds, refundView, type RefundView } from '../../lib/db/repos/refunds';
 import {
   getAppOrder,
   listDeliveryAttempts,
@@ -45,7 +46,7 @@ export interface OrderQuery {
 }
 
 /** An order as the console shows it: section 5's fields plus what refunds took back. */
-export const consoleOrderView = (o: OrderRow) => ({ ...orderView(o), refundedAmount: o.refundedAmount });
+export const consoleOrderView = (o: OrderRow) => orderView(o);
 export type ConsoleOrder = ReturnType<typeof consoleOrderView>;
 
 export interface OrderPage {
@@ -151,8 +152,8 @@ export interface OrderDetail {
     error: string | null;
     durationMs: number;
   }>;
-  /** The order's refunds, once refunds exist (CONTRACT.md 8); none until then. */
-  refunds: unknown[];
+  /** The order's refunds (CONTRACT.md 8.2's shape), oldest first. */
+  refunds: RefundView[];
   workflowUrl: string | null;
 }
 
@@ -171,11 +172,11 @@ export async function getOrderDetail(
 ): Promise<OrderDetail> {
   refuseUnlessVisible(p, app);
   const order = await appOrder(db, app, orderId);
-  const attempts = await listDeliveryAttempts(db, order.orderId);
+  const [attempts, refunds] = await Promise.all([listDeliveryAttempts(db, order.orderId), listOrderRefunds(db, order.orderId)]);
   return {
     order: consoleOrderView(order),
     deliveryAttempts: attempts.map((a) => ({ ...a, at: a.at.toISOString() })),
-    refunds: [],
+    refunds: refunds.map(refundView),
     workflowUrl: purchaseWorkflowUrl(config, order),
   };
 }

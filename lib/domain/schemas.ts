@@ -112,6 +112,47 @@ export const OrderQuerySchema = z.object({
   outTradeNo: text(1, 64),
 });
 
+/** A refund's reason as given (8.1, 8.2): kept and passed on; at most 256 characters. */
+const refundReason = text(0, 256);
+/** A refund amount as given: a whole number; that it is positive and fits is the check 42203 answers. */
+const refundAmount = z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
+
+/** The superapp's refund (CONTRACT.md 8.1). */
+export const SuperappRefundSchema = z.object({
+  refundId: text(1, 64),
+  orderId: text(1, 128),
+  transactionId: text(1, 128),
+  refundAmount,
+  currencyType: z.string().regex(CURRENCY),
+  reason: refundReason.optional(),
+  refundedAt: isoTime,
+});
+export type SuperappRefund = z.infer<typeof SuperappRefundSchema>;
+
+/** A game backend's refund request (CONTRACT.md 8.2); outRefundNo has outTradeNo's alphabet. */
+export const GameRefundSchema = z.object({
+  appId: text(1, 128),
+  outTradeNo: text(1, 64),
+  outRefundNo: z.string().regex(OUT_TRADE_NO),
+  refundAmount,
+  reason: refundReason.optional(),
+});
+export type GameRefund = z.infer<typeof GameRefundSchema>;
+
+/** A game backend's refund query (CONTRACT.md 8.2). */
+export const RefundQuerySchema = z.object({
+  appId: text(1, 128),
+  outRefundNo: text(1, 64),
+});
+
+/** A console refund (CONTRACT.md 8.2); without outRefundNo, vpay's refundId stands in (docs/API.md). */
+export const ConsoleRefundSchema = z.strictObject({
+  refundAmount,
+  reason: refundReason,
+  outRefundNo: z.string().regex(OUT_TRADE_NO).optional(),
+});
+export type ConsoleRefund = z.infer<typeof ConsoleRefundSchema>;
+
 /** An http(s) URL vpay stores (a delivery URL, an item's image). */
 export const httpUrl = z
   .string()

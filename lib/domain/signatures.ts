@@ -6,6 +6,11 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export const PAY_SIG_METHOD = 'requestMidasPaymentGameItem';
 export const DELIVERY_EVENT = 'minigame_game_pay_goods_deliver_notify';
 export const ORDER_QUERY_PATH = '/v1/minigame/orders/query';
+/** The refund notice's Event (CONTRACT.md 8.3). */
+export const REFUND_EVENT = 'minigame_game_pay_refund_notify';
+/** The paths a game backend's refund calls sign (CONTRACT.md 8.2). */
+export const REFUND_REQUEST_PATH = '/v1/minigame/refunds';
+export const REFUND_QUERY_PATH = '/v1/minigame/refunds/query';
 
 type Bytes = string | Buffer;
 
@@ -47,9 +52,14 @@ export function isFreshSuperappSignature(
   return signatureMatches(call.signature, superappSignatureOf(secret, timestamp, call.rawBody));
 }
 
-/** PayEventSig == hex(HMAC(appKey, Event + "&" + Payload)) */
-export function payEventSigOf(appKey: string, payload: string): string {
-  return hmacHex(appKey, `${DELIVERY_EVENT}&${payload}`);
+/** PayEventSig == hex(HMAC(appKey, Event + "&" + Payload)); Event is the delivery's unless given (8.3's refund notice). */
+export function payEventSigOf(appKey: string, payload: string, event: string = DELIVERY_EVENT): string {
+  return hmacHex(appKey, `${event}&${payload}`);
+}
+
+/** Pay-Sig of a game backend's call to `path` (8.2's refunds) == hex(HMAC(appKey, path + "&" + rawBody)) */
+export function pathSigOf(appKey: string, path: string, rawBody: Bytes): string {
+  return hmacHex(appKey, Buffer.concat([Buffer.from(`${path}&`), Buffer.from(rawBody)]));
 }
 
 /** Pay-Sig of the order query == hex(HMAC(appKey, "/v1/minigame/orders/query&" + rawBody)) */

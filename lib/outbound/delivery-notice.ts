@@ -48,18 +48,19 @@ export function sampleNotice(appKey: string, env: 0 | 1, now = new Date()): { or
   return { orderId, body };
 }
 
-function signedNotice(appKey: string, payload: Record<string, unknown>): string {
+/** A notification of `event` (the delivery's unless given) with its Payload signed: CONTRACT.md 4's shape. */
+export function signedNotice(appKey: string, payload: Record<string, unknown>, event: string = DELIVERY_EVENT): string {
   const raw = JSON.stringify(payload);
   return JSON.stringify({
     EventType: 'event',
-    Event: DELIVERY_EVENT,
+    Event: event,
     Payload: raw,
-    PayEventSig: payEventSigOf(appKey, raw),
+    PayEventSig: payEventSigOf(appKey, raw, event),
   });
 }
 
 /** The URL an order is delivered to: the test URL for sandbox (env 1) orders, never the live one. */
-export function deliveryUrlFor(app: App, o: OrderRow): string | null {
+export function deliveryUrlFor(app: App, o: Pick<OrderRow, 'env'>): string | null {
   return o.env === 1 ? app.deliveryTestUrl : app.deliveryUrl;
 }
 

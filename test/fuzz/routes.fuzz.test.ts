@@ -43,6 +43,8 @@ const KNOWN: Array<[method: string, re: RegExp]> = [
   ['POST', /^\/v1\/minigame\/payments\/?$/i],
   ['POST', /^\/v1\/superapp\/payment-callback\/?$/i],
   ['POST', /^\/v1\/minigame\/orders\/query\/?$/i],
+  ['POST', /^\/v1\/superapp\/refunds\/?$/i],
+  ['POST', /^\/v1\/minigame\/refunds(\/query)?\/?$/i],
 ];
 const isKnown = (method: string, path: string) => {
   const p = path.split('?')[0];

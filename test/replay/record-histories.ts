@@ -1,4 +1,4 @@
-// Records real workflow histories (purchases, and a redelivery) for the replay tests
+// Records real workflow histories (purchases, a redelivery, and refunds) for the replay tests
 // (test/replay/replay.test.ts).
 //
 //   npm run record-histories            all scenarios
@@ -22,12 +22,13 @@ import * as proto from '@temporalio/proto';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../tools/dev/embedded-pg';
 import { startTemporalDevServer, VPAY_SEARCH_ATTRIBUTES, type TemporalDevServer } from '../../tools/dev/temporal-dev-server';
 import { freePort } from '../../tools/dev/free-port';
-import { purchaseWorkflowId, redeliverWorkflowId } from '../../workflows/workflow-ids';
-import type { PurchaseState } from '../../workflows/definitions';
+import { purchaseWorkflowId, redeliverWorkflowId, refundWorkflowId } from '../../workflows/workflow-ids';
+import type { PurchaseState, RefundState } from '../../workflows/definitions';
+import { pathSigOf } from '../../lib/domain/signatures';
 import type { RedeliveryResult } from '../../workflows/redeliver';
 import { startRedelivery } from '../../application/purchase-client';
 import { startVpay, type Vpay } from '../support/vpay';
-import { requestPayment, setupApp, signData, type TestApp } from '../support/minigame';
+import { call, requestPayment, setupApp, signData, type TestApp } from '../support/minigame';
 import { waitFor } from '../support/wait-for';
 import { updateAdmitted, watchRecordPaymentUpdates } from '../support/late-callback';
 
@@ -41,6 +42,8 @@ interface Recorded {
   history: History;
   /** For the redelivery scenario: what its workflow answered. */
   redelivery?: RedeliveryResult;
+  /** For a refund scenario (its history is the refund's): the refund workflow's final state. */
+  refund?: RefundState;
 }
 
 interface Scenario {
@@ -79,6 +82,45 @@ async function finish(vpay: Vpay, workflowId: string): Promise<Recorded> {
   const state = (await withTimeout(handle.result(), 60_000, `the result of ${workflowId}`)) as PurchaseState;
   const history = await handle.fetchHistory();
   return { workflowId, state, history };
+}
+
+/** A paid and delivered purchase, finished. */
+async function deliveredPurchase(vpay: Vpay, app: TestApp) {
+  const p = await startPurchase(vpay, app);
+  await payOnce(vpay, p.orderId!, app.price);
+  const purchase = await finish(vpay, p.workflowId);
+  return { ...p, orderId: p.orderId!, purchase };
+}
+
+/** The superapp's refund of `amount` of a purchase paid by payOnce (CONTRACT.md 8.1). */
+async function superappRefund(vpay: Vpay, orderId: string, amount: number): Promise<string> {
+  const refundId = `sarf_${orderId}_${amount}`;
+  const r = await vpay.superapp.refund(vpay.url, {
+    refundId,
+    orderId,
+    transactionId: `txn_${orderId}`,
+    refundAmount: amount,
+    currencyType: 'USD',
+    reason: 'player asked',
+    refundedAt: new Date().toISOString(),
+  });
+  if (r.status !== 200) throw new Error(`superapp refund: HTTP ${r.status} ${JSON.stringify(r.json)}`);
+  return refundId;
+}
+
+/** A game backend's refund (CONTRACT.md 8.2); answers its refund as vpay did. */
+async function gameRefund(vpay: Vpay, app: TestApp, outTradeNo: string, outRefundNo: string, amount: number) {
+  const raw = JSON.stringify({ appId: app.appId, outTradeNo, outRefundNo, refundAmount: amount, reason: 'bug' });
+  const r = await call(vpay, 'POST', '/v1/minigame/refunds', raw, { 'pay-sig': pathSigOf(app.appKey, '/v1/minigame/refunds', raw) });
+  if (r.status !== 200) throw new Error(`game refund: HTTP ${r.status} ${JSON.stringify(r.json)}`);
+  return r.json.refund as { refundId: string; status: string };
+}
+
+/** The refund workflow's end: its history, its state, and the purchase's state. */
+async function finishRefund(vpay: Vpay, workflowId: string, purchase: PurchaseState): Promise<Recorded> {
+  const handle = vpay.api.client.workflow.getHandle(workflowId);
+  const refund = (await withTimeout(handle.result(), 60_000, `the result of ${workflowId}`)) as RefundState;
+  return { workflowId, state: purchase, history: await handle.fetchHistory(), refund };
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
@@ -281,6 +323,107 @@ const scenarios: Scenario[] = [
         `sent and acknowledged as attempt 2 (got ${JSON.stringify(r.redelivery)})`,
       ),
       ...need(scheduled(r, 'redeliverOrder') === 1, 'one redeliverOrder activity'),
+    ],
+  },
+  {
+    // A refund the superapp made (8.1): recorded SUCCEEDED at once, then the game backend notified.
+    name: 'refund-superapp',
+    async run(vpay, app) {
+      const p = await deliveredPurchase(vpay, app);
+      const refundId = await superappRefund(vpay, p.orderId, 300);
+      const workflowId = refundWorkflowId({ appId: app.appId, source: 'superapp', refundId, outRefundNo: null });
+      return finishRefund(vpay, workflowId, p.purchase.state);
+    },
+    check: (r) => [
+      ...need(r.refund?.status === 'SUCCEEDED', `refund SUCCEEDED (got ${r.refund?.status})`),
+      ...need(r.refund?.notifyAttempts === 1 && r.refund.notifiedAt !== null, 'notified on the first attempt'),
+      ...need(scheduled(r, 'claimRefund') === 1 && scheduled(r, 'askSuperappRefund') === 0, 'one claim, no superapp call'),
+      ...need(acceptedUpdates(r, 'requestRefund') === 1, 'the requestRefund update'),
+    ],
+  },
+  {
+    // A refund asked by a game backend (8.2): claimed PENDING, refunded by the superapp, settled, notified.
+    name: 'refund-game',
+    async run(vpay, app) {
+      const p = await deliveredPurchase(vpay, app);
+      const outRefundNo = `R_${p.orderId}`;
+      const refund = await gameRefund(vpay, app, p.outTradeNo, outRefundNo, 400);
+      if (refund.status !== 'SUCCEEDED') throw new Error(`game refund: ${JSON.stringify(refund)}`);
+      const workflowId = refundWorkflowId({ appId: app.appId, source: 'game', refundId: refund.refundId, outRefundNo });
+      return finishRefund(vpay, workflowId, p.purchase.state);
+    },
+    check: (r) => [
+      ...need(r.refund?.status === 'SUCCEEDED', `refund SUCCEEDED (got ${r.refund?.status})`),
+      ...need(scheduled(r, 'askSuperappRefund') === 1 && scheduled(r, 'settleRefund') === 1, 'asked the superapp and settled'),
+      ...need(scheduled(r, 'notifyRefund') === 1, 'one notice'),
+    ],
+  },
+  {
+    // The superapp refused (8.2): FAILED with its reason, the amount released, nobody notified.
+    name: 'refund-failed',
+    async run(vpay, app) {
+      const p = await deliveredPurchase(vpay, app);
+      vpay.superapp.refundMode = 'reject';
+      const outRefundNo = `R_${p.orderId}`;
+      const refund = await gameRefund(vpay, app, p.outTradeNo, outRefundNo, 400);
+      const workflowId = refundWorkflowId({ appId: app.appId, source: 'game', refundId: refund.refundId, outRefundNo });
+      return finishRefund(vpay, workflowId, p.purchase.state);
+    },
+    check: (r) => [
+      ...need(r.refund?.status === 'FAILED', `refund FAILED (got ${r.refund?.status})`),
+      ...need(scheduled(r, 'failRefund') === 1 && scheduled(r, 'notifyRefund') === 0, 'failed, not notified'),
+    ],
+  },
+  {
+    // The superapp down at first (8.2): the call retried until it answers; then the notice fails
+    // three times (backoff timers, the refund_notify_stuck alert) before it is acknowledged.
+    name: 'refund-retried',
+    env: { DELIVERY_RETRY_INITIAL_MS: '200', DELIVERY_RETRY_MAX_MS: '1000', DELIVERY_ALERT_AFTER_MS: '300' },
+    async run(vpay, app) {
+      const p = await deliveredPurchase(vpay, app);
+      vpay.superapp.refundMode = 'http500';
+      vpay.developer.mode = 'http500';
+      const outRefundNo = `R_${p.orderId}`;
+      const asked = gameRefund(vpay, app, p.outTradeNo, outRefundNo, 400);
+      await waitFor('two refund calls to the superapp', () => vpay.superapp.refunds.length >= 2, 30_000);
+      vpay.superapp.refundMode = 'ok';
+      const refund = await asked;
+      await waitFor('three failed notices', () => vpay.developer.refundNotices.length >= 3, 30_000);
+      vpay.developer.mode = 'ok';
+      const workflowId = refundWorkflowId({ appId: app.appId, source: 'game', refundId: refund.refundId, outRefundNo });
+      return finishRefund(vpay, workflowId, p.purchase.state);
+    },
+    check: (r) => [
+      ...need(r.refund?.status === 'SUCCEEDED', `refund SUCCEEDED (got ${r.refund?.status})`),
+      ...need(r.refund?.alerted === true && scheduled(r, 'raiseRefundNoticeAlert') === 1, 'one refund_notify_stuck alert'),
+      ...need((r.refund?.notifyAttempts ?? 0) >= 4, `at least 4 notice attempts (got ${r.refund?.notifyAttempts})`),
+      ...need(count(r, EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED) >= 3, 'failed notice attempts'),
+      ...need(count(r, EventType.EVENT_TYPE_TIMER_FIRED) >= 3, 'notice backoff timers fired'),
+    ],
+  },
+  {
+    // A purchase (its history is the purchase's): delivery failing, then a full refund (8.1) stops
+    // it: the orderRefunded signal ends the backoff, the refund-stops-delivery patch is marked, REFUNDED.
+    name: 'refund-stops-delivery',
+    env: { DELIVERY_RETRY_INITIAL_MS: '600000', DELIVERY_RETRY_MAX_MS: '3600000' },
+    async run(vpay, app) {
+      vpay.developer.mode = 'http500';
+      const p = await startPurchase(vpay, app);
+      await payOnce(vpay, p.orderId!, app.price);
+      await waitFor('a failed delivery attempt', () => vpay.developer.received.some((d) => d.payload?.OrderId === p.orderId), 30_000);
+      await superappRefund(vpay, p.orderId!, app.price);
+      const recorded = await finish(vpay, p.workflowId);
+      vpay.developer.mode = 'ok';
+      return recorded;
+    },
+    check: (r) => [
+      ...need(r.state.status === 'REFUNDED', `status REFUNDED (got ${r.state.status})`),
+      ...need(r.state.deliveryAttempts === 1, `one delivery attempt (got ${r.state.deliveryAttempts})`),
+      ...need(
+        events(r).some((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'orderRefunded'),
+        'an orderRefunded signal',
+      ),
+      ...need(count(r, EventType.EVENT_TYPE_MARKER_RECORDED) >= 2, 'the outage-paced-backoff and refund-stops-delivery markers'),
     ],
   },
 ];

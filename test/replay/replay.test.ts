@@ -1,4 +1,4 @@
-// Replays recorded workflow histories (purchases, and a redelivery) (test/replay/histories/*.json, written by
+// Replays recorded workflow histories (purchases, a redelivery, and refunds) (test/replay/histories/*.json, written by
 // `npm run record-histories`) against the current workflow code. A change to workflows/ that
 // would break running purchases (a different sequence of commands: an added, removed or
 // reordered activity, timer, search-attribute upsert…) fails here with a nondeterminism error
@@ -23,6 +23,11 @@ const REQUIRED = [
   'timeout-race',
   'timeout-race-before-fix',
   'redelivered',
+  'refund-superapp',
+  'refund-game',
+  'refund-failed',
+  'refund-retried',
+  'refund-stops-delivery',
 ].map((n) => `${n}.json`);
 
 // Read at load time: jest needs the list to declare one test per file.

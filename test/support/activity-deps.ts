@@ -35,6 +35,8 @@ export interface TestDeps {
   logs: Array<Record<string, unknown>>;
   /** The purchases signalled to retry their delivery now, by business keys. */
   woken: Array<{ appId: string; outTradeNo: string }>;
+  /** The refunds signalled to retry their notice now. */
+  wokenRefunds: Array<{ appId: string; source: string; refundId: string; outRefundNo: string | null }>;
 }
 
 /** `answers` are given out in order, one per POST; a POST beyond them fails the test. */
@@ -50,6 +52,7 @@ export function testDeps(answers: Answer[], o: { db?: Db; env?: Record<string, s
   const logger = createLogger('debug', {}, { write: (line: string) => void logs.push(JSON.parse(line)) });
   const posts: PostCall[] = [];
   const woken: TestDeps['woken'] = [];
+  const wokenRefunds: TestDeps['wokenRefunds'] = [];
   const post = async (url: string, body: string, opts: SafePostOptions): Promise<SafePostResult> => {
     posts.push({ url, body, opts });
     const a = answers[posts.length - 1];
@@ -64,8 +67,9 @@ export function testDeps(answers: Answer[], o: { db?: Db; env?: Record<string, s
     logger,
     metrics,
     wakePurchase: async (purchase) => void woken.push(purchase),
+    wakeRefund: async (refund) => void wokenRefunds.push(refund),
   };
-  return { deps, config, metrics, posts, logs, woken };
+  return { deps, config, metrics, posts, logs, woken, wokenRefunds };
 }
 
 /**

@@ -131,7 +131,7 @@ export async function paidOrder(vpay: Vpay, t: TestApp): Promise<{ orderId: stri
   return { orderId: r.json.orderId as string, outTradeNo: JSON.parse(sd).outTradeNo as string };
 }
 
-/** The order fields CONTRACT.md 5 promises at least (the order query, and every console order list). */
+/** The order fields CONTRACT.md 5 (with 8.3's refundedAmount) promises at least (the order query, and every console order list). */
 export const SECTION_5_ORDER_FIELDS = [
   'orderId',
   'appId',
@@ -150,4 +150,6 @@ export const SECTION_5_ORDER_FIELDS = [
   'paidAt',
   'deliveredAt',
   'deliveryAttempts',
+  // CONTRACT.md 8.3: "Section 5's order gains refundedAmount".
+  'refundedAmount',
 ] as const;

@@ -5,6 +5,10 @@ import {
   CreateAppSchema,
   PatchAppSchema,
   toStorableText,
+  SuperappRefundSchema,
+  GameRefundSchema,
+  ConsoleRefundSchema,
+  RefundQuerySchema,
 } from '../../lib/domain/schemas';
 
 const base = {
@@ -150,5 +154,49 @@ describe('toStorableText', () => {
       expect(out.isWellFormed() && !out.includes('\u0000')).toBe(true);
       expect(out.length).toBeLessThanOrEqual(i % 15);
     }
+  });
+});
+
+describe('refund bodies (CONTRACT.md 8)', () => {
+  const sa = {
+    refundId: 'sa1',
+    orderId: 'ord1',
+    transactionId: 'txn1',
+    refundAmount: 100,
+    currencyType: 'USD',
+    refundedAt: '2026-11-21T18:00:00+08:00',
+  };
+  it("takes the superapp's refund (8.1), reason optional, refundedAt kept in UTC", () => {
+    expect(SuperappRefundSchema.parse(sa)).toEqual({ ...sa, refundedAt: '2026-11-21T10:00:00.000Z' });
+    expect(SuperappRefundSchema.parse({ ...sa, reason: 'r' }).reason).toBe('r');
+  });
+  it('leaves a non-positive amount to the 42203 check, but refuses what is no whole number', () => {
+    expect(SuperappRefundSchema.safeParse({ ...sa, refundAmount: 0 }).success).toBe(true);
+    expect(SuperappRefundSchema.safeParse({ ...sa, refundAmount: -1 }).success).toBe(true);
+    expect(SuperappRefundSchema.safeParse({ ...sa, refundAmount: 1.5 }).success).toBe(false);
+    expect(SuperappRefundSchema.safeParse({ ...sa, refundAmount: '100' }).success).toBe(false);
+  });
+  it('refuses a missing field, a lower-case currency, a bad time, a refundId PostgreSQL cannot keep', () => {
+    for (const k of ['refundId', 'orderId', 'transactionId', 'refundAmount', 'currencyType', 'refundedAt']) {
+      const { [k]: _gone, ...rest } = sa as Record<string, unknown>;
+      expect(SuperappRefundSchema.safeParse(rest).success).toBe(false);
+    }
+    expect(SuperappRefundSchema.safeParse({ ...sa, currencyType: 'usd' }).success).toBe(false);
+    expect(SuperappRefundSchema.safeParse({ ...sa, refundedAt: 'yesterday' }).success).toBe(false);
+    expect(SuperappRefundSchema.safeParse({ ...sa, refundId: 'a\u0000b' }).success).toBe(false);
+    expect(SuperappRefundSchema.safeParse({ ...sa, refundId: 'x'.repeat(65) }).success).toBe(false);
+  });
+  it("takes a game backend's refund with outRefundNo in outTradeNo's alphabet (8.2)", () => {
+    const g = { appId: 'app1', outTradeNo: 'T1', outRefundNo: 'Az09_-|*@.', refundAmount: 5 };
+    expect(GameRefundSchema.parse(g)).toEqual(g);
+    expect(GameRefundSchema.safeParse({ ...g, outRefundNo: 'a:b' }).success).toBe(false);
+    expect(GameRefundSchema.safeParse({ ...g, outRefundNo: '' }).success).toBe(false);
+    expect(GameRefundSchema.safeParse({ ...g, outRefundNo: 'x'.repeat(65) }).success).toBe(false);
+    expect(RefundQuerySchema.safeParse({ appId: 'app1', outRefundNo: 'R1' }).success).toBe(true);
+  });
+  it("takes the console's refund strictly: reason required, outRefundNo optional, nothing else", () => {
+    expect(ConsoleRefundSchema.parse({ refundAmount: 1, reason: 'r' })).toEqual({ refundAmount: 1, reason: 'r' });
+    expect(ConsoleRefundSchema.safeParse({ refundAmount: 1 }).success).toBe(false);
+    expect(ConsoleRefundSchema.safeParse({ refundAmount: 1, reason: 'r', extra: 1 }).success).toBe(false);
   });
 });

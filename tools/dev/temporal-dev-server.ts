@@ -14,6 +14,7 @@ export const VPAY_SEARCH_ATTRIBUTES: Readonly<Record<string, SearchAttributeType
   VpayAppId: 'Keyword',
   VpayOutTradeNo: 'Keyword',
   VpayOrderStatus: 'Keyword',
+  VpayRefundStatus: 'Keyword',
 };
 
 export interface TemporalDevServerOptions {

@@ -1,12 +1,17 @@
 // The fake game-developer backend of the tests, the benchmark and the demo: a real HTTP server that
-// receives vpay's notifications (CONTRACT.md 4), checks PayEventSig with the app's key, and
+// receives vpay's notifications (CONTRACT.md 4, and 8.3's refund notices, kept apart by their Event
+// and counted per refund as `refund:<RefundId>`), checks PayEventSig with the app's key, and
 // answers as told. It always keeps counters per order and lets a purchase await its own
 // delivery; it keeps whole deliveries only when recording (tests, demo), so under the
 // benchmark's load it stays lean.
 import type http from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { payEventSigOf, signatureMatches } from '../../lib/domain/signatures';
+import { payEventSigOf, REFUND_EVENT, signatureMatches } from '../../lib/domain/signatures';
 import { deliveryIdFor } from '../../lib/outbound/delivery-notice';
+import { refundNoticeIdFor } from '../../lib/outbound/refund-notice';
+
+/** The key under which a refund's notices are counted in `records` (and awaited). */
+export const refundRecordKey = (refundId: string): string => `refund:${refundId}`;
 import { close, createServer, header, listen, replyJson } from './http-server';
 
 /**
@@ -110,6 +115,21 @@ export class FakeDeveloper {
     return `${this.url}/${appId}`;
   }
 
+  /** Every refund notice received (8.3), when recording. */
+  get refundNotices(): ReceivedDelivery[] {
+    return this.received.filter((r) => r.event === REFUND_EVENT);
+  }
+
+  /** Acknowledged notices of the refund. */
+  refundNoticesAcknowledged(refundId: string): number {
+    return this.acknowledged(refundRecordKey(refundId));
+  }
+
+  /** Resolves when the refund's first notice is acknowledged. */
+  waitForRefundNotice(refundId: string, timeoutMs: number): Promise<number> {
+    return this.waitFor(refundRecordKey(refundId), timeoutMs);
+  }
+
   /** Acknowledged deliveries of the order. */
   acknowledged(orderId: string): number {
     return this.records.get(orderId)?.ok ?? 0;
@@ -181,14 +201,17 @@ export class FakeDeveloper {
       return;
     }
     const rawPayload = String(body.Payload);
-    const orderId = String(payload?.OrderId);
+    const isRefund = body.Event === REFUND_EVENT;
+    // A refund's notices are counted and awaited per refund, never as the order's deliveries.
+    const orderId = isRefund ? refundRecordKey(String(payload?.RefundId)) : String(payload?.OrderId);
     const appId = (req.url ?? '').split('?')[0].split('/')[2];
     const key = (appId === undefined ? undefined : this.appKeys.get(appId)) ?? this.appKey;
-    const signatureValid = signatureMatches(body.PayEventSig, payEventSigOf(key, rawPayload));
+    const signatureValid = signatureMatches(body.PayEventSig, payEventSigOf(key, rawPayload, String(body.Event)));
     const deliveryId = header(req, 'x-vpay-delivery-id') ?? '';
     const attempt = Number(header(req, 'x-vpay-attempt'));
     if (!signatureValid) this.badSignatures++;
-    if (deliveryId !== deliveryIdFor(orderId) || !(attempt >= 1)) this.badHeaders++;
+    const expectedId = isRefund ? refundNoticeIdFor(String(payload?.RefundId)) : deliveryIdFor(orderId);
+    if (deliveryId !== expectedId || !(attempt >= 1)) this.badHeaders++;
 
     const refused = !signatureValid && this.rejectBadSignatures;
     const answeredOk = !refused && (this.mode === 'ok' || (this.mode === 'flaky' && this.flakyRequests++ % 2 === 1));

@@ -9,12 +9,13 @@ import {
   type CallBody,
   type ConfirmMode,
   type PrepayMode,
+  type RefundMode,
   type SimulatorAnswer,
   type VpayCall,
 } from '../../api/sandbox/superapp-simulator';
 import { close, createServer, header, listen, replyJson } from './http-server';
 
-export type { ConfirmMode, PrepayMode };
+export type { ConfirmMode, PrepayMode, RefundMode };
 
 export interface FakeSuperappOptions {
   /**
@@ -31,6 +32,8 @@ export class FakeSuperapp {
   readonly counts: SuperappSimulator['counts'];
   readonly prepays: Array<Record<string, any>> = [];
   readonly confirmations: Array<Record<string, any>> = [];
+  /** The refunds vpay asked for (8.2), when recording. */
+  readonly refunds: Array<Record<string, any>> = [];
   /** Confirmations per orderId: the benchmark's check that each payment is confirmed once. */
   readonly confirmationsPerOrder = new Map<string, number>();
   private readonly hanging = new Set<http.ServerResponse>();
@@ -41,6 +44,7 @@ export class FakeSuperapp {
     this.counts = this.simulator.counts;
     const record = o.record ?? true;
     if (record) this.simulator.onPrepay = (body) => this.prepays.push(body);
+    if (record) this.simulator.onRefund = (body) => this.refunds.push(body);
     this.simulator.onConfirmation = (body) => {
       if (record) this.confirmations.push(body);
       const orderId = String(body.orderId);
@@ -68,6 +72,22 @@ export class FakeSuperapp {
   }
   set confirmMode(mode: ConfirmMode) {
     this.simulator.confirmMode = mode;
+  }
+
+  get refundMode(): RefundMode {
+    return this.simulator.refundMode;
+  }
+  set refundMode(mode: RefundMode) {
+    this.simulator.refundMode = mode;
+  }
+
+  /** Sends vpay a refund the superapp made (8.1), signed (or not) as asked. */
+  refund(
+    vpayUrl: string,
+    body: CallBody | string,
+    opts?: { timestamp?: number; badSignature?: boolean },
+  ): Promise<{ status: number; json: any }> {
+    return this.simulator.sendRefund(vpayUrl, body, opts);
   }
 
   /** Sends vpay a payment callback, signed (or not) as asked. */
@@ -102,6 +122,7 @@ export class FakeSuperapp {
       const path = (req.url ?? '').split('?')[0];
       if (req.method === 'POST' && path === '/minigame/prepay-orders') return this.simulator.prepay(call);
       if (req.method === 'POST' && path === '/minigame/payment-confirmations') return this.simulator.confirm(call);
+      if (req.method === 'POST' && path === '/minigame/refunds') return this.simulator.refund(call);
       throw new ApiError(404, CommonCodes.routeNotFound, `no route ${req.method} ${path}`);
     } catch (err) {
       const e = err instanceof ApiError ? err : new ApiError(500, CommonCodes.internal, 'internal error');

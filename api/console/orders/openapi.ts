@@ -6,6 +6,7 @@ import { ConsoleCodes as C } from '../errors';
 import { appNotFound, consoleGroup, needs } from '../openapi-support';
 import { AppPath } from '../validators';
 import { CrossAppOrderListQuery, OrderExportQuery, OrderListQuery } from './validators';
+import { RefundViewDoc } from '../../minigame/openapi';
 
 const OrderPath = AppPath.extend({ orderId: z.string().min(1).max(64) });
 const orderNotFound = err(404, C.notFound, 'unknown order, or an order of another app');
@@ -96,7 +97,12 @@ export const orderRoutes = consoleGroup(
       success: {
         status: 200,
         description: 'the order, every delivery attempt, its refunds and the link to its purchase in the Temporal Web UI',
-        schema: ok({ order: Order, deliveryAttempts: z.array(Attempt), refunds: z.array(z.unknown()), workflowUrl: z.string().nullable() }),
+        schema: ok({
+          order: Order,
+          deliveryAttempts: z.array(Attempt),
+          refunds: z.array(RefundViewDoc),
+          workflowUrl: z.string().nullable(),
+        }),
       },
       errors: [appNotFound, needs('orders.view'), orderNotFound],
     },

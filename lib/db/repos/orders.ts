@@ -18,7 +18,7 @@ export interface OrderRow extends Omit<OrderDraft, 'paySig' | 'signature' | 'cre
   deliveryAttempts: number;
   lastDeliveryError: string | null;
   alertedAt: Date | null;
-  /** What refunds took back, in minor units (CONTRACT.md 8.3); 0 until refunds exist. */
+  /** What succeeded refunds took back, in minor units (CONTRACT.md 8.3). */
   refundedAmount: number;
 }
 
@@ -50,7 +50,7 @@ export const toOrder = (r: any): OrderRow => ({
   deliveryAttempts: r.delivery_attempts,
   lastDeliveryError: r.last_delivery_error,
   alertedAt: r.alerted_at,
-  refundedAmount: r.refunded_amount ?? 0,
+  refundedAmount: Number(r.refunded_amount ?? 0),
 });
 
 /**
@@ -169,9 +169,11 @@ export interface DeliveryAttemptRecord {
  * it now is, undefined when it does not exist.
  */
 export async function beginDeliveryAttempt(db: Db, orderId: string): Promise<OrderRow | undefined> {
+  // A REFUNDED order (refunded in full, CONTRACT.md 8.3) starts no attempt: the refund's UPDATE
+  // and this one queue on the row, so no attempt starts after the refund is recorded.
   const [row] = await db('orders')
     .where({ order_id: orderId })
-    .whereNot({ status: 'DELIVERED' })
+    .whereNotIn('status', ['DELIVERED', 'REFUNDED'])
     .update({ delivery_attempts: db.raw('delivery_attempts + 1'), updated_at: db.fn.now() })
     .returning('*');
   if (row) return toOrder(row);
@@ -179,11 +181,15 @@ export async function beginDeliveryAttempt(db: Db, orderId: string): Promise<Ord
 }
 
 /**
- * Records an attempt's outcome; a success marks the order DELIVERED. One statement (the insert
+ * Records an attempt's outcome; a success marks the order DELIVERED (unless REFUNDED). One statement (the insert
  * runs in a data-modifying WITH), so both happen or neither, in one round trip.
  */
 export async function finishDeliveryAttempt(db: Db, a: DeliveryAttemptRecord): Promise<OrderRow> {
-  const delivered = a.ok ? `, status = 'DELIVERED', delivered_at = coalesce(delivered_at, now())` : '';
+  // An attempt begun before a full refund may still succeed: it records its delivery, but the
+  // order stays REFUNDED (the DELIVERED projection never overwrites it).
+  const delivered = a.ok
+    ? `, status = case when status = 'REFUNDED' then status else 'DELIVERED' end, delivered_at = coalesce(delivered_at, now())`
+    : '';
   const { rows } = await db.raw(
     `with attempt as (
        insert into delivery_attempts (order_id, attempt, url, ok, http_status, error, duration_ms) values (?, ?, ?, ?, ?, ?, ?)
@@ -257,5 +263,7 @@ export function orderView(o: OrderRow) {
     deliveredAt: iso(o.deliveredAt),
     closedAt: iso(o.closedAt),
     deliveryAttempts: o.deliveryAttempts,
+    /** What succeeded refunds gave back (CONTRACT.md 8.3). */
+    refundedAmount: o.refundedAmount,
   };
 }

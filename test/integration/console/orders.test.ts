@@ -12,8 +12,8 @@ import { deliveryIdFor } from '../../../lib/outbound/delivery-notice';
 import type { Role } from '../../../lib/domain/console/permissions';
 
 const DAY_MS = 86_400_000;
-/** Section 5's fields, which every listed order has, plus refundedAmount (7.7). */
-const ORDER_FIELDS = [...SECTION_5_ORDER_FIELDS, 'refundedAmount'];
+/** Section 5's fields (refundedAmount among them, 7.7 and 8.3), which every listed order has. */
+const ORDER_FIELDS = [...SECTION_5_ORDER_FIELDS];
 
 let vpay: Vpay;
 let world: ConsoleWorld;

@@ -1,0 +1,200 @@
+// The refund workflow's activities (CONTRACT.md 8): the claim on the order and the refund's later
+// moves (lib/db/repos/refunds.ts, where the order row keeps the refunded total), the refund asked
+// of the superapp, and one notice attempt to the game backend.
+import { ApplicationFailure } from '@temporalio/activity';
+import { getApp } from '../lib/db/repos/apps';
+import { getOrder } from '../lib/db/repos/orders';
+import {
+  beginRefundNotifyAttempt,
+  claimRefund,
+  failRefund,
+  finishRefundNotifyAttempt,
+  getRefund,
+  settleRefund,
+  type RefundRow,
+} from '../lib/db/repos/refunds';
+import { withoutCredentials } from '../lib/outbound/address-guard';
+import {
+  DELIVERY_MAX_RESPONSE_BYTES,
+  DELIVERY_TIMEOUT_MS,
+  deliveryUrlFor,
+  isDeliveryAcknowledged,
+  refundNoticeBody,
+  refundNoticeIdFor,
+} from '../lib/outbound/refund-notice';
+import { postToSuperapp, returnCodeIsZero } from '../lib/outbound/superapp-client';
+import { toStorableText } from '../lib/domain/schemas';
+import { Failures, type DeliveryFailureDetails, type RefundDraft, type RefundRefusal, type RefundStatus } from '../workflows/definitions';
+import { createDeliveryRecovery, type DeliveryRecovery } from './delivery-recovery';
+import type { ActivityDeps } from './deps';
+
+const ERROR_BODY_CHARS = 200;
+
+export type RefundClaim =
+  | { claimed: true; refundId: string; status: RefundStatus; failReason: string | null; orderRefunded: boolean }
+  | { claimed: false; refusal: RefundRefusal };
+
+const refundFields = (r: Pick<RefundRow, 'refundId' | 'orderId' | 'appId' | 'outTradeNo'>) => ({
+  refundId: r.refundId,
+  orderId: r.orderId,
+  appId: r.appId,
+  outTradeNo: r.outTradeNo,
+});
+
+/**
+ * `recovery` is shared by the deliveries and the refund notices of one worker (activities/index.ts):
+ * they go to the same endpoints, so what one learns of an endpoint's health the other uses.
+ */
+export function createRefundActivities(
+  { db, config, post, logger, metrics, wakePurchase, wakeRefund }: ActivityDeps,
+  recovery: DeliveryRecovery = createDeliveryRecovery({ db, wake: wakePurchase, wakeRefund, logger, metrics }),
+) {
+  async function refundOrFail(refundId: string): Promise<RefundRow> {
+    const r = await getRefund(db, refundId);
+    if (!r) throw ApplicationFailure.create({ type: Failures.OrderMissing, message: `no refund ${refundId}`, nonRetryable: true });
+    return r;
+  }
+
+  return {
+    /**
+     * Records the refund and claims its amount on the order, atomically (claimRefund); a refund
+     * already recorded under the same key is answered as it is. A refusal records nothing.
+     */
+    async claimRefund(d: RefundDraft): Promise<RefundClaim> {
+      const c = await claimRefund(db, d);
+      if (!c.claimed) {
+        logger.info({ ...refundFields(d), refusal: c.refusal }, 'refund refused');
+        return c;
+      }
+      const orderStatus = c.orderStatus ?? (await getOrder(db, d.orderId))?.status;
+      logger.info({ ...refundFields(c.refund), status: c.refund.status, amount: c.refund.refundAmount }, 'refund recorded');
+      return {
+        claimed: true,
+        refundId: c.refund.refundId,
+        status: c.refund.status,
+        failReason: c.refund.failReason,
+        orderRefunded: orderStatus === 'REFUNDED',
+      };
+    },
+
+    /**
+     * Asks the superapp to refund (CONTRACT.md 8.2), idempotent per refundId. 200 returnCode 0:
+     * refunded. Another returnCode or a 4xx: the non-retryable SuperappRefusedRefund, with the
+     * reason. Network errors and 5xx throw and are retried (by its policy) until it answers.
+     */
+    async askSuperappRefund({ refundId }: { refundId: string }): Promise<void> {
+      const r = await refundOrFail(refundId);
+      const reply = await postToSuperapp(config, post, '/minigame/refunds', {
+        refundId: r.refundId,
+        orderId: r.orderId,
+        transactionId: r.transactionId,
+        refundAmount: r.refundAmount,
+        currencyType: r.currencyType,
+        reason: r.reason,
+      });
+      if (reply.status >= 500) {
+        throw ApplicationFailure.create({ type: 'SuperappUnavailable', message: `superapp answered HTTP ${reply.status} to the refund` });
+      }
+      const json = reply.json as Record<string, unknown> | undefined;
+      if (reply.status === 200 && returnCodeIsZero(json)) {
+        logger.info(refundFields(r), 'superapp refunded');
+        return;
+      }
+      if (reply.status >= 300 && reply.status < 400) {
+        throw ApplicationFailure.create({ type: 'SuperappUnavailable', message: `superapp answered HTTP ${reply.status} to the refund` });
+      }
+      const why = `superapp refused the refund: HTTP ${reply.status}, returnCode ${toStorableText(String(JSON.stringify(json?.returnCode)), 64)}${
+        typeof json?.returnMessage === 'string' ? ` (${toStorableText(json.returnMessage, 200)})` : ''
+      }`;
+      logger.warn(refundFields(r), why);
+      throw ApplicationFailure.create({ type: Failures.SuperappRefusedRefund, message: why, nonRetryable: true });
+    },
+
+    /** The superapp refunded: SUCCEEDED, the amount moved to the order's refunded total (once). */
+    async settleRefund({
+      refundId,
+    }: {
+      refundId: string;
+    }): Promise<{ status: RefundStatus; failReason: string | null; orderRefunded: boolean }> {
+      const { refund, orderStatus } = await settleRefund(db, refundId);
+      return { status: refund.status, failReason: refund.failReason, orderRefunded: orderStatus === 'REFUNDED' };
+    },
+
+    /** The superapp refused: FAILED with its reason, the claimed amount released (once). */
+    async failRefund({ refundId, failReason }: { refundId: string; failReason: string }): Promise<void> {
+      await failRefund(db, refundId, toStorableText(failReason, 500));
+    },
+
+    /**
+     * One refund notice attempt (CONTRACT.md 8.3), like a delivery attempt: counted before it is
+     * sent, recorded after, a success setting notified_at in the same statement; a refund already
+     * notified sends nothing.
+     */
+    async notifyRefund({ refundId }: { refundId: string }): Promise<{ notifiedAt: string; attempts: number }> {
+      const r = await beginRefundNotifyAttempt(db, refundId);
+      if (!r) throw ApplicationFailure.create({ type: Failures.OrderMissing, message: `no refund ${refundId}`, nonRetryable: true });
+      if (r.notifiedAt) return { notifiedAt: r.notifiedAt.toISOString(), attempts: r.notifyAttempts };
+      if (r.status !== 'SUCCEEDED') {
+        throw ApplicationFailure.create({
+          type: Failures.OrderMissing,
+          message: `refund ${refundId} is ${r.status}: no notice`,
+          nonRetryable: true,
+        });
+      }
+      const [app, order] = await Promise.all([getApp(db, r.appId), getOrder(db, r.orderId)]);
+      if (!app || !order)
+        throw ApplicationFailure.create({ type: Failures.OrderMissing, message: `no app or order for ${refundId}`, nonRetryable: true });
+      const attempt = r.notifyAttempts;
+      const url = deliveryUrlFor(app, { env: r.env as 0 | 1 });
+      const started = Date.now();
+      let ok = false;
+      let httpStatus: number | null = null;
+      let error: string | null = null;
+      if (!url) error = r.env === 1 ? 'the app has no deliveryTestUrl for a sandbox (env 1) order' : 'the app has no deliveryUrl';
+      else if (!app.appKey) error = 'the app has no key to sign the notice with';
+      else {
+        try {
+          const res = await post(url, refundNoticeBody({ ...app, appKey: app.appKey }, order, r), {
+            headers: { 'x-vpay-delivery-id': refundNoticeIdFor(r.refundId), 'x-vpay-attempt': String(attempt) },
+            timeoutMs: DELIVERY_TIMEOUT_MS,
+            maxResponseBytes: DELIVERY_MAX_RESPONSE_BYTES,
+            allowPrivate: config.deliveryAllowPrivate,
+          });
+          httpStatus = res.status;
+          ok = isDeliveryAcknowledged(res.status, res.json);
+          if (!ok) error = `HTTP ${res.status}: ${toStorableText(res.body, ERROR_BODY_CHARS)}`;
+        } catch (err) {
+          error = toStorableText((err as Error).message, 500);
+        }
+      }
+      const row = await finishRefundNotifyAttempt(db, {
+        refundId,
+        attempt,
+        url: url ? withoutCredentials(url) : '',
+        ok,
+        httpStatus,
+        error,
+        durationMs: Date.now() - started,
+      });
+      metrics.deliveryAttempts.inc({ outcome: ok ? 'refund_notified' : 'refund_notice_failed' });
+      const fields = { ...refundFields(r), attempt };
+      const health = await recovery
+        .onAttempt({ appId: r.appId, env: r.env as 0 | 1 }, { ok, attempt })
+        .catch((err: Error): { failingForMs?: number } => {
+          logger.warn({ ...fields, error: err.message }, "could not record the delivery endpoint's health");
+          return {};
+        });
+      if (!ok) {
+        logger.warn({ ...fields, error }, 'refund notice attempt failed; will retry');
+        const details: DeliveryFailureDetails = { endpointFailingForMs: health.failingForMs ?? 0 };
+        throw ApplicationFailure.create({
+          type: Failures.RefundNoticeFailed,
+          message: error ?? 'refund notice failed',
+          details: [details],
+        });
+      }
+      logger.info(fields, 'refund notified');
+      return { notifiedAt: row.notifiedAt!.toISOString(), attempts: row.notifyAttempts };
+    },
+  };
+}

@@ -1,0 +1,45 @@
+// POST /v1/minigame/refunds and /v1/minigame/refunds/query (CONTRACT.md 8.2): a game backend asks
+// for a refund, or reads one, authenticated by Pay-Sig over the path and the exact body with its
+// app key. The routes parse and authenticate; application/refunds.ts decides.
+import type { RequestHandler } from 'express';
+import type { ApiDeps } from '../deps';
+import { parseBody } from '../http/body';
+import { authenticatePathSig } from './auth';
+import { toMinigameRefundError } from './errors';
+import { GameRefundSchema, RefundQuerySchema } from '../../lib/domain/schemas';
+import { REFUND_QUERY_PATH, REFUND_REQUEST_PATH } from '../../lib/domain/signatures';
+import { refundView } from '../../lib/db/repos/refunds';
+import { queryGameRefund, requestGameRefund } from '../../application/refunds';
+import { RefundRefused } from '../../application/refusals';
+import type { ApplicationDeps } from '../../application/deps';
+
+const mapRefusal = (err: unknown): unknown => (err instanceof RefundRefused ? toMinigameRefundError(err) : err);
+
+export function refundRequestHandler({ db, logger }: ApiDeps, application: ApplicationDeps): RequestHandler {
+  return async (req, res) => {
+    const body = parseBody(req, GameRefundSchema);
+    const app = await authenticatePathSig(db, req, body.appId, REFUND_REQUEST_PATH);
+    try {
+      const { refund, duplicate } = await requestGameRefund(application, app, body);
+      logger.info(
+        { refundId: refund.refundId, orderId: refund.orderId, appId: app.appId, status: refund.status, duplicate },
+        'game refund answered',
+      );
+      res.json({ errCode: 0, refund: refundView(refund) });
+    } catch (err) {
+      throw mapRefusal(err);
+    }
+  };
+}
+
+export function refundQueryHandler({ db }: ApiDeps): RequestHandler {
+  return async (req, res) => {
+    const q = parseBody(req, RefundQuerySchema);
+    const app = await authenticatePathSig(db, req, q.appId, REFUND_QUERY_PATH);
+    try {
+      res.json({ errCode: 0, refund: refundView(await queryGameRefund(db, app, q.outRefundNo)) });
+    } catch (err) {
+      throw mapRefusal(err);
+    }
+  };
+}
