@@ -7,8 +7,10 @@ import {
   ServiceError,
   WithStartWorkflowOperation,
   WorkflowUpdateFailedError,
+  WorkflowNotFoundError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
   type Client,
+  type WorkflowExecutionDescription,
 } from '@temporalio/client';
 import type { Config } from '../lib/platform/config';
 import type { WakeRefund } from '../activities/delivery-recovery';
@@ -109,6 +111,16 @@ export function isAnswerTimeout(err: unknown): boolean {
 /** The worker's WakeRefund (activities/delivery-recovery.ts): the retryRefundNoticeNow signal. */
 export function wakeRefundVia(client: Client): WakeRefund {
   return (keys) => client.workflow.getHandle(refundWorkflowId(keys)).signal(retryRefundNoticeNowSignal);
+}
+
+/** The refund's workflow (its latest run), or null when Temporal has none under its ID (never started, or past retention). */
+export async function describeRefund(client: Client, keys: RefundKeys): Promise<WorkflowExecutionDescription | null> {
+  try {
+    return await client.workflow.getHandle(refundWorkflowId(keys)).describe();
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return null;
+    throw err;
+  }
 }
 
 /** The refund in the Temporal Web UI, or null when no TEMPORAL_UI_URL is set. */

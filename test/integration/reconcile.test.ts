@@ -8,6 +8,7 @@ import path from 'node:path';
 import { startVpay, type Vpay } from '../support/vpay';
 import { newTradeNo, pay, requestPayment, setupApp, signData, type TestApp } from '../support/minigame';
 import { waitFor } from '../support/wait-for';
+import { developerLogs } from '../support/reconciled';
 import { freePort } from '../../tools/dev/free-port';
 import { purchaseWorkflowId } from '../../workflows/workflow-ids';
 import { SA_APP_ID, SA_ORDER_STATUS, SA_OUT_TRADE_NO, type PurchaseInput } from '../../workflows/definitions';
@@ -19,6 +20,7 @@ import {
   type ReconcileReport,
 } from '../../tools/ops/reconcile';
 import { CONSOLE_KINDS } from '../../tools/ops/reconcile-console';
+import { REFUND_KINDS } from '../../tools/ops/reconcile-refunds';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -28,8 +30,7 @@ interface Order {
 }
 
 /** What the fake developer received, as the reconciliation's delivery log. */
-const deliveryLog = (vpay: Vpay): DeliveryLogEntry[] =>
-  vpay.developer.received.map((r) => ({ orderId: String(r.payload.OrderId), ok: r.answeredOk }));
+const deliveryLog = (vpay: Vpay): DeliveryLogEntry[] => developerLogs(vpay).deliveries;
 
 const run = (vpay: Vpay, o: Partial<ReconcileOptions> = {}) =>
   reconcile({ db: vpay.api.db, client: vpay.api.client, taskQueue: vpay.config.taskQueue, deliveries: deliveryLog(vpay), ...o });
@@ -88,6 +89,9 @@ async function insertRowWithoutWorkflow(vpay: Vpay, app: TestApp, o: Order): Pro
 
 /** The console part of a report with no finding (tools/ops/reconcile-console.ts; its own test covers it). */
 const cleanConsole = { counts: Object.fromEntries(CONSOLE_KINDS.map((k) => [k, 0])), findings: [] };
+
+/** The refunds part of a report with no finding (tools/ops/reconcile-refunds.ts; reconcile-refunds.test.ts covers it). */
+const cleanRefunds = (checked: number) => ({ counts: Object.fromEntries(REFUND_KINDS.map((k) => [k, 0])), findings: [], checked });
 
 const verdictFor = (report: ReconcileReport, orderId: string): OrderVerdict | undefined =>
   report.problems.find((p) => p.orderId === orderId);
@@ -153,6 +157,7 @@ describe('reconcile', () => {
       problems: [],
       checked: 3,
       console: cleanConsole,
+      refunds: cleanRefunds(0),
     });
     // The rows really are in the three states.
     const rows = await vpay.api
@@ -375,6 +380,7 @@ describe('reconcile', () => {
         problems: [],
         checked: 1,
         console: cleanConsole,
+        refunds: cleanRefunds(0),
       });
       // The order really is in that window.
       const row = await vpay.api.db('orders').where({ order_id: o.orderId }).first('created_at');

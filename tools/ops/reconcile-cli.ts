@@ -8,7 +8,7 @@
 // Connects with the usual environment (DATABASE_URL, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
 // TEMPORAL_TASK_QUEUE). Without DATABASE_URL it uses the embedded PostgreSQL of a running
 // `npm start` (127.0.0.1:VPAY_PG_PORT, default 54329), and KEY_ROTATION_OVERLAP_MS as vpay does.
-// Exit code: 0 when every order matches and the console's data has no finding, 1 otherwise, 2 on a
+// Exit code: 0 when every order matches and neither the console's data nor the refunds have a finding, 1 otherwise, 2 on a
 // usage, configuration or connection error. With --repair, orders awaiting payment whose workflow
 // no longer runs are closed (workflow_lost) first, and the exit code says whether anything is left;
 // console findings are never repaired.
@@ -20,6 +20,7 @@ import { createDb, type Db } from '../../lib/db/db';
 import { createLogger } from '../../lib/platform/logger';
 import { reconcile, VERDICTS, type DeliveryLogEntry, type ReconcileReport } from './reconcile';
 import { CONSOLE_KINDS, type ConsoleFinding } from './reconcile-console';
+import { REFUND_KINDS, type RefundNoticeLogEntry } from './reconcile-refunds';
 
 const USAGE = `usage: npm run reconcile -- [options]
 
@@ -27,7 +28,8 @@ const USAGE = `usage: npm run reconcile -- [options]
                            after this time (the console's other data is checked whole)
   --until <ISO>            ... and before this time (default: now)
   --stuck-after-ms <N>     a PAID order undelivered this long after its payment is stuck (default 600000)
-  --deliveries <file>      the developer's delivery log, JSON lines {"orderId": "...", "ok": true|false}
+  --deliveries <file>      the developer's delivery log, JSON lines {"orderId": "...", "ok": true|false};
+                           a line with a "refundId" too is a refund notice (CONTRACT.md 8.3)
   --task-queue <name>      only workflows on this task queue (default: TEMPORAL_TASK_QUEUE or vpay-purchases)
   --any-task-queue         workflows on any task queue of the namespace
   --repair                 close (CLOSED, workflow_lost) every order awaiting payment whose workflow
@@ -37,12 +39,16 @@ const USAGE = `usage: npm run reconcile -- [options]
   --json                   print the report as JSON
   -h, --help               this text
 
+Also checks refunds: each order's refunded and pending totals against its refunds, REFUNDED
+against the amount refunded, each SUCCEEDED refund notified exactly once, no FAILED one notified,
+no PENDING one without its workflow (report only).
+
 Also checks the console's data: orders against their items, app keys against their versions,
 secrets in the audit log, console users' roles against their teams (docs/OPERATIONS.md).
 
 Environment: DATABASE_URL (default: the embedded PostgreSQL of \`npm start\`), TEMPORAL_ADDRESS
 (default 127.0.0.1:7233), TEMPORAL_NAMESPACE (default "default"), KEY_ROTATION_OVERLAP_MS (as vpay's).
-Exit code: 0 every order matches and the console's data has no finding, 1 otherwise, 2 usage or
+Exit code: 0 every order matches and neither the console's data nor the refunds have a finding, 1 otherwise, 2 usage or
 connection error.`;
 
 class UsageError extends Error {}
@@ -56,7 +62,7 @@ function parseDate(flag: string, v: string | undefined): Date | undefined {
   return d;
 }
 
-function readDeliveries(file: string): DeliveryLogEntry[] {
+function readDeliveries(file: string): { deliveries: DeliveryLogEntry[]; refundNotices: RefundNoticeLogEntry[] } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -64,6 +70,7 @@ function readDeliveries(file: string): DeliveryLogEntry[] {
     throw new UsageError(`--deliveries: cannot read ${file}: ${(err as Error).message}`);
   }
   const entries: DeliveryLogEntry[] = [];
+  const refundNotices: RefundNoticeLogEntry[] = [];
   text.split('\n').forEach((line, i) => {
     if (!line.trim()) return;
     let e: unknown;
@@ -72,13 +79,19 @@ function readDeliveries(file: string): DeliveryLogEntry[] {
     } catch {
       throw new UsageError(`--deliveries: ${file} line ${i + 1} is not JSON`);
     }
-    const { orderId, ok } = (e ?? {}) as Record<string, unknown>;
-    if (typeof orderId !== 'string' || !orderId || typeof ok !== 'boolean') {
-      throw new UsageError(`--deliveries: ${file} line ${i + 1} is not {"orderId": string, "ok": boolean}`);
+    const { orderId, ok, refundId } = (e ?? {}) as Record<string, unknown>;
+    if (
+      typeof orderId !== 'string' ||
+      !orderId ||
+      typeof ok !== 'boolean' ||
+      (refundId !== undefined && (typeof refundId !== 'string' || !refundId))
+    ) {
+      throw new UsageError(`--deliveries: ${file} line ${i + 1} is not {"orderId": string, "ok": boolean, "refundId"?: string}`);
     }
-    entries.push({ orderId, ok });
+    if (typeof refundId === 'string') refundNotices.push({ refundId, ok });
+    else entries.push({ orderId, ok });
   });
-  return entries;
+  return { deliveries: entries, refundNotices };
 }
 
 function parseCli(argv: string[]) {
@@ -122,7 +135,7 @@ function parseCli(argv: string[]) {
     since,
     until,
     stuckAfterMs,
-    deliveries: values.deliveries !== undefined ? readDeliveries(values.deliveries) : undefined,
+    log: values.deliveries !== undefined ? readDeliveries(values.deliveries) : undefined,
     taskQueue: values['task-queue'],
     anyTaskQueue: Boolean(values['any-task-queue']),
     repair: Boolean(values.repair),
@@ -157,11 +170,23 @@ function printReport(r: ReconcileReport): void {
     lines.push('', 'console findings:');
     for (const f of r.console.findings) lines.push(`${f.kind.padEnd(25)}  app ${f.appId ?? '-'}  ${idsText(f)}  ${f.detail}`);
   }
+  lines.push('', `refund check               findings  (${r.refunds.checked} refunds)`, '-------------------------  --------');
+  for (const k of REFUND_KINDS) lines.push(`${k.padEnd(25)}  ${String(r.refunds.counts[k]).padStart(8)}`);
+  if (r.refunds.findings.length) {
+    lines.push('', 'refund findings:');
+    for (const f of r.refunds.findings) {
+      lines.push(`${f.kind.padEnd(25)}  app ${f.appId}  order ${f.ids.orderId}  refund ${f.ids.refundId ?? '-'}  ${f.detail}`);
+    }
+  }
   const notOk = [
     ...(r.problems.length ? [`${r.problems.length} order(s)`] : []),
     ...(r.console.findings.length ? [`${r.console.findings.length} console finding(s)`] : []),
+    ...(r.refunds.findings.length ? [`${r.refunds.findings.length} refund finding(s)`] : []),
   ];
-  lines.push('', r.ok ? "OK: every order matches and the console's data agrees" : `NOT OK: ${notOk.join(' and ')} need attention`);
+  lines.push(
+    '',
+    r.ok ? "OK: every order matches and the console's data agrees, and so do the refunds" : `NOT OK: ${notOk.join(' and ')} need attention`,
+  );
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
@@ -225,7 +250,8 @@ async function main(): Promise<number> {
       report = await reconcile({
         db,
         client,
-        deliveries: cli.deliveries,
+        deliveries: cli.log?.deliveries,
+        refundNotices: cli.log?.refundNotices,
         stuckAfterMs: cli.stuckAfterMs,
         since: cli.since,
         until: cli.until,

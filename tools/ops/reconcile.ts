@@ -23,6 +23,11 @@
 // report lists those under `repaired`. Nothing else is repaired: a paid order whose workflow is
 // gone needs a person (its player paid; its delivery must be finished or refunded).
 //
+// A REFUNDED row matches a purchase that delivered (refunded afterwards) or one a full refund
+// stopped before its delivery (completed with VpayOrderStatus REFUNDED): refunds never pass through
+// the purchase. The refunds themselves are checked apart (tools/ops/reconcile-refunds.ts): against
+// their orders' totals, their notices and their workflows, reported under `refunds`, report only.
+//
 // The console's data is checked too (tools/ops/reconcile-console.ts): its rows that contradict
 // each other (an order against its item, an app's key against its versions, a secret in the audit
 // log, a user's role against its team) are reported under `console`, by kind, and make the report
@@ -41,6 +46,7 @@ import { describePurchase, listPurchases, purchaseIsRunning } from '../../applic
 import { awaitsPayment, closeLostPurchase, type LostPurchaseDeps } from '../../application/lost-purchase';
 import { FORWARD_FROM, getOrder } from '../../lib/db/repos/orders';
 import { checkConsoleData, type ConsoleReport } from './reconcile-console';
+import { checkRefunds, type RefundNoticeLogEntry, type RefundReport } from './reconcile-refunds';
 
 export type Verdict = 'match' | 'missing' | 'duplicate_delivery' | 'status_mismatch' | 'stuck';
 export const VERDICTS: readonly Verdict[] = ['match', 'missing', 'duplicate_delivery', 'status_mismatch', 'stuck'];
@@ -64,6 +70,13 @@ export interface ReconcileOptions {
    * the window is ignored, one for an order vpay has no row for at all is `missing`).
    */
   deliveries?: DeliveryLogEntry[];
+  /**
+   * The game backend's log of refund notices (entries with a refundId); like `deliveries`, not
+   * windowed. Without it, refund notices are judged by vpay's records only.
+   */
+  refundNotices?: RefundNoticeLogEntry[];
+  /** A SUCCEEDED refund not notified this long after it succeeded is reported. Default: stuckAfterMs. */
+  refundNoticeGraceMs?: number;
   /** A PAID order undelivered this long after its payment was recorded is stuck. Default 600000. */
   stuckAfterMs?: number;
   /** Window start (inclusive) on the row's created_at and the workflow's StartTime; default: none. */
@@ -111,6 +124,8 @@ export interface ReconcileReport {
   repaired?: OrderVerdict[];
   /** The console's rows that contradict each other (tools/ops/reconcile-console.ts). */
   console: ConsoleReport;
+  /** Refunds against their orders, notices and workflows (tools/ops/reconcile-refunds.ts). */
+  refunds: RefundReport;
 }
 
 /** The order row's columns reconciliation reads. */
@@ -168,6 +183,16 @@ const ROW_WRITERS = new Set(['saveNewOrder', 'projectOrder', 'deliverOrder']);
 /** Statuses after which an order needs nothing more from its workflow. */
 const FINAL_ROW_STATUSES = new Set(['DELIVERED', 'CLOSED', 'REFUNDED']);
 const ABNORMAL_CLOSES = new Set(['FAILED', 'TERMINATED', 'CANCELLED', 'TIMED_OUT']);
+/** The VpayOrderStatus a purchase may complete with: delivered, closed, or stopped by a full refund (CONTRACT.md 8.3). */
+const PURCHASE_ENDS = new Set(['DELIVERED', 'CLOSED', 'REFUNDED']);
+
+/**
+ * Whether the row's status goes with the purchase's VpayOrderStatus. A refund never passes through
+ * the purchase (it has usually closed long before): a REFUNDED row goes with a purchase that
+ * delivered, or one a full refund stopped before its delivery (VpayOrderStatus REFUNDED).
+ */
+const statusAgrees = (rowStatus: string, sa: string | null): boolean =>
+  sa === rowStatus || (rowStatus === 'REFUNDED' && sa === 'DELIVERED');
 
 export async function reconcile(o: ReconcileOptions): Promise<ReconcileReport> {
   const now = o.now ?? new Date();
@@ -258,7 +283,7 @@ export async function reconcile(o: ReconcileOptions): Promise<ReconcileReport> {
       }
     } else if (exec) {
       const sa = exec.saStatus;
-      if (exec.status === 'COMPLETED' && sa !== 'DELIVERED' && sa !== 'CLOSED') {
+      if (exec.status === 'COMPLETED' && !PURCHASE_ENDS.has(sa ?? '')) {
         issues.push({ verdict: 'status_mismatch', detail: `workflow COMPLETED with VpayOrderStatus ${sa}`, vsWorkflow: true });
       } else if (ABNORMAL_CLOSES.has(exec.status) && !FINAL_ROW_STATUSES.has(row.status)) {
         issues.push({
@@ -267,7 +292,7 @@ export async function reconcile(o: ReconcileOptions): Promise<ReconcileReport> {
           vsWorkflow: true,
         });
       }
-      if (sa !== row.status && !(exec.status === 'RUNNING' && lagExplains(row, exec))) {
+      if (!statusAgrees(row.status, sa) && !(exec.status === 'RUNNING' && lagExplains(row, exec))) {
         issues.push({
           verdict: 'status_mismatch',
           detail: `row is ${row.status}, workflow (${exec.status}) VpayOrderStatus is ${sa}`,
@@ -283,7 +308,7 @@ export async function reconcile(o: ReconcileOptions): Promise<ReconcileReport> {
       if (acked >= 1 && !row.transaction_id) {
         issues.push({ verdict: 'status_mismatch', detail: `delivered but never paid (row ${row.status}, no transaction_id)` });
       }
-      if (row.status === 'DELIVERED' && acked === 0) {
+      if ((row.status === 'DELIVERED' || (row.status === 'REFUNDED' && row.delivered_at)) && acked === 0) {
         issues.push({
           verdict: 'missing',
           detail: `delivered per vpay, not received (${d?.total ?? 0} deliveries in the log, none acknowledged)`,
@@ -318,7 +343,10 @@ export async function reconcile(o: ReconcileOptions): Promise<ReconcileReport> {
     const rowBehind = sa !== null && (FORWARD_FROM[sa] ?? []).includes(row.status as OrderStatus);
     if (rowBehind && exec.described.pendingActivities.some((a) => ROW_WRITERS.has(a))) return true;
     const rowAhead = row.status === 'DELIVERED' && sa === 'PAID';
-    return rowAhead && (exec.described.pendingWorkflowTask || exec.described.pendingActivities.includes('deliverOrder'));
+    if (rowAhead && (exec.described.pendingWorkflowTask || exec.described.pendingActivities.includes('deliverOrder'))) return true;
+    // Refunded in full while the purchase still tries to deliver: it learns so from the refund's
+    // signal or, if that was lost, at its next attempt, and ends REFUNDED (workflows/purchase.ts).
+    return row.status === 'REFUNDED' && sa === 'PAID';
   };
 
   /** Checks one order that has a row; a suspicious running workflow gets a second, fresh look. */
@@ -449,9 +477,21 @@ export async function reconcile(o: ReconcileOptions): Promise<ReconcileReport> {
     keyRotationOverlapMs: o.keyRotationOverlapMs,
   });
 
+  // 5. Refunds against their orders, notices and workflows (report only).
+  const refundReport = await checkRefunds(db, {
+    client,
+    since,
+    until,
+    now,
+    noticeGraceMs: o.refundNoticeGraceMs ?? stuckAfterMs,
+    refundNotices: o.refundNotices,
+    pageSize,
+    concurrency,
+  });
+
   const checked = VERDICTS.reduce((n, v) => n + counts[v], 0);
-  const ok = problems.length === 0 && consoleReport.findings.length === 0;
-  return { ok, counts, problems, checked, ...(repaired && { repaired }), console: consoleReport };
+  const ok = problems.length === 0 && consoleReport.findings.length === 0 && refundReport.findings.length === 0;
+  return { ok, counts, problems, checked, ...(repaired && { repaired }), console: consoleReport, refunds: refundReport };
 }
 
 /** Lists the latest run of every purchase workflow started in the window, keyed by workflow ID. */
