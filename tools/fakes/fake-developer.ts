@@ -105,9 +105,10 @@ export class FakeDeveloper {
     this.rejectBadSignatures = o.rejectBadSignatures ?? false;
   }
 
-  async start(): Promise<void> {
+  /** Starts (or, after close(), restarts) the server; `port` 0 picks a free one. */
+  async start(port = 0): Promise<void> {
     this.server = createServer((req, rawBody, res) => this.receive(req, rawBody, res));
-    this.url = `${await listen(this.server)}/deliver`;
+    this.url = `${await listen(this.server, port)}/deliver`;
   }
 
   /** A delivery URL whose notifications are checked with appKeys.get(appId). */

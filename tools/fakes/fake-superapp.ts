@@ -99,7 +99,8 @@ export class FakeSuperapp {
     return this.simulator.sendCallback(vpayUrl, body, opts);
   }
 
-  async start(): Promise<void> {
+  /** Starts (or, after close(), restarts) the server; `port` 0 picks a free one. */
+  async start(port = 0): Promise<void> {
     this.server = createServer((req, rawBody, res) => {
       const a = this.answer(req, { rawBody, timestamp: header(req, 'x-vpay-timestamp'), signature: header(req, 'x-vpay-signature') });
       if (a === 'drop') res.socket?.destroy();
@@ -108,7 +109,7 @@ export class FakeSuperapp {
         res.on('close', () => this.hanging.delete(res));
       } else replyJson(res, a.status, a.json);
     });
-    this.url = await listen(this.server);
+    this.url = await listen(this.server, port);
   }
 
   async close(): Promise<void> {

@@ -30,10 +30,19 @@ export function header(req: http.IncomingMessage, name: string): string | undefi
   return typeof v === 'string' ? v : undefined;
 }
 
-/** Listens on a free port of 127.0.0.1; answers the origin, e.g. http://127.0.0.1:40123. */
-export async function listen(server: http.Server): Promise<string> {
+/**
+ * Listens on 127.0.0.1 (on `port`, or a free one); answers the origin, e.g. http://127.0.0.1:40123.
+ * A port given again after close() brings a fake back at its old address (the fault tests' outage).
+ */
+export async function listen(server: http.Server, port = 0): Promise<string> {
   server.keepAliveTimeout = 30_000; // longer than vpay's pooled-socket idle time (4 s)
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
