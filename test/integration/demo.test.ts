@@ -58,7 +58,7 @@ describe('npm run demo', () => {
 
     // Every step printed, with the key facts.
     const text = lines.join('\n');
-    for (let n = 1; n <= 8; n++) expect(lines.some((l) => l.startsWith(`Step ${n}. `))).toBe(true);
+    for (let n = 1; n <= 10; n++) expect(lines.some((l) => l.startsWith(`Step ${n}. `))).toBe(true);
     expect(text).toContain(`orderId=${result.orderId}`);
     expect(text).toContain('status=PREPAID');
     expect(text).toContain('"returnCode":0');
@@ -66,6 +66,18 @@ describe('npm run demo', () => {
     expect(text).toContain('"status": "DELIVERED"');
     expect(text).toContain(`workflow id:     purchase:${result.appId}:${result.outTradeNo}`);
     expect(text).toContain(`http://127.0.0.1:8233/namespaces/default/workflows?query=VpayOutTradeNo%3D%22${result.outTradeNo}%22`);
+    // The two refunds: the game backend's partial one (8.2) and the player's (8.1), each notified.
+    expect(result.refunds).toEqual([
+      { refundId: expect.stringMatching(/^rfd_/), source: 'game', refundAmount: 49, status: 'SUCCEEDED' },
+      { refundId: expect.any(String), source: 'superapp', refundAmount: 99, status: 'SUCCEEDED' },
+    ]);
+    expect(result.refundedAmount).toBe(148);
+    const after = await call(vpay, 'POST', '/v1/minigame/orders/query', raw, { 'pay-sig': orderQuerySigOf(appKey, raw) });
+    expect(after.json.order).toMatchObject({ status: 'DELIVERED', refundedAmount: 148 });
+    for (const r of result.refunds)
+      expect(text).toMatch(new RegExp(`minigame_game_pay_refund_notify  X-Vpay-Delivery-Id=rfn_${r.refundId}`));
+    expect(text).toContain(`"RefundId":"${result.refunds[0].refundId}"`);
+    expect(text).toContain('refundedAmount=148');
     // No secret in full: only the app key's first 6 characters, once.
     expect(text).not.toContain(appKey);
     for (const k of sessionKeys) expect(text).not.toContain(k);

@@ -2,7 +2,9 @@
 // game and its developer backend would do it: create an app, register and release an item, hand
 // vpay a user's session key, sign and place the order, pay it in the built-in sandbox superapp,
 // receive and verify the delivery notification at a tiny local developer backend, query the
-// order until it is DELIVERED, and point at the purchase's workflow in the Temporal Web UI.
+// order until it is DELIVERED, point at the purchase's workflow in the Temporal Web UI; then two
+// refunds (CONTRACT.md 8): a partial one the game backend asks vpay for (8.2), and a player's one
+// played through the sandbox superapp (8.1), each with the notice the developer backend receives.
 //
 // The core is runDemo(), which a test calls against its own stack; the CLI part at the bottom
 // only runs when this file is the entry point. Secrets (app key, session key, admin token) are
@@ -10,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DELIVERY_EVENT, orderQuerySigOf, paySigOf, userSignatureOf } from '../../lib/domain/signatures';
+import { DELIVERY_EVENT, orderQuerySigOf, pathSigOf, paySigOf, REFUND_EVENT, userSignatureOf } from '../../lib/domain/signatures';
 import { purchaseWorkflowId } from '../../workflows/workflow-ids';
 import { startFakeDeveloper } from '../fakes/fake-developer';
 
@@ -41,6 +43,10 @@ export interface DemoResult {
   temporalUiLink: string;
   /** The demo's developer backend (closed once runDemo settles). */
   deliveryUrl: string;
+  /** The two refunds (8.2 by the game backend, 8.1 by the player in the sandbox superapp), as vpay shows them. */
+  refunds: Array<{ refundId: string; source: string; refundAmount: number; status: string }>;
+  /** The order's refundedAmount at the end. */
+  refundedAmount: number;
 }
 
 /** A failure the demo explains in one sentence (no stack trace needed). */
@@ -287,14 +293,91 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     step(8, 'See the purchase as a Temporal workflow');
     detail(`workflow id:     ${workflowId}`);
     detail(`Temporal Web UI: ${temporalUiLink}`);
-    log();
-    log(`Done: order ${orderId} (${outTradeNo}) is ${order.status}.`);
 
-    return { appId, orderId, outTradeNo, status: String(order.status), transactionId, workflowId, temporalUiLink, deliveryUrl: dev.url };
+    /** Awaits the refund's notice at the developer backend and prints it. */
+    const awaitNotice = async (refundId: string) => {
+      await dev.waitForRefundNotice(refundId, deliveryTimeoutMs).catch(() => {
+        throw new DemoError(`no refund notice for ${refundId} reached ${dev.url} within ${deliveryTimeoutMs / 1000} s`);
+      });
+      const n = dev.refundNotices.find((r) => r.answeredOk && r.payload?.RefundId === refundId)!;
+      if (n.event !== REFUND_EVENT) throw new DemoError(`the refund notice has Event ${json(n.event)}, expected ${REFUND_EVENT}`);
+      detail(`the developer backend received ${n.event}  X-Vpay-Delivery-Id=${n.deliveryId}  X-Vpay-Attempt=${n.attempt}`);
+      detail(`Payload = ${n.rawPayload}`);
+      detail('PayEventSig verified with the app key: OK; answered {"returnCode":0}; the game takes the item back');
+    };
+    const showRefund = (r: any) =>
+      detail(
+        `refund ${r.refundId}: source=${r.source} amount=${r.refundAmount} ${r.currencyType} status=${r.status}` +
+          (r.outRefundNo ? ` outRefundNo=${r.outRefundNo}` : ''),
+      );
+    const refunds: DemoResult['refunds'] = [];
+
+    // 9. A partial refund asked by the game backend (8.2)
+    const partial = Math.floor(PRODUCT.price / 4);
+    step(9, `The game backend refunds part of the order (${partial} of ${PRODUCT.price}) through vpay`);
+    const outRefundNo = `DEMOREFUND${Date.now()}`;
+    const refundBody = json({ appId, outTradeNo, outRefundNo, refundAmount: partial, reason: 'demo: compensation for a bug' });
+    const refundSig = pathSigOf(appKey, '/v1/minigame/refunds', refundBody);
+    detail(`POST /v1/minigame/refunds  body=${refundBody}`);
+    detail(`Pay-Sig = ${refundSig}   hex(HMAC(appKey, "/v1/minigame/refunds&" + body))`);
+    const asked = await call('POST', '/v1/minigame/refunds', refundBody, { 'pay-sig': refundSig });
+    expectStatus(asked, [200], 'POST /v1/minigame/refunds');
+    detail(`-> ${asked.status}: vpay asked the superapp, which refunded`);
+    showRefund(asked.json.refund);
+    if (asked.json.refund?.status !== 'SUCCEEDED') throw new DemoError(`the refund is ${asked.json.refund?.status}, expected SUCCEEDED`);
+    refunds.push(pick(asked.json.refund));
+    await awaitNotice(asked.json.refund.refundId);
+
+    // 10. A player's refund in the superapp (8.1)
+    const playerAmount = Math.floor(PRODUCT.price / 2);
+    step(10, `The player gets ${playerAmount} back in the superapp (the sandbox superapp tells vpay)`);
+    const played = await call(
+      'POST',
+      `/sandbox/orders/${encodeURIComponent(orderId)}/refund`,
+      json({ refundAmount: playerAmount, reason: 'demo: player asked' }),
+      {
+        authorization: `Bearer ${o.adminToken}`,
+      },
+    );
+    expectStatus(played, [200], `POST /sandbox/orders/${orderId}/refund`);
+    detail(`POST /sandbox/orders/${orderId}/refund -> ${played.status}`);
+    detail(`the superapp sent vpay the signed refund: ${json(played.json.refund)}`);
+    detail(`vpay answered: ${json(played.json.refundReply)}`);
+    const superappRefundId = String(played.json.refund?.refundId);
+    await awaitNotice(superappRefundId);
+    refunds.push({ refundId: superappRefundId, source: 'superapp', refundAmount: playerAmount, status: 'SUCCEEDED' });
+
+    const after = await call('POST', '/v1/minigame/orders/query', queryBody, { 'pay-sig': paySigHeader });
+    expectStatus(after, [200], 'POST /v1/minigame/orders/query');
+    const refundedAmount = Number(after.json.order?.refundedAmount);
+    detail(`the order now: status=${after.json.order?.status} refundedAmount=${refundedAmount} of ${after.json.order?.totalAmount}`);
+
+    log();
+    log(`Done: order ${orderId} (${outTradeNo}) is ${after.json.order?.status}, ${refundedAmount} of it refunded.`);
+
+    return {
+      appId,
+      orderId,
+      outTradeNo,
+      status: String(order.status),
+      transactionId,
+      workflowId,
+      temporalUiLink,
+      deliveryUrl: dev.url,
+      refunds,
+      refundedAmount,
+    };
   } finally {
     await dev.close();
   }
 }
+
+const pick = (r: any) => ({
+  refundId: String(r.refundId),
+  source: String(r.source),
+  refundAmount: Number(r.refundAmount),
+  status: String(r.status),
+});
 
 /** ADMIN_TOKEN, or else the dev secrets `npm start` keeps under DATA_DIR (default .data). */
 export function readAdminToken(env: NodeJS.ProcessEnv = process.env): { token: string; source: string } {
