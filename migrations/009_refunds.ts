@@ -3,7 +3,7 @@
 //
 // The order row is the one writer of "how much of this order is refunded" (docs/ARCHITECTURE.md,
 // *Refunds*): a refund claims its amount with one conditional UPDATE of the order
-// (refund_pending_amount + amount <= total_amount), in the transaction that inserts the refund;
+// (refunded_amount + refund_pending_amount + amount <= total_amount), in the transaction that inserts the refund;
 // a SUCCEEDED refund moves its amount from pending to refunded_amount, a FAILED one releases it.
 // The check constraint is the last line: no bug can make the order give back more than was paid.
 //
@@ -15,8 +15,13 @@ import type { Knex } from 'knex';
 
 export async function up(knex: Knex): Promise<void> {
   await knex.raw('alter table orders add column if not exists refund_pending_amount bigint not null default 0');
+  // What was refunded never exceeds what was paid. Pending amounts are not part of it: a refund the
+  // superapp made itself (8.1) is recorded even when it overtakes refunds vpay asked for and is
+  // still waiting on (the money already moved), and those are then FAILED rather than settled
+  // (lib/db/repos/refunds.ts settleRefund). Claims through vpay still keep refunded + pending
+  // within the payment by their conditional UPDATE.
   await knex.raw(`alter table orders add constraint orders_refunds_within_payment
-    check (refunded_amount >= 0 and refund_pending_amount >= 0 and refunded_amount + refund_pending_amount <= total_amount)`);
+    check (refunded_amount >= 0 and refund_pending_amount >= 0 and refunded_amount <= total_amount)`);
 
   await knex.schema.createTable('refunds', (t) => {
     t.string('refund_id', 64).primary();

@@ -115,6 +115,11 @@ export const Failures = {
   SuperappRefusedRefund: 'SuperappRefusedRefund',
   /** One refund notice attempt failed (retryable; the workflow retries it), with DeliveryFailureDetails. */
   RefundNoticeFailed: 'RefundNoticeFailed',
+  /**
+   * The superapp gave no clear answer to a refund vpay asked for (network error, 5xx, or a reply
+   * that is neither a refund nor a refusal): retryable, the call is repeated until it answers.
+   */
+  SuperappUnavailable: 'SuperappUnavailable',
 } as const;
 
 /** Each refusal of a refund claim and the failure type its update raises. */

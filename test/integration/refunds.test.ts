@@ -133,6 +133,38 @@ describe('8.1: refunds made by the superapp', () => {
   });
 });
 
+describe('8.1 while a refund asked through vpay is PENDING', () => {
+  it('records the superapp refund against what is left (total - refunded), and the overtaken pending refund ends FAILED', async () => {
+    const { orderId, outTradeNo } = await paidOrder(vpay, app);
+    await delivered(orderId);
+    vpay.superapp.refundMode = 'http500';
+    const outRefundNo = newRefundNo();
+    const asked = await gameRefund(app, { outTradeNo, outRefundNo, refundAmount: 300 });
+    expect(asked.json.refund).toMatchObject({ status: 'PENDING' });
+
+    // The player got all of it back in the superapp: the money moved, vpay records it.
+    const full = superappRefund(orderId, app.price);
+    expect(await vpay.superapp.refund(vpay.url, full)).toEqual({ status: 200, json: { returnCode: 0, returnMessage: 'OK' } });
+    expect((await queryOrder(vpay, app, outTradeNo)).json.order).toMatchObject({ status: 'REFUNDED', refundedAmount: app.price });
+
+    // The superapp is back and answers the pending one too: it no longer fits, so it is FAILED.
+    vpay.superapp.refundMode = 'ok';
+    const done = await waitFor(
+      'the pending refund to be decided',
+      async () => {
+        const r = (await queryRefund(app, outRefundNo)).json.refund;
+        return r.status !== 'PENDING' ? r : undefined;
+      },
+      30_000,
+    );
+    expect(done).toMatchObject({ status: 'FAILED', failReason: 'the order was refunded by the superapp meanwhile', refundedAt: null });
+    expect((await queryOrder(vpay, app, outTradeNo)).json.order).toMatchObject({ status: 'REFUNDED', refundedAmount: app.price });
+    const row = await vpay.api.db('orders').where({ order_id: orderId }).first('refund_pending_amount');
+    expect(Number(row.refund_pending_amount)).toBe(0);
+    expect(vpay.developer.refundNotices.filter((n) => n.payload.RefundId === asked.json.refund.refundId)).toHaveLength(0);
+  });
+});
+
 describe('8.2: refunds asked by a game backend', () => {
   it('asks the superapp, answers SUCCEEDED, is idempotent per outRefundNo, and can be queried', async () => {
     const { orderId, outTradeNo } = await paidOrder(vpay, app);
@@ -227,6 +259,32 @@ describe('8.2: refunds asked by a game backend', () => {
     expect((await queryOrder(vpay, app, outTradeNo)).json.order).toMatchObject({ status: 'REFUNDED', refundedAmount: app.price });
     await vpay.developer.waitForRefundNotice(full.json.refund.refundId, 20_000);
     expect(vpay.developer.refundNotices.filter((n) => n.payload.RefundId === r.json.refund.refundId)).toHaveLength(0);
+  });
+
+  it('the superapp reporting (8.1) that it did refund a refund vpay recorded as FAILED: recorded, SUCCEEDED and notified', async () => {
+    const { orderId, outTradeNo } = await paidOrder(vpay, app);
+    await delivered(orderId);
+    vpay.superapp.refundMode = 'reject';
+    const outRefundNo = newRefundNo();
+    const r = await gameRefund(app, { outTradeNo, outRefundNo, refundAmount: 300 });
+    expect(r.json.refund).toMatchObject({ status: 'FAILED' });
+    vpay.superapp.refundMode = 'ok';
+
+    const echo = superappRefund(orderId, 300, { refundId: r.json.refund.refundId });
+    expect(await vpay.superapp.refund(vpay.url, echo)).toEqual({ status: 200, json: { returnCode: 0, returnMessage: 'OK' } });
+    expect((await queryRefund(app, outRefundNo)).json.refund).toMatchObject({
+      status: 'SUCCEEDED',
+      failReason: null,
+      refundedAt: new Date(echo.refundedAt).toISOString(),
+    });
+    expect((await queryOrder(vpay, app, outTradeNo)).json.order.refundedAmount).toBe(300);
+    // Repeats change nothing.
+    expect((await vpay.superapp.refund(vpay.url, echo)).status).toBe(200);
+    expect((await queryOrder(vpay, app, outTradeNo)).json.order.refundedAmount).toBe(300);
+    await vpay.developer.waitForRefundNotice(r.json.refund.refundId, 20_000);
+    const notices = vpay.developer.refundNotices.filter((n) => n.payload.RefundId === r.json.refund.refundId);
+    expect(notices).toHaveLength(1);
+    expect(notices[0].payload).toMatchObject({ OutRefundNo: outRefundNo, RefundAmount: 300 });
   });
 
   it('answers PENDING after WORKFLOW_ANSWER_TIMEOUT_MS while the superapp is down, then succeeds once it is back', async () => {
