@@ -51,7 +51,7 @@ export function createRefundActivities(
 ) {
   async function refundOrFail(refundId: string): Promise<RefundRow> {
     const r = await getRefund(db, refundId);
-    if (!r) throw ApplicationFailure.create({ type: Failures.OrderMissing, message: `no refund ${refundId}`, nonRetryable: true });
+    if (!r) throw ApplicationFailure.create({ type: Failures.RefundMissing, message: `no refund ${refundId}`, nonRetryable: true });
     return r;
   }
 
@@ -149,18 +149,22 @@ export function createRefundActivities(
      */
     async notifyRefund({ refundId }: { refundId: string }): Promise<{ notifiedAt: string; attempts: number }> {
       const r = await beginRefundNotifyAttempt(db, refundId);
-      if (!r) throw ApplicationFailure.create({ type: Failures.OrderMissing, message: `no refund ${refundId}`, nonRetryable: true });
+      if (!r) throw ApplicationFailure.create({ type: Failures.RefundMissing, message: `no refund ${refundId}`, nonRetryable: true });
       if (r.notifiedAt) return { notifiedAt: r.notifiedAt.toISOString(), attempts: r.notifyAttempts };
       if (r.status !== 'SUCCEEDED') {
         throw ApplicationFailure.create({
-          type: Failures.OrderMissing,
+          type: Failures.RefundNotNotifiable,
           message: `refund ${refundId} is ${r.status}: no notice`,
           nonRetryable: true,
         });
       }
       const [app, order] = await Promise.all([getApp(db, r.appId), getOrder(db, r.orderId)]);
       if (!app || !order)
-        throw ApplicationFailure.create({ type: Failures.OrderMissing, message: `no app or order for ${refundId}`, nonRetryable: true });
+        throw ApplicationFailure.create({
+          type: Failures.RefundOrderMissing,
+          message: `no app or order for ${refundId}`,
+          nonRetryable: true,
+        });
       const attempt = r.notifyAttempts;
       const url = deliveryUrlFor(app, { env: r.env as 0 | 1 });
       const started = Date.now();
