@@ -66,9 +66,11 @@ async function run(deps: RefundDeps, order: OrderRow, draft: RefundDraft, existi
     const refusal = type === undefined ? undefined : REFUSAL_OF_FAILURE.get(type);
     if (refusal) throw new RefundRefused(refusal, order);
     if (!isAnswerTimeout(err)) throw err;
-    // Out of time: a recorded refund is answered as it is (PENDING while the superapp has not answered).
+    // Out of time: a recorded refund is answered as it is (PENDING while the superapp has not
+    // answered), if it is this request's; another request's under the same key is a conflict.
     const row = await findByKey(deps.db, draft);
     if (!row) throw err;
+    if (!rowMatches(row, draft)) throw new RefundRefused('refundConflict', order);
     return { refund: row, duplicate: existing !== undefined };
   }
 }
@@ -154,6 +156,8 @@ export interface AskedRefund {
   refundAmount: number;
   reason: string;
   refundId?: string;
+  /** A console refund's auditor: the claim writes its audit entry (RefundDraft.audit). */
+  audit?: RefundDraft['audit'];
 }
 
 /**
@@ -177,6 +181,7 @@ export async function askRefund(deps: RefundDeps, order: OrderRow, a: AskedRefun
     env: order.env,
     createdAt: new Date().toISOString(),
     refundedAt: null,
+    ...(a.audit ? { audit: a.audit } : {}),
   };
   return run(deps, order, draft, await getRefundByOutRefundNo(deps.db, order.appId, a.outRefundNo));
 }

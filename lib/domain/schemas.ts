@@ -152,7 +152,7 @@ export const RefundQuerySchema = z.object({
   outRefundNo: text(1, 64),
 });
 
-/** A console refund (CONTRACT.md 8.2); without outRefundNo, vpay's refundId stands in (docs/API.md). */
+/** A console refund (CONTRACT.md 8.2); without outRefundNo, vpay derives one (application/console/order-refunds.ts, docs/API.md). */
 export const ConsoleRefundSchema = z.strictObject({
   refundAmount,
   reason: refundReason,

@@ -8,6 +8,7 @@
 // failRefund move it on, each once (only from PENDING).
 import type { Db } from '../db';
 import type { OrderStatus } from '../../domain/order';
+import { recordAudit } from './audit-log';
 import { sameRefund, type RefundDraft, type RefundRefusal, type RefundSource, type RefundStatus } from '../../domain/refund';
 
 export type { RefundSource, RefundStatus } from '../../domain/refund';
@@ -205,7 +206,18 @@ export async function claimRefund(db: Db, d: RefundDraft): Promise<ClaimOutcome>
             refunded_at: now ? (d.refundedAt ?? trx.fn.now()) : null,
           })
           .returning('*');
-        return { claimed: true, refund: toRefund(row), orderStatus: rows[0].status as OrderStatus };
+        const refund = toRefund(row);
+        if (d.audit) {
+          // A console refund's audit entry (7.8), with the refund it records: never one without the other.
+          await recordAudit(trx, d.audit, {
+            action: 'order.refund',
+            appId: d.appId,
+            teamId: d.audit.teamId,
+            target: d.orderId,
+            summary: `refund ${refund.refundId} (outRefundNo ${refund.outRefundNo}) of ${refund.refundAmount} ${refund.currencyType} for order ${d.orderId}, reason ${JSON.stringify(refund.reason)}`,
+          });
+        }
+        return { claimed: true, refund, orderStatus: rows[0].status as OrderStatus };
       });
     } catch (err) {
       // Two claims of one refund at once (a workflow's rerun, or two workflows for one superapp
