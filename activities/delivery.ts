@@ -90,7 +90,9 @@ export function createDeliveryActivities(
      * recorded after; a success marks the row DELIVERED in the same transaction, and an attempt
      * that finds the row DELIVERED (the previous one succeeded but its worker died before
      * reporting) sends nothing. One that finds it REFUNDED (refunded in full, CONTRACT.md 8.3)
-     * starts no attempt and answers `refunded`: the purchase stops.
+     * starts no attempt and answers `refunded`: the purchase stops. One begun before a full refund
+     * that succeeds after it answers `refunded` too (with its deliveredAt): the row stays REFUNDED,
+     * and so does the purchase.
      */
     async deliverOrder({ orderId }: { orderId: string }): Promise<{ deliveredAt: string; attempts: number; refunded?: boolean }> {
       const order = await beginDeliveryAttempt(db, orderId);
@@ -130,6 +132,12 @@ export function createDeliveryActivities(
       }
       if (row.paymentRecordedAt && row.deliveredAt) {
         metrics.callbackToDeliveredSeconds.observe((row.deliveredAt.getTime() - row.paymentRecordedAt.getTime()) / 1000);
+      }
+      if (row.status === 'REFUNDED') {
+        // Begun before a full refund and acknowledged after it: the delivery is recorded, but the
+        // order stays REFUNDED (finishDeliveryAttempt), and the purchase ends REFUNDED with it.
+        logger.info(fields, 'order delivered, but it was refunded in full meanwhile');
+        return { deliveredAt: row.deliveredAt!.toISOString(), attempts: row.deliveryAttempts, refunded: true };
       }
       logger.info(fields, 'order delivered');
       return { deliveredAt: row.deliveredAt!.toISOString(), attempts: row.deliveryAttempts };

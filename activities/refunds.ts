@@ -51,7 +51,7 @@ export function createRefundActivities(
 ) {
   async function refundOrFail(refundId: string): Promise<RefundRow> {
     const r = await getRefund(db, refundId);
-    if (!r) throw ApplicationFailure.create({ type: Failures.OrderMissing, message: `no refund ${refundId}`, nonRetryable: true });
+    if (!r) throw ApplicationFailure.create({ type: Failures.RefundMissing, message: `no refund ${refundId}`, nonRetryable: true });
     return r;
   }
 
@@ -78,9 +78,10 @@ export function createRefundActivities(
     },
 
     /**
-     * Asks the superapp to refund (CONTRACT.md 8.2), idempotent per refundId. 200 returnCode 0:
-     * refunded. Another returnCode or a 4xx: the non-retryable SuperappRefusedRefund, with the
-     * reason. Network errors and 5xx throw and are retried (by its policy) until it answers.
+     * Asks the superapp to refund (CONTRACT.md 8.2), idempotent per refundId. 200 with a JSON
+     * returnCode 0: refunded. 200 with another returnCode, or a 4xx: the non-retryable
+     * SuperappRefusedRefund, with the reason. Everything else (network errors, 5xx, 3xx, another
+     * 2xx, a 200 without a JSON returnCode) is SuperappUnavailable, retried until it answers.
      */
     async askSuperappRefund({ refundId }: { refundId: string }): Promise<void> {
       const r = await refundOrFail(refundId);
@@ -92,16 +93,22 @@ export function createRefundActivities(
         currencyType: r.currencyType,
         reason: r.reason,
       });
-      if (reply.status >= 500) {
-        throw ApplicationFailure.create({ type: 'SuperappUnavailable', message: `superapp answered HTTP ${reply.status} to the refund` });
-      }
       const json = reply.json as Record<string, unknown> | undefined;
-      if (reply.status === 200 && returnCodeIsZero(json)) {
+      const hasReturnCode =
+        typeof json === 'object' && json !== null && !Array.isArray(json) && json.returnCode !== undefined && json.returnCode !== null;
+      if (reply.status === 200 && hasReturnCode && returnCodeIsZero(json)) {
         logger.info(refundFields(r), 'superapp refunded');
         return;
       }
-      if (reply.status >= 300 && reply.status < 400) {
-        throw ApplicationFailure.create({ type: 'SuperappUnavailable', message: `superapp answered HTTP ${reply.status} to the refund` });
+      // Only an explicit answer is a refusal (8.2): a 200 with another returnCode, or a 4xx. Anything
+      // else (5xx, 3xx, another 2xx, a 200 without a JSON returnCode) says nothing of whether the
+      // money moved: retried, never FAILED (a FAILED refund releases its amount).
+      const refused = (reply.status === 200 && hasReturnCode) || (reply.status >= 400 && reply.status < 500);
+      if (!refused) {
+        throw ApplicationFailure.create({
+          type: Failures.SuperappUnavailable,
+          message: `superapp gave no clear answer to the refund: HTTP ${reply.status}${reply.status === 200 ? ' without a JSON returnCode' : ''}`,
+        });
       }
       const why = `superapp refused the refund: HTTP ${reply.status}, returnCode ${toStorableText(String(JSON.stringify(json?.returnCode)), 64)}${
         typeof json?.returnMessage === 'string' ? ` (${toStorableText(json.returnMessage, 200)})` : ''
@@ -110,13 +117,23 @@ export function createRefundActivities(
       throw ApplicationFailure.create({ type: Failures.SuperappRefusedRefund, message: why, nonRetryable: true });
     },
 
-    /** The superapp refunded: SUCCEEDED, the amount moved to the order's refunded total (once). */
+    /**
+     * The superapp refunded: SUCCEEDED, the amount moved to the order's refunded total (once); or
+     * FAILED (and an alert) when the superapp's own refunds of the order overtook it meanwhile.
+     */
     async settleRefund({
       refundId,
     }: {
       refundId: string;
     }): Promise<{ status: RefundStatus; failReason: string | null; orderRefunded: boolean }> {
-      const { refund, orderStatus } = await settleRefund(db, refundId);
+      const { refund, orderStatus, overtaken } = await settleRefund(db, refundId);
+      if (overtaken) {
+        // The superapp refunded this too, after refunding the order itself (8.1): it may have paid
+        // the player twice. vpay records only what fits in the payment; an operator must look.
+        const alert = { type: 'refund_overtaken', ...refundFields(refund), amount: refund.refundAmount };
+        logger.error(alert, 'ALERT: the superapp answered a refund the order no longer had room for: FAILED, it may have paid twice');
+        metrics.alerts.inc({ type: alert.type });
+      }
       return { status: refund.status, failReason: refund.failReason, orderRefunded: orderStatus === 'REFUNDED' };
     },
 
@@ -132,18 +149,22 @@ export function createRefundActivities(
      */
     async notifyRefund({ refundId }: { refundId: string }): Promise<{ notifiedAt: string; attempts: number }> {
       const r = await beginRefundNotifyAttempt(db, refundId);
-      if (!r) throw ApplicationFailure.create({ type: Failures.OrderMissing, message: `no refund ${refundId}`, nonRetryable: true });
+      if (!r) throw ApplicationFailure.create({ type: Failures.RefundMissing, message: `no refund ${refundId}`, nonRetryable: true });
       if (r.notifiedAt) return { notifiedAt: r.notifiedAt.toISOString(), attempts: r.notifyAttempts };
       if (r.status !== 'SUCCEEDED') {
         throw ApplicationFailure.create({
-          type: Failures.OrderMissing,
+          type: Failures.RefundNotNotifiable,
           message: `refund ${refundId} is ${r.status}: no notice`,
           nonRetryable: true,
         });
       }
       const [app, order] = await Promise.all([getApp(db, r.appId), getOrder(db, r.orderId)]);
       if (!app || !order)
-        throw ApplicationFailure.create({ type: Failures.OrderMissing, message: `no app or order for ${refundId}`, nonRetryable: true });
+        throw ApplicationFailure.create({
+          type: Failures.RefundOrderMissing,
+          message: `no app or order for ${refundId}`,
+          nonRetryable: true,
+        });
       const attempt = r.notifyAttempts;
       const url = deliveryUrlFor(app, { env: r.env as 0 | 1 });
       const started = Date.now();

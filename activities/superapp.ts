@@ -54,7 +54,7 @@ export function createSuperappActivities({ config, post, logger }: ActivityDeps)
       }
       const json = reply.json as Record<string, unknown> | undefined;
       if (reply.status >= 500) {
-        throw ApplicationFailure.create({ type: 'SuperappUnavailable', message: `superapp answered HTTP ${reply.status}` });
+        throw ApplicationFailure.create({ type: Failures.SuperappUnavailable, message: `superapp answered HTTP ${reply.status}` });
       }
       const accepted = reply.status === 200 && returnCodeIsZero(json);
       if (accepted && isUsablePrepayId(json?.prepayId)) {

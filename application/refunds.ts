@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Db } from '../lib/db/db';
 import type { App } from '../lib/db/repos/apps';
 import { getOrder, getOrderByTradeNo, type OrderRow } from '../lib/db/repos/orders';
-import { getRefund, getRefundByOutRefundNo, rowMatches, type RefundRow } from '../lib/db/repos/refunds';
+import { draftOf, getRefund, getRefundByOutRefundNo, reviveFailedRefund, rowMatches, type RefundRow } from '../lib/db/repos/refunds';
 import { REFUNDABLE_ORDER_STATUSES, type RefundDraft, type RefundRefusal, type RefundSource } from '../lib/domain/refund';
 import type { SuperappRefund } from '../lib/domain/schemas';
 import { REFUND_REFUSAL_FAILURES } from '../workflows/definitions';
@@ -66,9 +66,11 @@ async function run(deps: RefundDeps, order: OrderRow, draft: RefundDraft, existi
     const refusal = type === undefined ? undefined : REFUSAL_OF_FAILURE.get(type);
     if (refusal) throw new RefundRefused(refusal, order);
     if (!isAnswerTimeout(err)) throw err;
-    // Out of time: a recorded refund is answered as it is (PENDING while the superapp has not answered).
+    // Out of time: a recorded refund is answered as it is (PENDING while the superapp has not
+    // answered), if it is this request's; another request's under the same key is a conflict.
     const row = await findByKey(deps.db, draft);
     if (!row) throw err;
+    if (!rowMatches(row, draft)) throw new RefundRefused('refundConflict', order);
     return { refund: row, duplicate: existing !== undefined };
   }
 }
@@ -97,11 +99,51 @@ export async function recordSuperappRefund(deps: RefundDeps, r: SuperappRefund):
     refundedAt: r.refundedAt,
   };
   const existing = await getRefund(deps.db, r.refundId);
-  // The superapp telling vpay of a refund vpay asked it for (8.2, under vpay's refundId): that
-  // refund is settled by the superapp's answer to vpay's call, so this changes nothing and is
-  // answered as a duplicate when it names the same order, payment, amount and currency.
-  if (existing && existing.source !== 'superapp' && isEchoOf(existing, draft)) return { refund: existing, duplicate: true };
+  // The superapp telling vpay of a refund vpay asked it for (8.2, under vpay's refundId), naming
+  // the same order, payment, amount and currency. PENDING or SUCCEEDED: that refund is settled by
+  // the superapp's answer to vpay's call, so this changes nothing and is answered as a duplicate.
+  // FAILED (vpay took an answer for a refusal, or the refund was overtaken): the superapp says the
+  // money moved, so the refund is recorded after all (reviveEcho).
+  if (existing && existing.source !== 'superapp' && isEchoOf(existing, draft)) {
+    if (existing.status === 'FAILED') return reviveEcho(deps, order, existing, draft);
+    if (existing.status === 'SUCCEEDED' && existing.notifiedAt === null && existing.notifyAttempts === 0) {
+      // A revived refund whose notice workflow did not start (see reviveEcho): start it now.
+      await ensureNotice(deps, existing);
+    }
+    return { refund: existing, duplicate: true };
+  }
   return run(deps, order, draft, existing);
+}
+
+/**
+ * The superapp did refund a refund vpay recorded as FAILED: SUCCEEDED with the superapp's
+ * refundedAt when it still fits in what is left to refund (the money is recorded, the order
+ * REFUNDED if that was all of it), then notified as usual by a new run of the refund's workflow
+ * (whose claim finds the row SUCCEEDED). When it does not fit (other refunds took the rest since),
+ * nothing can record it: 422/42203, and RefundRefused.unrecordable tells the route to raise an alert.
+ */
+async function reviveEcho(deps: RefundDeps, order: OrderRow, existing: RefundRow, draft: RefundDraft): Promise<RefundAnswer> {
+  const revived = await reviveFailedRefund(deps.db, existing.refundId, draft.refundedAt ?? new Date().toISOString());
+  if (!revived) {
+    const now = await getRefund(deps.db, existing.refundId);
+    // Revived meanwhile by a concurrent repeat: answered like any duplicate.
+    if (now && now.status === 'SUCCEEDED') return { refund: now, duplicate: true };
+    const refused = new RefundRefused('amountNotRefundable', order);
+    refused.unrecordable = true;
+    throw refused;
+  }
+  await ensureNotice(deps, revived.refund);
+  return { refund: (await getRefund(deps.db, existing.refundId)) ?? revived.refund, duplicate: false };
+}
+
+/** Runs the workflow of a SUCCEEDED refund asked through vpay, which notifies it (its claim finds the row). */
+async function ensureNotice(deps: RefundDeps, r: RefundRow): Promise<void> {
+  try {
+    await deps.refunds.requestRefund({ ...draftOf(r), refundId: r.refundId, createdAt: r.createdAt.toISOString(), refundedAt: null });
+  } catch (err) {
+    // Out of time: the workflow runs on. Anything else: the superapp's repeat tries again.
+    if (!isAnswerTimeout(err)) throw err;
+  }
 }
 
 const isEchoOf = (r: RefundRow, d: RefundDraft): boolean =>
@@ -114,6 +156,8 @@ export interface AskedRefund {
   refundAmount: number;
   reason: string;
   refundId?: string;
+  /** A console refund's auditor: the claim writes its audit entry (RefundDraft.audit). */
+  audit?: RefundDraft['audit'];
 }
 
 /**
@@ -137,6 +181,7 @@ export async function askRefund(deps: RefundDeps, order: OrderRow, a: AskedRefun
     env: order.env,
     createdAt: new Date().toISOString(),
     refundedAt: null,
+    ...(a.audit ? { audit: a.audit } : {}),
   };
   return run(deps, order, draft, await getRefundByOutRefundNo(deps.db, order.appId, a.outRefundNo));
 }

@@ -60,4 +60,10 @@ export class RefundRefused extends Error {
     super(`refund refused: ${reason}`);
     this.name = 'RefundRefused';
   }
+
+  /**
+   * Set when the superapp reported a refund it made that vpay cannot record (it would refund more
+   * than was paid): money moved that vpay's books do not show, so the route raises an alert.
+   */
+  unrecordable = false;
 }

@@ -3,7 +3,7 @@
 //
 // The order row is the one writer of "how much of this order is refunded" (docs/ARCHITECTURE.md,
 // *Refunds*): a refund claims its amount with one conditional UPDATE of the order
-// (refund_pending_amount + amount <= total_amount), in the transaction that inserts the refund;
+// (refunded_amount + refund_pending_amount + amount <= total_amount), in the transaction that inserts the refund;
 // a SUCCEEDED refund moves its amount from pending to refunded_amount, a FAILED one releases it.
 // The check constraint is the last line: no bug can make the order give back more than was paid.
 //
@@ -13,10 +13,33 @@
 // cut by a keyset cursor (created_at, refund_id), and the order's refunds in its detail.
 import type { Knex } from 'knex';
 
+/**
+ * Not run in the migrator's transaction (config below): the schema changes run in a transaction of
+ * their own, and the check constraint on orders is validated after it commits. ADD CONSTRAINT ...
+ * CHECK alone scans every orders row while holding ACCESS EXCLUSIVE on orders, blocking every
+ * payment, delivery and order read for the whole scan. Added NOT VALID, it takes that lock only
+ * for a catalog change (new and updated rows are checked from then on); VALIDATE CONSTRAINT then
+ * scans the existing rows under SHARE UPDATE EXCLUSIVE, which lets reads and writes of orders go
+ * on. Inside one transaction the first lock would be held through the scan, hence the split. A
+ * run that stopped between the two finds the refunds table and only validates.
+ */
+export const config = { transaction: false };
+
 export async function up(knex: Knex): Promise<void> {
+  if (!(await knex.schema.hasTable('refunds'))) await knex.transaction((trx) => createRefunds(trx));
+  await knex.raw('alter table orders validate constraint orders_refunds_within_payment');
+}
+
+async function createRefunds(knex: Knex): Promise<void> {
   await knex.raw('alter table orders add column if not exists refund_pending_amount bigint not null default 0');
+  // What was refunded never exceeds what was paid. Pending amounts are not part of it: a refund the
+  // superapp made itself (8.1) is recorded even when it overtakes refunds vpay asked for and is
+  // still waiting on (the money already moved), and those are then FAILED rather than settled
+  // (lib/db/repos/refunds.ts settleRefund). Claims through vpay still keep refunded + pending
+  // within the payment by their conditional UPDATE.
+  // NOT VALID: see `up` (validated after this transaction commits).
   await knex.raw(`alter table orders add constraint orders_refunds_within_payment
-    check (refunded_amount >= 0 and refund_pending_amount >= 0 and refunded_amount + refund_pending_amount <= total_amount)`);
+    check (refunded_amount >= 0 and refund_pending_amount >= 0 and refunded_amount <= total_amount) not valid`);
 
   await knex.schema.createTable('refunds', (t) => {
     t.string('refund_id', 64).primary();
@@ -71,6 +94,10 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
+  await knex.transaction(async (trx) => dropRefunds(trx));
+}
+
+async function dropRefunds(knex: Knex): Promise<void> {
   await knex.schema.dropTableIfExists('refund_notify_attempts');
   await knex.schema.dropTableIfExists('refunds');
   await knex.raw('alter table orders drop constraint if exists orders_refunds_within_payment');

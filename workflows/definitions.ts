@@ -115,7 +115,28 @@ export const Failures = {
   SuperappRefusedRefund: 'SuperappRefusedRefund',
   /** One refund notice attempt failed (retryable; the workflow retries it), with DeliveryFailureDetails. */
   RefundNoticeFailed: 'RefundNoticeFailed',
+  /**
+   * The superapp gave no clear answer to a refund vpay asked for (network error, 5xx, or a reply
+   * that is neither a refund nor a refusal): retryable, the call is repeated until it answers.
+   */
+  SuperappUnavailable: 'SuperappUnavailable',
+  /** A refund a refund workflow refers to is gone from the database (non-retryable). */
+  RefundMissing: 'RefundMissing',
+  /** A refund to notify is not SUCCEEDED (non-retryable: FAILED and PENDING refunds are never notified). */
+  RefundNotNotifiable: 'RefundNotNotifiable',
+  /** The app or order of a refund to notify is gone from the database (non-retryable). */
+  RefundOrderMissing: 'RefundOrderMissing',
 } as const;
+
+/**
+ * Failures of a refund notice attempt that no retry can mend: the refund workflow stops notifying
+ * (and alerts) instead of retrying them without end like an endpoint's failure.
+ */
+export const REFUND_NOTICE_FINAL_FAILURES: readonly string[] = [
+  Failures.RefundMissing,
+  Failures.RefundNotNotifiable,
+  Failures.RefundOrderMissing,
+];
 
 /** Each refusal of a refund claim and the failure type its update raises. */
 export const REFUND_REFUSAL_FAILURES: Record<RefundRefusal, string> = {

@@ -310,8 +310,16 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
         const r = await delivery.deliverOrder({ orderId: order.orderId });
         state.deliveryAttempts = r.attempts;
         if (r.refunded) {
-          // The order was REFUNDED when this attempt was to begin: nothing was sent.
+          // The order was REFUNDED when this attempt was to begin (nothing was sent), or became
+          // REFUNDED while it ran and it succeeded (deliveredAt set; the row stays REFUNDED). Either
+          // way the purchase ends REFUNDED, through the 'refund-stops-delivery' patch at the top of
+          // the loop: histories recorded before an activity could answer `refunded` after a success
+          // hold no such result, so they replay unchanged.
           refunded = true;
+          if (r.deliveredAt) {
+            state.deliveredAt = r.deliveredAt;
+            state.lastDeliveryError = null;
+          }
           continue;
         }
         state.deliveredAt = r.deliveredAt;

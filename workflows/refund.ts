@@ -24,6 +24,7 @@ import {
   Failures,
   getRefundStateQuery,
   orderRefundedSignal,
+  REFUND_NOTICE_FINAL_FAILURES,
   REFUND_REFUSAL_FAILURES,
   requestRefundUpdate,
   retryRefundNoticeNowSignal,
@@ -195,6 +196,21 @@ export async function refund(input: RefundInput): Promise<RefundState> {
       } catch (err) {
         state.notifyAttempts++;
         state.lastNotifyError = describeFailure(err);
+        if (REFUND_NOTICE_FINAL_FAILURES.includes(failureType(err) ?? '')) {
+          // No retry can mend it (the refund, its order or app is gone, or it is not SUCCEEDED):
+          // stop, and tell an operator. Only failures of these types take this branch, and no
+          // history from before they existed holds one, so recorded histories replay unchanged.
+          log.error('refund notice stopped: it cannot be sent', { refundId: state.refundId, error: state.lastNotifyError });
+          if (!state.alerted) {
+            state.alerted = true;
+            try {
+              await alerts.raiseRefundNoticeAlert({ refundId: state.refundId });
+            } catch (alertErr) {
+              log.error('refund notice alert webhook failed', { refundId: state.refundId, error: describeFailure(alertErr) });
+            }
+          }
+          return { continueAsNew: false, nextIntervalMs: intervalMs };
+        }
         intervalMs = Math.max(intervalMs, Math.min(endpointFailingForMs(err), timings.noticeRetryMaxMs));
       }
       const woken = await condition(() => retryNoticeNow, intervalMs, { summary: 'refund notice retry backoff' });

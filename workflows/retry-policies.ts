@@ -58,7 +58,12 @@ export const activityOptions = {
    */
   refundRecord: {
     startToCloseTimeout: '15s',
-    retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '10s', nonRetryableErrorTypes: [Failures.OrderMissing] },
+    retry: {
+      initialInterval: '200ms',
+      backoffCoefficient: 2,
+      maximumInterval: '10s',
+      nonRetryableErrorTypes: [Failures.OrderMissing, Failures.RefundMissing],
+    },
   },
   /**
    * The refund asked of the superapp (8.2): network errors and 5xx are retried until it answers
@@ -70,7 +75,7 @@ export const activityOptions = {
       initialInterval: '1s',
       backoffCoefficient: 2,
       maximumInterval: '5m',
-      nonRetryableErrorTypes: [Failures.SuperappRefusedRefund, Failures.OrderMissing],
+      nonRetryableErrorTypes: [Failures.SuperappRefusedRefund, Failures.OrderMissing, Failures.RefundMissing],
     },
   },
   /** One refund notice attempt (8.3): like a delivery attempt, spaced by the workflow's own timers. */

@@ -6,7 +6,7 @@ import type { ApiDeps } from '../deps';
 import { parseBody } from '../http/body';
 import { authenticatePathSig } from './auth';
 import { toMinigameRefundError } from './errors';
-import { GameRefundSchema, RefundQuerySchema } from '../../lib/domain/schemas';
+import { AppIdOnlySchema, GameRefundSchema, RefundQuerySchema } from '../../lib/domain/schemas';
 import { REFUND_QUERY_PATH, REFUND_REQUEST_PATH } from '../../lib/domain/signatures';
 import { refundView } from '../../lib/db/repos/refunds';
 import { queryGameRefund, requestGameRefund } from '../../application/refunds';
@@ -17,8 +17,10 @@ const mapRefusal = (err: unknown): unknown => (err instanceof RefundRefused ? to
 
 export function refundRequestHandler({ db, logger }: ApiDeps, application: ApplicationDeps): RequestHandler {
   return async (req, res) => {
+    // Authentication first (401/40101 before any 400 for the rest of the body): only the appId is
+    // needed to check Pay-Sig over the exact bytes; then the whole body is validated.
+    const app = await authenticatePathSig(db, req, parseBody(req, AppIdOnlySchema).appId, REFUND_REQUEST_PATH);
     const body = parseBody(req, GameRefundSchema);
-    const app = await authenticatePathSig(db, req, body.appId, REFUND_REQUEST_PATH);
     try {
       const { refund, duplicate } = await requestGameRefund(application, app, body);
       logger.info(
@@ -34,8 +36,8 @@ export function refundRequestHandler({ db, logger }: ApiDeps, application: Appli
 
 export function refundQueryHandler({ db }: ApiDeps): RequestHandler {
   return async (req, res) => {
+    const app = await authenticatePathSig(db, req, parseBody(req, AppIdOnlySchema).appId, REFUND_QUERY_PATH);
     const q = parseBody(req, RefundQuerySchema);
-    const app = await authenticatePathSig(db, req, q.appId, REFUND_QUERY_PATH);
     try {
       res.json({ errCode: 0, refund: refundView(await queryGameRefund(db, app, q.outRefundNo)) });
     } catch (err) {

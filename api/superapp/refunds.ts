@@ -20,7 +20,12 @@ export function superappRefundHandler({ config, logger }: ApiDeps, application: 
       logger.info({ refundId: refund.refundId, orderId: refund.orderId, appId: refund.appId, duplicate }, 'superapp refund recorded');
     } catch (err) {
       if (!(err instanceof RefundRefused)) throw err;
-      logger.info({ refundId: body.refundId, orderId: body.orderId, refusal: err.reason }, 'superapp refund refused');
+      if (err.unrecordable) {
+        logger.error(
+          { type: 'superapp_refund_unrecordable', refundId: body.refundId, orderId: body.orderId, amount: body.refundAmount },
+          'ALERT: the superapp reports a refund of a FAILED refund that no longer fits in the payment: not recorded',
+        );
+      } else logger.info({ refundId: body.refundId, orderId: body.orderId, refusal: err.reason }, 'superapp refund refused');
       throw toSuperappRefundError(err);
     }
     res.json({ returnCode: 0, returnMessage: 'OK' });

@@ -32,6 +32,19 @@ export interface RefundDraft {
   createdAt: string;
   /** The superapp's refundedAt (8.1); null for a refund asked through vpay. */
   refundedAt: string | null;
+  /**
+   * For a refund asked in the console: who asked (no secret), so that the claim writes the audit
+   * log's `order.refund` entry in the transaction that records the refund (CONTRACT.md 7.8). Not
+   * one of the refund's fields: a repeat by someone else is the same refund.
+   */
+  audit?: RefundAuditor | null;
+}
+
+/** The console user a refund's audit entry names, and the team of the app it was asked for. */
+export interface RefundAuditor {
+  userId: string;
+  role: string;
+  teamId: string | null;
 }
 
 /**

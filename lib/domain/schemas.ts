@@ -117,9 +117,13 @@ const refundReason = text(0, 256);
 /** A refund amount as given: a whole number; that it is positive and fits is the check 42203 answers. */
 const refundAmount = z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
 
-/** The superapp's refund (CONTRACT.md 8.1). */
+/**
+ * The superapp's refund (CONTRACT.md 8.1). Its refundId becomes the notice's X-Vpay-Delivery-Id
+ * (`rfn_<refundId>`, 8.3) and part of a workflow ID: outTradeNo's alphabet, so no character a
+ * header cannot carry (CR, LF, non-Latin-1) can make every notice attempt throw.
+ */
 export const SuperappRefundSchema = z.object({
-  refundId: text(1, 64),
+  refundId: z.string().regex(OUT_TRADE_NO, '1..64 of [A-Za-z0-9_-|*@.]'),
   orderId: text(1, 128),
   transactionId: text(1, 128),
   refundAmount,
@@ -128,6 +132,9 @@ export const SuperappRefundSchema = z.object({
   refundedAt: isoTime,
 });
 export type SuperappRefund = z.infer<typeof SuperappRefundSchema>;
+
+/** What authenticating a Pay-Sig over the whole body needs of it: its appId (the rest is validated after). */
+export const AppIdOnlySchema = z.looseObject({ appId: text(1, 128) });
 
 /** A game backend's refund request (CONTRACT.md 8.2); outRefundNo has outTradeNo's alphabet. */
 export const GameRefundSchema = z.object({
@@ -145,7 +152,7 @@ export const RefundQuerySchema = z.object({
   outRefundNo: text(1, 64),
 });
 
-/** A console refund (CONTRACT.md 8.2); without outRefundNo, vpay's refundId stands in (docs/API.md). */
+/** A console refund (CONTRACT.md 8.2); without outRefundNo, vpay derives one (application/console/order-refunds.ts, docs/API.md). */
 export const ConsoleRefundSchema = z.strictObject({
   refundAmount,
   reason: refundReason,

@@ -96,6 +96,10 @@ describe('8.1: refunds made by the superapp', () => {
       .getHandle(refundWorkflowId({ appId: app.appId, source: 'superapp', refundId: body.refundId, outRefundNo: null }))
       .describe();
     expect(wf.searchAttributes.VpayRefundStatus).toEqual(['SUCCEEDED']);
+
+    // Migration 009 added its check constraint NOT VALID and then validated it (see the migration).
+    const c = await vpay.api.db.raw(`select convalidated from pg_constraint where conname = 'orders_refunds_within_payment'`);
+    expect(c.rows).toEqual([{ convalidated: true }]);
   });
 
   it('answers every code in the contract order', async () => {
@@ -108,6 +112,10 @@ describe('8.1: refunds made by the superapp', () => {
       status: 404,
       json: { returnCode: 40401 },
     });
+    // A refundId the notice's X-Vpay-Delivery-Id header could not carry: 400 in the superapp's shape.
+    for (const refundId of ['sa\r\nX-Evil: 1', 'réfund']) {
+      expect(await vpay.superapp.refund(vpay.url, { ...ok, refundId })).toMatchObject({ status: 400, json: { returnCode: 40001 } });
+    }
     expect((await vpay.superapp.refund(vpay.url, ok)).status).toBe(200);
     // The same refundId with other fields.
     expect(await vpay.superapp.refund(vpay.url, { ...ok, refundAmount: 101 })).toMatchObject({ status: 409, json: { returnCode: 40904 } });
@@ -130,6 +138,38 @@ describe('8.1: refunds made by the superapp', () => {
       status: 422,
       json: { returnCode: 42203 },
     });
+  });
+});
+
+describe('8.1 while a refund asked through vpay is PENDING', () => {
+  it('records the superapp refund against what is left (total - refunded), and the overtaken pending refund ends FAILED', async () => {
+    const { orderId, outTradeNo } = await paidOrder(vpay, app);
+    await delivered(orderId);
+    vpay.superapp.refundMode = 'http500';
+    const outRefundNo = newRefundNo();
+    const asked = await gameRefund(app, { outTradeNo, outRefundNo, refundAmount: 300 });
+    expect(asked.json.refund).toMatchObject({ status: 'PENDING' });
+
+    // The player got all of it back in the superapp: the money moved, vpay records it.
+    const full = superappRefund(orderId, app.price);
+    expect(await vpay.superapp.refund(vpay.url, full)).toEqual({ status: 200, json: { returnCode: 0, returnMessage: 'OK' } });
+    expect((await queryOrder(vpay, app, outTradeNo)).json.order).toMatchObject({ status: 'REFUNDED', refundedAmount: app.price });
+
+    // The superapp is back and answers the pending one too: it no longer fits, so it is FAILED.
+    vpay.superapp.refundMode = 'ok';
+    const done = await waitFor(
+      'the pending refund to be decided',
+      async () => {
+        const r = (await queryRefund(app, outRefundNo)).json.refund;
+        return r.status !== 'PENDING' ? r : undefined;
+      },
+      30_000,
+    );
+    expect(done).toMatchObject({ status: 'FAILED', failReason: 'the order was refunded by the superapp meanwhile', refundedAt: null });
+    expect((await queryOrder(vpay, app, outTradeNo)).json.order).toMatchObject({ status: 'REFUNDED', refundedAmount: app.price });
+    const row = await vpay.api.db('orders').where({ order_id: orderId }).first('refund_pending_amount');
+    expect(Number(row.refund_pending_amount)).toBe(0);
+    expect(vpay.developer.refundNotices.filter((n) => n.payload.RefundId === asked.json.refund.refundId)).toHaveLength(0);
   });
 });
 
@@ -197,6 +237,13 @@ describe('8.2: refunds asked by a game backend', () => {
     const { outTradeNo } = await paidOrder(vpay, app);
     const body = { outTradeNo, outRefundNo: newRefundNo(), refundAmount: 100 };
     expect(await gameRefund(app, body, 'wrong-key')).toMatchObject({ status: 401, json: { errCode: 40101 } });
+    // A bad Pay-Sig is 401 whatever else is wrong in the body (only appId is read before it).
+    expect(await gameRefund(app, { ...body, outRefundNo: 'bad:no', refundAmount: 1.5 }, 'wrong-key')).toMatchObject({
+      status: 401,
+      json: { errCode: 40101 },
+    });
+    expect(await queryRefund(app, '', 'wrong-key')).toMatchObject({ status: 401, json: { errCode: 40101 } });
+    expect(await queryRefund(app, '')).toMatchObject({ status: 400, json: { errCode: 40001 } });
     expect(await gameRefund(app, { ...body, outTradeNo: 'nosuchtrade' })).toMatchObject({ status: 404, json: { errCode: 40402 } });
     const other = await setupApp(vpay);
     vpay.developer.appKey = app.appKey;
@@ -227,6 +274,32 @@ describe('8.2: refunds asked by a game backend', () => {
     expect((await queryOrder(vpay, app, outTradeNo)).json.order).toMatchObject({ status: 'REFUNDED', refundedAmount: app.price });
     await vpay.developer.waitForRefundNotice(full.json.refund.refundId, 20_000);
     expect(vpay.developer.refundNotices.filter((n) => n.payload.RefundId === r.json.refund.refundId)).toHaveLength(0);
+  });
+
+  it('the superapp reporting (8.1) that it did refund a refund vpay recorded as FAILED: recorded, SUCCEEDED and notified', async () => {
+    const { orderId, outTradeNo } = await paidOrder(vpay, app);
+    await delivered(orderId);
+    vpay.superapp.refundMode = 'reject';
+    const outRefundNo = newRefundNo();
+    const r = await gameRefund(app, { outTradeNo, outRefundNo, refundAmount: 300 });
+    expect(r.json.refund).toMatchObject({ status: 'FAILED' });
+    vpay.superapp.refundMode = 'ok';
+
+    const echo = superappRefund(orderId, 300, { refundId: r.json.refund.refundId });
+    expect(await vpay.superapp.refund(vpay.url, echo)).toEqual({ status: 200, json: { returnCode: 0, returnMessage: 'OK' } });
+    expect((await queryRefund(app, outRefundNo)).json.refund).toMatchObject({
+      status: 'SUCCEEDED',
+      failReason: null,
+      refundedAt: new Date(echo.refundedAt).toISOString(),
+    });
+    expect((await queryOrder(vpay, app, outTradeNo)).json.order.refundedAmount).toBe(300);
+    // Repeats change nothing.
+    expect((await vpay.superapp.refund(vpay.url, echo)).status).toBe(200);
+    expect((await queryOrder(vpay, app, outTradeNo)).json.order.refundedAmount).toBe(300);
+    await vpay.developer.waitForRefundNotice(r.json.refund.refundId, 20_000);
+    const notices = vpay.developer.refundNotices.filter((n) => n.payload.RefundId === r.json.refund.refundId);
+    expect(notices).toHaveLength(1);
+    expect(notices[0].payload).toMatchObject({ OutRefundNo: outRefundNo, RefundAmount: 300 });
   });
 
   it('answers PENDING after WORKFLOW_ANSWER_TIMEOUT_MS while the superapp is down, then succeeds once it is back', async () => {
@@ -279,7 +352,7 @@ describe('8.2: refunds asked in the console', () => {
     });
     expect(r.status).toBe(200);
     expect(r.json.refund).toMatchObject({ source: 'console', status: 'SUCCEEDED', refundAmount: 250, reason: 'goodwill' });
-    expect(r.json.refund.outRefundNo).toBe(r.json.refund.refundId);
+    expect(r.json.refund.outRefundNo).toMatch(/^con_[0-9a-f]{40}$/);
     const detail = await consoleCall(vpay, token, 'GET', `/apps/${app.appId}/orders/${orderId}`);
     expect(detail.json.order.refundedAmount).toBe(250);
     expect(detail.json.refunds).toEqual([expect.objectContaining({ refundId: r.json.refund.refundId, status: 'SUCCEEDED' })]);
@@ -308,6 +381,59 @@ describe('8.2: refunds asked in the console', () => {
   });
 });
 
+describe('8.2: console refunds and the audit log', () => {
+  it('without outRefundNo, a double click (or a retry) is one refund; another amount or reason is another', async () => {
+    const { orderId, outTradeNo } = await paidOrder(vpay, app);
+    await delivered(orderId);
+    const path = `/apps/${app.appId}/orders/${orderId}/refunds`;
+    const body = { refundAmount: 200, reason: 'double click' };
+    const [a, b] = await Promise.all([
+      consoleCall(vpay, vpay.adminToken, 'POST', path, body),
+      consoleCall(vpay, vpay.adminToken, 'POST', path, body),
+    ]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(b.json.refund.refundId).toBe(a.json.refund.refundId);
+    const retry = await consoleCall(vpay, vpay.adminToken, 'POST', path, body);
+    expect(retry.json.refund.refundId).toBe(a.json.refund.refundId);
+    expect((await queryOrder(vpay, app, outTradeNo)).json.order.refundedAmount).toBe(200);
+    const other = await consoleCall(vpay, vpay.adminToken, 'POST', path, { ...body, reason: 'another one' });
+    expect(other.status).toBe(200);
+    expect(other.json.refund.refundId).not.toBe(a.json.refund.refundId);
+    expect((await queryOrder(vpay, app, outTradeNo)).json.order.refundedAmount).toBe(400);
+    expect(vpay.superapp.refunds.filter((x) => x.orderId === orderId)).toHaveLength(2);
+  });
+
+  it('a refund recorded after its answer ran out of time (503) still has its order.refund entry, exactly one', async () => {
+    const { orderId } = await paidOrder(vpay, app);
+    await delivered(orderId);
+    const path = `/apps/${app.appId}/orders/${orderId}/refunds`;
+    const body = { refundAmount: 120, reason: 'late', outRefundNo: newRefundNo() };
+    // No worker: the refund cannot even be recorded within WORKFLOW_ANSWER_TIMEOUT_MS.
+    await vpay.worker.stop();
+    try {
+      expect((await consoleCall(vpay, vpay.adminToken, 'POST', path, body)).status).toBe(503);
+    } finally {
+      await vpay.restartWorker();
+    }
+    const entries = async () =>
+      (await consoleCall(vpay, vpay.adminToken, 'GET', `/audit-log?appId=${app.appId}`)).json.entries.filter(
+        (e: any) => e.action === 'order.refund' && e.target === orderId,
+      );
+    const [entry] = await waitFor('the audit entry', async () => {
+      const e = await entries();
+      return e.length > 0 ? e : undefined;
+    });
+    const refund: { refund_id: string } = await waitFor('the refund', async () =>
+      vpay.api.db('refunds').where({ app_id: app.appId, out_refund_no: body.outRefundNo }).first('refund_id'),
+    );
+    expect(entry.summary).toContain(refund.refund_id);
+    expect(entry).toMatchObject({ userId: 'super_admin', role: 'super_admin' });
+    // Repeats (answered from the row) add none.
+    expect((await consoleCall(vpay, vpay.adminToken, 'POST', path, body)).status).toBe(200);
+    expect(await entries()).toHaveLength(1);
+  });
+});
+
 describe('8.3: a full refund before delivery', () => {
   it('stops the delivery: no attempt starts after it, and the order stays REFUNDED', async () => {
     vpay.developer.mode = 'http500';
@@ -325,6 +451,23 @@ describe('8.3: a full refund before delivery', () => {
     expect(order.deliveryAttempts).toBeLessThanOrEqual(attemptsAtRefund + 1);
     expect(order).toMatchObject({ status: 'REFUNDED', refundedAmount: app.price, deliveredAt: null });
     expect(vpay.developer.acknowledged(orderId)).toBe(0);
+  });
+
+  it('an attempt under way at the full refund that then succeeds: delivered, but order and purchase end REFUNDED', async () => {
+    vpay.developer.mode = 'hold';
+    const { orderId, outTradeNo } = await paidOrder(vpay, app);
+    await waitFor('the attempt to reach the developer', () => vpay.developer.heldCount > 0);
+    expect((await vpay.superapp.refund(vpay.url, superappRefund(orderId, app.price))).status).toBe(200);
+    vpay.developer.mode = 'ok';
+    vpay.developer.releaseHeld();
+    const purchase = vpay.api.client.workflow.getHandle(`purchase:${app.appId}:${outTradeNo}`);
+    const state: any = await purchase.result();
+    expect(state.status).toBe('REFUNDED');
+    expect(state.deliveredAt).not.toBeNull();
+    expect((await purchase.describe()).searchAttributes.VpayOrderStatus).toEqual(['REFUNDED']);
+    const order = (await queryOrder(vpay, app, outTradeNo)).json.order;
+    expect(order).toMatchObject({ status: 'REFUNDED', refundedAmount: app.price, deliveryAttempts: 1 });
+    expect(order.deliveredAt).not.toBeNull();
   });
 
   it('a partial refund does not: the order is delivered', async () => {

@@ -186,6 +186,12 @@ describe('refund bodies (CONTRACT.md 8)', () => {
     expect(SuperappRefundSchema.safeParse({ ...sa, refundId: 'a\u0000b' }).success).toBe(false);
     expect(SuperappRefundSchema.safeParse({ ...sa, refundId: 'x'.repeat(65) }).success).toBe(false);
   });
+  it("refuses a refundId a header cannot carry (it becomes X-Vpay-Delivery-Id): outTradeNo's alphabet only", () => {
+    expect(SuperappRefundSchema.safeParse({ ...sa, refundId: 'Az09_-|*@.' }).success).toBe(true);
+    for (const bad of ['a\r\nX-Evil: 1', 'a\nb', 'réfund', '退款', 'a b', 'a:b', '']) {
+      expect(SuperappRefundSchema.safeParse({ ...sa, refundId: bad }).success).toBe(false);
+    }
+  });
   it("takes a game backend's refund with outRefundNo in outTradeNo's alphabet (8.2)", () => {
     const g = { appId: 'app1', outTradeNo: 'T1', outRefundNo: 'Az09_-|*@.', refundAmount: 5 };
     expect(GameRefundSchema.parse(g)).toEqual(g);

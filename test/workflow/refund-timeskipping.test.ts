@@ -53,6 +53,10 @@ interface StubOptions {
   superappDownTimes?: number;
   superappRefuses?: boolean;
   noticeFailuresBeforeSuccess?: number;
+  /** The first notice attempt fails with a failure no retry can mend (RefundNotNotifiable); later ones would succeed. */
+  noticeFinalFailure?: boolean;
+  /** The first delivery attempt succeeds but finds the order refunded in full when it finishes (begun before the refund). */
+  refundedDuringAttempt?: boolean;
   /** The purchase's delivery fails this many times (Infinity: until the order is refunded). */
   deliverFailuresBeforeSuccess?: number;
 }
@@ -97,6 +101,9 @@ function stubActivities(o: StubOptions = {}) {
     },
     async notifyRefund() {
       calls.notices++;
+      if (o.noticeFinalFailure && calls.notices === 1) {
+        throw ApplicationFailure.create({ type: Failures.RefundNotNotifiable, message: 'refund is FAILED: no notice', nonRetryable: true });
+      }
       if (calls.notices <= (o.noticeFailuresBeforeSuccess ?? 0)) {
         throw ApplicationFailure.create({ type: Failures.RefundNoticeFailed, message: 'HTTP 503 from the game backend' });
       }
@@ -117,6 +124,11 @@ function stubActivities(o: StubOptions = {}) {
       // Like the real activity: no attempt starts for a REFUNDED order.
       if (orderRefunded) return { deliveredAt: '', attempts: calls.deliveries, refunded: true };
       calls.deliveries++;
+      if (o.refundedDuringAttempt) {
+        // Like the real activity: delivered, but the row stayed REFUNDED.
+        orderRefunded = true;
+        return { deliveredAt: new Date().toISOString(), attempts: calls.deliveries, refunded: true };
+      }
       if (calls.deliveries <= (o.deliverFailuresBeforeSuccess ?? 0)) {
         throw ApplicationFailure.create({ type: Failures.DeliveryFailed, message: 'HTTP 500 from the developer' });
       }
@@ -251,6 +263,15 @@ describe('refund workflow over virtual time', () => {
     expect(state).toMatchObject({ status: 'SUCCEEDED', alerted: true, notifyAttempts: 38 });
   });
 
+  it('stops notifying (and alerts once) on a failure no retry can mend, instead of retrying it without end', async () => {
+    const { calls, activities } = stubActivities({ noticeFinalFailure: true });
+    const inp = await refundInput({ source: 'superapp', outRefundNo: null, refundedAt: new Date().toISOString() });
+    const state = await withWorker(activities, async (tq) => (await startRefund(tq, inp)).result());
+    expect(calls.notices).toBe(1);
+    expect(calls.refundAlerts).toBe(1);
+    expect(state).toMatchObject({ status: 'SUCCEEDED', notifiedAt: null, alerted: true, lastNotifyError: 'refund is FAILED: no notice' });
+  });
+
   it('answers a refused claim with its named failure and records nothing more', async () => {
     const { calls, activities } = stubActivities({ claim: { claimed: false, refusal: 'amountNotRefundable' } });
     const inp = await refundInput();
@@ -334,6 +355,28 @@ describe('a refund meets a purchase still delivering', () => {
     expect(calls.deliveriesAtRefund).toBe(1);
     // The signal ended the hour-long backoff.
     expect(elapsed).toBeLessThan(HOUR);
+  });
+
+  it('an attempt that succeeds after a full refund: the purchase ends REFUNDED (with its deliveredAt), not DELIVERED', async () => {
+    const { calls, activities } = stubActivities({ refundedDuringAttempt: true });
+    const pIn = await purchaseInput();
+    const { state, sa } = await withWorker(activities, async (tq) => {
+      const purchase = await env.client.workflow.start('purchase', {
+        workflowId: purchaseWorkflowId(pIn.order.appId, pIn.order.outTradeNo),
+        taskQueue: tq,
+        args: [pIn],
+      });
+      await purchase.executeUpdate(requestPaymentUpdate, { args: [{ signData: pIn.order.signData, openId: pIn.order.openId }] });
+      await purchase.executeUpdate(recordPaymentUpdate, {
+        args: [{ transactionId: 'txn1', paidAmount: 1000, currencyType: 'USD', paidAt: new Date().toISOString() }],
+      });
+      const state = await purchase.result();
+      return { state, sa: (await purchase.describe()).searchAttributes.VpayOrderStatus };
+    });
+    expect(state.status).toBe('REFUNDED');
+    expect(state.deliveredAt).not.toBeNull();
+    expect(sa).toEqual(['REFUNDED']);
+    expect(calls.deliveries).toBe(1);
   });
 
   it('a partial refund does not: the purchase delivers after its backoff', async () => {

@@ -18,9 +18,10 @@ import { close, createServer, header, listen, replyJson } from './http-server';
  * How to answer: 'ok' acknowledges with returnCode 0; every other mode fails the attempt:
  * 'http500'; 'badBody' (200 with returnCode 1); 'gone' (410); 'slow' (answers after 11 s, past
  * vpay's 10 s timeout); 'redirect' (302 to `redirectTo`, which must not be followed); 'huge' (200
- * with returnCode 0 padded past vpay's 64 KiB cap); 'flaky' (every other request fails).
+ * with returnCode 0 padded past vpay's 64 KiB cap); 'flaky' (every other request fails); 'hold'
+ * (no answer until releaseHeld(), which acknowledges: counted as failed here, but vpay sees a success).
  */
-export type DeveloperMode = 'ok' | 'http500' | 'badBody' | 'gone' | 'slow' | 'redirect' | 'huge' | 'flaky' | 'garbled';
+export type DeveloperMode = 'ok' | 'http500' | 'badBody' | 'gone' | 'slow' | 'redirect' | 'huge' | 'flaky' | 'garbled' | 'hold';
 
 /**
  * What the 'garbled' mode answers (HTTP 500): a NUL, a lone surrogate, and an emoji whose two
@@ -98,6 +99,8 @@ export class FakeDeveloper {
   private flakyRequests = 0;
   private readonly waiters = new Map<string, Waiter[]>();
   private readonly slowAnswers = new Set<NodeJS.Timeout>();
+  /** Notifications answered nothing yet in 'hold' mode, until releaseHeld(). */
+  private readonly held: http.ServerResponse[] = [];
   private server?: http.Server;
 
   constructor(o: FakeDeveloperOptions = {}) {
@@ -114,6 +117,16 @@ export class FakeDeveloper {
   /** A delivery URL whose notifications are checked with appKeys.get(appId). */
   deliveryUrlFor(appId: string): string {
     return `${this.url}/${appId}`;
+  }
+
+  /** How many notifications 'hold' mode is holding. */
+  get heldCount(): number {
+    return this.held.length;
+  }
+
+  /** Acknowledges (200 returnCode 0) every notification 'hold' mode was holding. */
+  releaseHeld(): void {
+    for (const res of this.held.splice(0)) replyJson(res, 200, OK_BODY);
   }
 
   /** Every refund notice received (8.3), when recording. */
@@ -184,6 +197,7 @@ export class FakeDeveloper {
 
   async close(): Promise<void> {
     for (const t of this.slowAnswers) clearTimeout(t);
+    for (const res of this.held.splice(0)) res.destroy();
     for (const orderId of [...this.waiters.keys()]) {
       this.settle(orderId, (w) => w.reject(new Error('the fake developer closed')));
     }
@@ -261,6 +275,10 @@ export class FakeDeveloper {
         return replyJson(res, 200, { returnCode: 0, pad: 'x'.repeat(70 * 1024) });
       case 'garbled':
         res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end(GARBLED_BODY);
+        return;
+      case 'hold':
+        // Answered by releaseHeld(): an attempt under way for as long as a test needs.
+        this.held.push(res);
         return;
       case 'slow': {
         const t = setTimeout(() => {

@@ -15,8 +15,9 @@ export const refundRoutes = consoleGroup('Console: refunds', 'CONTRACT.md 8.2: r
     summary: 'Refund (part of) an order',
     description:
       'vpay asks the superapp and answers once it has answered (SUCCEEDED or FAILED), or with status PENDING after ' +
-      'WORKFLOW_ANSWER_TIMEOUT_MS. With outRefundNo, idempotent per (appId, outRefundNo); without, each request is a new refund ' +
-      'whose outRefundNo is its refundId. In the audit log as order.refund.',
+      'WORKFLOW_ANSWER_TIMEOUT_MS. With outRefundNo, idempotent per (appId, outRefundNo); without, vpay derives one from the ' +
+      'order, user, amount, reason and minute, so a double click or a retry within about a minute is the same refund. ' +
+      'In the audit log as order.refund.',
     params: AppPath.extend({ orderId: z.string().min(1).max(64) }),
     body: { schema: ConsoleRefundBody },
     success: { status: 200, description: 'the refund', schema: ok({ refund: RefundViewDoc }) },

@@ -22,7 +22,10 @@ export interface AuditRecord {
   summary: string;
 }
 
-export async function recordAudit(db: Db, p: Principal, e: AuditRecord): Promise<void> {
+/** Who made the change: a console Principal, or the part of it a refund draft carries. */
+export type Auditor = Pick<Principal, 'userId' | 'teamId'> & { role: string };
+
+export async function recordAudit(db: Db, p: Auditor, e: AuditRecord): Promise<void> {
   await db('audit_log').insert({
     user_id: p.userId,
     role: p.role,

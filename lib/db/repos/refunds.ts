@@ -8,6 +8,7 @@
 // failRefund move it on, each once (only from PENDING).
 import type { Db } from '../db';
 import type { OrderStatus } from '../../domain/order';
+import { recordAudit } from './audit-log';
 import { sameRefund, type RefundDraft, type RefundRefusal, type RefundSource, type RefundStatus } from '../../domain/refund';
 
 export type { RefundSource, RefundStatus } from '../../domain/refund';
@@ -142,9 +143,11 @@ export type ClaimOutcome =
 /**
  * Records a refund and takes its amount from what the order has left to give back, atomically:
  * one conditional UPDATE of the order (paid, this payment's transaction and currency, and
- * refunded + pending + amount <= total) in the transaction that inserts the refund. Concurrent
- * refunds of one order queue on its row, so together they can never take more than was paid (and
- * the check constraint orders_refunds_within_payment says so again). A refund the superapp already
+ * refunded + pending + amount <= total; for a refund the superapp made, refunded + amount <= total)
+ * in the transaction that inserts the refund. Concurrent
+ * refunds of one order queue on its row, so together they can never refund more than was paid (and
+ * the check constraint orders_refunds_within_payment says so again; pending amounts may exceed
+ * what is left once the superapp's own refund overtook them, and settleRefund fails those). A refund the superapp already
  * made (8.1) is SUCCEEDED at once: its amount goes straight to refunded_amount, and an order
  * refunded in full becomes REFUNDED in the same statement. One asked through vpay (8.2) is PENDING
  * and holds its amount in refund_pending_amount until the superapp answers.
@@ -163,16 +166,23 @@ export async function claimRefund(db: Db, d: RefundDraft): Promise<ClaimOutcome>
             : { claimed: false, refusal: 'refundConflict' };
         }
         const now = d.source === 'superapp';
+        // A refund the superapp made (8.1) reports money that already moved: it is checked against
+        // what is left to refund (total - refunded) only, never refused for amounts vpay has merely
+        // asked for and not yet been answered (docs/ARCHITECTURE.md, *Refunds: the superapp's refund
+        // overtakes pending ones*). One asked through vpay also counts the pending amounts.
         const take = now
           ? `refunded_amount = refunded_amount + :amount,
              status = case when refunded_amount + :amount = total_amount then 'REFUNDED' else status end`
           : 'refund_pending_amount = refund_pending_amount + :amount';
+        const fits = now
+          ? 'refunded_amount + :amount <= total_amount'
+          : 'refunded_amount + refund_pending_amount + :amount <= total_amount';
         if (d.refundAmount <= 0) return { claimed: false, refusal: await whyNotRefundable(trx, d) };
         const { rows } = await trx.raw(
           `update orders set ${take}, updated_at = now()
            where order_id = :orderId and status in ('PAID', 'DELIVERED') and transaction_id = :transactionId
              and currency_type = :currencyType
-             and refunded_amount + refund_pending_amount + :amount <= total_amount
+             and ${fits}
            returning status`,
           { amount: d.refundAmount, orderId: d.orderId, transactionId: d.transactionId, currencyType: d.currencyType },
         );
@@ -196,7 +206,18 @@ export async function claimRefund(db: Db, d: RefundDraft): Promise<ClaimOutcome>
             refunded_at: now ? (d.refundedAt ?? trx.fn.now()) : null,
           })
           .returning('*');
-        return { claimed: true, refund: toRefund(row), orderStatus: rows[0].status as OrderStatus };
+        const refund = toRefund(row);
+        if (d.audit) {
+          // A console refund's audit entry (7.8), with the refund it records: never one without the other.
+          await recordAudit(trx, d.audit, {
+            action: 'order.refund',
+            appId: d.appId,
+            teamId: d.audit.teamId,
+            target: d.orderId,
+            summary: `refund ${refund.refundId} (outRefundNo ${refund.outRefundNo}) of ${refund.refundAmount} ${refund.currencyType} for order ${d.orderId}, reason ${JSON.stringify(refund.reason)}`,
+          });
+        }
+        return { claimed: true, refund, orderStatus: rows[0].status as OrderStatus };
       });
     } catch (err) {
       // Two claims of one refund at once (a workflow's rerun, or two workflows for one superapp
@@ -220,15 +241,62 @@ export interface RefundOutcome {
   refund: RefundRow;
   /** The order's status after this refund (REFUNDED once all of it is given back). */
   orderStatus: OrderStatus;
+  /**
+   * True when the superapp answered that it refunded this PENDING refund but a refund the superapp
+   * made itself (8.1) had meanwhile taken what was left: the refund is FAILED instead (settling it
+   * would give back more than was paid), and the superapp may have paid the player twice.
+   */
+  overtaken?: boolean;
 }
+
+/** failReason of a PENDING refund overtaken by a refund the superapp made itself (see settleRefund). */
+export const OVERTAKEN_BY_SUPERAPP = 'the order was refunded by the superapp meanwhile';
 
 /**
  * The superapp refunded a PENDING refund: SUCCEEDED, its amount moved from pending to
  * refunded_amount, the order REFUNDED when all of it is refunded. Once only (from PENDING);
- * a repeat answers the refund as it is.
+ * a repeat answers the refund as it is. When refunds the superapp made itself (8.1) have meanwhile
+ * taken so much that this one no longer fits (refunded + amount > total), it is FAILED with
+ * OVERTAKEN_BY_SUPERAPP and `overtaken` is set: the refunded total never exceeds the payment.
  */
 export async function settleRefund(db: Db, refundId: string): Promise<RefundOutcome> {
-  return moveOn(db, refundId, { status: 'SUCCEEDED', refunded_at: db.raw('coalesce(refunded_at, now())') }, true);
+  return db.transaction(async (trx) => {
+    const pending = await trx('refunds').where({ refund_id: refundId, status: 'PENDING' }).forUpdate().first('order_id', 'refund_amount');
+    if (pending) {
+      const o = await trx('orders').where({ order_id: pending.order_id }).forUpdate().first('refunded_amount', 'total_amount');
+      if (Number(o.refunded_amount) + Number(pending.refund_amount) > Number(o.total_amount)) {
+        const out = await moveOn(trx, refundId, { status: 'FAILED', fail_reason: OVERTAKEN_BY_SUPERAPP }, false);
+        return { ...out, overtaken: true };
+      }
+    }
+    return moveOn(trx, refundId, { status: 'SUCCEEDED', refunded_at: trx.raw('coalesce(refunded_at, now())') }, true);
+  });
+}
+
+/**
+ * The superapp reports (8.1, under vpay's refundId) that it did refund a refund vpay asked for and
+ * recorded as FAILED (a refusal, or overtaken): the money moved, so the refund becomes SUCCEEDED
+ * with the superapp's refundedAt and its amount is added to the order's refunded total, when it
+ * still fits (refunded + amount <= total). Undefined when it does not fit (nothing changes) or the
+ * refund is not FAILED any more.
+ */
+export async function reviveFailedRefund(db: Db, refundId: string, refundedAt: string): Promise<RefundOutcome | undefined> {
+  return db.transaction(async (trx) => {
+    const failed = await trx('refunds').where({ refund_id: refundId, status: 'FAILED' }).forUpdate().first('order_id', 'refund_amount');
+    if (!failed) return undefined;
+    const { rows } = await trx.raw(
+      `update orders set refunded_amount = refunded_amount + :amount,
+         status = case when refunded_amount + :amount = total_amount then 'REFUNDED' else status end, updated_at = now()
+       where order_id = :orderId and refunded_amount + :amount <= total_amount returning status`,
+      { amount: failed.refund_amount, orderId: failed.order_id },
+    );
+    if (rows.length === 0) return undefined;
+    const [row] = await trx('refunds')
+      .where({ refund_id: refundId })
+      .update({ status: 'SUCCEEDED', fail_reason: null, refunded_at: refundedAt, updated_at: trx.fn.now() })
+      .returning('*');
+    return { refund: toRefund(row), orderStatus: rows[0].status as OrderStatus };
+  });
 }
 
 /** The superapp refused a PENDING refund: FAILED with its reason, the amount released. Once only. */
