@@ -4,7 +4,7 @@
 import express from 'express';
 import type { ApiDeps } from './deps';
 import { ApiError, CommonCodes } from './http/api-error';
-import { errorWriter } from './http/audience-router';
+import { errorWriter, type ErrorShape } from './http/audience-router';
 import { minigameRouter } from './minigame/router';
 import { superappRouter } from './superapp/router';
 import { adminRouter } from './admin/router';
@@ -12,6 +12,15 @@ import { consoleRouter } from './console/router';
 import { sandboxRouter } from './sandbox/router';
 import { healthRouter } from './health';
 import { openApiRouter } from './openapi/router';
+
+/**
+ * The error shape of the router a path goes to, for the requests Node refuses before Express
+ * routes them (api/http/client-error.ts): the prefixes mounted below with `returnCode`.
+ */
+export const errorShapeOfPath =
+  (config: Pick<ApiDeps['config'], 'sandboxEnabled'>) =>
+  (path: string): ErrorShape =>
+    path.startsWith('/v1/superapp/') || (config.sandboxEnabled && path.startsWith('/sandbox/minigame/')) ? 'returnCode' : 'errCode';
 
 export function createExpressApp(deps: ApiDeps): express.Express {
   const app = express();

@@ -10,7 +10,8 @@ import { safePostJson, destroySafePostAgents } from '../lib/outbound/safe-post';
 import { ensureSearchAttributes } from '../lib/platform/temporal-setup';
 import type { ServiceContext } from '../lib/platform/service-context';
 import { SEARCH_ATTRIBUTE_NAMES } from '../workflows/definitions';
-import { createExpressApp } from './create-app';
+import { createExpressApp, errorShapeOfPath } from './create-app';
+import { clientErrorAnswerer } from './http/client-error';
 
 export interface ApiOptions {
   /** Interface to listen on (default all; tests and the benchmark use 127.0.0.1). */
@@ -36,6 +37,8 @@ export async function startApi({ config, databaseUrl, logger, metrics }: Service
   const client = new Client({ connection, namespace: config.temporalNamespace });
   const app = createExpressApp({ db, client, config, logger, metrics, post: safePostJson });
   const server = http.createServer(app);
+  // What Node's parser refuses (a head over 16 KiB, a malformed request line) gets a JSON error too.
+  server.on('clientError', clientErrorAnswerer(errorShapeOfPath(config)));
   // Callbacks and payment requests may wait on a workflow for a while; keep sockets alive.
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {

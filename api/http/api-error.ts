@@ -18,8 +18,10 @@ export class ApiError extends Error {
 export const CommonCodes = {
   malformed: 40001,
   routeNotFound: 40404,
+  requestTimeout: 40801,
   bodyTooLarge: 41301,
   unsupportedEncoding: 41501,
+  headTooLarge: 43101,
   internal: 50001,
   databaseUnavailable: 50301,
   temporalUnavailable: 50302,

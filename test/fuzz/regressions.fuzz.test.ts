@@ -147,6 +147,13 @@ const cases: Record<string, () => Promise<Step[]>> = {
     await step(consoleListReq(`/reviews?appId=${app.appId}`, ['2026-01-01T00:00:00+99:00', app.appId, 'gem_pack_100'])),
   ],
   consoleAppsCursorInvalidDate: async () => [await step(consoleListReq('/apps', ['not a date', app.appId]))],
+  // A request head over Node's 16 KiB limit (test/fuzz/refunds.fuzz.test.ts, with long order IDs):
+  // Node's parser answered it itself, 431 with no body.
+  consoleRefundLongOrderId: async () => [
+    await step(adminReq('POST', `/v1/console/apps/${app.appId}/orders/${'x'.repeat(17_000)}/refunds`, { refundAmount: 1, reason: 'r' })),
+  ],
+  consoleOrderLongEncodedId: async () => [await step(adminReq('GET', `/v1/console/apps/${app.appId}/orders/${'%e2%82%ac'.repeat(4_000)}`))],
+  superappRefundLongPath: async () => [await step(jsonRequest('POST', `/v1/superapp/refunds/${'x'.repeat(70_000)}`, '{}'))],
 };
 
 const results: Record<string, Step[]> = {};
@@ -313,5 +320,15 @@ describe('a forged console cursor is refused as a cursor (400 / 40001), never by
     const a = expectContract(name, 0, [[400, 40001]]);
     // The list's own check refused it, saying what is wrong, not PostgreSQL's safety net.
     expect(a.json.errMsg).toMatch(/cursor/);
+  });
+});
+
+describe("a request line and headers over Node's 16 KiB limit are refused in the contract's JSON shape (431 / 43101), not by Node's bare 431", () => {
+  it.each([
+    ['POST /v1/console/apps/:appId/orders/:orderId/refunds with a 17,000-character orderId', 'consoleRefundLongOrderId'],
+    ['GET /v1/console/apps/:appId/orders/:orderId with a percent-encoded 36,000-character orderId', 'consoleOrderLongEncodedId'],
+    ['POST under /v1/superapp/ with a 70,000-character path (as {returnCode, returnMessage})', 'superappRefundLongPath'],
+  ])('%s', (_what, name) => {
+    expectContract(name, 0, [[431, 43101]]);
   });
 });
