@@ -1,0 +1,5 @@
+import { PageTitle } from '../ui';
+
+export function AppsPage() {
+  return <PageTitle>Apps</PageTitle>;
+}

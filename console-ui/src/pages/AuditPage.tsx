@@ -1,0 +1,5 @@
+import { PageTitle } from '../ui';
+
+export function AuditPage() {
+  return <PageTitle>Audit</PageTitle>;
+}

@@ -1,0 +1,5 @@
+import { PageTitle } from '../ui';
+
+export function ConfigurationPage() {
+  return <PageTitle>Configuration</PageTitle>;
+}

@@ -1,0 +1,5 @@
+import { PageTitle } from '../ui';
+
+export function DashboardPage() {
+  return <PageTitle>Dashboard</PageTitle>;
+}

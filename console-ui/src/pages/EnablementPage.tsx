@@ -1,0 +1,5 @@
+import { PageTitle } from '../ui';
+
+export function EnablementPage() {
+  return <PageTitle>Enablement</PageTitle>;
+}

@@ -1,0 +1,5 @@
+import { PageTitle } from '../ui';
+
+export function ItemsPage() {
+  return <PageTitle>Items</PageTitle>;
+}

@@ -1,0 +1,5 @@
+import { PageTitle } from '../ui';
+
+export function OrdersPage() {
+  return <PageTitle>Orders</PageTitle>;
+}

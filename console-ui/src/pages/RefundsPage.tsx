@@ -1,0 +1,5 @@
+import { PageTitle } from '../ui';
+
+export function RefundsPage() {
+  return <PageTitle>Refunds</PageTitle>;
+}

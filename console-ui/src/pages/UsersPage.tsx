@@ -1,0 +1,5 @@
+import { PageTitle } from '../ui';
+
+export function UsersPage() {
+  return <PageTitle>Users</PageTitle>;
+}
