@@ -90,7 +90,7 @@ export async function download(path: string, query?: Query): Promise<string> {
   const res = await fetch(API_BASE + withQuery(path, query), { headers: headers() });
   if (!res.ok) throw await errorOf(res);
   const disposition = res.headers.get('content-disposition') ?? '';
-  const name = /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'download';
+  const name = decodeURIComponent(/filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition)?.[1] ?? 'download');
   const url = URL.createObjectURL(await res.blob());
   const a = document.createElement('a');
   a.href = url;
