@@ -1,8 +1,19 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { MantineProvider, createTheme, defaultVariantColorsResolver, type CSSVariablesResolver } from '@mantine/core';
+import {
+  FileInput,
+  Select,
+  Badge,
+  MantineProvider,
+  Modal,
+  NavLink,
+  createTheme,
+  defaultVariantColorsResolver,
+  type CSSVariablesResolver,
+} from '@mantine/core';
 import '@mantine/core/styles.css';
 import '@mantine/charts/styles.css';
+import './contrast.css';
 import { App } from './App';
 
 // Contrast (WCAG AA, checked by the browser tests with axe): filled colors one shade darker with
@@ -13,6 +24,14 @@ const theme = createTheme({
   primaryShade: { light: 8, dark: 8 },
   autoContrast: true,
   defaultRadius: 'sm',
+  // Badges are light or outline here: their label in near-black reads on any of their tints.
+  components: {
+    Badge: Badge.extend({ styles: { label: { color: 'var(--mantine-color-dark-7)' } } }),
+    NavLink: NavLink.extend({ defaultProps: { variant: 'filled' } }),
+    Select: Select.extend({ defaultProps: { clearButtonProps: { 'aria-label': 'Clear' } } }),
+    FileInput: FileInput.extend({ defaultProps: { clearButtonProps: { 'aria-label': 'Clear file' } } }),
+    Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' }, transitionProps: { duration: 0 } } }),
+  },
   variantColorResolver: (input) => {
     const colors = defaultVariantColorsResolver(input);
     const name = input.color ?? input.theme.primaryColor;

@@ -7,6 +7,7 @@ import { consoleCall, consoleWorld, type ConsoleWorld } from '../support/console
 import { expectOk } from '../support/console-delivery';
 import { expectAccessible, launchBrowser, navLabels, openPage, settled, signIn } from '../support/browser';
 import type { Role } from '../../lib/domain/console/permissions';
+import { waitFor } from '../support/wait-for';
 
 let vpay: Vpay;
 let world: ConsoleWorld;
@@ -140,7 +141,7 @@ test('mp_developer: downloads the template; the delivery configuration is read-o
   await openPage(page, 'Basic configuration');
   await page.getByText('Read-only: the mini program administrator').waitFor();
   expect(await page.getByRole('button', { name: /^Save/ }).count()).toBe(0);
-  expect(await page.getByLabel('URL', { exact: true }).getAttribute('readonly')).not.toBeNull();
+  expect(await page.getByRole('textbox', { name: 'URL', exact: true }).getAttribute('readonly')).not.toBeNull();
   expect(errors).toEqual([]);
   await page.context().close();
 });
@@ -170,11 +171,11 @@ test('at phone width the navigation sits behind a button, and every page is reac
   const { page, errors } = await signIn(browser, vpay.url, world.tokens.mp_admin, { width: 390, height: 844 });
   const nav = page.getByRole('navigation', { name: 'Console pages' });
   // Collapsed, the navigation is moved off the screen; the burger brings it in.
-  const onScreen = () => page.evaluate(() => document.querySelector('nav[aria-label="Console pages"]')!.getBoundingClientRect().right > 0);
-  expect(await onScreen()).toBe(false);
+  const box = async () => (await nav.boundingBox())!;
+  expect((await box()).x + (await box()).width).toBeLessThanOrEqual(0);
   await page.getByRole('button', { name: 'Navigation' }).focus();
   await page.keyboard.press('Enter');
-  await page.waitForFunction(() => document.querySelector('nav[aria-label="Console pages"]')!.getBoundingClientRect().left >= 0);
+  await waitFor('the navigation on the screen', async () => (await box()).x >= 0);
   await nav.getByRole('link', { name: 'Order records' }).focus();
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { level: 1, name: 'Order records' }).waitFor();

@@ -50,7 +50,7 @@ function KeyOnce({ appKey, version, onClose }: { appKey: string | undefined; ver
   return (
     <Modal opened={Boolean(appKey)} onClose={onClose} title={`App key, version ${version}`} size="lg" closeOnClickOutside={false}>
       <Stack>
-        <Alert color="orange" title="Shown only now" role="alert">
+        <Alert color="red" title="Shown only now" role="alert">
           Copy the key into your game backend now. vpay never shows it again (not here, not in the audit log); a lost key can only be
           replaced by a rotation.
         </Alert>
@@ -59,11 +59,7 @@ function KeyOnce({ appKey, version, onClose }: { appKey: string | undefined; ver
         </Code>
         <Group justify="space-between">
           <CopyButton value={appKey ?? ''}>
-            {({ copied, copy }) => (
-              <Button color={copied ? 'green' : 'teal'} onClick={copy}>
-                {copied ? 'Copied' : 'Copy key'}
-              </Button>
-            )}
+            {({ copied, copy }) => <Button onClick={copy}>{copied ? 'Copied' : 'Copy key'}</Button>}
           </CopyButton>
           <Button variant="default" onClick={onClose}>
             I have stored it
@@ -151,8 +147,7 @@ function DeliverySection({ appId }: { appId: string }) {
               </ActionButton>
               {config.data.keyVersion > 0 && (
                 <ActionButton
-                  variant="light"
-                  color="orange"
+                  variant="default"
                   run={async () => {
                     const r = await post<{ appKey: string; keyVersion: number }>(`/apps/${appId}/keys`);
                     setKey({ appKey: r.appKey, version: r.keyVersion });

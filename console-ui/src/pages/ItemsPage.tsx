@@ -135,7 +135,7 @@ function ImportBox({ appId, onImported }: { appId: string; onImported(): void })
         </ActionButton>
       </Group>
       {result && (
-        <Text size="sm" mt="xs" role="status" c="green.8">
+        <Text size="sm" mt="xs" role="status" fw={600}>
           {result}
         </Text>
       )}
@@ -258,9 +258,10 @@ function ItemList({ appId }: { appId: string }) {
                         aria-label={`Select ${i.productId}`}
                         disabled={!releasable(i)}
                         checked={selected.includes(i.productId)}
-                        onChange={(e) =>
-                          setSelected((s) => (e.currentTarget.checked ? [...s, i.productId] : s.filter((p) => p !== i.productId)))
-                        }
+                        onChange={(e) => {
+                          const checked = e.currentTarget.checked;
+                          setSelected((s) => (checked ? [...s, i.productId] : s.filter((p) => p !== i.productId)));
+                        }}
                       />
                     </Table.Td>
                   )}

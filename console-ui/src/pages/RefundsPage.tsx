@@ -100,7 +100,11 @@ function RefundList({ appId }: { appId: string }) {
     () => get<{ refunds: Refund[]; nextCursor: string | null }>(`/apps/${appId}/refunds`, { ...params, limit: 50, cursor }),
     [appId, JSON.stringify(query), cursor],
   );
-  const set = (k: keyof typeof form) => (e: { currentTarget: { value: string } }) => setForm((f) => ({ ...f, [k]: e.currentTarget.value }));
+  const set = (k: keyof typeof form) => (e: { currentTarget: { value: string } }) => {
+    // Read now: React clears the event's currentTarget before a state updater runs.
+    const value = e.currentTarget.value;
+    setForm((f) => ({ ...f, [k]: value }));
+  };
   return (
     <Stack>
       <form

@@ -108,7 +108,7 @@ export function UsersPage() {
         closeOnClickOutside={false}
       >
         <Stack>
-          <Alert color="orange" title="Shown only now" role="alert">
+          <Alert color="red" title="Shown only now" role="alert">
             Hand this token to {shown?.name} now: vpay never shows it again. A lost token means revoking the user and creating another.
           </Alert>
           <Code block data-testid="user-token" style={{ wordBreak: 'break-all' }}>
@@ -116,11 +116,7 @@ export function UsersPage() {
           </Code>
           <Group justify="space-between">
             <CopyButton value={shown?.token ?? ''}>
-              {({ copied, copy }) => (
-                <Button color={copied ? 'green' : 'teal'} onClick={copy}>
-                  {copied ? 'Copied' : 'Copy token'}
-                </Button>
-              )}
+              {({ copied, copy }) => <Button onClick={copy}>{copied ? 'Copied' : 'Copy token'}</Button>}
             </CopyButton>
             <Button variant="default" onClick={() => setShown(undefined)}>
               Done
