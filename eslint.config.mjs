@@ -22,7 +22,7 @@ const root = path.dirname(fileURLToPath(import.meta.url));
  * migrations/ imports nothing of vpay (lib/db runs them).
  */
 const LAYERS = [
-  ['tools', 'bench'],
+  ['tools', 'bench', 'console-ui'],
   ['api', 'worker'],
   ['application'],
   ['workflows', 'activities'],
@@ -37,7 +37,28 @@ const OTHER_WORKFLOW_FILES = ['bench/ceiling/workflows.ts'];
 
 /** How deep below a layer's folder a file may sit and still get the layer's rules. */
 const MAX_DEPTH = 8;
-const SOURCE_EXTENSIONS = '{ts,mts,cts,js,mjs,cjs}';
+const SOURCE_EXTENSIONS = '{ts,tsx,mts,cts,js,mjs,cjs}';
+
+/**
+ * The web console (console-ui/) runs in a browser and is built by Vite on its own: it may import
+ * npm packages and its own files, and of vpay only the permission table (a pure module with no
+ * imports), never a Node built-in. Being in the top layer, nothing of vpay's may import it; the
+ * API serves its build as files (api/console-ui/).
+ */
+const CONSOLE_UI_SHARED = ['lib/domain/console/permissions'];
+function consoleUiRestrictions(depth) {
+  const allowed = CONSOLE_UI_SHARED.map((f) => escapeRegExp(f)).join('|');
+  return {
+    paths: sandboxRestrictions.paths.map((p) => ({ ...p, message: `console-ui/ runs in a browser: no Node built-ins (${p.name}).` })),
+    patterns: [
+      {
+        regex: `^(?:\\./)?${escapeRegExp('../'.repeat(depth + 1))}(?!(?:${allowed})$)`,
+        message: `console-ui/ may import of vpay only ${CONSOLE_UI_SHARED.join(', ')} (pure, shared with the API): it is a browser app, built apart.`,
+      },
+      { regex: '^node:', message: 'console-ui/ runs in a browser: no Node built-ins.' },
+    ],
+  };
+}
 
 const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** The folders that hold `dir`, from the repository root down: 'lib/db' → ['', 'lib', 'lib/db']. */
@@ -139,6 +160,14 @@ function layerConfigs() {
       });
     }
   }
+  // The browser console: its own files, npm packages and the permission table only.
+  for (let depth = 0; depth <= MAX_DEPTH; depth++) {
+    configs.push({
+      name: `vpay/layers/console-ui/src/depth-${depth}`,
+      files: [`console-ui/src/${'*/'.repeat(depth)}*.${SOURCE_EXTENSIONS}`],
+      rules: restrictImports(consoleUiRestrictions(depth + 1)),
+    });
+  }
   // Workflow code outside workflows/ (the benchmark's bare workflow) has the sandbox's limits.
   configs.push({ name: 'vpay/workflow-sandbox', files: OTHER_WORKFLOW_FILES, rules: restrictImports(sandboxRestrictions) });
   return configs;
@@ -161,8 +190,14 @@ export default defineConfig([
   },
 
   {
+    name: 'vpay/console-ui/browser',
+    files: [`console-ui/src/**/*.${SOURCE_EXTENSIONS}`],
+    languageOptions: { globals: globals.browser },
+  },
+
+  {
     name: 'vpay/typescript',
-    files: ['**/*.{ts,mts,cts}'],
+    files: ['**/*.{ts,tsx,mts,cts}'],
     extends: [tseslint.configs.recommended],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: root },

@@ -12,6 +12,7 @@ import { consoleRouter } from './console/router';
 import { sandboxRouter } from './sandbox/router';
 import { healthRouter } from './health';
 import { openApiRouter } from './openapi/router';
+import { consoleUiRouter } from './console-ui/router';
 
 /**
  * The error shape of the router a path goes to, for the requests Node refuses before Express
@@ -34,6 +35,8 @@ export function createExpressApp(deps: ApiDeps): express.Express {
   app.use('/v1/superapp', superappRouter(deps));
   app.use('/v1/admin', adminRouter(deps));
   app.use('/v1/console', consoleRouter(deps));
+  // The web console (console-ui/, built into dist/console-ui): the pages that call /v1/console.
+  app.use('/console', consoleUiRouter(deps.consoleUiDir));
   if (deps.config.sandboxEnabled) app.use('/sandbox', sandboxRouter(deps));
 
   // Anything else: 404/40404 in the default shape.

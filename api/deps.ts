@@ -14,4 +14,6 @@ export interface ApiDeps {
   metrics: Metrics;
   /** Outbound HTTP, used by the sandbox superapp to send its payment callbacks. */
   post: PostJson;
+  /** Where the built web console is (default dist/console-ui; api/console-ui/router.ts). */
+  consoleUiDir?: string;
 }

@@ -46,7 +46,7 @@ beforeAll(async () => {
   deploy = fs.mkdtempSync(path.join(os.tmpdir(), 'vpay-deploy-'));
   // What a deployment ships: the build, the launcher and the installed packages.
   fs.symlinkSync(fs.realpathSync(path.join(repo, 'node_modules')), path.join(deploy, 'node_modules'));
-  const build = spawnSync(process.execPath, ['tools/build/build.js', '--out-dir', path.join(deploy, 'dist')], {
+  const build = spawnSync(process.execPath, ['tools/build/build.js', '--out-dir', path.join(deploy, 'dist'), '--no-console-ui'], {
     cwd: repo,
     encoding: 'utf8',
   });

@@ -1,5 +1,6 @@
 // Jest global setup: one real PostgreSQL (embedded binaries) and one real Temporal dev server,
-// both on free ports in a temporary directory, plus the workflow bundle built once. Test files
+// both on free ports in a temporary directory, plus the workflow bundle built once, and the web
+// console (dist/console-ui) built when missing or stale, once per run, for the browser tests. Test files
 // find them through VPAY_TEST_* variables; global-teardown stops them.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,8 +10,10 @@ import { startEmbeddedPostgres } from '../../tools/dev/embedded-pg';
 import { startTemporalDevServer } from '../../tools/dev/temporal-dev-server';
 import { freePort } from '../../tools/dev/free-port';
 import { SEARCH_ATTRIBUTE_NAMES } from '../../workflows/definitions';
+import { ensureConsoleUi } from '../../tools/build/console-ui-build';
 
 export default async function globalSetup(): Promise<void> {
+  ensureConsoleUi();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vpay-test-'));
   fs.chmodSync(dir, 0o755);
   const [pgPort, grpcPort] = await Promise.all([freePort(), freePort()]);

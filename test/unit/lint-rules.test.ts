@@ -93,6 +93,19 @@ const importProbes: Array<[string, string, boolean]> = [
   ['workflows/probe.ts', "import { proxyActivities } from '@temporalio/workflow';", false],
   ['workflows/probe.ts', "import { defineSearchAttributeKey } from '@temporalio/common';", false],
   ['bench/ceiling/workflows.ts', "import os from 'node:os';", true],
+  // The web console (console-ui/) is a browser app: of vpay only the permission table, no Node
+  // built-ins; and no server code imports it (the API serves its build as files).
+  ['console-ui/src/probe.tsx', "import { may } from '../../lib/domain/console/permissions';", false],
+  ['console-ui/src/pages/probe.tsx', "import { may } from '../../../lib/domain/console/permissions';", false],
+  ['console-ui/src/pages/probe.tsx', "import { ui } from '../ui';", false],
+  ['console-ui/src/pages/probe.tsx', "import { Button } from '@mantine/core';", false],
+  ['console-ui/src/probe.tsx', "import { startApi } from '../../api/start';", true],
+  ['console-ui/src/pages/probe.tsx', "import type { Principal } from '../../../lib/domain/console/principal';", true],
+  ['console-ui/src/probe.tsx', "import fs from 'node:fs';", true],
+  ['console-ui/src/probe.tsx', "import fs from 'fs';", true],
+  ['api/probe.ts', "import { App } from '../console-ui/src/App';", true],
+  ['lib/domain/console/probe.ts', "import { PAGES } from '../../../console-ui/src/App';", true],
+  ['tools/dev/probe.ts', "import { App } from '../../console-ui/src/App';", false],
 ];
 
 /** Type-aware rules, linted at a real file's path with its text replaced. */

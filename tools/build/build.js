@@ -4,15 +4,18 @@
 //      migrations as plain JavaScript;
 //   2. the workflow bundle (Temporal's webpack bundle of workflows/), prebuilt from that
 //      JavaScript into dist/workflow-bundle.js, which worker/main.ts loads when present, so a
-//      production worker starts without running webpack.
+//      production worker starts without running webpack;
+//   3. the web console (console-ui/, Vite) into dist/console-ui, which the API serves at /console
+//      (tools/build/console-ui.js; left out with --no-console-ui).
 // Compiled in a staging directory and swapped in once complete: a failed build leaves the
 // previous dist/ as it was. Needs the dev dependencies (typescript); running the result does not.
-//   node tools/build/build.js [--out-dir <dir>]      (default dist/; the tests build elsewhere)
+//   node tools/build/build.js [--out-dir <dir>] [--no-console-ui]   (default dist/; the tests build elsewhere)
 // Plain CommonJS, so that building needs no TypeScript runner.
 
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
+const { buildConsoleUi } = require('./console-ui.js');
 
 const root = path.resolve(__dirname, '..', '..');
 /** Its name is also in worker/main.ts, which looks for it next to the compiled code. */
@@ -54,6 +57,7 @@ async function main() {
   fs.rmSync(staging, { recursive: true, force: true });
   try {
     compile(staging);
+    if (!process.argv.includes('--no-console-ui')) buildConsoleUi(root, path.join(staging, 'console-ui'));
   } catch (err) {
     fs.rmSync(staging, { recursive: true, force: true });
     throw err;

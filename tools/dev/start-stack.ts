@@ -14,6 +14,7 @@ import { startApi } from '../../api/start';
 import { startWorker } from '../../worker/start';
 import { installTemporalLogging } from '../../lib/platform/temporal-logging';
 import { withoutCredentials } from '../../lib/outbound/address-guard';
+import { ensureConsoleUi } from '../build/console-ui-build';
 
 const PG_PORT = Number(process.env.VPAY_PG_PORT ?? 54329);
 const TEMPORAL_GRPC_PORT = 7233;
@@ -39,6 +40,12 @@ async function main() {
   process.on('SIGTERM', () => void shutdown(0));
 
   try {
+    // The web console, built when missing or older than its sources; without it /console says how.
+    try {
+      ensureConsoleUi();
+    } catch (err) {
+      logger.warn({ err }, 'the web console could not be built: /console answers 503 until `node tools/build/console-ui.js` succeeds');
+    }
     let databaseUrl = config.databaseUrl;
     let pg: EmbeddedPostgres | undefined;
     if (!databaseUrl) {
@@ -73,6 +80,7 @@ async function main() {
       '',
       'vpay is running',
       `  API:              http://127.0.0.1:${api.port}`,
+      `  Web console:      http://127.0.0.1:${api.port}/console (sign in with the admin token below)`,
       `  Temporal Web UI:  ${temporal?.uiUrl ?? `(external Temporal at ${config.temporalAddress})`}`,
       `  Temporal gRPC:    ${config.temporalAddress}`,
       `  PostgreSQL:       ${pg ? `embedded, data in ${describePgData(pg, path.join(dataDir, 'pg'))}` : 'DATABASE_URL'}`,

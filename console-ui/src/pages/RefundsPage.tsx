@@ -1,0 +1,169 @@
+// After-sales records (8.4): refunds by initiation date, the last 7 days unless told otherwise and
+// never more than 12 months back; searched by order or refund number; exported.
+import { useState } from 'react';
+import { Button, Group, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
+import { download, get } from '../api';
+import { dayEnd, dayInput, dayStart } from '../format';
+import { Empty, ErrorNote, Loading, Money, NeedsApp, PageTitle, StatusBadge, Time, ActionButton, useLoad } from '../ui';
+
+export interface Refund {
+  refundId: string;
+  outRefundNo: string | null;
+  source: string;
+  orderId: string;
+  outTradeNo: string;
+  refundAmount: number;
+  currencyType: string;
+  reason: string | null;
+  status: string;
+  failReason: string | null;
+  createdAt: string;
+  refundedAt: string | null;
+}
+
+export function RefundTable({ refunds }: { refunds: Refund[] }) {
+  return (
+    <Table.ScrollContainer minWidth={820}>
+      <Table striped>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Initiated</Table.Th>
+            <Table.Th>Refund ID</Table.Th>
+            <Table.Th>Order</Table.Th>
+            <Table.Th>Amount</Table.Th>
+            <Table.Th>Source</Table.Th>
+            <Table.Th>Status</Table.Th>
+            <Table.Th>Reason</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {refunds.map((r) => (
+            <Table.Tr key={r.refundId}>
+              <Table.Td>
+                <Time iso={r.createdAt} />
+              </Table.Td>
+              <Table.Td>
+                <code>{r.refundId}</code>
+                {r.outRefundNo && (
+                  <Text size="xs" c="dimmed">
+                    {r.outRefundNo}
+                  </Text>
+                )}
+              </Table.Td>
+              <Table.Td>
+                <code>{r.orderId}</code>
+              </Table.Td>
+              <Table.Td>
+                <Money minor={r.refundAmount} currency={r.currencyType} />
+              </Table.Td>
+              <Table.Td>{r.source}</Table.Td>
+              <Table.Td>
+                <StatusBadge status={r.status} />
+                {r.failReason && <Text size="xs">{r.failReason}</Text>}
+              </Table.Td>
+              <Table.Td>{r.reason ?? '—'}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
+
+const monthsAgo = (n: number): string => {
+  const d = new Date();
+  d.setMonth(d.getMonth() - n);
+  d.setDate(d.getDate() + 1); // the earliest whole local day inside the 12 months
+  return dayInput(d);
+};
+
+function RefundList({ appId }: { appId: string }) {
+  const today = dayInput(new Date());
+  const [form, setForm] = useState({
+    from: dayInput(new Date(Date.now() - 7 * 86_400_000)),
+    to: today,
+    orderId: '',
+    outTradeNo: '',
+    refundId: '',
+  });
+  const [query, setQuery] = useState(form);
+  const [cursors, setCursors] = useState<Array<string | null>>([null]);
+  const cursor = cursors[cursors.length - 1];
+  const params = {
+    from: query.from ? dayStart(query.from) : undefined,
+    to: query.to ? dayEnd(query.to) : undefined,
+    orderId: query.orderId.trim(),
+    outTradeNo: query.outTradeNo.trim(),
+    refundId: query.refundId.trim(),
+  };
+  const list = useLoad(
+    () => get<{ refunds: Refund[]; nextCursor: string | null }>(`/apps/${appId}/refunds`, { ...params, limit: 50, cursor }),
+    [appId, JSON.stringify(query), cursor],
+  );
+  const set = (k: keyof typeof form) => (e: { currentTarget: { value: string } }) => {
+    // Read now: React clears the event's currentTarget before a state updater runs.
+    const value = e.currentTarget.value;
+    setForm((f) => ({ ...f, [k]: value }));
+  };
+  return (
+    <Stack>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          setQuery(form);
+          setCursors([null]);
+        }}
+      >
+        <SimpleGrid cols={{ base: 1, xs: 2, md: 5 }} spacing="sm">
+          <TextInput
+            type="date"
+            label="Initiated from"
+            description="At most 12 months back"
+            min={monthsAgo(12)}
+            max={today}
+            value={form.from}
+            onChange={set('from')}
+          />
+          <TextInput type="date" label="To (inclusive)" value={form.to} min={monthsAgo(12)} onChange={set('to')} />
+          <TextInput label="Order ID" value={form.orderId} onChange={set('orderId')} />
+          <TextInput label="Out trade no" value={form.outTradeNo} onChange={set('outTradeNo')} />
+          <TextInput label="Refund number" description="vpay's or yours" value={form.refundId} onChange={set('refundId')} />
+        </SimpleGrid>
+        <Group mt="sm" wrap="wrap" align="flex-start">
+          <Button type="submit">Search</Button>
+          <ActionButton variant="default" run={() => download(`/apps/${appId}/refunds/export`, { ...params, format: 'csv' })}>
+            Export CSV
+          </ActionButton>
+          <ActionButton variant="default" run={() => download(`/apps/${appId}/refunds/export`, { ...params, format: 'xlsx' })}>
+            Export XLSX
+          </ActionButton>
+        </Group>
+      </form>
+      <ErrorNote error={list.error} />
+      {list.loading && !list.data ? (
+        <Loading />
+      ) : list.data?.refunds.length === 0 ? (
+        <Empty>No refund initiated in this range.</Empty>
+      ) : (
+        list.data && <RefundTable refunds={list.data.refunds} />
+      )}
+      <Group>
+        <Button variant="default" disabled={cursors.length < 2} onClick={() => setCursors((c) => c.slice(0, -1))}>
+          Previous page
+        </Button>
+        <Button variant="default" disabled={!list.data?.nextCursor} onClick={() => setCursors((c) => [...c, list.data!.nextCursor])}>
+          Next page
+        </Button>
+      </Group>
+    </Stack>
+  );
+}
+
+export function RefundsPage() {
+  return (
+    <Stack>
+      <PageTitle>After-sales records</PageTitle>
+      <NeedsApp>{(appId) => <RefundList key={appId} appId={appId} />}</NeedsApp>
+    </Stack>
+  );
+}
