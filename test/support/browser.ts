@@ -1,6 +1,6 @@
 // The browser tests' harness (test/browser/): Debian's Chromium driven by playwright-core
 // (installed by tools/dev/install-chromium.js when missing), the console signed in through its
-// own form, accessibility checked with axe, screenshots written to docs/console/.
+// own form, accessibility checked with axe, screenshots written to docs/console/ with VPAY_SCREENSHOTS=1.
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -82,8 +82,17 @@ export async function expectAccessible(page: Page, what: string): Promise<void> 
   }
 }
 
-/** Writes docs/console/<name>.png (the full page). */
+/**
+ * Takes a screenshot of the full page; with VPAY_SCREENSHOTS=1, writes it to docs/console/<name>.png
+ * (`VPAY_SCREENSHOTS=1 npm test -- test/browser` refreshes the docs' pictures). Otherwise it is
+ * discarded: IDs and times differ on every run, and a test run must not leave the tree changed.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
+  const options = { fullPage: true, animations: 'disabled' } as const;
+  if (process.env.VPAY_SCREENSHOTS !== '1') {
+    await page.screenshot(options);
+    return;
+  }
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true, animations: 'disabled' });
+  await page.screenshot({ ...options, path: path.join(SCREENSHOT_DIR, `${name}.png`) });
 }
