@@ -70,7 +70,9 @@ export function consoleUiRouter(dir: string = defaultConsoleUiDir()): Router {
   );
 
   // Any other path: the page (the console's own router reads the path). Revalidated each time.
-  router.get(/.*/, (req, res, next) => {
+  // Middleware, not a route: the console is not part of the API (/openapi.json lists routes only),
+  // and only GET and HEAD get this far.
+  router.use((req, res, next) => {
     if (path.posix.extname(req.path) && req.path !== '/index.html') {
       // A file that is not there (favicon.ico, a stale asset): 404, not the page.
       res.status(404).set('Cache-Control', 'no-store').type('text/plain').send('Not found\n');
