@@ -3,15 +3,20 @@
 // row, and streamed: a client that stops reading holds the export at its database cursor (the
 // rest of the rows are neither fetched nor buffered) until it reads on; one that goes away
 // closes the cursor.
-import http from 'node:http';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import ExcelJS from 'exceljs';
 import { Client as PgClient } from 'pg';
 import { startVpay, type Vpay } from '../../support/vpay';
 import { consoleCall, consoleWorld, type ConsoleWorld } from '../../support/console';
 import { insertGeneratedOrders } from '../../support/generated-orders';
 import { waitFor } from '../../support/wait-for';
+import {
+  csvText,
+  exportBackend as backendOf,
+  heldAtCursor as heldAt,
+  heldMiB,
+  parseCsv,
+  pausedDownload as pausedGet,
+} from '../../support/export-download';
 import { EXPORT_COLUMNS } from '../../../api/console/orders/export-files';
 
 const ROWS = 100_000;
@@ -42,89 +47,16 @@ afterAll(async () => {
 });
 
 const exportPath = (query: string) => `/v1/console/apps/${world.appId}/orders/export?${query}`;
+const CURSOR = 'order_export';
+const exportBackend = () => backendOf(pg, CURSOR);
+const heldAtCursor = () => heldAt(pg, CURSOR);
+const pausedDownload = (query: string) => pausedGet(`${vpay.url}${exportPath(query)}`, world.tokens.mp_operator);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function download(query: string, role: keyof ConsoleWorld['tokens'] = 'mp_operator') {
   const res = await fetch(`${vpay.url}${exportPath(query)}`, { headers: { authorization: `Bearer ${world.tokens[role]}` } });
   return { res, body: Buffer.from(await res.arrayBuffer()) };
 }
-
-/** RFC 4180 by hand: quoted fields may hold commas, quotes (doubled) and line breaks. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  const endField = () => {
-    row.push(field);
-    field = '';
-  };
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') endField();
-    else if (c === '\n') {
-      endField();
-      rows.push(row);
-      row = [];
-    } else if (c !== '\r') field += c;
-  }
-  if (field !== '' || row.length) {
-    endField();
-    rows.push(row);
-  }
-  return rows;
-}
-
-/** The export's database backend while its transaction is open: the last statement a FETCH from its cursor. */
-async function exportBackend(): Promise<{ state: string; query: string; queryStart: string } | undefined> {
-  const { rows } = await pg.query(
-    `select state, query, query_start::text as "queryStart" from pg_stat_activity
-      where datname = current_database() and pid <> pg_backend_pid() and query ilike 'fetch forward % from order_export'`,
-  );
-  expect(rows.length).toBeLessThanOrEqual(1);
-  return rows[0];
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/**
- * Waits until the export stops fetching (its last FETCH's start stays the same for a second:
- * the socket's buffers are full and the server waits for the client), and answers that FETCH.
- */
-async function heldAtCursor(): Promise<{ state: string; query: string; queryStart: string }> {
-  return waitFor(
-    'the export held at its cursor',
-    async () => {
-      const a = await exportBackend();
-      await sleep(1000);
-      const b = await exportBackend();
-      return a && b && a.queryStart === b.queryStart && b;
-    },
-    30_000,
-    0,
-  );
-}
-
-/**
- * Memory this process holds after full garbage collections (the JS heap and the buffers outside
- * it, which a second collection frees once the first has run their finalizers).
- */
-async function heldMiB(): Promise<number> {
-  for (let i = 0; i < 3; i++) {
-    gc();
-    await sleep(20);
-  }
-  const m = process.memoryUsage();
-  return (m.heapUsed + m.external) / 2 ** 20;
-}
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc') as () => void;
 
 /** The first orders of the list, to compare rows with. */
 async function listed(query: string, limit: number): Promise<any[]> {
@@ -132,8 +64,6 @@ async function listed(query: string, limit: number): Promise<any[]> {
   expect(r.status).toBe(200);
   return r.json.orders;
 }
-
-const cell = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 
 it('exports every order of the range as CSV: a header row, then one row per order, newest first', async () => {
   const { res, body } = await download('format=csv');
@@ -149,8 +79,8 @@ it('exports every order of the range as CSV: a header row, then one row per orde
   // The columns are the list's fields, with the same values.
   const [first, second] = await listed('', 2);
   expect([...EXPORT_COLUMNS].sort()).toEqual(Object.keys(first).sort());
-  expect(rows[1]).toEqual(EXPORT_COLUMNS.map((c) => cell(first[c])));
-  expect(rows[2]).toEqual(EXPORT_COLUMNS.map((c) => cell(second[c])));
+  expect(rows[1]).toEqual(EXPORT_COLUMNS.map((c) => csvText(first[c])));
+  expect(rows[2]).toEqual(EXPORT_COLUMNS.map((c) => csvText(second[c])));
   expect(rows[ROWS][0]).toBe(`exp${String(ROWS).padStart(9, '0')}`);
 }, 120_000);
 
@@ -188,33 +118,6 @@ it('answers a bad request before anything is streamed, and an empty range with t
   await book.xlsx.load(emptyXlsx.body as any);
   expect(book.getWorksheet('orders')!.actualRowCount).toBe(1);
 });
-
-/** A GET that reads its first chunk, then stops reading until told. */
-function pausedDownload(query: string) {
-  let first!: () => void;
-  const firstChunk = new Promise<void>((r) => (first = r));
-  let bytes = 0;
-  let lines = 0;
-  let response!: http.IncomingMessage;
-  let request!: http.ClientRequest;
-  const done = new Promise<void>((resolve, reject) => {
-    request = http.get(`${vpay.url}${exportPath(query)}`, { headers: { authorization: `Bearer ${world.tokens.mp_operator}` } }, (res) => {
-      response = res;
-      res.on('data', (chunk: Buffer) => {
-        bytes += chunk.length;
-        for (const b of chunk) if (b === 10) lines++;
-        if (bytes === chunk.length) {
-          res.pause();
-          first();
-        }
-      });
-      res.on('end', resolve);
-      res.on('error', reject);
-    });
-    request.on('error', reject);
-  });
-  return { firstChunk, done, received: () => ({ bytes, lines }), resume: () => response.resume(), abort: () => void request.destroy() };
-}
 
 it('streams: a client that stops reading holds the export at its cursor, in bounded memory, until it reads on', async () => {
   const before = await heldMiB();
