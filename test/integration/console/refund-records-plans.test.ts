@@ -7,6 +7,7 @@ import { insertGeneratedRefunds } from '../../support/generated-refunds';
 import { createDb, prepareDatabase, type Db } from '../../../lib/db/db';
 import { EXPORT_SETTINGS } from '../../../lib/db/cursor-stream';
 import { refundExportQuery, refundRecordsQuery, type RefundFilter, type RefundKey } from '../../../lib/db/repos/refund-records';
+import { explain, planNodes, tableScans, type PlanNode } from '../../../lib/db/query-plans';
 
 const ROWS = 200_000;
 const APPS = Array.from({ length: 40 }, (_, i) => `appplan${String(i).padStart(2, '0')}`);
@@ -30,37 +31,9 @@ afterAll(async () => {
   await db?.destroy();
 });
 
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  Plans?: PlanNode[];
-}
-
-const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
-
-async function planOf(sql: { sql: string; bindings: readonly unknown[] }, settings: readonly string[] = []): Promise<PlanNode> {
-  return db.transaction(async (trx) => {
-    for (const setting of settings) await trx.raw(setting);
-    const { rows } = await trx.raw(`explain (format json) ${sql.sql}`, sql.bindings as any[]);
-    return rows[0]['QUERY PLAN'][0].Plan as PlanNode;
-  });
-}
-
-/** The plan's scans of refunds: "Index Scan on <index>", or "Bitmap Heap Scan on <index> + <index>". */
-function refundScans(plan: PlanNode): string[] {
-  return nodes(plan)
-    .filter((n) => n['Relation Name'] === 'refunds')
-    .map((n) => {
-      const index =
-        n['Index Name'] ??
-        nodes(n)
-          .filter((c) => c['Node Type'] === 'Bitmap Index Scan')
-          .map((c) => c['Index Name'])
-          .join(' + ');
-      return `${n['Node Type']}${index ? ` on ${index}` : ''}`;
-    });
-}
+const nodes = planNodes;
+const planOf = (sql: { sql: string; bindings: readonly unknown[] }, settings: readonly string[] = []) => explain(db, sql, settings);
+const refundScans = (plan: PlanNode) => tableScans(plan, 'refunds');
 
 const week: RefundFilter = { from: WEEK_AGO, to: NOW };
 const after: RefundKey = { createdAt: new Date(NOW.getTime() - 86_400_000).toISOString(), refundId: 'planr000100000' };
