@@ -9,38 +9,13 @@ import {
   recordRedeliveryAttempt,
   type OrderRow,
 } from '../lib/db/repos/orders';
-import {
-  DELIVERY_MAX_RESPONSE_BYTES,
-  DELIVERY_TIMEOUT_MS,
-  deliveryIdFor,
-  deliveryNoticeBody,
-  deliveryUrlFor,
-  isDeliveryAcknowledged,
-} from '../lib/outbound/delivery-notice';
-import { withoutCredentials } from '../lib/outbound/address-guard';
-import { toStorableText } from '../lib/domain/schemas';
+import { deliveryIdFor, deliveryNoticeBody } from '../lib/outbound/delivery-notice';
 import { Failures, type DeliveryFailureDetails } from '../workflows/definitions';
 import type { RedeliveryResult } from '../workflows/definitions';
 import type { App } from '../lib/db/repos/apps';
 import { createDeliveryRecovery, type DeliveryRecovery } from './delivery-recovery';
+import { recordedUrl, sendDeveloperNotice, type SentNotice } from './developer-notice';
 import type { ActivityDeps } from './deps';
-
-/** How much of the developer's answer an attempt's record keeps. */
-const ERROR_BODY_CHARS = 200;
-
-interface SentNotice {
-  url: string | null;
-  ok: boolean;
-  httpStatus: number | null;
-  error: string | null;
-  durationMs: number;
-}
-
-/**
- * The URL an attempt's record names. An app saved before credentials in URLs were refused: its
- * attempts fail, and the record names the URL without them.
- */
-const recordedUrl = (url: string | null): string => (url ? withoutCredentials(url) : '');
 
 /**
  * `recovery` is shared by the deliveries and the refund notices of one worker (activities/index.ts):
@@ -50,39 +25,16 @@ export function createDeliveryActivities(
   { db, config, post, logger, metrics, wakePurchase, wakeRefund }: ActivityDeps,
   recovery: DeliveryRecovery = createDeliveryRecovery({ db, wake: wakePurchase, wakeRefund, logger, metrics }),
 ) {
-  /**
-   * Sends the order's notification once, as attempt `attempt` (CONTRACT.md 4), and says how it
-   * went; never throws. The URL is the one the order's env goes to (null: the app has none).
-   */
-  async function sendNotice(app: App, order: OrderRow, attempt: number): Promise<SentNotice> {
-    const url = deliveryUrlFor(app, order);
-    const started = Date.now();
-    let ok = false;
-    let httpStatus: number | null = null;
-    let error: string | null = null;
-    if (!url) {
-      error = order.env === 1 ? 'the app has no deliveryTestUrl for a sandbox (env 1) order' : 'the app has no deliveryUrl';
-    } else if (!app.appKey) {
-      error = 'the app has no key to sign the notification with';
-    } else {
-      try {
-        const res = await post(url, deliveryNoticeBody({ ...app, appKey: app.appKey }, order), {
-          headers: { 'x-vpay-delivery-id': deliveryIdFor(order.orderId), 'x-vpay-attempt': String(attempt) },
-          timeoutMs: DELIVERY_TIMEOUT_MS,
-          maxResponseBytes: DELIVERY_MAX_RESPONSE_BYTES,
-          allowPrivate: config.deliveryAllowPrivate,
-        });
-        httpStatus = res.status;
-        ok = isDeliveryAcknowledged(res.status, res.json);
-        // The developer's bytes, kept as text PostgreSQL stores: a NUL in them would lose the
-        // attempt's record, the order's last error and the endpoint's health all at once.
-        if (!ok) error = `HTTP ${res.status}: ${toStorableText(res.body, ERROR_BODY_CHARS)}`;
-      } catch (err) {
-        error = toStorableText((err as Error).message, 500);
-      }
-    }
-    return { url, ok, httpStatus, error, durationMs: Date.now() - started };
-  }
+  /** The order's notification (CONTRACT.md 4), once, as attempt `attempt`; never throws. */
+  const sendNotice = (app: App, order: OrderRow, attempt: number): Promise<SentNotice> =>
+    sendDeveloperNotice(post, config.deliveryAllowPrivate, {
+      app,
+      env: order.env,
+      body: (keyed) => deliveryNoticeBody(keyed, order),
+      deliveryId: deliveryIdFor(order.orderId),
+      attempt,
+      noun: 'notification',
+    });
 
   return {
     /**

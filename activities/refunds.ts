@@ -13,22 +13,13 @@ import {
   settleRefund,
   type RefundRow,
 } from '../lib/db/repos/refunds';
-import { withoutCredentials } from '../lib/outbound/address-guard';
-import {
-  DELIVERY_MAX_RESPONSE_BYTES,
-  DELIVERY_TIMEOUT_MS,
-  deliveryUrlFor,
-  isDeliveryAcknowledged,
-  refundNoticeBody,
-  refundNoticeIdFor,
-} from '../lib/outbound/refund-notice';
+import { refundNoticeBody, refundNoticeIdFor } from '../lib/outbound/refund-notice';
 import { postToSuperapp, returnCodeIsZero } from '../lib/outbound/superapp-client';
 import { toStorableText } from '../lib/domain/schemas';
 import { Failures, type DeliveryFailureDetails, type RefundDraft, type RefundRefusal, type RefundStatus } from '../workflows/definitions';
 import { createDeliveryRecovery, type DeliveryRecovery } from './delivery-recovery';
+import { recordedUrl, sendDeveloperNotice } from './developer-notice';
 import type { ActivityDeps } from './deps';
-
-const ERROR_BODY_CHARS = 200;
 
 export type RefundClaim =
   | { claimed: true; refundId: string; status: RefundStatus; failReason: string | null; orderRefunded: boolean }
@@ -166,36 +157,22 @@ export function createRefundActivities(
           nonRetryable: true,
         });
       const attempt = r.notifyAttempts;
-      const url = deliveryUrlFor(app, { env: r.env as 0 | 1 });
-      const started = Date.now();
-      let ok = false;
-      let httpStatus: number | null = null;
-      let error: string | null = null;
-      if (!url) error = r.env === 1 ? 'the app has no deliveryTestUrl for a sandbox (env 1) order' : 'the app has no deliveryUrl';
-      else if (!app.appKey) error = 'the app has no key to sign the notice with';
-      else {
-        try {
-          const res = await post(url, refundNoticeBody({ ...app, appKey: app.appKey }, order, r), {
-            headers: { 'x-vpay-delivery-id': refundNoticeIdFor(r.refundId), 'x-vpay-attempt': String(attempt) },
-            timeoutMs: DELIVERY_TIMEOUT_MS,
-            maxResponseBytes: DELIVERY_MAX_RESPONSE_BYTES,
-            allowPrivate: config.deliveryAllowPrivate,
-          });
-          httpStatus = res.status;
-          ok = isDeliveryAcknowledged(res.status, res.json);
-          if (!ok) error = `HTTP ${res.status}: ${toStorableText(res.body, ERROR_BODY_CHARS)}`;
-        } catch (err) {
-          error = toStorableText((err as Error).message, 500);
-        }
-      }
+      const { url, ok, httpStatus, error, durationMs } = await sendDeveloperNotice(post, config.deliveryAllowPrivate, {
+        app,
+        env: r.env as 0 | 1,
+        body: (keyed) => refundNoticeBody(keyed, order, r),
+        deliveryId: refundNoticeIdFor(r.refundId),
+        attempt,
+        noun: 'notice',
+      });
       const row = await finishRefundNotifyAttempt(db, {
         refundId,
         attempt,
-        url: url ? withoutCredentials(url) : '',
+        url: recordedUrl(url),
         ok,
         httpStatus,
         error,
-        durationMs: Date.now() - started,
+        durationMs,
       });
       metrics.deliveryAttempts.inc({ outcome: ok ? 'refund_notified' : 'refund_notice_failed' });
       const fields = { ...refundFields(r), attempt };

@@ -6,8 +6,6 @@ import type { RefundRow } from '../db/repos/refunds';
 import { REFUND_EVENT } from '../domain/signatures';
 import { signedNotice } from './delivery-notice';
 
-export { DELIVERY_MAX_RESPONSE_BYTES, DELIVERY_TIMEOUT_MS, deliveryUrlFor, isDeliveryAcknowledged } from './delivery-notice';
-
 /** The notice's body: Payload exactly as 8.3 lists it, GoodsInfo as the order's delivery has it. */
 export function refundNoticeBody(app: App & { appKey: string }, o: OrderRow, r: RefundRow): string {
   return signedNotice(
