@@ -13,7 +13,7 @@ import { getApp, insertTeamApp, listApps, type App } from '../../lib/db/repos/ap
 import { recordAudit } from '../../lib/db/repos/audit-log';
 import { decodeCursor, isIsoTimeKey, pageOf, type Page } from '../../lib/db/paging';
 import { isPlatformRole, type Role } from '../../lib/domain/console/permissions';
-import { administersTeam, canSeeApp, type Principal } from '../../lib/domain/console/principal';
+import { administersTeam, canSeeApp, managesUsers, type Principal } from '../../lib/domain/console/principal';
 import { ConsoleRefused } from './refusals';
 
 export interface ConsoleDeps {
@@ -56,7 +56,7 @@ async function checkCreatorMay(db: Db, p: Principal, role: Role, teamId: string 
     return null;
   }
   if (teamId === undefined) throw new ConsoleRefused('invalid', `role ${role} needs a teamId`);
-  if (!isPlatformRole(p.role) && p.role !== 'mp_admin') throw forbidden("only the platform roles and a team's mp_admin manage users");
+  if (!managesUsers(p)) throw forbidden("only the platform roles and a team's mp_admin manage users");
   if (!administersTeam(p, teamId)) throw forbidden('an mp_admin manages the users of its own team only');
   if (!(await getTeam(db, teamId))) throw new ConsoleRefused('notFound', 'unknown team');
   return teamId;
@@ -86,7 +86,7 @@ export async function revokeUser({ db }: ConsoleDeps, p: Principal, userId: stri
   if (!user) throw new ConsoleRefused('notFound', 'unknown user');
   if (isPlatformRole(user.role)) {
     if (p.role !== 'super_admin') throw forbidden('only the super admin revokes platform users');
-  } else if (!isPlatformRole(p.role) && p.role !== 'mp_admin') {
+  } else if (!managesUsers(p)) {
     throw forbidden("only the platform roles and a team's mp_admin manage users");
   } else if (!administersTeam(p, user.teamId!)) {
     throw forbidden('an mp_admin manages the users of its own team only');

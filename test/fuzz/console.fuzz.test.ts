@@ -92,7 +92,14 @@ beforeAll(async () => {
   revokedToken = revoked.token;
   // Real cursors of every list, which the fuzzing then mutates.
   const cursors: string[] = [];
-  for (const path of ['/apps?limit=1', '/payment-requests?limit=1', '/audit-log?limit=1', `/apps/${selling.appId}/items?limit=1`]) {
+  for (const path of [
+    '/apps?limit=1',
+    '/payment-requests?limit=1',
+    '/audit-log?limit=1',
+    `/apps/${selling.appId}/items?limit=1`,
+    '/users?limit=1',
+    '/teams?limit=1',
+  ]) {
     const page = ok(await consoleCall(vpay, su, 'GET', path));
     if (page.nextCursor) cursors.push(page.nextCursor);
   }
@@ -164,6 +171,16 @@ const ROUTES: Route[] = [
   { method: 'POST', path: () => '/teams', body: () => ({ name: 'fuzz team' }) },
   { method: 'POST', path: () => '/users', body: (p) => ({ name: 'fuzz user', role: 'mp_operator', teamId: p.teamId }) },
   { method: 'DELETE', path: (p) => `/users/${p.userId}` },
+  {
+    method: 'GET',
+    path: () => '/users',
+    query: () => [
+      ['teamId', world.teamId],
+      ['limit', '5'],
+    ],
+    list: true,
+  },
+  { method: 'GET', path: () => '/teams', query: () => [['limit', '5']], list: true },
   { method: 'POST', path: (p) => `/teams/${p.teamId}/apps`, body: () => ({ name: 'fuzz game' }) },
   { method: 'GET', path: () => '/apps', query: () => [['limit', '5']], list: true },
   { method: 'GET', path: (p) => `/apps/${p.appId}` },
@@ -607,10 +624,18 @@ it('with the tokens of every role, fuzzed requests to every console route are an
 it('every list answers a forged or damaged cursor with 400 / 40001 or a page, never a 5xx', async () => {
   // A cursor is the one piece of the server's state a client carries back: its values reach the
   // list's query, so each list must refuse a key it did not write before PostgreSQL reads it.
-  const lists = () => ['/apps', '/payment-requests', '/audit-log', `/apps/${ids.sellingAppId}/items`, `/reviews?appId=${ids.sellingAppId}`];
+  const lists = () => [
+    '/apps',
+    '/payment-requests',
+    '/audit-log',
+    `/apps/${ids.sellingAppId}/items`,
+    `/reviews?appId=${ids.sellingAppId}`,
+    '/users',
+    '/teams',
+  ];
   await assertProperty(
     fc.asyncProperty(
-      fc.nat({ max: 4 }),
+      fc.nat({ max: 6 }),
       fc.oneof({ arbitrary: forgedCursor, weight: 4 }, { arbitrary: cursor, weight: 1 }),
       fc.constantFrom('super_admin', 'platform_admin', 'mp_admin') as fc.Arbitrary<keyof ConsoleWorld['tokens']>,
       async (i, c, role) => {

@@ -292,6 +292,12 @@ describe('real answers match the document', () => {
     expectDocumented('get', '/v1/console/audit-log', await consoleCall(vpay, su, 'GET', '/audit-log'));
     expectDocumented('get', '/v1/console/payment-requests', await consoleCall(vpay, su, 'GET', '/payment-requests'));
     expectDocumented('get', '/v1/console/reviews', await consoleCall(vpay, su, 'GET', '/reviews'));
+    const user = await consoleCall(vpay, su, 'POST', '/users', { name: 'docs user', role: 'mp_operator', teamId: team.json.teamId });
+    expectDocumented('post', '/v1/console/users', user);
+    expectDocumented('delete', '/v1/console/users/{userId}', await consoleCall(vpay, su, 'DELETE', `/users/${user.json.userId}`));
+    expectDocumented('get', '/v1/console/users', await consoleCall(vpay, su, 'GET', '/users'));
+    expectDocumented('get', '/v1/console/users', await consoleCall(vpay, su, 'GET', '/users?teamId=team_unknown'));
+    expectDocumented('get', '/v1/console/teams', await consoleCall(vpay, su, 'GET', '/teams'));
     // Errors: another app's, a role without the permission, a body the schema refuses.
     expectDocumented('get', '/v1/console/apps/{appId}', await consoleCall(vpay, su, 'GET', '/apps/no-such-app'));
     expectDocumented('post', '/v1/console/apps/{appId}/items', await consoleCall(vpay, su, 'POST', `/apps/${appId}/items`, {}));

@@ -3,11 +3,11 @@
 import { z } from 'zod';
 import { ROLES } from '../../../lib/domain/console/permissions';
 import { EXEMPTION_STATUSES } from '../../../lib/db/repos/review-exemptions';
-import { err, nextCursor, ok } from '../../openapi/route-doc';
+import { err, isoTime, nextCursor, ok } from '../../openapi/route-doc';
 import { ConsoleCodes as C } from '../errors';
 import { appNotFound, consoleGroup } from '../openapi-support';
 import { AppPath, PagingQuery } from '../validators';
-import { CreateAppBody, CreateTeamBody, CreateUserBody, IdParam } from './validators';
+import { CreateAppBody, CreateTeamBody, CreateUserBody, IdParam, UserListQuery } from './validators';
 
 /** An app as the console shows it (application/console/identities.ts consoleAppView). */
 export const ConsoleApp = z
@@ -21,6 +21,30 @@ export const ConsoleApp = z
   .meta({ id: 'ConsoleApp' });
 
 const role = z.enum(ROLES);
+
+/** A user as GET /users lists it (application/console/identity-lists.ts): never its token or the token's hash. */
+const ListedUser = z
+  .looseObject({
+    userId: z.string(),
+    name: z.string(),
+    role,
+    teamId: z.string().nullable(),
+    teamName: z.string().nullable(),
+    createdBy: z.string().meta({ description: 'the userId of its creator (`super_admin` for ADMIN_TOKEN)' }),
+    createdAt: isoTime,
+    revokedAt: isoTime.nullable().meta({ description: 'null while its token works' }),
+  })
+  .meta({ id: 'ConsoleUser' });
+
+const ListedTeam = z
+  .looseObject({
+    teamId: z.string(),
+    name: z.string(),
+    createdAt: isoTime,
+    apps: z.number().int().meta({ description: 'how many apps the team has' }),
+    activeUsers: z.number().int().meta({ description: 'how many of its users are not revoked' }),
+  })
+  .meta({ id: 'ConsoleTeam' });
 const teamRoles = 'super_admin, platform_admin, or an mp_admin of the team';
 
 export const identityRoutes = consoleGroup('Console: teams, users, apps', 'CONTRACT.md 7.1.', [
@@ -42,6 +66,26 @@ export const identityRoutes = consoleGroup('Console: teams, users, apps', 'CONTR
     body: { schema: CreateTeamBody },
     success: { status: 201, description: 'the team', schema: ok({ teamId: z.string(), name: z.string() }) },
     errors: [err(403, C.forbidden, 'not a platform role')],
+  },
+  {
+    method: 'get',
+    path: '/teams',
+    summary: 'The teams the caller may see',
+    description: 'Every team for the platform roles, their own team for team roles; newest first.',
+    query: PagingQuery,
+    success: { status: 200, description: 'a page of teams', schema: ok({ teams: z.array(ListedTeam), nextCursor }) },
+    errors: [],
+  },
+  {
+    method: 'get',
+    path: '/users',
+    summary: 'The users the caller manages (super_admin, platform_admin, mp_admin)',
+    description:
+      "The platform roles: every user, or one team's with `teamId`; an mp_admin: its own team's. Newest first, revoked " +
+      'users included (with `revokedAt`). The built-in super admin (ADMIN_TOKEN) is no user and is not listed.',
+    query: UserListQuery,
+    success: { status: 200, description: 'a page of users', schema: ok({ users: z.array(ListedUser), nextCursor }) },
+    errors: [err(403, C.forbidden, "another team role; an mp_admin naming another team's teamId"), err(404, C.notFound, 'unknown team')],
   },
   {
     method: 'post',

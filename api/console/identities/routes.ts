@@ -4,8 +4,9 @@ import type { ApiDeps } from '../../deps';
 import { parseBody, parseQuery } from '../../http/body';
 import { badRequest } from '../../http/api-error';
 import { principalOf } from '../auth';
+import { managingUsers } from '../middlewares';
 import { PagingQuery } from '../validators';
-import { CreateAppBody, CreateTeamBody, CreateUserBody, IdParam } from './validators';
+import { CreateAppBody, CreateTeamBody, CreateUserBody, IdParam, UserListQuery } from './validators';
 import {
   consoleAppView,
   createTeam,
@@ -15,6 +16,7 @@ import {
   listVisibleApps,
   revokeUser,
 } from '../../../application/console/identities';
+import { listUsers, listVisibleTeams } from '../../../application/console/identity-lists';
 import { reviewExemptionStatus } from '../../../application/console/review-exemption';
 
 const idOf = (value: unknown, what: string): string => {
@@ -35,6 +37,16 @@ export function identityRoutes(router: Router, { db }: ApiDeps): void {
     const { name } = parseBody(req, CreateTeamBody);
     const team = await createTeam(deps, principalOf(res), name);
     res.status(201).json({ errCode: 0, teamId: team.teamId, name: team.name });
+  });
+
+  router.get('/teams', async (req, res) => {
+    const page = await listVisibleTeams(deps, principalOf(res), parseQuery(req, PagingQuery));
+    res.json({ errCode: 0, teams: page.items, nextCursor: page.nextCursor });
+  });
+
+  router.get('/users', managingUsers, async (req, res) => {
+    const page = await listUsers(deps, principalOf(res), parseQuery(req, UserListQuery));
+    res.json({ errCode: 0, users: page.items, nextCursor: page.nextCursor });
   });
 
   router.post('/users', async (req, res) => {

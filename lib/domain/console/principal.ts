@@ -24,3 +24,6 @@ export const canSeeApp = (p: Principal, app: { teamId: string | null }): boolean
 /** What a principal may act on as a team's admin: any team for the platform roles, its own for mp_admin. */
 export const administersTeam = (p: Principal, teamId: string): boolean =>
   isPlatformRole(p.role) || (p.role === 'mp_admin' && p.teamId === teamId);
+
+/** Who manages users (7.1, a rule of its own rather than a row of 7.2): the platform roles, and a team's mp_admin. */
+export const managesUsers = (p: Principal): boolean => isPlatformRole(p.role) || p.role === 'mp_admin';
