@@ -135,6 +135,7 @@ const STATUS_COLORS: Record<string, string> = {
   PENDING: 'yellow',
   PENDING_REVIEW: 'yellow',
   APPROVED: 'green',
+  ACTIVE: 'green',
   RELEASED: 'green',
   DELIVERED: 'green',
   SUCCEEDED: 'green',

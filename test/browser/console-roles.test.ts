@@ -90,16 +90,17 @@ test('platform_admin: approves a payment request; may not revoke a platform user
   expect(expectOk(await consoleCall(vpay, vpay.adminToken, 'GET', `/apps/${world.appId}`), 'app').paymentEnabled).toBe(true);
 
   await openPage(page, 'Team users');
-  await page.getByLabel('User ID').fill(platformUser.userId);
-  await page.getByRole('button', { name: 'Revoke' }).click();
+  await page.getByRole('button', { name: 'Revoke P2' }).click();
+  await page.getByRole('dialog', { name: 'Revoke P2?' }).getByRole('button', { name: 'Revoke user' }).click();
   const refusal = page.getByRole('alert').filter({ hasText: '40302' });
   await refusal.waitFor();
   expect(await refusal.innerText()).toContain('Your role may not do this');
+  expect((await consoleCall(vpay, platformUser.token, 'GET', '/me')).status).toBe(200);
   expect(errors).toEqual([]);
   await page.context().close();
 });
 
-test('mp_admin: requests payment for a new game; may not revoke a user of another team', async () => {
+test("mp_admin: requests payment for a new game; sees its team's users only, and may not revoke another team's", async () => {
   const other = expectOk(await consoleCall(vpay, world.otherAdminToken, 'GET', '/me'), 'me');
   const app = expectOk(await consoleCall(vpay, world.tokens.mp_admin, 'POST', `/teams/${world.teamId}/apps`, { name: 'Game N' }), 'app');
   const { page, errors } = await signIn(browser, vpay.url, world.tokens.mp_admin);
@@ -109,9 +110,11 @@ test('mp_admin: requests payment for a new game; may not revoke a user of anothe
   await page.getByRole('cell', { name: 'Game N sells gems' }).waitFor();
 
   await openPage(page, 'Team users');
-  await page.getByLabel('User ID').fill(other.userId);
-  await page.getByRole('button', { name: 'Revoke' }).click();
-  await page.getByRole('alert').filter({ hasText: '40302' }).waitFor();
+  await page.getByTestId('users').getByText('mp_operator', { exact: true }).waitFor();
+  expect(await page.getByTestId('users').getByText(other.name, { exact: true }).count()).toBe(0);
+  expect(await page.getByRole('button', { name: `Revoke ${other.name}` }).count()).toBe(0);
+  // Nor by its id, should the mp_admin know it.
+  expect((await consoleCall(vpay, world.tokens.mp_admin, 'DELETE', `/users/${other.userId}`)).json.errCode).toBe(40302);
   expect(errors).toEqual([]);
   await page.context().close();
 });

@@ -1,11 +1,14 @@
-// Team users (7.1): create a user with a role (its token shown once) and revoke one. Who may create
-// which role: a super admin any; a platform admin team roles; an mp_admin team roles in its team.
+// Team users (7.1): who exists (GET /users: every user for the platform roles, with a team filter;
+// its own team's for an mp_admin), a new user with a role (its token shown once), and a revoke per
+// row. Who may create which role: a super admin any; a platform admin team roles; an mp_admin team
+// roles in its team. Only the super admin revokes a platform user: the API says so, shown by the row.
 import { useState } from 'react';
-import { Alert, Button, Code, CopyButton, Group, Modal, Paper, Select, Stack, Text, TextInput, Title } from '@mantine/core';
-import { del, post } from '../api';
+import { Alert, Button, Code, CopyButton, Group, Modal, Paper, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { del, get, post } from '../api';
 import { ROLES, type Role } from '../../../lib/domain/console/permissions';
 import { ROLE_LABELS, isPlatform, useSession } from '../session-context';
-import { ActionButton, PageTitle } from '../ui';
+import { teamLabel, useTeams, type Team } from '../teams';
+import { ActionButton, Empty, ErrorNote, Loading, PageTitle, StatusBadge, Time, useLoad } from '../ui';
 
 interface CreatedUser {
   userId: string;
@@ -15,91 +18,59 @@ interface CreatedUser {
   token: string;
 }
 
+interface ListedUser {
+  userId: string;
+  name: string;
+  role: Role;
+  teamId: string | null;
+  teamName: string | null;
+  createdBy: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
 const creatable = (role: Role): Role[] =>
   role === 'super_admin' ? [...ROLES].filter((r) => r !== 'super_admin') : ROLES.filter((r) => !isPlatform(r));
 
-export function UsersPage() {
+const teamOptions = (teams: Team[] | undefined) => (teams ?? []).map((t) => ({ value: t.teamId, label: `${t.name} (${t.teamId})` }));
+
+function NewUser({ teams, onCreated }: { teams: Team[] | undefined; onCreated(): void }) {
   const { me } = useSession();
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('mp_developer');
-  const [teamId, setTeamId] = useState(me.teamId ?? '');
+  const [teamId, setTeamId] = useState<string | null>(me.teamId);
   const [shown, setShown] = useState<CreatedUser>();
-  const [created, setCreated] = useState<CreatedUser[]>([]);
-  const [revokeId, setRevokeId] = useState('');
-  const [revoked, setRevoked] = useState<string>();
   const needsTeam = !isPlatform(role);
   return (
-    <Stack>
-      <PageTitle>Team users</PageTitle>
-      <Paper withBorder p="md">
-        <Title order={2} size="h4" mb="sm">
-          New user
-        </Title>
-        <Group align="flex-end" wrap="wrap">
-          <TextInput label="Name" value={name} onChange={(e) => setName(e.currentTarget.value)} />
-          <Select
-            label="Role"
-            data={creatable(me.role).map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
-            value={role}
-            onChange={(v) => v && setRole(v as Role)}
-            allowDeselect={false}
-            w={280}
-          />
-          {needsTeam && isPlatform(me.role) && (
-            <TextInput label="Team ID" value={teamId} onChange={(e) => setTeamId(e.currentTarget.value)} />
-          )}
-          <ActionButton
-            disabled={!name.trim() || (needsTeam && !teamId.trim())}
-            run={async () => {
-              const user = await post<CreatedUser>('/users', { name: name.trim(), role, ...(needsTeam ? { teamId: teamId.trim() } : {}) });
-              setShown(user);
-              setCreated((c) => [user, ...c]);
-              setName('');
-            }}
-          >
-            Create user
-          </ActionButton>
-        </Group>
-        {created.length > 0 && (
-          <Stack gap={4} mt="md">
-            <Text size="sm" fw={600}>
-              Created in this session
-            </Text>
-            {created.map((u) => (
-              <Text size="sm" key={u.userId}>
-                {u.name} · {ROLE_LABELS[u.role]} · <code>{u.userId}</code>
-              </Text>
-            ))}
-          </Stack>
+    <Paper withBorder p="md">
+      <Title order={2} size="h4" mb="sm">
+        New user
+      </Title>
+      <Group align="flex-end" wrap="wrap">
+        <TextInput label="Name" value={name} onChange={(e) => setName(e.currentTarget.value)} />
+        <Select
+          label="Role"
+          data={creatable(me.role).map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
+          value={role}
+          onChange={(v) => v && setRole(v as Role)}
+          allowDeselect={false}
+          w={280}
+        />
+        {needsTeam && isPlatform(me.role) && (
+          <Select label="Team" placeholder="Pick a team" data={teamOptions(teams)} value={teamId} onChange={setTeamId} searchable w={280} />
         )}
-      </Paper>
-      <Paper withBorder p="md">
-        <Title order={2} size="h4" mb="sm">
-          Revoke a user
-        </Title>
-        <Text size="sm" c="dimmed" mb="xs">
-          The user&apos;s token stops working at once.
-        </Text>
-        <Group align="flex-end" wrap="wrap">
-          <TextInput label="User ID" value={revokeId} onChange={(e) => setRevokeId(e.currentTarget.value)} />
-          <ActionButton
-            color="red"
-            disabled={!revokeId.trim()}
-            run={async () => {
-              await del(`/users/${encodeURIComponent(revokeId.trim())}`);
-              setRevoked(revokeId.trim());
-              setRevokeId('');
-            }}
-          >
-            Revoke
-          </ActionButton>
-        </Group>
-        {revoked && (
-          <Text size="sm" mt="xs" role="status">
-            User <code>{revoked}</code> revoked.
-          </Text>
-        )}
-      </Paper>
+        <ActionButton
+          disabled={!name.trim() || (needsTeam && !teamId)}
+          run={async () => {
+            const user = await post<CreatedUser>('/users', { name: name.trim(), role, ...(needsTeam ? { teamId } : {}) });
+            setShown(user);
+            setName('');
+          }}
+          onDone={onCreated}
+        >
+          Create user
+        </ActionButton>
+      </Group>
       <Modal
         opened={Boolean(shown)}
         onClose={() => setShown(undefined)}
@@ -124,6 +95,160 @@ export function UsersPage() {
           </Group>
         </Stack>
       </Modal>
+    </Paper>
+  );
+}
+
+/** Asks before revoking: the user's token stops working at once; a refusal is shown here, with its reason. */
+function RevokeDialog({ user, onClose }: { user: ListedUser | undefined; onClose(revoked: boolean): void }) {
+  return (
+    <Modal opened={Boolean(user)} onClose={() => onClose(false)} title={`Revoke ${user?.name ?? ''}?`}>
+      <Stack>
+        <Text size="sm">
+          {user?.name} ({user ? ROLE_LABELS[user.role] : ''}) can no longer sign in: the token stops working at once. This cannot be undone;
+          a new user can be created instead.
+        </Text>
+        <Group justify="space-between" align="flex-start">
+          <Button variant="default" onClick={() => onClose(false)}>
+            Cancel
+          </Button>
+          <ActionButton color="red" run={() => del(`/users/${encodeURIComponent(user!.userId)}`)} onDone={() => onClose(true)}>
+            Revoke user
+          </ActionButton>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
+
+function UserList({ teams, version }: { teams: Team[] | undefined; version: number }) {
+  const { me } = useSession();
+  const [teamFilter, setTeamFilter] = useState<string | null>(null);
+  const [cursors, setCursors] = useState<Array<string | null>>([null]);
+  const [revoking, setRevoking] = useState<ListedUser>();
+  const [revoked, setRevoked] = useState<string>();
+  const cursor = cursors[cursors.length - 1];
+  const list = useLoad(
+    () => get<{ users: ListedUser[]; nextCursor: string | null }>('/users', { teamId: teamFilter, limit: 50, cursor }),
+    [teamFilter, cursor, version],
+  );
+  return (
+    <Paper withBorder p="md">
+      <Group justify="space-between" align="flex-end" mb="sm" wrap="wrap">
+        <Title order={2} size="h4">
+          {isPlatform(me.role) ? 'Users' : 'Users of your team'}
+        </Title>
+        {isPlatform(me.role) && (
+          <Select
+            label="Filter by team"
+            placeholder="All teams"
+            data={teamOptions(teams)}
+            value={teamFilter}
+            onChange={(v) => {
+              setTeamFilter(v);
+              setCursors([null]);
+            }}
+            clearable
+            searchable
+            w={{ base: '100%', sm: 320 }}
+          />
+        )}
+      </Group>
+      {revoked && (
+        <Text size="sm" mb="xs" role="status">
+          {revoked} revoked: the token no longer works.
+        </Text>
+      )}
+      <ErrorNote error={list.error} />
+      {list.loading && !list.data ? (
+        <Loading />
+      ) : list.data?.users.length === 0 ? (
+        <Empty>No user yet.</Empty>
+      ) : (
+        list.data && (
+          <Table.ScrollContainer minWidth={720}>
+            <Table striped data-testid="users">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Name</Table.Th>
+                  <Table.Th>Role</Table.Th>
+                  <Table.Th>Team</Table.Th>
+                  <Table.Th>Created</Table.Th>
+                  <Table.Th>Status</Table.Th>
+                  <Table.Th>Actions</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {list.data.users.map((u) => (
+                  <Table.Tr key={u.userId}>
+                    <Table.Td>
+                      <Text size="sm">{u.name}</Text>
+                      <Text size="xs" c="dimmed">
+                        <code>{u.userId}</code>
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>{ROLE_LABELS[u.role]}</Table.Td>
+                    <Table.Td>{u.teamName ?? (u.teamId ? teamLabel(teams, u.teamId) : 'platform')}</Table.Td>
+                    <Table.Td>
+                      <Time iso={u.createdAt} />
+                    </Table.Td>
+                    <Table.Td>
+                      <StatusBadge status={u.revokedAt ? 'REVOKED' : 'ACTIVE'} />
+                      {u.revokedAt && (
+                        <Text size="xs">
+                          <Time iso={u.revokedAt} />
+                        </Text>
+                      )}
+                    </Table.Td>
+                    <Table.Td>
+                      {u.revokedAt === null && u.userId !== me.userId ? (
+                        <Button size="xs" color="red" variant="light" aria-label={`Revoke ${u.name}`} onClick={() => setRevoking(u)}>
+                          Revoke
+                        </Button>
+                      ) : u.userId === me.userId ? (
+                        <Text size="xs">you</Text>
+                      ) : null}
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )
+      )}
+      <Group mt="sm">
+        <Button variant="default" disabled={cursors.length < 2} onClick={() => setCursors((c) => c.slice(0, -1))}>
+          Previous page
+        </Button>
+        <Button variant="default" disabled={!list.data?.nextCursor} onClick={() => setCursors((c) => [...c, list.data!.nextCursor])}>
+          Next page
+        </Button>
+      </Group>
+      {revoking && (
+        <RevokeDialog
+          key={revoking.userId}
+          user={revoking}
+          onClose={(done) => {
+            if (done) {
+              setRevoked(revoking.name);
+              list.reload();
+            }
+            setRevoking(undefined);
+          }}
+        />
+      )}
+    </Paper>
+  );
+}
+
+export function UsersPage() {
+  const teams = useTeams();
+  const [version, setVersion] = useState(0);
+  return (
+    <Stack>
+      <PageTitle>Team users</PageTitle>
+      <NewUser teams={teams.data} onCreated={() => setVersion((v) => v + 1)} />
+      <UserList teams={teams.data} version={version} />
     </Stack>
   );
 }
