@@ -1,7 +1,7 @@
 // Order records (7.7): filters and paging over a date range, export, and one order's detail with
 // its delivery attempts as a timeline, its refunds, the purchase in the Temporal Web UI,
 // redelivery and (for the roles that may) a refund.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import {
   Anchor,
   Button,
@@ -22,6 +22,7 @@ import { dayEnd, dayInput, dayStart } from '../format';
 import { hrefOf, navigate, useLocation } from '../router';
 import { useCan } from '../session-context';
 import { ActionButton, Empty, ErrorNote, Loading, Money, NeedsApp, PageTitle, StatusBadge, Time, useLoad } from '../ui';
+import { RecordCard, useNarrow } from '../record-card';
 import { RefundTable, type Refund } from './RefundsPage';
 
 export interface Order {
@@ -78,6 +79,28 @@ function OrderDetailView({ appId, orderId }: { appId: string; orderId: string })
   const [amount, setAmount] = useState<string | number>('');
   const [reason, setReason] = useState('');
   const [notice, setNotice] = useState<string>();
+  // After a redelivery request (202: Temporal has it), the detail is read again every second until
+  // the new attempt is recorded, so it shows up in the timeline without a manual reload.
+  const [awaiting, setAwaiting] = useState<{ after: number; tries: number }>();
+  const attempts = detail.data?.order.deliveryAttempts;
+  useEffect(() => {
+    if (!awaiting || attempts === undefined) return;
+    if (attempts > awaiting.after) {
+      setAwaiting(undefined);
+      setNotice(`Redelivered: attempt ${attempts} is in the timeline below.`);
+      return;
+    }
+    if (awaiting.tries >= 30) {
+      setAwaiting(undefined);
+      setNotice('No new attempt after 30 s: reload the page to see it once made.');
+      return;
+    }
+    const timer = setTimeout(() => {
+      setAwaiting((a) => a && { ...a, tries: a.tries + 1 });
+      detail.reload();
+    }, 1000);
+    return () => clearTimeout(timer);
+  }, [awaiting, attempts, detail.reload]);
   const back = (
     <Button variant="subtle" onClick={() => navigate(hrefOf('orders'))}>
       ← Order records
@@ -138,7 +161,7 @@ function OrderDetailView({ appId, orderId }: { appId: string; orderId: string })
             run={() => post(`/apps/${appId}/orders/${encodeURIComponent(order.orderId)}/redeliver`)}
             onDone={() => {
               setNotice('Redelivery requested: the attempt appears below once made.');
-              detail.reload();
+              setAwaiting({ after: order.deliveryAttempts, tries: 0 });
             }}
           >
             Redeliver
@@ -222,6 +245,43 @@ function OrderDetailView({ appId, orderId }: { appId: string; orderId: string })
   );
 }
 
+/** An order's link to its detail. */
+function OrderLink({ orderId }: { orderId: string }) {
+  return (
+    <Anchor
+      href={hrefOf('orders', { order: orderId })}
+      onClick={(e) => {
+        e.preventDefault();
+        navigate(hrefOf('orders', { order: orderId }));
+      }}
+    >
+      <code>{orderId}</code>
+    </Anchor>
+  );
+}
+
+/** The orders as cards, for a phone (record-card.tsx says why). */
+function OrderCards({ orders }: { orders: Order[] }) {
+  return (
+    <Stack gap="xs" data-testid="order-cards">
+      {orders.map((o) => (
+        <RecordCard
+          key={o.orderId}
+          title={<OrderLink orderId={o.orderId} />}
+          status={o.status}
+          fields={[
+            ['Created', <Time key="c" iso={o.createdAt} />],
+            ['Item', `${o.productId} × ${o.buyQuantity}`],
+            ['Total', <Money key="t" minor={o.totalAmount} currency={o.currencyType} />],
+            ['Out trade no', <code key="o">{o.outTradeNo}</code>],
+            ['Env', String(o.env)],
+          ]}
+        />
+      ))}
+    </Stack>
+  );
+}
+
 function OrderList({ appId }: { appId: string }) {
   const [form, setForm] = useState<Record<string, string>>({ from: daysAgo(7), to: daysAgo(0), status: '', env: '' });
   const [query, setQuery] = useState(form);
@@ -244,6 +304,7 @@ function OrderList({ appId }: { appId: string }) {
     [appId, JSON.stringify(query), cursor],
   );
   const set = (k: string) => (v: string | null) => setForm((f) => ({ ...f, [k]: v ?? '' }));
+  const narrow = useNarrow();
   return (
     <Stack>
       <form
@@ -287,6 +348,8 @@ function OrderList({ appId }: { appId: string }) {
         <Loading />
       ) : list.data?.orders.length === 0 ? (
         <Empty>No order in this range.</Empty>
+      ) : narrow ? (
+        <OrderCards orders={list.data?.orders ?? []} />
       ) : (
         <Table.ScrollContainer minWidth={860}>
           <Table striped highlightOnHover>
@@ -308,15 +371,7 @@ function OrderList({ appId }: { appId: string }) {
                     <Time iso={o.createdAt} />
                   </Table.Td>
                   <Table.Td>
-                    <Anchor
-                      href={hrefOf('orders', { order: o.orderId })}
-                      onClick={(e) => {
-                        e.preventDefault();
-                        navigate(hrefOf('orders', { order: o.orderId }));
-                      }}
-                    >
-                      <code>{o.orderId}</code>
-                    </Anchor>
+                    <OrderLink orderId={o.orderId} />
                   </Table.Td>
                   <Table.Td>
                     <code>{o.outTradeNo}</code>

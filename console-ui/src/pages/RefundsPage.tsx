@@ -1,10 +1,11 @@
 // After-sales records (8.4): refunds by initiation date, the last 7 days unless told otherwise and
 // never more than 12 months back; searched by order or refund number; exported.
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Button, Group, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
 import { download, get } from '../api';
 import { dayEnd, dayInput, dayStart } from '../format';
 import { Empty, ErrorNote, Loading, Money, NeedsApp, PageTitle, StatusBadge, Time, ActionButton, useLoad } from '../ui';
+import { RecordCard, useNarrow } from '../record-card';
 
 export interface Refund {
   refundId: string;
@@ -21,7 +22,34 @@ export interface Refund {
   refundedAt: string | null;
 }
 
+/** The refunds as cards, for a phone (record-card.tsx says why). */
+function RefundCards({ refunds }: { refunds: Refund[] }) {
+  return (
+    <Stack gap="xs" data-testid="refund-cards">
+      {refunds.map((r) => (
+        <RecordCard
+          key={r.refundId}
+          title={<code>{r.refundId}</code>}
+          status={r.status}
+          fields={[
+            ['Initiated', <Time key="c" iso={r.createdAt} />],
+            ['Amount', <Money key="a" minor={r.refundAmount} currency={r.currencyType} />],
+            ['Order', <code key="o">{r.orderId}</code>],
+            ...(r.outRefundNo ? ([['Refund number', <code key="n">{r.outRefundNo}</code>]] as Array<[string, ReactNode]>) : []),
+            ['Source', r.source],
+            ['Reason', r.reason || '—'],
+            ...(r.failReason ? ([['Failed', r.failReason]] as Array<[string, ReactNode]>) : []),
+          ]}
+        />
+      ))}
+    </Stack>
+  );
+}
+
+/** A list of refunds: a table, or cards on a phone. */
 export function RefundTable({ refunds }: { refunds: Refund[] }) {
+  const narrow = useNarrow();
+  if (narrow) return <RefundCards refunds={refunds} />;
   return (
     <Table.ScrollContainer minWidth={820}>
       <Table striped>
