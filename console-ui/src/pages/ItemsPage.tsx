@@ -226,7 +226,7 @@ function ItemList({ appId }: { appId: string }) {
         <Empty>{search || status ? 'No item matches.' : 'No virtual items yet.'}</Empty>
       ) : (
         <Table.ScrollContainer minWidth={820}>
-          <Table striped highlightOnHover>
+          <Table striped highlightOnHover data-testid="items">
             <Table.Thead>
               <Table.Tr>
                 {can('items.release') && (
