@@ -28,6 +28,8 @@ const REQUIRED = [
   'refund-failed',
   'refund-retried',
   'refund-stops-delivery',
+  'local-steps-delivered',
+  'local-steps-prepay-rejected',
 ].map((n) => `${n}.json`);
 
 // Read at load time: jest needs the list to declare one test per file.
