@@ -44,7 +44,13 @@ export interface PurchaseKeys {
 /** What a purchase's start and the API's waits take from config. */
 export type PurchaseClientConfig = Pick<
   Config,
-  'taskQueue' | 'paymentTimeoutMs' | 'deliveryRetryInitialMs' | 'deliveryRetryMaxMs' | 'deliveryAlertAfterMs' | 'workflowAnswerTimeoutMs'
+  | 'taskQueue'
+  | 'paymentTimeoutMs'
+  | 'deliveryRetryInitialMs'
+  | 'deliveryRetryMaxMs'
+  | 'deliveryAlertAfterMs'
+  | 'workflowAnswerTimeoutMs'
+  | 'purchaseLocalSteps'
 >;
 
 export interface PurchaseClient {
@@ -81,6 +87,7 @@ export function purchaseStartOperation(draft: OrderDraft, config: PurchaseClient
           deliveryRetryMaxMs: config.deliveryRetryMaxMs,
           deliveryAlertAfterMs: config.deliveryAlertAfterMs,
         },
+        localSteps: config.purchaseLocalSteps,
       },
     ],
     workflowIdConflictPolicy: 'USE_EXISTING',

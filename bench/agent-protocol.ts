@@ -85,6 +85,7 @@ export interface AgentApi {
     maxInFlight: number;
     tag: string;
     deliveryTimeoutMs: number;
+    raw?: boolean;
   }): Promise<PurchaseStats>;
   /** Paid orders without waiting for their delivery (the backlog). */
   createPaid(a: { instance: string; n: number; concurrency: number; tag: string; timeLimitMs: number }): Promise<CreatePaidStats>;

@@ -57,12 +57,12 @@ const handlers: AgentApi = {
     return purchaseStats(r, raw ?? false, retries);
   },
 
-  async openLoop({ instance, ratePerSec, durationMs, maxInFlight, tag, deliveryTimeoutMs }) {
+  async openLoop({ instance, ratePerSec, durationMs, maxInFlight, tag, deliveryTimeoutMs, raw }) {
     const app = appOf(instance);
     const [r, retries] = await countingRetries(() =>
       openLoop({ ratePerSec, durationMs, maxInFlight, iterate: (seq) => purchase(app, secret, developer, tag, seq, deliveryTimeoutMs) }),
     );
-    return purchaseStats(r, false, retries);
+    return purchaseStats(r, raw ?? false, retries);
   },
 
   async createPaid({ instance, n, concurrency, tag, timeLimitMs }) {

@@ -22,6 +22,8 @@ export interface Profile {
     rssEveryMs: number;
   };
   soak: { durationMs: number; rssEveryMs: number; windowMs: number; calibrateConcurrency: number; calibrateMs: number };
+  /** Request steps as activity tasks against local activities: rounds of an open loop at a light rate each. */
+  steps: { rounds: number; stepMs: number; ratePerSec: number; histories: number };
 }
 
 export const FULL: Profile = {
@@ -39,6 +41,7 @@ export const FULL: Profile = {
     rssEveryMs: 1_000,
   },
   soak: { durationMs: 10 * 60_000, rssEveryMs: 10_000, windowMs: 60_000, calibrateConcurrency: 32, calibrateMs: 15_000 },
+  steps: { rounds: 6, stepMs: 20_000, ratePerSec: 4, histories: 60 },
 };
 
 export const SMOKE: Profile = {
@@ -49,4 +52,5 @@ export const SMOKE: Profile = {
   scale: { rows: 1_000, concurrency: 4, queryConcurrency: 4, stepMs: 2_000, fetchRows: 200 },
   backlog: { orders: 20, createConcurrency: 4, createTimeLimitMs: 60_000, holdMs: 1_000, drainTimeoutMs: 60_000, rssEveryMs: 500 },
   soak: { durationMs: 20_000, rssEveryMs: 2_000, windowMs: 5_000, calibrateConcurrency: 4, calibrateMs: 3_000 },
+  steps: { rounds: 2, stepMs: 3_000, ratePerSec: 2, histories: 4 },
 };

@@ -36,6 +36,12 @@ export interface PurchaseTimings {
 export interface PurchaseInput {
   order: OrderDraft;
   timings: PurchaseTimings;
+  /**
+   * Run the payment request's steps (order row, prepay call, PREPAID row) as local activities
+   * (PURCHASE_LOCAL_STEPS). Absent from purchases started before the setting existed, and taken
+   * only behind the 'local-request-steps' patch, so every recorded history replays as it ran.
+   */
+  localSteps?: boolean;
   /** Set when a long-undelivered purchase continues as a new run: the state it carries on from. */
   resume?: { state: PurchaseState; nextDeliveryIntervalMs: number };
 }

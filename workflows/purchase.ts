@@ -5,6 +5,7 @@ import {
   ApplicationFailure,
   condition,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   allHandlersFinished,
@@ -28,13 +29,16 @@ import {
   type PurchaseInput,
   type PurchaseState,
 } from './definitions';
-import { activityOptions } from './retry-policies';
+import { activityOptions, localActivityOptions } from './retry-policies';
 import { describeFailure, endpointFailingForMs } from './failure-details';
 
 /** patched() ID of the delivery backoff paced by the endpoint's outage (see deliverWithRetries). */
 const OUTAGE_PACED_BACKOFF = 'outage-paced-backoff';
 /** patched() ID of a full refund ending the delivery (CONTRACT.md 8.3; see deliverWithRetries). */
 const REFUND_STOPS_DELIVERY = 'refund-stops-delivery';
+
+/** patched() ID of the payment request's steps run as local activities (see placeOrder). */
+const LOCAL_REQUEST_STEPS = 'local-request-steps';
 
 /** Well below Temporal's limits; a run this long continues as new. */
 const MAX_HISTORY_EVENTS = 10_000;
@@ -221,12 +225,26 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
 
   /** Steps 2 to 4: the order row, the prepay order, and the wait for the payment. */
   async function placeOrder(): Promise<boolean> {
+    // The mini game waits on steps 2 and 3 and the PREPAID row. As local activities they run in
+    // the first workflow task, one after the other, with no round trip to the server in between
+    // (an activity task each costs two: its own and the workflow task that follows). The input
+    // asks for it (PURCHASE_LOCAL_STEPS); the patch keeps a history an older worker recorded for
+    // such an input on activity tasks when it replays.
+    const local = input.localSteps === true && patched(LOCAL_REQUEST_STEPS);
+    const steps = local
+      ? {
+          saveNewOrder: proxyLocalActivities<Activities>(localActivityOptions.projection).saveNewOrder,
+          requestPrepay: proxyLocalActivities<Activities>(localActivityOptions.prepay).requestPrepay,
+          projectOrder: proxyLocalActivities<Activities>(localActivityOptions.projection).projectOrder,
+        }
+      : { saveNewOrder: projection.saveNewOrder, requestPrepay: superapp.requestPrepay, projectOrder: projection.projectOrder };
+
     // 2. The order row: its unique (appId, outTradeNo) outlives the workflow's retention.
-    await projection.saveNewOrder(order);
+    await steps.saveNewOrder(order);
 
     // 3. The prepay order at the superapp, with bounded retries; a rejection closes the order.
     try {
-      const { prepayId } = await superapp.requestPrepay(order);
+      const { prepayId } = await steps.requestPrepay(order);
       state.prepayId = prepayId;
     } catch (err) {
       state.prepayError = describeFailure(err);
@@ -235,7 +253,7 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
       return false;
     }
     setStatus('PREPAID');
-    await projection.projectOrder({ orderId: order.orderId, status: 'PREPAID', prepayId: state.prepayId });
+    await steps.projectOrder({ orderId: order.orderId, status: 'PREPAID', prepayId: state.prepayId });
     rowStatus = 'PREPAID';
 
     // 4. Wait for the payment, raced against the payment timeout (counted from order creation).

@@ -1,7 +1,7 @@
 // Every activity's timeouts and retry policy, in one place and explicit. A policy without
 // maximumAttempts retries until it succeeds: the projection, the confirmation and the delivery
 // must happen, however long the other side is down.
-import type { ActivityOptions } from '@temporalio/workflow';
+import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
 import { Failures } from './definitions';
 
 export const activityOptions = {
@@ -89,3 +89,15 @@ export const activityOptions = {
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10 },
   },
 } satisfies Record<string, ActivityOptions>;
+
+/**
+ * The payment request's steps as local activities (PurchaseInput.localSteps): the same timeouts
+ * and retry policies as their activity-task versions above, so only where they run changes. Each
+ * is idempotent (the row's unique key, forward-only status moves, a prepayId made from the
+ * orderId), which a local activity needs: a worker that dies before its workflow task completes
+ * leaves no marker, and the next worker runs the step again.
+ */
+export const localActivityOptions = {
+  projection: activityOptions.projection,
+  prepay: activityOptions.prepay,
+} satisfies Record<string, LocalActivityOptions>;

@@ -34,6 +34,8 @@ export async function startCeiling(o: {
   taskQueue: string;
   workflowBundleCode: string;
   timings: PurchaseTimings;
+  /** As vpay's API sets it from PURCHASE_LOCAL_STEPS, so the bare workflow keeps vpay's shape. */
+  localSteps: boolean;
   deliveryTimeoutMs: number;
 }): Promise<Ceiling> {
   const delivered = new Map<string, number>();
@@ -102,7 +104,7 @@ export async function startCeiling(o: {
       startWorkflowOperation: new WithStartWorkflowOperation<typeof barePurchase>('barePurchase', {
         workflowId,
         taskQueue: o.taskQueue,
-        args: [{ order: draft, timings: o.timings }],
+        args: [{ order: draft, timings: o.timings, localSteps: o.localSteps }],
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         typedSearchAttributes: [

@@ -3,13 +3,16 @@
 // same validators, the same six activities on the happy path with the same options (saveNewOrder,
 // requestPrepay, projectOrder PREPAID, projectOrder PAID in the update handler, confirmPayment
 // side by side with deliverOrder), the same payment-timeout and delivery-alert timers and the same
-// search-attribute upserts; the activities do no I/O (bench/ceiling/activities.ts). What vpay
+// search-attribute upserts, and the request's steps as local activities when vpay's are
+// (PurchaseInput.localSteps, PURCHASE_LOCAL_STEPS); the activities do no I/O (bench/ceiling/activities.ts). What vpay
 // reaches against this is the share of Temporal's capacity on this machine that vpay keeps.
 import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  defineUpdate,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
@@ -22,7 +25,7 @@ import {
   type PaymentRecord,
   type PurchaseInput,
 } from '../../workflows/definitions';
-import { activityOptions } from '../../workflows/retry-policies';
+import { activityOptions, localActivityOptions } from '../../workflows/retry-policies';
 import type { CeilingActivities } from './activities';
 
 export async function barePurchase(input: PurchaseInput): Promise<void> {
@@ -97,10 +100,16 @@ export async function barePurchase(input: PurchaseInput): Promise<void> {
     },
   );
 
-  await projection.saveNewOrder(order);
-  prepayId = (await superapp.requestPrepay(order)).prepayId;
+  const steps = input.localSteps
+    ? {
+        row: proxyLocalActivities<CeilingActivities>(localActivityOptions.projection),
+        prepay: proxyLocalActivities<CeilingActivities>(localActivityOptions.prepay),
+      }
+    : { row: projection, prepay: superapp };
+  await steps.row.saveNewOrder(order);
+  prepayId = (await steps.prepay.requestPrepay(order)).prepayId;
   setStatus('PREPAID');
-  await projection.projectOrder({ orderId: order.orderId, status: 'PREPAID', prepayId });
+  await steps.row.projectOrder({ orderId: order.orderId, status: 'PREPAID', prepayId });
   rowStatus = 'PREPAID';
 
   const remainingMs = Math.max(0, Date.parse(order.createdAt) + timings.paymentTimeoutMs - Date.now());
@@ -113,5 +122,24 @@ export async function barePurchase(input: PurchaseInput): Promise<void> {
   deliveredAt = (await delivery.deliverOrder({ orderId: order.orderId })).deliveredAt;
   setStatus('DELIVERED');
   await confirmed;
+  await condition(allHandlersFinished);
+}
+
+/** The floor's one update: answered at once. */
+export const floorAnswerUpdate = defineUpdate<{ ok: true }, [{ signData: string }]>('floorAnswer');
+
+/**
+ * Temporal's floor on this machine: a workflow started by update-with-start whose one update is
+ * answered at once, then completed. No activity, no timer, no search-attribute upsert: what a
+ * client waits for the cheapest answer a workflow can give (bench/scenarios/steps.ts compares the
+ * payment request and the callback with it).
+ */
+export async function floorWorkflow(): Promise<void> {
+  let answered = false;
+  setHandler(floorAnswerUpdate, () => {
+    answered = true;
+    return { ok: true as const };
+  });
+  await condition(() => answered);
   await condition(allHandlersFinished);
 }

@@ -46,6 +46,7 @@ export function startDefaultCeiling(ctx: BenchContext, address: string, taskQueu
       deliveryRetryMaxMs: defaults.deliveryRetryMaxMs,
       deliveryAlertAfterMs: defaults.deliveryAlertAfterMs,
     },
+    localSteps: defaults.purchaseLocalSteps,
     deliveryTimeoutMs: ctx.profile.deliveryTimeoutMs,
   });
 }
@@ -57,6 +58,7 @@ export async function ceiling(ctx: BenchContext): Promise<ScenarioResult> {
     'The same closed loop against bench/ceiling/workflows.ts on its own task queue and worker (same worker settings), on the same Temporal server: ' +
       'one update-with-start (requestPayment) and one update (recordPayment), the six activities of the happy path ' +
       '(saveNewOrder, requestPrepay, projectOrder PREPAID, projectOrder PAID in the update handler, confirmPayment beside deliverOrder) doing no I/O, ' +
+      'the first three as local activities when vpay runs them so (PURCHASE_LOCAL_STEPS, on by default), ' +
       'the same timers and search-attribute upserts. The driver and the worker run in the benchmark process, with no HTTP, no PostgreSQL, no superapp or developer. ' +
       '"request" is the update-with-start, "callback" the update, "callback→delivered" the update\'s answer to deliverOrder running.',
   );

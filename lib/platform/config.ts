@@ -36,6 +36,12 @@ const EnvSchema = z.object({
   SANDBOX: boolFromEnv.default(false),
   DATA_DIR: z.string().min(1).default('.data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * New purchases run the payment request's short steps (order row, prepay call, PREPAID row) as
+   * local activities, inside one workflow task (docs/ARCHITECTURE.md, "Local steps"). `false`
+   * brings back one activity task per step: for the benchmark's side-by-side, or to back out.
+   */
+  PURCHASE_LOCAL_STEPS: boolFromEnv.default(true),
   /** How long the API waits for a workflow's answer (prepay outcome, payment recorded). */
   WORKFLOW_ANSWER_TIMEOUT_MS: positiveMs.default(30_000),
   /** Bearer token GET /metrics asks for; unset: no /metrics at all (metrics are opt-in). */
@@ -67,6 +73,8 @@ export interface Config {
   deliveryRetryInitialMs: number;
   deliveryRetryMaxMs: number;
   deliveryAlertAfterMs: number;
+  /** PURCHASE_LOCAL_STEPS: the request path's steps as local activities (new purchases only). */
+  purchaseLocalSteps: boolean;
   alertWebhookUrl?: string;
   deliveryAllowPrivate: boolean;
   keyRotationOverlapMs: number;
@@ -125,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     deliveryRetryInitialMs: e.DELIVERY_RETRY_INITIAL_MS,
     deliveryRetryMaxMs: e.DELIVERY_RETRY_MAX_MS,
     deliveryAlertAfterMs: e.DELIVERY_ALERT_AFTER_MS,
+    purchaseLocalSteps: e.PURCHASE_LOCAL_STEPS,
     alertWebhookUrl: e.ALERT_WEBHOOK_URL,
     deliveryAllowPrivate: e.DELIVERY_ALLOW_PRIVATE,
     keyRotationOverlapMs: e.KEY_ROTATION_OVERLAP_MS,

@@ -105,6 +105,51 @@ it('delivers every paid order exactly once across a SIGKILLed worker', async () 
   await exited(second);
 });
 
+it('runs a local prepay step again after a SIGKILL mid-call: one order, one prepayId, delivered once', async () => {
+  // The API starts purchases with PURCHASE_LOCAL_STEPS' default (on): the order row, the prepay
+  // call and the PREPAID row run as local activities in the first workflow task. A worker that
+  // dies inside the prepay call leaves no marker of the row it wrote; the next worker must run
+  // both steps again without a second order or a second prepayId.
+  vpay.developer.mode = 'ok';
+  vpay.superapp.prepayMode = 'hang';
+  const first = spawnWorker();
+  await ready(first);
+  const sd = signData(app);
+  const outTradeNo: string = JSON.parse(sd).outTradeNo;
+  const pending = requestPayment(vpay, app, sd);
+  await waitFor('the prepay call in flight', () => vpay.superapp.prepays.some((p) => p.outTradeNo === outTradeNo));
+  first.kill('SIGKILL');
+  await exited(first);
+  vpay.superapp.prepayMode = 'ok';
+  expect((await pending).status).toBe(503);
+
+  const second = spawnWorker();
+  await ready(second);
+  // As a mini game backend does with a 503: the identical request again, until it is answered.
+  const answer = await waitFor('the identical request answered', async () => {
+    const r = await requestPayment(vpay, app, sd);
+    return r.status === 200 ? r : r.status === 503 ? undefined : Promise.reject(new Error(`HTTP ${r.status}`));
+  });
+  expect(answer.json).toMatchObject({ status: 'PREPAID', prepayId: `prepay_${answer.json.orderId}` });
+  const rows = await vpay.api.db('orders').where({ app_id: app.appId, out_trade_no: outTradeNo });
+  expect(rows).toHaveLength(1);
+  expect(rows[0]).toMatchObject({ order_id: answer.json.orderId, status: 'PREPAID', prepay_id: answer.json.prepayId });
+  // The killed call and the rerun: the superapp is asked twice for the same order, and answers one prepayId.
+  expect(vpay.superapp.prepays.filter((p) => p.outTradeNo === outTradeNo).map((p) => p.orderId)).toEqual([
+    answer.json.orderId,
+    answer.json.orderId,
+  ]);
+  const handle = vpay.api.client.workflow.getHandle(purchaseWorkflowId(app.appId, outTradeNo));
+  const markers = (await handle.fetchHistory()).events!.flatMap((e) => e.markerRecordedEventAttributes?.markerName ?? []);
+  expect(markers).toEqual(['core_patch', 'core_local_activity', 'core_local_activity', 'core_local_activity']);
+
+  expect((await pay(vpay, answer.json.orderId, app.price)).status).toBe(200);
+  expect((await handle.result()).status).toBe('DELIVERED');
+  expect(vpay.developer.acknowledged(answer.json.orderId)).toBe(1);
+  second.kill('SIGTERM');
+  await exited(second);
+}, 90_000);
+
 it('answers 503 within the bound when no worker runs, and the identical retry completes once one does', async () => {
   const sd = signData(app);
   const started = Date.now();

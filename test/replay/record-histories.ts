@@ -166,6 +166,34 @@ const scenarios: Scenario[] = [
     ],
   },
   {
+    name: 'local-steps-delivered',
+    env: { PURCHASE_LOCAL_STEPS: 'true' },
+    async run(vpay, app) {
+      const p = await startPurchase(vpay, app);
+      await payOnce(vpay, p.orderId!, app.price);
+      return finish(vpay, p.workflowId);
+    },
+    check: (r) => [
+      ...need(r.state.status === 'DELIVERED', `status DELIVERED (got ${r.state.status})`),
+      ...need(count(r, EventType.EVENT_TYPE_MARKER_RECORDED) === 4, 'the local-request-steps patch marker and 3 local activity markers'),
+      ...need(r.state.deliveryAttempts === 1, `one delivery attempt (got ${r.state.deliveryAttempts})`),
+    ],
+  },
+  {
+    name: 'local-steps-prepay-rejected',
+    env: { PURCHASE_LOCAL_STEPS: 'true' },
+    async run(vpay, app) {
+      vpay.superapp.prepayMode = 'reject';
+      const p = await startPurchase(vpay, app, 502);
+      return finish(vpay, p.workflowId);
+    },
+    check: (r) => [
+      ...need(r.state.closeReason === 'prepay_rejected', `closeReason prepay_rejected (got ${r.state.closeReason})`),
+      ...need(count(r, EventType.EVENT_TYPE_MARKER_RECORDED) === 3, 'the patch marker and 2 local activity markers (row, failed prepay)'),
+      ...need(count(r, EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) === 1, 'one activity task: the CLOSED row'),
+    ],
+  },
+  {
     name: 'closed-payment-timeout',
     env: { PAYMENT_TIMEOUT_MS: '1500' },
     async run(vpay, app) {
@@ -496,7 +524,9 @@ async function main(): Promise<void> {
       let problems: string[] = [];
       let recorded: Recorded | undefined;
       for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-        const vpay = await startVpay(s.env ?? {});
+        // The scenarios recorded before PURCHASE_LOCAL_STEPS ran the request's steps as activity
+        // tasks; they record that way again unless they say otherwise (the local-steps-* ones do).
+        const vpay = await startVpay({ PURCHASE_LOCAL_STEPS: 'false', ...s.env });
         running.add(vpay);
         try {
           const app = await setupApp(vpay);

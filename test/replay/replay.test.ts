@@ -28,6 +28,8 @@ const REQUIRED = [
   'refund-failed',
   'refund-retried',
   'refund-stops-delivery',
+  'local-steps-delivered',
+  'local-steps-prepay-rejected',
 ].map((n) => `${n}.json`);
 
 // Read at load time: jest needs the list to declare one test per file.
@@ -75,5 +77,23 @@ describe('recorded purchase histories replay on the current workflow code', () =
     const error = outcome.result?.error;
     // The message carries the file name and the SDK's description of the mismatch.
     expect(error ? `${file}: ${error.name}: ${error.message}` : undefined).toBeUndefined();
+  });
+});
+
+describe('a rolling deploy of PURCHASE_LOCAL_STEPS', () => {
+  // A new API can start a purchase with `localSteps: true` that a worker still on the older code
+  // runs: that worker ignores the field and runs the steps as activity tasks, with no
+  // 'local-request-steps' marker. The new code must replay such a history on activity tasks too.
+  // delivered.json, recorded before the setting existed, is exactly what that worker records,
+  // once its input carries the field.
+  it('replays an older worker history whose input asked for local steps', async () => {
+    const json = JSON.parse(fs.readFileSync(path.join(HISTORIES_DIR, 'delivered.json'), 'utf8'));
+    const payload = json.events[0].workflowExecutionStartedEventAttributes.input.payloads[0];
+    const input = JSON.parse(Buffer.from(payload.data, 'base64').toString('utf8'));
+    expect(input.localSteps).toBeUndefined();
+    payload.data = Buffer.from(JSON.stringify({ ...input, localSteps: true })).toString('base64');
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: { codePath: testEnv().bundlePath } }, historyFromJSON(json), 'delivered-local-input'),
+    ).resolves.toBeUndefined();
   });
 });

@@ -17,6 +17,7 @@ const config: PurchaseClientConfig = {
   deliveryRetryMaxMs: 3_600_000,
   deliveryAlertAfterMs: 600_000,
   workflowAnswerTimeoutMs: 30_000,
+  purchaseLocalSteps: true,
 };
 
 const draft: OrderDraft = {
@@ -77,7 +78,7 @@ describe('purchaseStartOperation', () => {
     expect(options.workflowIdReusePolicy).toBe('REJECT_DUPLICATE');
   });
 
-  it('copies the timings from config into the input, with the order as drafted', () => {
+  it('copies the timings and the local-steps setting from config into the input, with the order as drafted', () => {
     const { options } = purchaseStartOperation(draft, config);
     expect(options.args).toEqual([
       {
@@ -88,8 +89,10 @@ describe('purchaseStartOperation', () => {
           deliveryRetryMaxMs: 3_600_000,
           deliveryAlertAfterMs: 600_000,
         },
+        localSteps: true,
       },
     ]);
+    expect(purchaseStartOperation(draft, { ...config, purchaseLocalSteps: false }).options.args[0].localSteps).toBe(false);
   });
 
   it('sets the search attributes an operator filters on, the status CREATED', () => {

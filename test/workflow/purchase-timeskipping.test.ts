@@ -341,3 +341,69 @@ describe('purchase workflow over virtual time', () => {
     expect(calls.deliveredOnce).toBe(1);
   });
 });
+
+describe('the payment request steps as local activities (PurchaseInput.localSteps)', () => {
+  /** The activity types scheduled as activity tasks, and the markers recorded, in the history. */
+  async function taskKinds(handle: { fetchHistory(): Promise<{ events?: Array<Record<string, any>> | null }> }) {
+    const events = (await handle.fetchHistory()).events ?? [];
+    return {
+      activityTasks: events
+        .filter((e) => e.activityTaskScheduledEventAttributes)
+        .map((e) => e.activityTaskScheduledEventAttributes.activityType.name),
+      markers: events.filter((e) => e.markerRecordedEventAttributes).map((e) => e.markerRecordedEventAttributes.markerName),
+    };
+  }
+
+  it.each([
+    [
+      true,
+      ['projectOrder', 'confirmPayment', 'deliverOrder'],
+      ['core_patch', 'core_local_activity', 'core_local_activity', 'core_local_activity'],
+    ],
+    [false, ['saveNewOrder', 'requestPrepay', 'projectOrder', 'projectOrder', 'confirmPayment', 'deliverOrder'], []],
+    [undefined, ['saveNewOrder', 'requestPrepay', 'projectOrder', 'projectOrder', 'confirmPayment', 'deliverOrder'], []],
+  ])('localSteps %s: activity tasks %j, markers %j (the PAID row stays an activity task)', async (localSteps, activityTasks, markers) => {
+    const { calls, activities } = stubActivities();
+    const inp = { ...(await input()), ...(localSteps === undefined ? {} : { localSteps }) };
+    const { state, kinds } = await withWorker(activities, async (tq) => {
+      const { answer, handle } = await startWithPrepay(tq, inp);
+      expect(answer).toMatchObject({ status: 'PREPAID', prepayId: `prepay_${inp.order.orderId}` });
+      await handle.executeUpdate(recordPaymentUpdate, { args: [payment(inp.order)] });
+      return { state: await handle.result(), kinds: await taskKinds(handle) };
+    });
+    expect(state).toMatchObject({ status: 'DELIVERED', prepayId: `prepay_${inp.order.orderId}` });
+    expect(kinds.activityTasks.sort()).toEqual([...activityTasks].sort());
+    expect(kinds.markers).toEqual(markers);
+    expect(calls.projections.map((p) => p.status)).toEqual(['PREPAID', 'PAID']);
+  });
+
+  it('retries a failing prepay call locally, then answers PREPAID', async () => {
+    const { activities } = stubActivities();
+    let prepayCalls = 0;
+    activities.requestPrepay = async (order) => {
+      if (++prepayCalls < 3) throw ApplicationFailure.create({ type: 'PrepayUnavailable', message: 'HTTP 502 from the superapp' });
+      return { prepayId: `prepay_${order.orderId}` };
+    };
+    const inp = { ...(await input()), localSteps: true };
+    const answer = await withWorker(activities, async (tq) => (await startWithPrepay(tq, inp)).answer);
+    expect(answer).toMatchObject({ status: 'PREPAID', prepayId: `prepay_${inp.order.orderId}` });
+    expect(prepayCalls).toBe(3);
+  });
+
+  it('closes the order as prepay_rejected when the superapp rejects the prepay order', async () => {
+    const { calls, activities } = stubActivities();
+    activities.requestPrepay = async () => {
+      throw ApplicationFailure.create({ type: Failures.PrepayRejected, message: 'risk control', nonRetryable: true });
+    };
+    const inp = { ...(await input()), localSteps: true };
+    const { refusal, state } = await withWorker(activities, async (tq) => {
+      const refusal = await startWithPrepay(tq, inp).catch((e: unknown) => e);
+      const handle = env.client.workflow.getHandle(purchaseWorkflowId(inp.order.appId, inp.order.outTradeNo));
+      return { refusal, state: await handle.result() };
+    });
+    expect(refusal).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect((refusal as WorkflowUpdateFailedError).cause).toMatchObject({ type: Failures.PrepayRejected });
+    expect(state).toMatchObject({ status: 'CLOSED', closeReason: 'prepay_rejected' });
+    expect(calls.projections.map((p) => p.status)).toEqual(['CLOSED']);
+  });
+});

@@ -1,0 +1,62 @@
+// Runs the floor (floorWorkflow in ./workflows.ts) in this process: its own worker on its own task
+// queue, with vpay's worker settings, and an open loop of update-with-start calls measured from
+// each call's send, as the steps scenario measures vpay.
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { openLoop } from '../loops';
+import { summarize, type Summary } from '../stats';
+import { floorAnswerUpdate, type floorWorkflow } from './workflows';
+
+export interface Floor {
+  run(o: {
+    ratePerSec: number;
+    durationMs: number;
+    tag: string;
+  }): Promise<{ ratePerSec: number; errorCount: number; answerMs: number[]; answer: Summary }>;
+  stop(): Promise<void>;
+}
+
+export async function startFloor(o: { address: string; taskQueue: string; workflowBundleCode: string }): Promise<Floor> {
+  const nativeConnection = await NativeConnection.connect({ address: o.address });
+  const worker = await Worker.create({
+    connection: nativeConnection,
+    taskQueue: o.taskQueue,
+    workflowBundle: { code: o.workflowBundleCode },
+    // The same as vpay's worker/create-worker.ts.
+    maxConcurrentActivityTaskExecutions: 100,
+    maxConcurrentWorkflowTaskExecutions: 100,
+  });
+  const running = worker.run();
+  const connection = await Connection.connect({ address: o.address });
+  const client = new Client({ connection });
+  const run = randomBytes(4).toString('hex');
+
+  const once = async (tag: string, seq: number) => {
+    const t0 = performance.now();
+    await client.workflow.executeUpdateWithStart(floorAnswerUpdate, {
+      args: [{ signData: `{"outTradeNo":"${tag}-${seq}"}` }],
+      startWorkflowOperation: new WithStartWorkflowOperation<typeof floorWorkflow>('floorWorkflow', {
+        workflowId: `floor:${run}:${tag}:${seq}`,
+        taskQueue: o.taskQueue,
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      }),
+    });
+    return { ms: performance.now() - t0, doneAt: performance.now() };
+  };
+
+  return {
+    async run({ ratePerSec, durationMs, tag }) {
+      const r = await openLoop({ ratePerSec, durationMs, maxInFlight: 64, iterate: (seq) => once(tag, seq) });
+      const answerMs = r.samples.map((s) => s.ms);
+      return { ratePerSec: r.ratePerSec, errorCount: r.errorCount, answerMs, answer: summarize(answerMs) };
+    },
+    async stop() {
+      await connection.close().catch(() => undefined);
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running.catch(() => undefined);
+      await nativeConnection.close().catch(() => undefined);
+    },
+  };
+}
