@@ -10,6 +10,7 @@ import * as m006 from './006_app_keys_and_delivery_config';
 import * as m007 from './007_item_versions';
 import * as m008 from './008_order_record_indexes';
 import * as m009 from './009_refunds';
+import * as m010 from './010_dashboard_indexes';
 
 const migrations: Record<string, Knex.Migration> = {
   '001_initial': m001,
@@ -21,6 +22,7 @@ const migrations: Record<string, Knex.Migration> = {
   '007_item_versions': m007,
   '008_order_record_indexes': m008,
   '009_refunds': m009,
+  '010_dashboard_indexes': m010,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

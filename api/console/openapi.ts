@@ -10,6 +10,7 @@ import { itemRoutes } from './items/openapi';
 import { orderRoutes } from './orders/openapi';
 import { refundRoutes } from './refunds/openapi';
 import { refundRecordRoutes } from './refund-records/openapi';
+import { dashboardRoutes } from './dashboard/openapi';
 
 // A resource added to router.ts adds its <resource>/openapi.ts here; until then
 // test/integration/openapi.test.ts fails, naming its routes.
@@ -23,4 +24,5 @@ export const consoleRouteGroups: RouteGroup[] = [
   orderRoutes,
   refundRoutes,
   refundRecordRoutes,
+  dashboardRoutes,
 ];

@@ -16,6 +16,7 @@ import { importsOwnBody, itemRoutes } from './items/routes';
 import { orderRoutes } from './orders/routes';
 import { refundRoutes } from './refunds/routes';
 import { refundRecordRoutes } from './refund-records/routes';
+import { dashboardRoutes } from './dashboard/routes';
 
 export function consoleRouter(deps: ApiDeps): Router {
   const mapError = (err: unknown) => (err instanceof ConsoleRefused ? toConsoleError(err) : err);
@@ -30,5 +31,6 @@ export function consoleRouter(deps: ApiDeps): Router {
     orderRoutes(router, deps);
     refundRoutes(router, deps);
     refundRecordRoutes(router, deps);
+    dashboardRoutes(router, deps);
   });
 }

@@ -46,3 +46,55 @@ export async function insertGeneratedOrders(db: Knex, g: GeneratedOrders): Promi
     [g.prefix, g.appIds, g.appIds.length, g.prefix, g.count, g.newest.toISOString(), g.sameTime ?? 1, g.stepMs],
   );
 }
+
+/** One order with chosen fields, for tests that count (the dashboard). Unset fields are those of a paid, delivered order. */
+export interface OrderRowSpec {
+  orderId: string;
+  appId: string;
+  createdAt: string;
+  status?: 'CREATED' | 'PREPAID' | 'PAID' | 'DELIVERED' | 'CLOSED' | 'REFUNDED';
+  env?: 0 | 1;
+  totalAmount?: number;
+  currencyType?: string;
+  /** Seconds from createdAt to the payment recorded (paid_at, payment_recorded_at); null: not paid. */
+  paidAfterS?: number | null;
+  /** Seconds from createdAt to the delivery; null: not delivered. */
+  deliveredAfterS?: number | null;
+  deliveryAttempts?: number;
+  alertedAt?: string | null;
+  refundedAmount?: number;
+}
+
+export async function insertOrder(db: Knex, o: OrderRowSpec): Promise<void> {
+  const at = (s: number | null | undefined) => (s === null || s === undefined ? null : new Date(Date.parse(o.createdAt) + s * 1000));
+  const status = o.status ?? 'DELIVERED';
+  const paid = ['PAID', 'DELIVERED', 'REFUNDED'].includes(status);
+  const paidAt = paid ? at(o.paidAfterS ?? 10) : null;
+  const total = o.totalAmount ?? 199;
+  await db('orders').insert({
+    order_id: o.orderId,
+    app_id: o.appId,
+    open_id: 'player1',
+    out_trade_no: `${o.orderId}T`,
+    product_id: 'gem_1',
+    buy_quantity: 1,
+    goods_price: total,
+    total_amount: total,
+    currency_type: o.currencyType ?? 'USD',
+    platform: 'android',
+    env: o.env ?? 0,
+    sign_data: '{"mode":"goods"}',
+    status,
+    close_reason: status === 'CLOSED' ? 'payment_timeout' : null,
+    transaction_id: paid ? `txn_${o.orderId}` : null,
+    paid_amount: paid ? total : null,
+    created_at: o.createdAt,
+    paid_at: paidAt,
+    payment_recorded_at: paidAt,
+    delivered_at: paid ? at(o.deliveredAfterS === undefined ? (status === 'PAID' ? null : 12) : o.deliveredAfterS) : null,
+    closed_at: status === 'CLOSED' ? at(900) : null,
+    delivery_attempts: o.deliveryAttempts ?? (paid ? 1 : 0),
+    alerted_at: o.alertedAt ?? null,
+    refunded_amount: o.refundedAmount ?? 0,
+  });
+}

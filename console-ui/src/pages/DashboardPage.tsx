@@ -1,40 +1,91 @@
-// The selected game at a glance, from the order records of the last 7 days (first 200 orders).
-// The charts of issue 11 (per day, delivery latency, stuck orders, refunds) need aggregate
-// endpoints that do not exist yet.
-import { Paper, SimpleGrid, Stack, Text } from '@mantine/core';
+// The selected game at a glance (issue 11): what waits right now (deliveries, the stuck ones
+// highlighted, refunds under way), then the last 7, 30 or 90 days of the viewer's calendar in
+// their own time zone: totals and a chart per question. The numbers come from the console API's
+// aggregates (GET .../dashboard/now and .../dashboard/days; docs/CONSOLE.md, *Dashboard*).
+import { useState } from 'react';
+import { Button, Group, SegmentedControl, Select, Stack, Text, Title } from '@mantine/core';
 import { get } from '../api';
-import { money } from '../format';
-import { ErrorNote, Loading, NeedsApp, PageTitle, useLoad } from '../ui';
-import type { Order } from './OrdersPage';
+import { viewerZone } from '../format';
+import { Empty, ErrorNote, Loading, NeedsApp, PageTitle, useLoad } from '../ui';
+import { DayCharts } from './dashboard/DayCharts';
+import { lastDays } from './dashboard/numbers';
+import { NowCards, RangeCards } from './dashboard/StatCards';
+import type { DashboardDays, DashboardNow } from './dashboard/types';
 
-function Stat({ label, value }: { label: string; value: string | number }) {
-  return (
-    <Paper withBorder p="md">
-      <Text size="xs" c="dimmed" tt="uppercase">
-        {label}
-      </Text>
-      <Text size="xl" fw={700}>
-        {value}
-      </Text>
-    </Paper>
+const RANGES = ['7', '30', '90'];
+
+function Dashboard({ appId }: { appId: string }) {
+  const [range, setRange] = useState('7');
+  const [env, setEnv] = useState<string | null>(null);
+  const tz = viewerZone();
+  const days = useLoad(
+    () => get<DashboardDays>(`/apps/${appId}/dashboard/days`, { ...lastDays(Number(range)), tz, env }),
+    [appId, range, env, tz],
   );
-}
-
-function Summary({ appId }: { appId: string }) {
-  const data = useLoad(() => get<{ orders: Order[] }>(`/apps/${appId}/orders`, { limit: 200 }), [appId]);
-  if (data.loading && !data.data) return <Loading />;
-  if (!data.data) return <ErrorNote error={data.error} />;
-  const orders = data.data.orders;
-  const paid = orders.filter((o) => o.paidAt);
-  const revenue = new Map<string, number>();
-  for (const o of paid) revenue.set(o.currencyType, (revenue.get(o.currencyType) ?? 0) + o.totalAmount - o.refundedAmount);
+  const now = useLoad(() => get<DashboardNow>(`/apps/${appId}/dashboard/now`, { env }), [appId, env]);
+  const total = days.data?.total;
+  const nothing = total && total.orders.created === 0 && total.refunds.initiated === 0;
   return (
-    <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }}>
-      <Stat label="Orders, last 7 days" value={orders.length === 200 ? '200+' : orders.length} />
-      <Stat label="Delivered" value={orders.filter((o) => o.status === 'DELIVERED').length} />
-      <Stat label="Waiting for delivery" value={orders.filter((o) => o.status === 'PAID').length} />
-      <Stat label="Revenue (net of refunds)" value={[...revenue].map(([c, v]) => money(v, c)).join(' + ') || money(0, 'USD')} />
-    </SimpleGrid>
+    <Stack gap="lg">
+      <Group justify="space-between" align="flex-end" wrap="wrap" gap="sm">
+        <Group align="flex-end" wrap="wrap" gap="sm">
+          <Stack gap={4}>
+            <Text size="sm" fw={500} id="dashboard-range">
+              Days
+            </Text>
+            <SegmentedControl
+              aria-labelledby="dashboard-range"
+              data={RANGES.map((n) => ({ value: n, label: `${n} days` }))}
+              value={range}
+              onChange={setRange}
+            />
+          </Stack>
+          <Select
+            label="Env"
+            placeholder="Both"
+            data={[
+              { value: '0', label: 'live (0)' },
+              { value: '1', label: 'sandbox (1)' },
+            ]}
+            value={env}
+            onChange={setEnv}
+            clearable
+            w={160}
+          />
+        </Group>
+        <Button
+          variant="default"
+          onClick={() => {
+            days.reload();
+            now.reload();
+          }}
+        >
+          Refresh
+        </Button>
+      </Group>
+
+      <Stack gap="xs" component="section" aria-labelledby="dashboard-now">
+        <Title order={2} size="h3" id="dashboard-now">
+          Now
+        </Title>
+        <ErrorNote error={now.error} title="Could not read what waits now" />
+        {now.loading && !now.data ? <Loading /> : now.data && <NowCards now={now.data} />}
+      </Stack>
+
+      <Stack gap="xs" component="section" aria-labelledby="dashboard-days">
+        <Title order={2} size="h3" id="dashboard-days">
+          {days.data ? `${days.data.from} to ${days.data.to}` : `The last ${range} days`}
+        </Title>
+        <Text size="sm" c="dimmed">
+          Days in your time zone, {tz}. Each order counts on the day it was created, each refund on the day it was initiated.
+        </Text>
+        <ErrorNote error={days.error} title="Could not read these days" />
+        {days.loading && <Loading label={days.data ? 'Loading the new range' : 'Loading'} />}
+        {total && <RangeCards total={total} />}
+        {nothing && <Empty>No order and no refund in these days.</Empty>}
+        {days.data && !nothing && <DayCharts data={days.data} />}
+      </Stack>
+    </Stack>
   );
 }
 
@@ -42,7 +93,7 @@ export function DashboardPage() {
   return (
     <Stack>
       <PageTitle>Dashboard</PageTitle>
-      <NeedsApp>{(appId) => <Summary key={appId} appId={appId} />}</NeedsApp>
+      <NeedsApp>{(appId) => <Dashboard key={appId} appId={appId} />}</NeedsApp>
     </Stack>
   );
 }
