@@ -92,7 +92,7 @@ export interface AgentApi {
   developerMode(a: { mode: 'ok' | 'http500' }): Promise<void>;
   waitDelivered(a: { instance: string; timeoutMs: number }): Promise<DrainStats>;
   queryLoop(a: { instance: string; concurrency: number; durationMs: number; outTradeNos?: string[] }): Promise<QueryStats>;
-  /** A sample of outTradeNos of the instance's completed purchases. */
+  /** Up to `max` distinct outTradeNos of the instance's completed purchases, drawn at random (all if fewer). */
   tradeNos(a: { instance: string; max: number }): Promise<string[]>;
   report(a: { instance: string }): Promise<AgentReport>;
 }

@@ -8,7 +8,7 @@ import { closedLoop, openLoop } from './loops';
 import { purchaseStats } from './purchase-stats';
 import { purchase, queryOrder, requestAndPay, retried, setupApp, type BenchApp } from './purchaser';
 import { destroyHttpClient } from './http-client';
-import { summarize, perSecond } from './stats';
+import { sampleDistinct, summarize, perSecond } from './stats';
 import type { AgentApi, AgentRequest, AgentResponse } from './agent-protocol';
 
 let secret = '';
@@ -60,7 +60,12 @@ const handlers: AgentApi = {
   async openLoop({ instance, ratePerSec, durationMs, maxInFlight, tag, deliveryTimeoutMs, raw }) {
     const app = appOf(instance);
     const [r, retries] = await countingRetries(() =>
-      openLoop({ ratePerSec, durationMs, maxInFlight, iterate: (seq) => purchase(app, secret, developer, tag, seq, deliveryTimeoutMs) }),
+      openLoop({
+        ratePerSec,
+        durationMs,
+        maxInFlight,
+        iterate: (seq, intendedAt) => purchase(app, secret, developer, tag, seq, deliveryTimeoutMs, intendedAt),
+      }),
     );
     return purchaseStats(r, raw ?? false, retries);
   },
@@ -154,8 +159,7 @@ const handlers: AgentApi = {
   },
 
   async tradeNos({ instance, max }) {
-    const all = appOf(instance).tradeNos;
-    return all.length <= max ? [...all] : Array.from({ length: max }, () => all[Math.floor(Math.random() * all.length)]);
+    return sampleDistinct(appOf(instance).tradeNos, max);
   },
 
   async report({ instance }) {

@@ -1,6 +1,9 @@
 // Load shapes: a closed loop (N workers, each starting its next iteration when the last one is
 // done, for a fixed time) and an open loop (iterations started at a fixed rate, whatever the
-// answers). Both are bounded in time and wait for what they started before they return.
+// answers). Both are bounded in time and wait for what they started before they return. The open
+// loop hands each iteration the time it was meant to start, so latency can be measured from it:
+// a call that starts late (the load process busy, or too many in flight) counts its delay, where
+// a clock started at the send would hide it (coordinated omission).
 import { performance } from 'node:perf_hooks';
 
 /** What one iteration reports; `doneAt` is performance.now() when it completed. */
@@ -26,7 +29,7 @@ export interface LoopResult<S extends Done> {
   errorCount: number;
   /** Distinct error messages (first 20) with their counts. */
   errors: LoopError[];
-  /** Open loop only: iterations not started because maxInFlight were still running. */
+  /** Open loop only: slots not started because maxInFlight iterations were still running. */
   skipped: number;
   launched: number;
 }
@@ -100,36 +103,43 @@ export async function closedLoop<S extends Done>(o: {
 export async function openLoop<S extends Done>(o: {
   ratePerSec: number;
   durationMs: number;
-  /** Never more than this many iterations at once; the rest are counted as skipped. */
+  /** Never more than this many iterations at once; a slot due while they run is skipped (counted). */
   maxInFlight: number;
-  iterate: (seq: number) => Promise<S>;
+  /**
+   * `seq` is the iteration's slot in the schedule (skipped slots included); `intendedAt` is
+   * performance.now() of the slot, startedAt + seq * 1000 / ratePerSec, when it was meant to start.
+   */
+  iterate: (seq: number, intendedAt: number) => Promise<S>;
 }): Promise<LoopResult<S>> {
   const samples: S[] = [];
   const errors = new ErrorLog();
   const running = new Set<Promise<void>>();
   const startedAt = performance.now();
   const stoppedAt = startedAt + o.durationMs;
+  const intervalMs = 1000 / o.ratePerSec;
   let launched = 0;
   let skipped = 0;
-  for (let now = startedAt; now < stoppedAt; now = performance.now()) {
-    const due = Math.floor(((now - startedAt) / 1000) * o.ratePerSec);
-    while (launched + skipped < due) {
-      if (running.size >= o.maxInFlight) {
-        skipped++;
-        continue;
-      }
-      const seq = launched++;
-      const p: Promise<void> = o
-        .iterate(seq)
-        .then(
-          (s) => void samples.push(s),
-          (err) => errors.add(err),
-        )
-        .finally(() => running.delete(p));
-      running.add(p);
+  for (let seq = 0; startedAt + seq * intervalMs < stoppedAt; seq++) {
+    const intendedAt = startedAt + seq * intervalMs;
+    // Sleep to the slot (a timer may fire a little early: sleep again).
+    for (let wait = intendedAt - performance.now(); wait > 0; wait = intendedAt - performance.now()) await sleep(wait);
+    if (running.size >= o.maxInFlight) {
+      skipped++;
+      continue;
     }
-    await sleep(5);
+    launched++;
+    const p: Promise<void> = o
+      .iterate(seq, intendedAt)
+      .then(
+        (s) => void samples.push(s),
+        (err) => errors.add(err),
+      )
+      .finally(() => running.delete(p));
+    running.add(p);
   }
+  // The window ends at the stop time, not at the last slot.
+  const wait = stoppedAt - performance.now();
+  if (wait > 0) await sleep(wait);
   await Promise.all(running);
   return result(samples, startedAt, stoppedAt, errors, { skipped, launched });
 }

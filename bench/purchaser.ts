@@ -82,9 +82,9 @@ export async function setupApp(o: {
 }
 
 export interface PurchaseSample {
-  /** Payment request latency (ms). */
+  /** Payment request latency (ms): from the intended send time in an open loop, else from the send. */
   reqMs: number;
-  /** Payment callback latency (ms). */
+  /** Payment callback latency (ms), from its send. */
   cbMs: number;
   /** Callback answered -> delivery received by the developer (ms). */
   c2dMs: number;
@@ -114,7 +114,12 @@ function fail(step: string, status: number, text: string): Error {
   return new Error(`${step}: HTTP ${status} ${text.slice(0, 160)}`);
 }
 
-/** Payment request + callback; resolves once the callback is answered returnCode 0. */
+/**
+ * Payment request + callback; resolves once the callback is answered returnCode 0. `intendedAt`
+ * (performance.now(), an open loop's slot) is when the request was meant to be sent: its latency
+ * counts from there, so a late send is not hidden (coordinated omission). Without it (closed loops,
+ * the backlog), from the send.
+ */
 export async function requestAndPay(
   app: BenchApp,
   secret: string,
@@ -122,6 +127,7 @@ export async function requestAndPay(
   userIndex: number,
   developer?: FakeDeveloper,
   deliveryTimeoutMs = 0,
+  intendedAt?: number,
 ) {
   const outTradeNo = `${tag}-${(++tradeSeq).toString(36)}-${randomBytes(3).toString('hex')}`;
   const user = app.users[userIndex % app.users.length];
@@ -143,7 +149,7 @@ export async function requestAndPay(
     paySig: paySigOf(app.appKey, signData),
     signature: userSignatureOf(user.sessionKey, signData),
   });
-  const t0 = performance.now();
+  const t0 = intendedAt ?? performance.now();
   const r1 = await postRetrying503('payment', `${app.vpayUrl}/v1/minigame/payments`, body, () => ({}));
   const t1 = performance.now();
   if (r1.status !== 200 || r1.json?.status !== 'PREPAID' || typeof r1.json?.orderId !== 'string')
@@ -160,6 +166,8 @@ export async function requestAndPay(
     currencyType: app.currencyType,
     paidAt: new Date().toISOString(),
   });
+  // The callback is sent by the same client right after the answer, as the superapp would on the
+  // user's payment: no schedule of its own to fall behind, so its latency counts from its send.
   const t2 = performance.now();
   const r2 = await postRetrying503('callback', `${app.vpayUrl}/v1/superapp/payment-callback`, callback, () => {
     const ts = String(Math.floor(Date.now() / 1000));
@@ -170,7 +178,10 @@ export async function requestAndPay(
   return { orderId, outTradeNo, reqMs: t1 - t0, cbMs: t3 - t2, callbackAnsweredAt: t3, delivered };
 }
 
-/** One whole purchase: request, callback, and the delivery received by the fake developer. */
+/**
+ * One whole purchase: request, callback, and the delivery received by the fake developer.
+ * `intendedAt`: see requestAndPay.
+ */
 export async function purchase(
   app: BenchApp,
   secret: string,
@@ -178,8 +189,9 @@ export async function purchase(
   tag: string,
   userIndex: number,
   deliveryTimeoutMs: number,
+  intendedAt?: number,
 ): Promise<PurchaseSample> {
-  const r = await requestAndPay(app, secret, tag, userIndex, developer, deliveryTimeoutMs);
+  const r = await requestAndPay(app, secret, tag, userIndex, developer, deliveryTimeoutMs, intendedAt);
   const at = await r.delivered!;
   app.tradeNos.push(r.outTradeNo);
   return { reqMs: r.reqMs, cbMs: r.cbMs, c2dMs: at - r.callbackAnsweredAt, doneAt: performance.now() };

@@ -71,3 +71,15 @@ export function perSecond(doneAtMs: readonly number[], startMs: number): number[
   }
   return buckets;
 }
+
+/** Up to `n` distinct elements of `values` in random order, drawn without replacement (all if fewer). */
+export function sampleDistinct<T>(values: readonly T[], n: number): T[] {
+  const pool = [...values];
+  const k = Math.min(n, pool.length);
+  // The first k steps of a Fisher-Yates shuffle.
+  for (let i = 0; i < k; i++) {
+    const j = i + Math.floor(Math.random() * (pool.length - i));
+    [pool[i], pool[j]] = [pool[j], pool[i]];
+  }
+  return pool.slice(0, k);
+}

@@ -2,6 +2,7 @@
 // The workflow is the single writer of an order's state: the API only asks (updates) and reads
 // (query or the Postgres projection), and activities write the projection on every transition.
 import {
+  ActivityFailure,
   ApplicationFailure,
   condition,
   proxyActivities,
@@ -29,7 +30,7 @@ import {
   type PurchaseInput,
   type PurchaseState,
 } from './definitions';
-import { activityOptions, localActivityOptions } from './retry-policies';
+import { activityOptions, localActivityOptions, prepayAfterLocal } from './retry-policies';
 import { describeFailure, endpointFailingForMs } from './failure-details';
 
 /** patched() ID of the delivery backoff paced by the endpoint's outage (see deliverWithRetries). */
@@ -39,6 +40,9 @@ const REFUND_STOPS_DELIVERY = 'refund-stops-delivery';
 
 /** patched() ID of the payment request's steps run as local activities (see placeOrder). */
 const LOCAL_REQUEST_STEPS = 'local-request-steps';
+
+/** Failures of the local steps that are final, as the steps' retry policies say. */
+const FINAL = new Set<string>([Failures.OutTradeNoConflict, Failures.PrepayRejected]);
 
 /** Well below Temporal's limits; a run this long continues as new. */
 const MAX_HISTORY_EVENTS = 10_000;
@@ -230,12 +234,29 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
     // (an activity task each costs two: its own and the workflow task that follows). The input
     // asks for it (PURCHASE_LOCAL_STEPS); the patch keeps a history an older worker recorded for
     // such an input on activity tasks when it replays.
+    // A local step that fails as its activity-task version would retry (a slow database, a
+    // superapp down) is handed to that version, so it holds the workflow task for seconds at most.
     const local = input.localSteps === true && patched(LOCAL_REQUEST_STEPS);
+    const localRow = proxyLocalActivities<Activities>(localActivityOptions.projection);
+    const localPrepay = proxyLocalActivities<Activities>(localActivityOptions.prepay);
+    const prepayTask = proxyActivities<Activities>(prepayAfterLocal);
     const steps = local
       ? {
-          saveNewOrder: proxyLocalActivities<Activities>(localActivityOptions.projection).saveNewOrder,
-          requestPrepay: proxyLocalActivities<Activities>(localActivityOptions.prepay).requestPrepay,
-          projectOrder: proxyLocalActivities<Activities>(localActivityOptions.projection).projectOrder,
+          saveNewOrder: (o: typeof order) =>
+            localFirst(
+              () => localRow.saveNewOrder(o),
+              () => projection.saveNewOrder(o),
+            ),
+          requestPrepay: (o: typeof order) =>
+            localFirst(
+              () => localPrepay.requestPrepay(o),
+              () => prepayTask.requestPrepay(o),
+            ),
+          projectOrder: (p: Parameters<Activities['projectOrder']>[0]) =>
+            localFirst(
+              () => localRow.projectOrder(p),
+              () => projection.projectOrder(p),
+            ),
         }
       : { saveNewOrder: projection.saveNewOrder, requestPrepay: superapp.requestPrepay, projectOrder: projection.projectOrder };
 
@@ -267,6 +288,23 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
     }
     await condition(() => state.paymentRecordedAt !== null);
     return true;
+  }
+
+  /**
+   * A step as a local activity first; on a failure that is not final (not a non-retryable
+   * ApplicationFailure, nor one of the types the step's policy refuses to retry), the same step as
+   * an activity task. Deterministic: the local activity's marker records the failure.
+   */
+  async function localFirst<R>(tryLocal: () => Promise<R>, asTask: () => Promise<R>): Promise<R> {
+    try {
+      return await tryLocal();
+    } catch (err) {
+      // A local activity's own failure arrives as it was thrown (an ApplicationFailure), not
+      // wrapped in an ActivityFailure as an activity task's is.
+      const failure = err instanceof ActivityFailure ? err.cause : err;
+      if (failure instanceof ApplicationFailure && (failure.nonRetryable || FINAL.has(failure.type ?? ''))) throw err;
+      return asTask();
+    }
   }
 
   /** Steps 5 to 7: confirm to the superapp, deliver to the developer, and finish. */

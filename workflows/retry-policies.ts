@@ -91,13 +91,37 @@ export const activityOptions = {
 } satisfies Record<string, ActivityOptions>;
 
 /**
- * The payment request's steps as local activities (PurchaseInput.localSteps): the same timeouts
- * and retry policies as their activity-task versions above, so only where they run changes. Each
- * is idempotent (the row's unique key, forward-only status moves, a prepayId made from the
- * orderId), which a local activity needs: a worker that dies before its workflow task completes
- * leaves no marker, and the next worker runs the step again.
+ * The payment request's steps as local activities (PurchaseInput.localSteps), tried first and
+ * bounded: a local activity keeps its workflow task (and the worker's slot for it) open while it
+ * runs, so a slow database or superapp must not hold it long. A step that fails here in a way its
+ * activity-task version would retry is handed to that version (`prepayAfterLocal`, `projection`),
+ * whose retries run on the server (see placeOrder). Each step is idempotent, which a local
+ * activity needs: a worker that dies before its workflow task completes leaves no marker, and the
+ * next worker runs the step again.
  */
 export const localActivityOptions = {
-  projection: activityOptions.projection,
-  prepay: activityOptions.prepay,
+  /** The order row and the PREPAID row: 3 quick tries within 3 s, then the activity task. */
+  projection: {
+    startToCloseTimeout: '2s',
+    scheduleToCloseTimeout: '3s',
+    localRetryThreshold: '1s',
+    retry: {
+      initialInterval: '100ms',
+      backoffCoefficient: 2,
+      maximumInterval: '500ms',
+      maximumAttempts: 3,
+      nonRetryableErrorTypes: [Failures.OutTradeNoConflict],
+    },
+  },
+  /** The prepay call: one try (its HTTP timeout is 5 s), then the activity task's retries. */
+  prepay: {
+    startToCloseTimeout: '6s',
+    retry: { maximumAttempts: 1, nonRetryableErrorTypes: [Failures.PrepayRejected] },
+  },
 } satisfies Record<string, LocalActivityOptions>;
+
+/** The prepay call's activity task after a failed local try: the 2 attempts left of the 3. */
+export const prepayAfterLocal: ActivityOptions = {
+  ...activityOptions.prepay,
+  retry: { ...activityOptions.prepay.retry, maximumAttempts: activityOptions.prepay.retry.maximumAttempts - 1 },
+};

@@ -11,6 +11,7 @@ import {
   allHandlersFinished,
   condition,
   defineUpdate,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -100,7 +101,10 @@ export async function barePurchase(input: PurchaseInput): Promise<void> {
     },
   );
 
-  const steps = input.localSteps
+  // As vpay's placeOrder: the patch marker and its TemporalChangeVersion upsert come with the
+  // local path, so the ceiling's first workflow task writes what vpay's does.
+  const local = input.localSteps === true && patched('local-request-steps');
+  const steps = local
     ? {
         row: proxyLocalActivities<CeilingActivities>(localActivityOptions.projection),
         prepay: proxyLocalActivities<CeilingActivities>(localActivityOptions.prepay),

@@ -41,7 +41,8 @@ export async function soak(ctx: BenchContext): Promise<ScenarioResult> {
       'soak',
       `6. Soak: ${fmt(p.durationMs / 60_000, 1)} min at half the saturation rate`,
       `Open loop: a new purchase every ${fmt(1000 / rate, 0)} ms (${fmt(rate)} /s, half of ${fmt(saturation)} /s${calibrated ? ', measured just before' : ' from the throughput sweep'}) ` +
-        `for ${fmt(p.durationMs / 60_000, 1)} min, whatever the answers. RSS of the benchmark process (vpay's API and worker) every ${p.rssEveryMs / 1000} s; ` +
+        `for ${fmt(p.durationMs / 60_000, 1)} min, whatever the answers; the payment request's latency counts from its intended send time (its slot, so a late start counts), ` +
+        `the callback's from its send. RSS of the benchmark process (vpay's API and worker) every ${p.rssEveryMs / 1000} s; ` +
         `growth compares the median of the first ${p.windowMs / 1000} s with that of the last ${p.windowMs / 1000} s.`,
     );
     ctx.log(`soak: ${fmt(rate)} purchases/s for ${p.durationMs / 1000} s`);
@@ -105,7 +106,7 @@ export async function soak(ctx: BenchContext): Promise<ScenarioResult> {
     });
     res.findings.push(
       `At ${fmt(rate)} purchases/s for ${fmt(p.durationMs / 60_000, 1)} min, ${fmtInt(stats.completed)} purchases were all delivered once; ` +
-        `RSS went ${fmt(median(first), 0)} → ${fmt(median(last), 0)} MiB (${growth >= 0 ? '+' : ''}${fmt(growth * 100, 1)} %), request p99 ${fmt(stats.req.p99, 0)} ms at half load.`,
+        `RSS went ${fmt(median(first), 0)} → ${fmt(median(last), 0)} MiB (${growth >= 0 ? '+' : ''}${fmt(growth * 100, 1)} %), request p99 ${fmt(stats.req.p99, 0)} ms (from the intended send time) at half load.`,
     );
     res.raw = {
       rate,

@@ -194,6 +194,32 @@ const scenarios: Scenario[] = [
     ],
   },
   {
+    name: 'local-steps-prepay-retried',
+    env: { PURCHASE_LOCAL_STEPS: 'true' },
+    async run(vpay, app) {
+      // The local try meets a superapp answering 500; the step goes on as an activity task.
+      vpay.superapp.prepayMode = 'http500';
+      const before = vpay.superapp.prepays.length;
+      const started = startPurchase(vpay, app);
+      await waitFor('the local prepay try', () => vpay.superapp.prepays.length > before);
+      vpay.superapp.prepayMode = 'ok';
+      const p = await started;
+      await payOnce(vpay, p.orderId!, app.price);
+      return finish(vpay, p.workflowId);
+    },
+    check: (r) => [
+      ...need(r.state.status === 'DELIVERED', `status DELIVERED (got ${r.state.status})`),
+      ...need(
+        count(r, EventType.EVENT_TYPE_MARKER_RECORDED) === 4,
+        'the patch marker and 3 local activity markers (one a failed prepay try)',
+      ),
+      ...need(
+        r.history.events!.some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'requestPrepay'),
+        'the prepay call handed to an activity task',
+      ),
+    ],
+  },
+  {
     name: 'closed-payment-timeout',
     env: { PAYMENT_TIMEOUT_MS: '1500' },
     async run(vpay, app) {

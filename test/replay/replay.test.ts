@@ -30,6 +30,7 @@ const REQUIRED = [
   'refund-stops-delivery',
   'local-steps-delivered',
   'local-steps-prepay-rejected',
+  'local-steps-prepay-retried',
 ].map((n) => `${n}.json`);
 
 // Read at load time: jest needs the list to declare one test per file.

@@ -377,33 +377,62 @@ describe('the payment request steps as local activities (PurchaseInput.localStep
     expect(calls.projections.map((p) => p.status)).toEqual(['PREPAID', 'PAID']);
   });
 
-  it('retries a failing prepay call locally, then answers PREPAID', async () => {
+  it('hands a failing prepay call to an activity task after one local try: 3 calls in all, then PREPAID', async () => {
     const { activities } = stubActivities();
     let prepayCalls = 0;
     activities.requestPrepay = async (order) => {
-      if (++prepayCalls < 3) throw ApplicationFailure.create({ type: 'PrepayUnavailable', message: 'HTTP 502 from the superapp' });
+      if (++prepayCalls < 3) throw ApplicationFailure.create({ type: 'SuperappUnavailable', message: 'HTTP 502 from the superapp' });
       return { prepayId: `prepay_${order.orderId}` };
     };
     const inp = { ...(await input()), localSteps: true };
-    const answer = await withWorker(activities, async (tq) => (await startWithPrepay(tq, inp)).answer);
+    const { answer, kinds } = await withWorker(activities, async (tq) => {
+      const { answer, handle } = await startWithPrepay(tq, inp);
+      return { answer, kinds: await taskKinds(handle) };
+    });
     expect(answer).toMatchObject({ status: 'PREPAID', prepayId: `prepay_${inp.order.orderId}` });
     expect(prepayCalls).toBe(3);
+    // The local try (failed), then the activity task (its 2 attempts): one local marker each for
+    // the order row, the failed prepay call and the PREPAID row.
+    expect(kinds.activityTasks).toEqual(['requestPrepay']);
+    expect(kinds.markers).toEqual(['core_patch', 'core_local_activity', 'core_local_activity', 'core_local_activity']);
   });
 
-  it('closes the order as prepay_rejected when the superapp rejects the prepay order', async () => {
+  it('hands the order row to an activity task when the database is too slow for the local tries', async () => {
     const { calls, activities } = stubActivities();
+    let rowCalls = 0;
+    activities.saveNewOrder = async () => {
+      if (++rowCalls <= 3) throw ApplicationFailure.create({ type: 'DatabaseUnavailable', message: 'connection refused' });
+    };
+    const inp = { ...(await input()), localSteps: true };
+    const { answer, kinds } = await withWorker(activities, async (tq) => {
+      const { answer, handle } = await startWithPrepay(tq, inp);
+      return { answer, kinds: await taskKinds(handle) };
+    });
+    expect(answer).toMatchObject({ status: 'PREPAID' });
+    expect(rowCalls).toBe(4); // 3 local tries, then the activity task's first attempt
+    expect(kinds.activityTasks).toEqual(['saveNewOrder']);
+    expect(calls.projections.map((p) => p.status)).toEqual(['PREPAID']);
+  });
+
+  it('closes the order as prepay_rejected when the superapp rejects the prepay order, with no activity-task retry', async () => {
+    const { calls, activities } = stubActivities();
+    let prepayCalls = 0;
     activities.requestPrepay = async () => {
+      prepayCalls++;
       throw ApplicationFailure.create({ type: Failures.PrepayRejected, message: 'risk control', nonRetryable: true });
     };
     const inp = { ...(await input()), localSteps: true };
-    const { refusal, state } = await withWorker(activities, async (tq) => {
+    const { refusal, state, kinds } = await withWorker(activities, async (tq) => {
       const refusal = await startWithPrepay(tq, inp).catch((e: unknown) => e);
       const handle = env.client.workflow.getHandle(purchaseWorkflowId(inp.order.appId, inp.order.outTradeNo));
-      return { refusal, state: await handle.result() };
+      return { refusal, state: await handle.result(), kinds: await taskKinds(handle) };
     });
     expect(refusal).toBeInstanceOf(WorkflowUpdateFailedError);
     expect((refusal as WorkflowUpdateFailedError).cause).toMatchObject({ type: Failures.PrepayRejected });
     expect(state).toMatchObject({ status: 'CLOSED', closeReason: 'prepay_rejected' });
+    expect(prepayCalls).toBe(1);
+    expect(kinds.markers).toEqual(['core_patch', 'core_local_activity', 'core_local_activity']);
+    expect(kinds.activityTasks).toEqual(['projectOrder']); // the CLOSED row
     expect(calls.projections.map((p) => p.status)).toEqual(['CLOSED']);
   });
 });

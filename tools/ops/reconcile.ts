@@ -342,6 +342,9 @@ export async function reconcile(o: ReconcileOptions): Promise<ReconcileReport> {
     const sa = exec.saStatus as OrderStatus | null;
     const rowBehind = sa !== null && (FORWARD_FROM[sa] ?? []).includes(row.status as OrderStatus);
     if (rowBehind && exec.described.pendingActivities.some((a) => ROW_WRITERS.has(a))) return true;
+    // The request's steps as local activities (PURCHASE_LOCAL_STEPS) are never pending activities:
+    // a workflow task kept open by a slow local row write can carry the PREPAID status ahead of it.
+    if (rowBehind && sa === 'PREPAID' && exec.described.pendingWorkflowTask) return true;
     const rowAhead = row.status === 'DELIVERED' && sa === 'PAID';
     if (rowAhead && (exec.described.pendingWorkflowTask || exec.described.pendingActivities.includes('deliverOrder'))) return true;
     // Refunded in full while the purchase still tries to deliver: it learns so from the refund's
