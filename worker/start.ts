@@ -33,6 +33,8 @@ export async function startWorker(
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const client = new Client({ connection, namespace: config.temporalNamespace });
   const worker = await createWorker({
+    // The bench's tuning sweep overrides the setting; unset in both, the SDK's default applies.
+    ...(config.workerMaxCachedWorkflows !== undefined ? { maxCachedWorkflows: config.workerMaxCachedWorkflows } : {}),
     ...tuning,
     connection,
     db,

@@ -42,6 +42,12 @@ const EnvSchema = z.object({
    * brings back one activity task per step: for the benchmark's side-by-side, or to back out.
    */
   PURCHASE_LOCAL_STEPS: boolFromEnv.default(true),
+  /**
+   * How many purchases' workflow state the worker keeps in memory between their tasks (the
+   * sticky cache). Unset: the SDK's default, from the machine's memory. Lower bounds the worker's
+   * memory with many pending orders; a purchase evicted from it is replayed from its history.
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
   /** How long the API waits for a workflow's answer (prepay outcome, payment recorded). */
   WORKFLOW_ANSWER_TIMEOUT_MS: positiveMs.default(30_000),
   /** Bearer token GET /metrics asks for; unset: no /metrics at all (metrics are opt-in). */
@@ -85,6 +91,8 @@ export interface Config {
   workerMetricsHost: string;
   workerMetricsPort: number;
   workflowAnswerTimeoutMs: number;
+  /** WORKER_MAX_CACHED_WORKFLOWS; unset: the SDK's default. */
+  workerMaxCachedWorkflows?: number;
 }
 
 export class ConfigError extends Error {}
@@ -143,5 +151,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerMetricsHost: e.WORKER_METRICS_HOST,
     workerMetricsPort: e.WORKER_METRICS_PORT,
     workflowAnswerTimeoutMs: e.WORKFLOW_ANSWER_TIMEOUT_MS,
+    workerMaxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
   };
 }

@@ -26,6 +26,8 @@ describe('loadConfig', () => {
       keyRotationOverlapMs: 86_400_000,
       metricsToken: undefined,
       workerMetricsHost: '127.0.0.1',
+      purchaseLocalSteps: true,
+      workerMaxCachedWorkflows: undefined,
     });
     fs.rmSync(dir, { recursive: true });
   });
@@ -81,6 +83,8 @@ describe('loadConfig', () => {
       ALERT_WEBHOOK_URL: 'https://ops.example/hook',
       DELIVERY_ALLOW_PRIVATE: 'true',
       KEY_ROTATION_OVERLAP_MS: '0',
+      PURCHASE_LOCAL_STEPS: 'false',
+      WORKER_MAX_CACHED_WORKFLOWS: '500',
     });
     expect(c).toMatchObject({
       port: 8080,
@@ -99,6 +103,8 @@ describe('loadConfig', () => {
       alertWebhookUrl: 'https://ops.example/hook',
       deliveryAllowPrivate: true,
       keyRotationOverlapMs: 0,
+      purchaseLocalSteps: false,
+      workerMaxCachedWorkflows: 500,
     });
   });
 
@@ -107,6 +113,8 @@ describe('loadConfig', () => {
     [{ PAYMENT_TIMEOUT_MS: '-5' }, /PAYMENT_TIMEOUT_MS/],
     [{ SUPERAPP_BASE_URL: 'not a url' }, /SUPERAPP_BASE_URL/],
     [{ DELIVERY_ALLOW_PRIVATE: 'maybe' }, /DELIVERY_ALLOW_PRIVATE/],
+    [{ PURCHASE_LOCAL_STEPS: 'yes' }, /PURCHASE_LOCAL_STEPS/],
+    [{ WORKER_MAX_CACHED_WORKFLOWS: '-1' }, /WORKER_MAX_CACHED_WORKFLOWS/],
     [{ DELIVERY_RETRY_INITIAL_MS: '5000', DELIVERY_RETRY_MAX_MS: '1000' }, /DELIVERY_RETRY_MAX_MS/],
     [{ ADMIN_TOKEN: 'short' }, /ADMIN_TOKEN/],
     [{ SANDBOX: 'yes' }, /SANDBOX/],
