@@ -15,7 +15,7 @@ import {
   type OrderDayRow,
   type RefundDayRow,
 } from '../../lib/db/repos/dashboard';
-import { isKnownTimeZone } from '../../lib/db/repos/time-zones';
+import { checkTimeZone } from '../../lib/db/repos/time-zones';
 import { resolveDayRange } from '../../lib/domain/day-range';
 import { canSeeApp, type Principal } from '../../lib/domain/console/principal';
 import { ConsoleRefused } from './refusals';
@@ -104,7 +104,8 @@ function addRevenue(lines: Map<string, RevenueLine>, currencyType: string, paid:
 
 /**
  * The app's numbers per day of `from`..`to` (default: the 7 days up to today) in the zone `tz`:
- * 400/40001 for a zone PostgreSQL does not know, 400/40003 for a bad range or one over 92 days.
+ * 400/40001 for a zone PostgreSQL does not know or would read as an abbreviation (time-zones.ts),
+ * 400/40003 for a bad range or one over 92 days.
  */
 export async function dashboardDays(
   { db }: Pick<DashboardDeps, 'db'>,
@@ -113,10 +114,17 @@ export async function dashboardDays(
   q: DashboardDaysQuery,
 ): Promise<DashboardDays> {
   refuseUnlessVisible(p, app);
-  if (!(await isKnownTimeZone(db, q.tz))) {
+  const zone = await checkTimeZone(db, q.tz);
+  if (zone === 'unknown') {
     throw new ConsoleRefused(
       'invalid',
       `tz: ${JSON.stringify(q.tz)} is not a time zone name PostgreSQL knows (an IANA name such as Europe/Berlin)`,
+    );
+  }
+  if (zone === 'abbreviation') {
+    throw new ConsoleRefused(
+      'invalid',
+      `tz: ${JSON.stringify(q.tz)} is also a time zone abbreviation, which PostgreSQL reads as a fixed offset (no daylight saving): use a zone name such as Europe/Berlin`,
     );
   }
   const range = resolveDayRange({ from: q.from, to: q.to }, await todayIn(db, q.tz));

@@ -12,7 +12,7 @@ import {
 import { getApp, insertTeamApp, listApps, type App } from '../../lib/db/repos/apps';
 import { recordAudit } from '../../lib/db/repos/audit-log';
 import { decodeCursor, isIsoTimeKey, pageOf, type Page } from '../../lib/db/paging';
-import { isPlatformRole, type Role } from '../../lib/domain/console/permissions';
+import { isPlatformRole, mayRevokeUser, type Role } from '../../lib/domain/console/permissions';
 import { administersTeam, canSeeApp, managesUsers, type Principal } from '../../lib/domain/console/principal';
 import { ConsoleRefused } from './refusals';
 
@@ -84,11 +84,9 @@ export async function createUser(
 export async function revokeUser({ db }: ConsoleDeps, p: Principal, userId: string): Promise<void> {
   const user = await getConsoleUser(db, userId);
   if (!user) throw new ConsoleRefused('notFound', 'unknown user');
-  if (isPlatformRole(user.role)) {
-    if (p.role !== 'super_admin') throw forbidden('only the super admin revokes platform users');
-  } else if (!managesUsers(p)) {
-    throw forbidden("only the platform roles and a team's mp_admin manage users");
-  } else if (!administersTeam(p, user.teamId!)) {
+  if (!mayRevokeUser(p, user)) {
+    if (isPlatformRole(user.role)) throw forbidden('only the super admin revokes platform users');
+    if (!managesUsers(p)) throw forbidden("only the platform roles and a team's mp_admin manage users");
     throw forbidden('an mp_admin manages the users of its own team only');
   }
   await db.transaction(async (trx) => {

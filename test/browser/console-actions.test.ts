@@ -3,14 +3,14 @@
 // delivery failed, seen in its timeline; an item edited, deleted and removed; a key rotation (the new
 // key shown once, copied, the old one replaced); a review exemption rejected then approved; the
 // platform roles' views of every team's apps and their review queue; the order export as a real
-// XLSX; the team users list with a revoke per row; and, at 390 px, status badges whole on the screen.
+// XLSX; the team users list with Revoke on the rows the role may revoke; and, at 390 px, status badges whole on the screen.
 // Every page is checked with axe, and no page logs an error.
 import fs from 'node:fs';
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { startVpay, type Vpay } from '../support/vpay';
 import { consoleCall, consoleWorld, type ConsoleWorld } from '../support/console';
-import { ok, sellingTeamApp } from '../support/console-apps';
+import { codeOf, ok, sellingTeamApp } from '../support/console-apps';
 import { paidOrder, type TestApp } from '../support/minigame';
 import { waitFor } from '../support/wait-for';
 import { expectAccessible, launchBrowser, openPage, settled, signIn, type ConsolePage } from '../support/browser';
@@ -237,7 +237,7 @@ test('the order records export as XLSX through the UI: a real workbook with ever
   await expectAccessible(page, 'order records after export');
 });
 
-test('team users: the list shows who exists; a user created, then revoked from its row; refusals explained', async () => {
+test('team users: the list shows who exists; a user created, then revoked from its row; Revoke only where the role may', async () => {
   const pat = ok(await consoleCall(vpay, vpay.adminToken, 'POST', '/users', { name: 'Pat Platform', role: 'platform_admin' }));
   const { page } = team;
   await openPage(page, 'Team users');
@@ -269,19 +269,20 @@ test('team users: the list shows who exists; a user created, then revoked from i
   expect(await page.getByRole('button', { name: 'Revoke Erin' }).count()).toBe(0);
   expect((await consoleCall(vpay, token, 'GET', '/me')).status).toBe(401);
 
-  // The platform admin sees every team's users, filters by team, and may not revoke a platform user.
+  // The platform admin sees every team's users, filters by team, and is offered Revoke on the team
+  // users only: a platform user only the super admin may revoke (the API refuses it too).
   const p = platform.page;
   await openPage(p, 'Team users');
   const all = p.getByTestId('users');
   for (const name of ['B admin', 'Pat Platform', 'Erin']) await all.getByText(name, { exact: true }).first().waitFor();
-  await p.getByRole('button', { name: 'Revoke Pat Platform' }).click();
-  const refused = p.getByRole('dialog', { name: 'Revoke Pat Platform?' });
-  await refused.getByRole('button', { name: 'Revoke user' }).click();
-  const why = refused.getByRole('alert').filter({ hasText: '40302' });
-  await why.waitFor();
-  expect(await why.innerText()).toContain('Your role may not do this');
-  await expectAccessible(p, 'revoke refused');
-  await refused.getByRole('button', { name: 'Cancel' }).click();
+  expect(await p.getByRole('button', { name: 'Revoke B admin' }).count()).toBe(1);
+  expect(await p.getByRole('button', { name: 'Revoke Pat Platform' }).count()).toBe(0);
+  expect(await all.getByRole('row').filter({ hasText: 'Pat Platform' }).getByRole('button').count()).toBe(0);
+  await expectAccessible(p, 'team users, platform admin');
+  expect(codeOf(await consoleCall(vpay, world.tokens.platform_admin, 'DELETE', `/users/${pat.userId}`))).toEqual({
+    status: 403,
+    errCode: 40302,
+  });
   expect((await consoleCall(vpay, pat.token, 'GET', '/me')).status).toBe(200);
   await p.getByRole('combobox', { name: 'Filter by team' }).click();
   await p.getByRole('option', { name: `Team B (${world.otherTeamId})` }).click();

@@ -83,7 +83,7 @@ export const dashboardRoutes = consoleGroup(
       errors: [
         appNotFound,
         needs('orders.view'),
-        err(400, C.malformed, 'tz not a time zone name PostgreSQL knows, env not 0 or 1'),
+        err(400, C.malformed, 'tz not a time zone name PostgreSQL knows (or also an abbreviation, such as CET), env not 0 or 1'),
         err(400, C.badDateRange, 'from/to not a day (YYYY-MM-DD), to before from, or more than 92 days'),
       ],
     },

@@ -27,7 +27,10 @@ export const DashboardDaysQuery = z.object({
       .max(64)
       .regex(/^[A-Za-z][A-Za-z0-9_+\-/]*$/, 'must be an IANA time zone name such as Europe/Berlin')
       .default('UTC')
-      .meta({ description: "the viewer's IANA time zone, which draws the days' boundaries (one PostgreSQL knows); default UTC" }),
+      .meta({
+        description:
+          "the viewer's IANA time zone, which draws the days' boundaries (one PostgreSQL knows, not also an abbreviation such as CET); default UTC",
+      }),
   ),
   env: Env,
 });

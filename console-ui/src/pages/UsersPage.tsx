@@ -1,11 +1,12 @@
 // Team users (7.1): who exists (GET /users: every user for the platform roles, with a team filter;
-// its own team's for an mp_admin), a new user with a role (its token shown once), and a revoke per
-// row. Who may create which role: a super admin any; a platform admin team roles; an mp_admin team
-// roles in its team. Only the super admin revokes a platform user: the API says so, shown by the row.
+// its own team's for an mp_admin), a new user with a role (its token shown once), and a revoke on
+// the rows the signed-in role may revoke (mayRevokeUser, the rule the API enforces: only the super
+// admin revokes a platform user). Who may create which role: a super admin any; a platform admin
+// team roles; an mp_admin team roles in its team.
 import { useState } from 'react';
 import { Alert, Button, Code, CopyButton, Group, Modal, Paper, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { del, get, post } from '../api';
-import { ROLES, type Role } from '../../../lib/domain/console/permissions';
+import { ROLES, mayRevokeUser, type Role } from '../../../lib/domain/console/permissions';
 import { ROLE_LABELS, isPlatform, useSession } from '../session-context';
 import { teamLabel, useTeams, type Team } from '../teams';
 import { ActionButton, Empty, ErrorNote, Loading, PageTitle, StatusBadge, Time, useLoad } from '../ui';
@@ -201,13 +202,16 @@ function UserList({ teams, version }: { teams: Team[] | undefined; version: numb
                       )}
                     </Table.Td>
                     <Table.Td>
-                      {u.revokedAt === null && u.userId !== me.userId ? (
-                        <Button size="xs" color="red" variant="light" aria-label={`Revoke ${u.name}`} onClick={() => setRevoking(u)}>
-                          Revoke
-                        </Button>
-                      ) : u.userId === me.userId ? (
+                      {u.userId === me.userId ? (
                         <Text size="xs">you</Text>
-                      ) : null}
+                      ) : (
+                        u.revokedAt === null &&
+                        mayRevokeUser(me, u) && (
+                          <Button size="xs" color="red" variant="light" aria-label={`Revoke ${u.name}`} onClick={() => setRevoking(u)}>
+                            Revoke
+                          </Button>
+                        )
+                      )}
                     </Table.Td>
                   </Table.Tr>
                 ))}

@@ -1,6 +1,7 @@
 // Who may do what in the console: the seed's role tables (CONTRACT.md 7.2), cell by cell, in one
 // table. The console's middleware enforces it per route (api/console/middlewares.ts) and the
-// integration test of every capability x every role is generated from it.
+// integration test of every capability x every role is generated from it. Also who may revoke a
+// user (7.1's own rule), which the web console needs too: this module is the one it imports.
 
 export const ROLES = ['super_admin', 'platform_admin', 'mp_admin', 'mp_senior_developer', 'mp_developer', 'mp_operator'] as const;
 export type Role = (typeof ROLES)[number];
@@ -45,3 +46,19 @@ export type Capability = keyof typeof PERMISSIONS;
 export const CAPABILITIES = Object.keys(PERMISSIONS) as Capability[];
 
 export const may = (role: Role, capability: Capability): boolean => (PERMISSIONS[capability] as readonly Role[]).includes(role);
+
+/** Someone with a role and, for team roles, a team: the caller, or the user acted on. */
+export interface RoleInTeam {
+  role: Role;
+  teamId: string | null;
+}
+
+/**
+ * Who may revoke `user` (7.1's own rule, not a row of the table): a platform user only the super
+ * admin; a team user the platform roles and its own team's mp_admin. The API enforces it
+ * (application/console/identities.ts); the Team users page offers *Revoke* by it.
+ */
+export const mayRevokeUser = (actor: RoleInTeam, user: RoleInTeam): boolean =>
+  isPlatformRole(user.role)
+    ? actor.role === S
+    : isPlatformRole(actor.role) || (actor.role === A && actor.teamId !== null && actor.teamId === user.teamId);

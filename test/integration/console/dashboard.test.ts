@@ -1,9 +1,10 @@
 // The console dashboard on the real stack (docs/CONSOLE.md, *Dashboard*): the numbers per day of a
 // known set of orders and refunds (written straight into the tables, with times chosen around the
-// days' boundaries), the same rows bucketed in UTC and in Asia/Shanghai, one env, the empty days,
-// the range's defaults and its 92-day bound, the "now" snapshot, bad parameters (400 with
-// {errCode, errMsg}), another team's app (404/40403), and two real purchases (one delivered, one
-// stuck as its delivery keeps failing) counted from what the purchase workflow wrote.
+// days' boundaries), the same rows bucketed in UTC and in Asia/Shanghai, Europe/Berlin's days
+// across both daylight saving changes, one env, the empty days, the range's defaults and its
+// 92-day bound, the "now" snapshot, bad parameters (400 with {errCode, errMsg}; zone names that
+// are also abbreviations among them), another team's app (404/40403), and two real purchases (one
+// delivered, one stuck as its delivery keeps failing) counted from what the purchase workflow wrote.
 import { startVpay, type Vpay } from '../../support/vpay';
 import { consoleCall, consoleWorld, type ConsoleWorld } from '../../support/console';
 import { codeOf, ok, sellingTeamApp } from '../../support/console-apps';
@@ -250,6 +251,12 @@ describe('per day', () => {
     ['from=2025-06-03&to=2025-06-01', 40003, /to is before from/],
     ['tz=Mars/Olympus_Mons', 40001, /not a time zone name PostgreSQL knows/],
     ['tz=asia/shanghai', 40001, /not a time zone name PostgreSQL knows/],
+    // Zone names PostgreSQL has, but reads as the abbreviation of the same name first (a fixed offset).
+    ['tz=CET', 40001, /"CET" is also a time zone abbreviation, which PostgreSQL reads as a fixed offset/],
+    ['tz=EET', 40001, /"EET" is also a time zone abbreviation/],
+    ['tz=WET', 40001, /"WET" is also a time zone abbreviation/],
+    ['tz=MET', 40001, /"MET" is also a time zone abbreviation/],
+    ['tz=EST', 40001, /"EST" is also a time zone abbreviation/],
     ['tz=UTC%3B%20drop', 40001, /IANA time zone name/],
     ['tz=UTC&tz=Asia/Shanghai', 40001, /tz/],
     ['env=2', 40001, /env/],
@@ -257,6 +264,66 @@ describe('per day', () => {
     const a = await days(query);
     expect(codeOf(a)).toEqual({ status: 400, errCode });
     expect(a.json.errMsg).toMatch(message);
+  });
+});
+
+describe('time zones and daylight saving', () => {
+  it('a zone name that is also an abbreviation would be an hour off in summer: refused; UTC, GMT, Zulu are the same either way', async () => {
+    // Why: CET is a zone with summer time, and an abbreviation (+01:00) that AT TIME ZONE reads first.
+    const { rows } = await db().raw(
+      `select cast('2025-07-01' as timestamp) at time zone 'CET' as cet, cast('2025-07-01' as timestamp) at time zone 'Europe/Berlin' as berlin`,
+    );
+    expect(rows[0].cet.getTime() - rows[0].berlin.getTime()).toBe(3_600_000);
+    const { rows: names } = await db().raw(`select name from pg_timezone_names where name in ('CET', 'EET', 'WET', 'MET') order by 1`);
+    expect(names.map((r: { name: string }) => r.name)).toEqual(['CET', 'EET', 'MET', 'WET']);
+    for (const tz of ['UTC', 'GMT', 'Zulu', 'Etc/UTC', 'Europe/Berlin']) {
+      expect(documented('days', await days(`from=2025-06-01&to=2025-06-01&tz=${tz}`)).tz).toBe(tz);
+    }
+  });
+
+  // Europe/Berlin: 2025-03-30 has 23 hours (02:00 CET -> 03:00 CEST at 01:00 UTC), 2025-10-26 has 25
+  // (03:00 CEST -> 02:00 CET at 01:00 UTC). Each row a second before or at a local midnight.
+  const DST_ORDERS: Array<[string, string]> = [
+    ['s1', '2025-03-29T22:59:59Z'], // 03-29 23:59:59 CET
+    ['s2', '2025-03-29T23:00:00Z'], // 03-30 00:00 CET, the 23-hour day's start
+    ['s3', '2025-03-30T21:59:59Z'], // 03-30 23:59:59 CEST, its end
+    ['s4', '2025-03-30T22:00:00Z'], // 03-31 00:00 CEST
+    ['f1', '2025-10-25T21:59:59Z'], // 10-25 23:59:59 CEST
+    ['f2', '2025-10-25T22:00:00Z'], // 10-26 00:00 CEST, the 25-hour day's start
+    ['f3', '2025-10-26T22:30:00Z'], // 10-26 23:30 CET, in its 25th hour
+    ['f4', '2025-10-26T23:00:00Z'], // 10-27 00:00 CET
+  ];
+
+  it('draws the days across a daylight saving change: the 23- and 25-hour days, their 25th hour included', async () => {
+    const app = ok(await consoleCall(vpay, world.tokens.mp_admin, 'POST', `/teams/${world.teamId}/apps`, { name: 'DST game' }), 'app');
+    for (const [orderId, createdAt] of DST_ORDERS) await insertOrder(db(), { orderId, appId: app.appId, createdAt, status: 'CLOSED' });
+    // Refunds of the 25th hour and of the midnight after the 23-hour day.
+    await insertOrder(db(), { orderId: 'f3paid', appId: app.appId, createdAt: '2025-10-26T22:10:00Z', paidAfterS: 1, deliveredAfterS: 2 });
+    await insertRefund(db(), { refundId: 'rf3', orderId: 'f3paid', createdAt: '2025-10-26T22:40:00Z', refundAmount: 100 });
+    await insertRefund(db(), { refundId: 'rs4', orderId: 'f3paid', createdAt: '2025-03-30T22:00:00Z', refundAmount: 100 });
+
+    const perDay = (body: any) =>
+      Object.fromEntries(body.days.map((d: any) => [d.day, { orders: d.orders.created, refunds: d.refunds.initiated }]));
+    const spring = documented('days', await days('from=2025-03-29&to=2025-03-31&tz=Europe/Berlin', app.appId));
+    expect(perDay(spring)).toEqual({
+      '2025-03-29': { orders: 1, refunds: 0 },
+      '2025-03-30': { orders: 2, refunds: 0 },
+      '2025-03-31': { orders: 1, refunds: 1 },
+    });
+    const autumn = documented('days', await days('from=2025-10-25&to=2025-10-27&tz=Europe/Berlin', app.appId));
+    expect(perDay(autumn)).toEqual({
+      '2025-10-25': { orders: 1, refunds: 0 },
+      '2025-10-26': { orders: 3, refunds: 1 },
+      '2025-10-27': { orders: 1, refunds: 0 },
+    });
+    // A window ending on the 25-hour day takes in its last hour, and nothing of the next day.
+    const ending = documented('days', await days('from=2025-10-26&to=2025-10-26&tz=Europe/Berlin', app.appId));
+    expect(ending.total.orders.created).toBe(3);
+    expect(ending.total.refunds.initiated).toBe(1);
+    expect(ending.total.revenue).toEqual([usd(199, 100)]);
+    // As a check on the rows: in UTC the autumn ones fall on other days.
+    const utc = documented('days', await days('from=2025-10-25&to=2025-10-26&tz=UTC', app.appId));
+    expect(perDay(utc)).toEqual({ '2025-10-25': { orders: 2, refunds: 0 }, '2025-10-26': { orders: 3, refunds: 1 } });
   });
 });
 

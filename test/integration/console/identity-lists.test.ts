@@ -1,8 +1,10 @@
 // GET /v1/console/users and /teams on the real stack (docs/API.md, "Console: teams and users"): who
 // sees which users and teams, another team's users never, no token or hash in an answer, revoked
-// users shown as such, paging newest first by limit and cursor, and bad parameters 400/40001.
+// users shown as such, paging newest first by limit and cursor, bad parameters 400/40001; and the
+// rule by which the Team users page offers *Revoke* (mayRevokeUser) answering as DELETE /users does.
 import { createDb, type Db } from '../../../lib/db/db';
 import { encodeCursor } from '../../../lib/db/paging';
+import { mayRevokeUser } from '../../../lib/domain/console/permissions';
 import { consoleCall, consoleWorld, type ConsoleWorld } from '../../support/console';
 import { codeOf, ok } from '../../support/console-apps';
 import { startVpay, type Vpay } from '../../support/vpay';
@@ -169,5 +171,40 @@ describe('GET /teams', () => {
     for (const limit of [1, 2]) expect((await walk(w.tokens.platform_admin, '/teams', 'teams', limit)).map((t) => t.teamId)).toEqual(all);
     const first = ok(await as(w.tokens.mp_operator, '/teams?limit=1'));
     expect(first).toEqual({ errCode: 0, teams: [expect.objectContaining({ teamId: w.teamId })], nextCursor: null });
+  });
+});
+
+describe('who may revoke whom', () => {
+  it('mayRevokeUser, by which the Team users page offers Revoke, answers as DELETE /users/{userId} does', async () => {
+    const su = vpay.adminToken;
+    const callers = {
+      super_admin: su,
+      platform_admin: w.tokens.platform_admin,
+      'mp_admin A': w.tokens.mp_admin,
+      'mp_admin B': w.otherAdminToken,
+    };
+    const outcomes: Record<string, Record<string, number>> = {};
+    for (const [caller, token] of Object.entries(callers)) {
+      const me = ok(await as(token, '/me'));
+      outcomes[caller] = {};
+      // A fresh user of each kind for each caller: revoked when allowed, so never reused.
+      const targets = {
+        platform: ok(await consoleCall(vpay, su, 'POST', '/users', { name: 'target', role: 'platform_admin' })),
+        'team A': ok(await consoleCall(vpay, su, 'POST', '/users', { name: 'target', role: 'mp_developer', teamId: w.teamId })),
+        'team B': ok(await consoleCall(vpay, su, 'POST', '/users', { name: 'target', role: 'mp_admin', teamId: w.otherTeamId })),
+      };
+      for (const [kind, user] of Object.entries(targets)) {
+        const answer = await consoleCall(vpay, token, 'DELETE', `/users/${user.userId}`);
+        outcomes[caller][kind] = answer.status;
+        expect({ caller, kind, mayRevoke: mayRevokeUser(me, user) }).toEqual({ caller, kind, mayRevoke: answer.status === 200 });
+        if (answer.status !== 200) expect(codeOf(answer)).toEqual(FORBIDDEN);
+      }
+    }
+    expect(outcomes).toEqual({
+      super_admin: { platform: 200, 'team A': 200, 'team B': 200 },
+      platform_admin: { platform: 403, 'team A': 200, 'team B': 200 },
+      'mp_admin A': { platform: 403, 'team A': 200, 'team B': 403 },
+      'mp_admin B': { platform: 403, 'team A': 403, 'team B': 200 },
+    });
   });
 });

@@ -1,8 +1,10 @@
 // The dashboard's charts, one per question: orders per day, revenue per day (one currency at a
 // time: amounts of two currencies never share an axis), delivery latency per day (median and 95th
 // percentile), refunds per day. Each is a figure whose picture is described in words (its
-// summary, also the picture's accessible name) and whose numbers a button shows as a table, so
-// nothing is only in the picture, for a screen reader or a keyboard.
+// summary, the picture's accessible name; the same words shown under it are hidden from screen
+// readers, so they are read once) and whose numbers a button shows as a table (the button named
+// after its chart, controlling that table), so nothing is only in the picture, for a screen
+// reader or a keyboard. Without any revenue, the revenue figure says so rather than draw $0.00.
 import { useId, useState, type ReactNode } from 'react';
 import { BarChart, LineChart } from '@mantine/charts';
 import { Button, Paper, SegmentedControl, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
@@ -23,26 +25,49 @@ interface FigureProps {
   children: ReactNode;
 }
 
-function ChartFigure({ title, summary, columns, rows, controls, children }: FigureProps) {
-  const [table, setTable] = useState(false);
-  const id = useId();
+/** The figure's frame: its title (which names it) and what is under it. */
+function Frame({ id, title, children }: { id: string; title: string; children: ReactNode }) {
   return (
     <Paper withBorder p="md" component="figure" m={0} aria-labelledby={`${id}-title`}>
       <Stack gap="xs">
         <Title order={3} size="h4" id={`${id}-title`}>
           {title}
         </Title>
-        {controls}
-        {/* The picture is named by its summary; the recharts keyboard layer is off (the table below carries the numbers). */}
-        <div role="img" aria-labelledby={`${id}-summary`}>
-          {children}
-        </div>
-        <Text size="sm" c="dimmed" id={`${id}-summary`}>
-          {summary}
-        </Text>
-        <Button variant="subtle" size="compact-sm" onClick={() => setTable((t) => !t)} aria-expanded={table} w="fit-content">
-          {table ? 'Hide the numbers' : 'Show the numbers'}
-        </Button>
+        {children}
+      </Stack>
+    </Paper>
+  );
+}
+
+function ChartFigure({ title, summary, columns, rows, controls, children }: FigureProps) {
+  const [table, setTable] = useState(false);
+  const id = useId();
+  const action = table ? 'Hide the numbers' : 'Show the numbers';
+  return (
+    <Frame id={id} title={title}>
+      {controls}
+      {/* The picture is named by its summary; the recharts keyboard layer is off (the table below carries the numbers). */}
+      <div role="img" aria-labelledby={`${id}-summary`}>
+        {children}
+      </div>
+      {/* Shown for the eye; a screen reader has these words as the picture's name already. */}
+      <Text size="sm" c="dimmed" id={`${id}-summary`} aria-hidden>
+        {summary}
+      </Text>
+      {/* Named with its chart (four of these on the page), the visible words first. */}
+      <Button
+        variant="subtle"
+        size="compact-sm"
+        onClick={() => setTable((t) => !t)}
+        aria-expanded={table}
+        aria-controls={`${id}-numbers`}
+        aria-label={`${action} of ${title.toLowerCase()}`}
+        w="fit-content"
+      >
+        {action}
+      </Button>
+      {/* Always there (hidden until shown), so aria-controls always points at something. */}
+      <div id={`${id}-numbers`} hidden={!table}>
         {table && (
           <Table.ScrollContainer minWidth={360}>
             <Table striped aria-label={`${title}, per day`}>
@@ -65,8 +90,8 @@ function ChartFigure({ title, summary, columns, rows, controls, children }: Figu
             </Table>
           </Table.ScrollContainer>
         )}
-      </Stack>
-    </Paper>
+      </div>
+    </Frame>
   );
 }
 
@@ -122,7 +147,18 @@ function RevenueChart({ data }: { data: DashboardDays }) {
   // The currency that took the most first; the others one click away.
   const currencies = [...data.total.revenue].sort((a, b) => b.paid - a.paid).map((r) => r.currencyType);
   const [chosen, setChosen] = useState<string>();
-  const currency = chosen && currencies.includes(chosen) ? chosen : (currencies[0] ?? 'USD');
+  const id = useId();
+  // No money paid or refunded in any currency: nothing to draw, and no currency to draw it in.
+  if (currencies.length === 0) {
+    return (
+      <Frame id={id} title="Revenue per day">
+        <Text size="sm" data-testid="no-revenue">
+          No revenue yet: no order of these days was paid, and no refund succeeded.
+        </Text>
+      </Frame>
+    );
+  }
+  const currency = chosen && currencies.includes(chosen) ? chosen : currencies[0]!;
   const lineOf = (d: DashboardDays['days'][number]) => d.revenue.find((r) => r.currencyType === currency);
   const rows = data.days.map((d) => ({
     day: d.day,

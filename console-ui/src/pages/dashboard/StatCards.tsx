@@ -65,9 +65,9 @@ export function NowCards({ now }: { now: DashboardNow }) {
   );
 }
 
-/** Revenue in each currency, one line each (never added across currencies). */
+/** Revenue in each currency, one line each (never added across currencies); none, no currency to show it in. */
 function Revenue({ total }: { total: DashboardNumbers }) {
-  if (total.revenue.length === 0) return <>{money(0, 'USD')}</>;
+  if (total.revenue.length === 0) return <>No revenue yet</>;
   return (
     <Stack gap={0}>
       {total.revenue.map((r) => (

@@ -32,7 +32,12 @@ export function shortDay(day: string): string {
   return new Date(Date.UTC(y!, m! - 1, d!)).toLocaleDateString(undefined, { day: 'numeric', month: 'short', timeZone: 'UTC' });
 }
 
-/** The viewer's last `n` days, today included, as yyyy-mm-dd of their own calendar. */
-export function lastDays(n: number, today = new Date()): { from: string; to: string } {
+/** The viewer's last `n` days, today included, as yyyy-mm-dd of their own calendar (or of UTC's). */
+export function lastDays(n: number, o: { utc?: boolean; today?: Date } = {}): { from: string; to: string } {
+  const today = o.today ?? new Date();
+  if (o.utc) {
+    const utcDay = (d: Date) => d.toISOString().slice(0, 10);
+    return { from: utcDay(new Date(today.getTime() - (n - 1) * 86_400_000)), to: utcDay(today) };
+  }
   return { from: dayInput(new Date(today.getFullYear(), today.getMonth(), today.getDate() - (n - 1))), to: dayInput(today) };
 }
