@@ -41,7 +41,9 @@ const after = { createdAt: new Date(NOW.getTime() - 86_400_000).toISOString(), o
 const cases: Array<[string, OrderScope, OrderFilter, string, typeof after | undefined]> = [
   ["one app's week", { appId: 'appplan07' }, week, 'orders_app_created', undefined],
   ["one app's week, the next page", { appId: 'appplan07' }, week, 'orders_app_created', after],
-  ["one app's week, by status", { appId: 'appplan07' }, { ...week, status: 'PAID' }, 'orders_app_created', undefined],
+  // PAID has its own partial index (migrations/010, the dashboard's orders waiting for delivery),
+  // which the planner may AND with the time range instead.
+  ["one app's week, by status", { appId: 'appplan07' }, { ...week, status: 'PAID' }, 'orders_app_(created|paid)', undefined],
   [
     "a player's orders over a year",
     { appId: 'appplan07' },
