@@ -22,8 +22,12 @@ export interface PurchaseStats {
   req: Summary;
   cb: Summary;
   c2d: Summary;
+  /** Callback sent -> delivered. */
+  s2d: Summary;
+  /** The whole purchase: request (its intended send in an open loop) -> delivered. */
+  whole: Summary;
   perSecond: number[];
-  raw?: { reqMs: number[]; cbMs: number[]; c2dMs: number[] };
+  raw?: { reqMs: number[]; cbMs: number[]; c2dMs: number[]; s2dMs: number[]; wholeMs: number[] };
 }
 
 export interface CreatePaidStats {

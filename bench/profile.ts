@@ -24,6 +24,8 @@ export interface Profile {
   soak: { durationMs: number; rssEveryMs: number; windowMs: number; calibrateConcurrency: number; calibrateMs: number };
   /** Request steps as activity tasks against local activities: rounds of an open loop at a light rate each. */
   steps: { rounds: number; stepMs: number; ratePerSec: number; histories: number };
+  /** Open-loop steps at these percents of capacity (the throughput sweep's, or calibrated here). */
+  offeredLoad: { percents: number[]; stepMs: number; calibrateConcurrency: number; calibrateMs: number };
 }
 
 export const FULL: Profile = {
@@ -42,6 +44,7 @@ export const FULL: Profile = {
   },
   soak: { durationMs: 10 * 60_000, rssEveryMs: 10_000, windowMs: 60_000, calibrateConcurrency: 32, calibrateMs: 15_000 },
   steps: { rounds: 6, stepMs: 20_000, ratePerSec: 4, histories: 60 },
+  offeredLoad: { percents: [25, 50, 75, 100, 150], stepMs: 30_000, calibrateConcurrency: 32, calibrateMs: 15_000 },
 };
 
 export const SMOKE: Profile = {
@@ -53,4 +56,5 @@ export const SMOKE: Profile = {
   backlog: { orders: 20, createConcurrency: 4, createTimeLimitMs: 60_000, holdMs: 1_000, drainTimeoutMs: 60_000, rssEveryMs: 500 },
   soak: { durationMs: 20_000, rssEveryMs: 2_000, windowMs: 5_000, calibrateConcurrency: 4, calibrateMs: 3_000 },
   steps: { rounds: 2, stepMs: 3_000, ratePerSec: 2, histories: 4 },
+  offeredLoad: { percents: [25, 100, 150], stepMs: 3_000, calibrateConcurrency: 4, calibrateMs: 3_000 },
 };

@@ -10,6 +10,8 @@ export function purchaseStats(r: LoopResult<PurchaseSample>, raw: boolean, retri
   const reqMs = r.samples.map((s) => s.reqMs);
   const cbMs = r.samples.map((s) => s.cbMs);
   const c2dMs = r.samples.map((s) => s.c2dMs);
+  const s2dMs = r.samples.map((s) => s.s2dMs);
+  const wholeMs = r.samples.map((s) => s.wholeMs);
   return {
     ratePerSec: r.ratePerSec,
     completed: r.samples.length,
@@ -23,10 +25,22 @@ export function purchaseStats(r: LoopResult<PurchaseSample>, raw: boolean, retri
     req: summarize(reqMs),
     cb: summarize(cbMs),
     c2d: summarize(c2dMs),
+    s2d: summarize(s2dMs),
+    whole: summarize(wholeMs),
     perSecond: perSecond(
       r.samples.map((s) => s.doneAt),
       r.startedAt,
     ),
-    ...(raw ? { raw: { reqMs: reqMs.map(round), cbMs: cbMs.map(round), c2dMs: c2dMs.map(round) } } : {}),
+    ...(raw
+      ? {
+          raw: {
+            reqMs: reqMs.map(round),
+            cbMs: cbMs.map(round),
+            c2dMs: c2dMs.map(round),
+            s2dMs: s2dMs.map(round),
+            wholeMs: wholeMs.map(round),
+          },
+        }
+      : {}),
   };
 }

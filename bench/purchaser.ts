@@ -88,6 +88,10 @@ export interface PurchaseSample {
   cbMs: number;
   /** Callback answered -> delivery received by the developer (ms). */
   c2dMs: number;
+  /** Callback sent -> delivery received (ms): never negative, unlike c2dMs, whose start may follow the delivery. */
+  s2dMs: number;
+  /** The whole purchase: the request's intended send (or its send) -> delivery received (ms). */
+  wholeMs: number;
   doneAt: number;
 }
 
@@ -175,7 +179,7 @@ export async function requestAndPay(
   });
   const t3 = performance.now();
   if (r2.status !== 200 || r2.json?.returnCode !== 0) throw fail('payment callback', r2.status, r2.text);
-  return { orderId, outTradeNo, reqMs: t1 - t0, cbMs: t3 - t2, callbackAnsweredAt: t3, delivered };
+  return { orderId, outTradeNo, reqMs: t1 - t0, cbMs: t3 - t2, requestFrom: t0, callbackSentAt: t2, callbackAnsweredAt: t3, delivered };
 }
 
 /**
@@ -194,7 +198,14 @@ export async function purchase(
   const r = await requestAndPay(app, secret, tag, userIndex, developer, deliveryTimeoutMs, intendedAt);
   const at = await r.delivered!;
   app.tradeNos.push(r.outTradeNo);
-  return { reqMs: r.reqMs, cbMs: r.cbMs, c2dMs: at - r.callbackAnsweredAt, doneAt: performance.now() };
+  return {
+    reqMs: r.reqMs,
+    cbMs: r.cbMs,
+    c2dMs: at - r.callbackAnsweredAt,
+    s2dMs: at - r.callbackSentAt,
+    wholeMs: at - r.requestFrom,
+    doneAt: performance.now(),
+  };
 }
 
 export interface QuerySample {
