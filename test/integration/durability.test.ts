@@ -1,58 +1,22 @@
 // Durability on real processes: a worker process is SIGKILLed while deliveries are failing; a
 // new worker process picks the purchases up, and each is delivered exactly once.
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { startVpay, type Vpay } from '../support/vpay';
 import { pay, queryOrder, requestPayment, setupApp, signData, type TestApp } from '../support/minigame';
 import { waitFor } from '../support/wait-for';
 import { purchaseWorkflowId } from '../../workflows/workflow-ids';
+import { exited, ready, spawnWorker as spawnWorkerProcess } from '../support/worker-process';
 
-const root = path.resolve(__dirname, '../..');
 let vpay: Vpay;
 let app: TestApp;
 const children: ChildProcess[] = [];
 
-/** `npm run worker` as its own process, configured like the test's API. */
+/** `npm run worker` as its own process (test/support/worker-process.ts), retrying deliveries fast. */
 function spawnWorker(): ChildProcess {
-  const c = vpay.config;
-  // node itself with tsx as a loader, not the tsx CLI: the CLI would run the worker as its child,
-  // and SIGKILL would then hit the wrapper while the worker lived on.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      DATABASE_URL: vpay.databaseUrl,
-      TEMPORAL_ADDRESS: c.temporalAddress,
-      TEMPORAL_TASK_QUEUE: c.taskQueue,
-      SUPERAPP_BASE_URL: c.superappBaseUrl,
-      SUPERAPP_SECRET: c.superappSecret,
-      ADMIN_TOKEN: c.adminToken,
-      DELIVERY_ALLOW_PRIVATE: 'true',
-      DELIVERY_RETRY_INITIAL_MS: '200',
-      DELIVERY_RETRY_MAX_MS: '400',
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawnWorkerProcess(vpay, { DELIVERY_RETRY_INITIAL_MS: '200', DELIVERY_RETRY_MAX_MS: '400' });
   children.push(child);
   return child;
 }
-
-/** Resolves once the worker process logs that it polls its task queue. */
-function ready(child: ChildProcess): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      seen += chunk.toString('utf8');
-      if (seen.includes('vpay worker running')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`worker exited (${code}) before it was ready`)));
-  });
-}
-
-const exited = (child: ChildProcess) =>
-  new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
 
 beforeAll(async () => {
   vpay = await startVpay({ WORKFLOW_ANSWER_TIMEOUT_MS: '3000' }, { worker: false });

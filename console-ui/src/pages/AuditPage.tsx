@@ -1,9 +1,10 @@
 // The audit log (7.8): every console change, newest first; one game's or all the caller sees.
 import { useState } from 'react';
-import { Button, Group, Select, Stack, Table } from '@mantine/core';
+import { Select, Stack, Table } from '@mantine/core';
 import { get } from '../api';
 import { useSession } from '../session-context';
 import { Empty, ErrorNote, Loading, PageTitle, Time, useLoad } from '../ui';
+import { Pager, useCursorPages } from '../paging';
 
 interface Entry {
   at: string;
@@ -18,8 +19,8 @@ interface Entry {
 export function AuditPage() {
   const { apps } = useSession();
   const [appId, setAppId] = useState<string | null>(null);
-  const [cursors, setCursors] = useState<Array<string | null>>([null]);
-  const cursor = cursors[cursors.length - 1];
+  const pages = useCursorPages();
+  const { cursor } = pages;
   const log = useLoad(
     () => get<{ entries: Entry[]; nextCursor: string | null }>('/audit-log', { appId, limit: 50, cursor }),
     [appId, cursor],
@@ -35,7 +36,7 @@ export function AuditPage() {
             value={appId}
             onChange={(v) => {
               setAppId(v);
-              setCursors([null]);
+              pages.reset();
             }}
             clearable
             w={260}
@@ -81,14 +82,7 @@ export function AuditPage() {
           </Table>
         </Table.ScrollContainer>
       )}
-      <Group>
-        <Button variant="default" disabled={cursors.length < 2} onClick={() => setCursors((c) => c.slice(0, -1))}>
-          Previous page
-        </Button>
-        <Button variant="default" disabled={!log.data?.nextCursor} onClick={() => setCursors((c) => [...c, log.data!.nextCursor])}>
-          Next page
-        </Button>
-      </Group>
+      <Pager pages={pages} nextCursor={log.data?.nextCursor} />
     </Stack>
   );
 }

@@ -21,6 +21,7 @@ import {
 import { del, download, get, patch, post, upload } from '../api';
 import { useCan } from '../session-context';
 import { ActionButton, Empty, ErrorNote, Loading, Money, NeedsApp, PageTitle, StatusBadge, Time, asApiError, useLoad } from '../ui';
+import { Pager, useCursorPages } from '../paging';
 import type { ApiError } from '../api';
 
 export interface Item {
@@ -148,16 +149,16 @@ function ItemList({ appId }: { appId: string }) {
   const [status, setStatus] = useState<string | null>(null);
   const [q, setQ] = useState('');
   const [search, setSearch] = useState('');
-  const [cursors, setCursors] = useState<Array<string | null>>([null]);
+  const pages = useCursorPages();
   const [selected, setSelected] = useState<string[]>([]);
   const [editing, setEditing] = useState<Item | 'new'>();
-  const cursor = cursors[cursors.length - 1];
+  const { cursor } = pages;
   const list = useLoad(
     () => get<{ items: Item[]; nextCursor: string | null }>(`/apps/${appId}/items`, { status, q: search, limit: 50, cursor }),
     [appId, status, search, cursor],
   );
   const reset = () => {
-    setCursors([null]);
+    pages.reset();
     setSelected([]);
     list.reload();
   };
@@ -173,7 +174,7 @@ function ItemList({ appId }: { appId: string }) {
             value={status}
             onChange={(v) => {
               setStatus(v);
-              setCursors([null]);
+              pages.reset();
             }}
             clearable
             w={180}
@@ -182,7 +183,7 @@ function ItemList({ appId }: { appId: string }) {
             onSubmit={(e) => {
               e.preventDefault();
               setSearch(q.trim());
-              setCursors([null]);
+              pages.reset();
             }}
           >
             <Group align="flex-end" gap="xs">
@@ -309,14 +310,7 @@ function ItemList({ appId }: { appId: string }) {
           </Table>
         </Table.ScrollContainer>
       )}
-      <Group>
-        <Button variant="default" disabled={cursors.length < 2} onClick={() => setCursors((c) => c.slice(0, -1))}>
-          Previous page
-        </Button>
-        <Button variant="default" disabled={!list.data?.nextCursor} onClick={() => setCursors((c) => [...c, list.data!.nextCursor])}>
-          Next page
-        </Button>
-      </Group>
+      <Pager pages={pages} nextCursor={list.data?.nextCursor} />
       {editing && (
         <ItemForm
           key={editing === 'new' ? 'new' : editing.productId}

@@ -17,11 +17,12 @@ import {
   Timeline,
   Title,
 } from '@mantine/core';
-import { download, get, post } from '../api';
+import { get, post } from '../api';
 import { dayEnd, dayInput, dayStart } from '../format';
 import { hrefOf, navigate, useLocation } from '../router';
 import { useCan } from '../session-context';
 import { ActionButton, Empty, ErrorNote, Loading, Money, NeedsApp, PageTitle, StatusBadge, Time, useLoad } from '../ui';
+import { Pager, useCursorPages, ExportButtons } from '../paging';
 import { RecordCard, useNarrow } from '../record-card';
 import { RefundTable, type Refund } from './RefundsPage';
 
@@ -285,8 +286,8 @@ function OrderCards({ orders }: { orders: Order[] }) {
 function OrderList({ appId }: { appId: string }) {
   const [form, setForm] = useState<Record<string, string>>({ from: daysAgo(7), to: daysAgo(0), status: '', env: '' });
   const [query, setQuery] = useState(form);
-  const [cursors, setCursors] = useState<Array<string | null>>([null]);
-  const cursor = cursors[cursors.length - 1];
+  const pages = useCursorPages();
+  const { cursor } = pages;
   const params = {
     ...Object.fromEntries(FILTERS.map((f) => [f, query[f]?.trim()])),
     status: query.status,
@@ -311,7 +312,7 @@ function OrderList({ appId }: { appId: string }) {
         onSubmit={(e) => {
           e.preventDefault();
           setQuery(form);
-          setCursors([null]);
+          pages.reset();
         }}
       >
         <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="sm">
@@ -335,12 +336,7 @@ function OrderList({ appId }: { appId: string }) {
         </SimpleGrid>
         <Group mt="sm" wrap="wrap" align="flex-start">
           <Button type="submit">Search</Button>
-          <ActionButton variant="default" run={() => download(`/apps/${appId}/orders/export`, { ...params, format: 'csv' })}>
-            Export CSV
-          </ActionButton>
-          <ActionButton variant="default" run={() => download(`/apps/${appId}/orders/export`, { ...params, format: 'xlsx' })}>
-            Export XLSX
-          </ActionButton>
+          <ExportButtons path={`/apps/${appId}/orders/export`} params={params} />
         </Group>
       </form>
       <ErrorNote error={list.error} />
@@ -390,14 +386,7 @@ function OrderList({ appId }: { appId: string }) {
           </Table>
         </Table.ScrollContainer>
       )}
-      <Group>
-        <Button variant="default" disabled={cursors.length < 2} onClick={() => setCursors((c) => c.slice(0, -1))}>
-          Previous page
-        </Button>
-        <Button variant="default" disabled={!list.data?.nextCursor} onClick={() => setCursors((c) => [...c, list.data!.nextCursor])}>
-          Next page
-        </Button>
-      </Group>
+      <Pager pages={pages} nextCursor={list.data?.nextCursor} />
     </Stack>
   );
 }

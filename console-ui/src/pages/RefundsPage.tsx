@@ -2,9 +2,10 @@
 // never more than 12 months back; searched by order or refund number; exported.
 import { useState, type ReactNode } from 'react';
 import { Button, Group, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
-import { download, get } from '../api';
+import { get } from '../api';
 import { dayEnd, dayInput, dayStart } from '../format';
-import { Empty, ErrorNote, Loading, Money, NeedsApp, PageTitle, StatusBadge, Time, ActionButton, useLoad } from '../ui';
+import { Empty, ErrorNote, Loading, Money, NeedsApp, PageTitle, StatusBadge, Time, useLoad } from '../ui';
+import { Pager, useCursorPages, ExportButtons } from '../paging';
 import { RecordCard, useNarrow } from '../record-card';
 
 export interface Refund {
@@ -115,8 +116,8 @@ function RefundList({ appId }: { appId: string }) {
     refundId: '',
   });
   const [query, setQuery] = useState(form);
-  const [cursors, setCursors] = useState<Array<string | null>>([null]);
-  const cursor = cursors[cursors.length - 1];
+  const pages = useCursorPages();
+  const { cursor } = pages;
   const params = {
     from: query.from ? dayStart(query.from) : undefined,
     to: query.to ? dayEnd(query.to) : undefined,
@@ -139,7 +140,7 @@ function RefundList({ appId }: { appId: string }) {
         onSubmit={(e) => {
           e.preventDefault();
           setQuery(form);
-          setCursors([null]);
+          pages.reset();
         }}
       >
         <SimpleGrid cols={{ base: 1, xs: 2, md: 5 }} spacing="sm">
@@ -159,12 +160,7 @@ function RefundList({ appId }: { appId: string }) {
         </SimpleGrid>
         <Group mt="sm" wrap="wrap" align="flex-start">
           <Button type="submit">Search</Button>
-          <ActionButton variant="default" run={() => download(`/apps/${appId}/refunds/export`, { ...params, format: 'csv' })}>
-            Export CSV
-          </ActionButton>
-          <ActionButton variant="default" run={() => download(`/apps/${appId}/refunds/export`, { ...params, format: 'xlsx' })}>
-            Export XLSX
-          </ActionButton>
+          <ExportButtons path={`/apps/${appId}/refunds/export`} params={params} />
         </Group>
       </form>
       <ErrorNote error={list.error} />
@@ -175,14 +171,7 @@ function RefundList({ appId }: { appId: string }) {
       ) : (
         list.data && <RefundTable refunds={list.data.refunds} />
       )}
-      <Group>
-        <Button variant="default" disabled={cursors.length < 2} onClick={() => setCursors((c) => c.slice(0, -1))}>
-          Previous page
-        </Button>
-        <Button variant="default" disabled={!list.data?.nextCursor} onClick={() => setCursors((c) => [...c, list.data!.nextCursor])}>
-          Next page
-        </Button>
-      </Group>
+      <Pager pages={pages} nextCursor={list.data?.nextCursor} />
     </Stack>
   );
 }

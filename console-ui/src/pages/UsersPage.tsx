@@ -10,6 +10,7 @@ import { ROLES, mayRevokeUser, type Role } from '../../../lib/domain/console/per
 import { ROLE_LABELS, isPlatform, useSession } from '../session-context';
 import { teamLabel, useTeams, type Team } from '../teams';
 import { ActionButton, Empty, ErrorNote, Loading, PageTitle, StatusBadge, Time, useLoad } from '../ui';
+import { Pager, useCursorPages } from '../paging';
 
 interface CreatedUser {
   userId: string;
@@ -125,10 +126,10 @@ function RevokeDialog({ user, onClose }: { user: ListedUser | undefined; onClose
 function UserList({ teams, version }: { teams: Team[] | undefined; version: number }) {
   const { me } = useSession();
   const [teamFilter, setTeamFilter] = useState<string | null>(null);
-  const [cursors, setCursors] = useState<Array<string | null>>([null]);
+  const pages = useCursorPages();
   const [revoking, setRevoking] = useState<ListedUser>();
   const [revoked, setRevoked] = useState<string>();
-  const cursor = cursors[cursors.length - 1];
+  const { cursor } = pages;
   const list = useLoad(
     () => get<{ users: ListedUser[]; nextCursor: string | null }>('/users', { teamId: teamFilter, limit: 50, cursor }),
     [teamFilter, cursor, version],
@@ -147,7 +148,7 @@ function UserList({ teams, version }: { teams: Team[] | undefined; version: numb
             value={teamFilter}
             onChange={(v) => {
               setTeamFilter(v);
-              setCursors([null]);
+              pages.reset();
             }}
             clearable
             searchable
@@ -220,14 +221,7 @@ function UserList({ teams, version }: { teams: Team[] | undefined; version: numb
           </Table.ScrollContainer>
         )
       )}
-      <Group mt="sm">
-        <Button variant="default" disabled={cursors.length < 2} onClick={() => setCursors((c) => c.slice(0, -1))}>
-          Previous page
-        </Button>
-        <Button variant="default" disabled={!list.data?.nextCursor} onClick={() => setCursors((c) => [...c, list.data!.nextCursor])}>
-          Next page
-        </Button>
-      </Group>
+      <Pager pages={pages} nextCursor={list.data?.nextCursor} mt="sm" />
       {revoking && (
         <RevokeDialog
           key={revoking.userId}
