@@ -7,6 +7,7 @@
 import { newResult, type BenchContext, type ScenarioResult } from '../context';
 import { noErrors, reconcile } from '../checks';
 import { startVpayInstance } from '../stack';
+import { capacityFor } from '../capacity';
 import { fmt } from '../stats';
 import type { PurchaseStats } from '../agent-protocol';
 import type { Summary } from '../stats';
@@ -19,30 +20,14 @@ export async function offeredLoad(ctx: BenchContext): Promise<ScenarioResult> {
   const agent = ctx.stack.agent;
   const res = newResult('offered', '1c. What users meet: latency at 25 to 150 % of capacity, open loop', '');
   try {
-    let capacity = ctx.shared.saturationRate;
-    const measuredHere = capacity === undefined;
-    if (capacity === undefined) {
-      ctx.log(
-        `offered load: no throughput figure from this run; measuring at ${p.calibrateConcurrency} concurrent for ${p.calibrateMs / 1000} s`,
-      );
-      const cal = await agent.call('closedLoop', {
-        instance: inst.name,
-        concurrency: p.calibrateConcurrency,
-        durationMs: p.calibrateMs,
-        tag: 'cal',
-        deliveryTimeoutMs: ctx.profile.deliveryTimeoutMs,
-      });
-      noErrors(res, 'offered load: calibration', cal);
-      capacity = cal.ratePerSec;
-    } else {
-      await agent.call('closedLoop', {
-        instance: inst.name,
-        concurrency: 4,
-        durationMs: ctx.profile.warmupMs,
-        tag: 'warm',
-        deliveryTimeoutMs: ctx.profile.deliveryTimeoutMs,
-      });
-    }
+    const measured = await capacityFor(ctx, inst, {
+      scenario: 'offered load',
+      concurrency: p.calibrateConcurrency,
+      durationMs: p.calibrateMs,
+    });
+    if (measured.calibration) noErrors(res, 'offered load: calibration', measured.calibration);
+    const capacity = measured.ratePerSec;
+    const measuredHere = measured.calibration !== undefined;
     res.setup =
       `An open loop on one vpay instance (\`npm start\`'s settings: local steps on, info logs to a file, metrics off) at ${p.percents.join(', ')} % of ` +
       `${fmt(capacity)} purchases/s (${measuredHere ? 'measured just before in a closed loop' : "the throughput sweep's best"}), ${p.stepMs / 1000} s a step, ` +

@@ -3,6 +3,7 @@
 import { newResult, type BenchContext, type ScenarioResult } from '../context';
 import { noErrors, reconcile } from '../checks';
 import { startVpayInstance } from '../stack';
+import { capacityFor } from '../capacity';
 import { RssSampler, StepMeter } from '../sys';
 import { fmt, fmtInt, median } from '../stats';
 import { cpuCells, cpuColumns, pcts } from './throughput';
@@ -12,30 +13,9 @@ export async function soak(ctx: BenchContext): Promise<ScenarioResult> {
   const inst = await startVpayInstance(ctx.stack, ctx.cleanup, { name: 'soak' });
   const agent = ctx.stack.agent;
   try {
-    let saturation = ctx.shared.saturationRate;
-    let calibrated = false;
-    if (saturation === undefined) {
-      ctx.log(
-        `soak: no throughput figure from this run; calibrating at ${p.calibrateConcurrency} concurrent for ${p.calibrateMs / 1000} s`,
-      );
-      const cal = await agent.call('closedLoop', {
-        instance: inst.name,
-        concurrency: p.calibrateConcurrency,
-        durationMs: p.calibrateMs,
-        tag: 'cal',
-        deliveryTimeoutMs: ctx.profile.deliveryTimeoutMs,
-      });
-      saturation = cal.ratePerSec;
-      calibrated = true;
-    } else {
-      await agent.call('closedLoop', {
-        instance: inst.name,
-        concurrency: 4,
-        durationMs: ctx.profile.warmupMs,
-        tag: 'warm',
-        deliveryTimeoutMs: ctx.profile.deliveryTimeoutMs,
-      });
-    }
+    const capacity = await capacityFor(ctx, inst, { scenario: 'soak', concurrency: p.calibrateConcurrency, durationMs: p.calibrateMs });
+    const saturation = capacity.ratePerSec;
+    const calibrated = capacity.calibration !== undefined;
     const rate = Math.max(0.5, saturation / 2);
     const res = newResult(
       'soak',
