@@ -7,8 +7,9 @@ export interface Profile {
   /** Delivery of one purchase must arrive within this, or it counts as lost. */
   deliveryTimeoutMs: number;
   /**
-   * `pairedRounds`: after the ceiling sweep, rounds of one vpay step and one bare step back to
-   * back at the best concurrency (order alternating), whose median ratio is the target's figure.
+   * `pairedRounds`: after the ceiling sweep, rounds of one vpay step, one bare step and one step of
+   * Temporal's floor back to back (order rotating through all six; 6 rounds run each order once),
+   * whose median ratios are the targets' figures.
    */
   throughput: { concurrencies: number[]; stepMs: number; pairedRounds: number };
   tuning: { stepMs: number; warmupMs: number; defaultConcurrency: number; full: boolean };
@@ -31,7 +32,7 @@ export interface Profile {
 export const FULL: Profile = {
   warmupMs: 5_000,
   deliveryTimeoutMs: 120_000,
-  throughput: { concurrencies: [8, 16, 32, 64], stepMs: 20_000, pairedRounds: 5 },
+  throughput: { concurrencies: [8, 16, 32, 64], stepMs: 20_000, pairedRounds: 6 },
   tuning: { stepMs: 15_000, warmupMs: 3_000, defaultConcurrency: 32, full: true },
   scale: { rows: 1_000_000, concurrency: 4, queryConcurrency: 8, stepMs: 20_000, fetchRows: 5_000 },
   backlog: {

@@ -7,6 +7,7 @@ import type { MachineInfo } from './sys';
 import type { ChangesSection, CodeChanges, RunCommit } from './changes';
 import type { GitState } from './git';
 import { fmt } from './stats';
+import { leadTable } from './lead';
 
 export interface RunInfo {
   command: string;
@@ -57,6 +58,7 @@ export function renderReport(results: ScenarioResult[], info: RunInfo): string {
   const checks: Array<Check & { scenario: string }> = results.flatMap((r) => r.checks.map((c) => ({ ...c, scenario: r.name })));
   const targets: Array<Target & { scenario: string }> = results.flatMap((r) => r.targets.map((t) => ({ ...t, scenario: r.name })));
   const failed = checks.filter((c) => !c.ok);
+  const lead = leadTable(results, info.changes);
   const out: string[] = [];
   out.push(
     '# vpay benchmarks',
@@ -67,6 +69,16 @@ export function renderReport(results: ScenarioResult[], info: RunInfo): string {
     `Command: \`${info.command}\` — took ${fmt(info.durationSec / 60, 1)} min. ` +
       `Correctness: ${failed.length === 0 ? `all ${checks.length} checks passed` : `**${failed.length} of ${checks.length} checks FAILED**`}.`,
     '',
+    ...(lead
+      ? [
+          '## In one table',
+          '',
+          table(lead),
+          '',
+          'Every figure is computed from the raw JSON listed under "Raw data"; each scenario\'s section says how it was measured and which settings differ from `npm start`.',
+          '',
+        ]
+      : []),
     '## Machine',
     '',
     table({

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { openLoop } from '../loops';
+import { closedLoop, openLoop, type LoopError } from '../loops';
 import { summarize, type Summary } from '../stats';
 import { floorAnswerUpdate, type floorWorkflow } from './workflows';
 
@@ -16,6 +16,12 @@ export interface Floor {
     durationMs: number;
     tag: string;
   }): Promise<{ ratePerSec: number; errorCount: number; skipped: number; answerMs: number[]; answer: Summary }>;
+  /** A closed loop of `concurrency` callers: the floor's saturated rate (workflows answered per second). */
+  saturate(o: {
+    concurrency: number;
+    durationMs: number;
+    tag: string;
+  }): Promise<{ ratePerSec: number; errorCount: number; errors: LoopError[]; answer: Summary }>;
   stop(): Promise<void>;
 }
 
@@ -58,6 +64,14 @@ export async function startFloor(o: { address: string; taskQueue: string; workfl
       });
       const answerMs = r.samples.map((s) => s.ms);
       return { ratePerSec: r.ratePerSec, errorCount: r.errorCount, skipped: r.skipped, answerMs, answer: summarize(answerMs) };
+    },
+    async saturate({ concurrency, durationMs, tag }) {
+      const r = await closedLoop({
+        concurrency,
+        durationMs,
+        iterate: (worker, seq) => once(`${tag}-${worker}`, seq, performance.now()),
+      });
+      return { ratePerSec: r.ratePerSec, errorCount: r.errorCount, errors: r.errors, answer: summarize(r.samples.map((s) => s.ms)) };
     },
     async stop() {
       await connection.close().catch(() => undefined);

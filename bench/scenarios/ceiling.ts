@@ -6,6 +6,7 @@ import { noErrors } from '../checks';
 import { StepMeter, type ProcessSet } from '../sys';
 import { fmt } from '../stats';
 import { startCeiling, type Ceiling } from '../ceiling/driver';
+import { startFloor } from '../ceiling/floor';
 import { pairedRounds, pairedTable } from './paired';
 import { cpuCells, cpuColumns, cpuMsPerPurchase, latencyCells, latencyColumns, type StepRow } from './throughput';
 
@@ -64,9 +65,16 @@ export async function ceiling(ctx: BenchContext): Promise<ScenarioResult> {
   );
   const c = await startDefaultCeiling(ctx, ctx.stack.temporalAddress, 'bench-ceiling');
   const stop = ctx.cleanup.add('stop the ceiling worker', () => c.stop());
+  // Temporal's floor (bench/ceiling/floor.ts): a workflow answering its update-with-start at once.
+  const floor = await startFloor({
+    address: ctx.stack.temporalAddress,
+    taskQueue: 'bench-floor-paired',
+    workflowBundleCode: ctx.stack.ceilingBundleCode,
+  });
+  const stopFloor = ctx.cleanup.add('stop the floor worker', () => floor.stop());
   try {
     const steps = await ceilingSweep(ctx, res, c, ctx.stack.procs(), 'ceiling');
-    const paired = ctx.shared.saturationRate !== undefined ? await pairedRounds(ctx, res, c) : undefined;
+    const paired = ctx.shared.saturationRate !== undefined ? await pairedRounds(ctx, res, c, floor) : undefined;
     const rep = c.report();
     res.checks.push({
       name: 'ceiling: every bare purchase delivered exactly once',
@@ -113,6 +121,17 @@ export async function ceiling(ctx: BenchContext): Promise<ScenarioResult> {
         : sweeps,
       met: (paired ? paired.medianRatio : overall) >= 0.8,
     });
+    if (paired?.medianFloorRatio !== undefined) {
+      const floorRates = paired.rounds.map((r) => r.floorRate!);
+      res.targets.push({
+        name: `saturated purchases/s against Temporal's floor (median of ${paired.rounds.length} paired rounds; vpay at ${paired.concurrency} concurrent, the floor at ${paired.floorConcurrency})`,
+        goal: '≥ 0.6',
+        value:
+          `${fmt(paired.medianFloorRatio, 2)} (rounds ${paired.rounds.map((r) => fmt(r.floorRatio, 2)).join(', ')}); ` +
+          `the floor ran ${fmt(Math.min(...floorRates))} to ${fmt(Math.max(...floorRates))} workflows/s`,
+        met: paired.medianFloorRatio >= 0.6,
+      });
+    }
     const per = cpuMsPerPurchase(best.cores, best.stats.ratePerSec);
     res.findings.push(
       `The bare workflow peaked at ${fmt(best.stats.ratePerSec)} purchases/s (${best.concurrency} concurrent); ` +
@@ -129,11 +148,13 @@ export async function ceiling(ctx: BenchContext): Promise<ScenarioResult> {
     if (paired) {
       res.findings.push(
         `Paired rounds (a vpay step and a bare step back to back at ${paired.concurrency} concurrent, ${paired.rounds.length} rounds): vpay / ceiling ` +
-          `${paired.rounds.map((r) => fmt(r.ratio, 2)).join(', ')}, median ${fmt(paired.medianRatio, 2)}; the sweeps' best against best was ${fmt(overall, 2)}.`,
+          `${paired.rounds.map((r) => fmt(r.ratio, 2)).join(', ')}, median ${fmt(paired.medianRatio, 2)}; the sweeps' best against best was ${fmt(overall, 2)}. ` +
+          `Against Temporal's floor saturated in the same rounds (${paired.floorConcurrency} callers): vpay / floor median ${fmt(paired.medianFloorRatio, 2)}.`,
       );
     }
     res.raw = { steps, report: rep, ratioBestToBest: overall, paired };
   } finally {
+    await stopFloor();
     await stop();
   }
   return res;
