@@ -36,14 +36,14 @@ export const FULL: Profile = {
   tuning: { stepMs: 15_000, warmupMs: 3_000, defaultConcurrency: 32, full: true },
   scale: { rows: 1_000_000, concurrency: 4, queryConcurrency: 8, stepMs: 20_000, fetchRows: 5_000 },
   backlog: {
-    orders: 5_000,
+    orders: 3_000,
     createConcurrency: 32,
     createTimeLimitMs: 10 * 60_000,
     holdMs: 5_000,
     drainTimeoutMs: 20 * 60_000,
     rssEveryMs: 1_000,
   },
-  soak: { durationMs: 10 * 60_000, rssEveryMs: 10_000, windowMs: 60_000, calibrateConcurrency: 32, calibrateMs: 15_000 },
+  soak: { durationMs: 6 * 60_000, rssEveryMs: 10_000, windowMs: 60_000, calibrateConcurrency: 32, calibrateMs: 15_000 },
   steps: { rounds: 6, stepMs: 20_000, ratePerSec: 4, histories: 60 },
   offeredLoad: { percents: [25, 50, 75, 100, 150], stepMs: 30_000, calibrateConcurrency: 32, calibrateMs: 15_000 },
 };
