@@ -34,7 +34,7 @@ export type CallBody = Record<string, unknown>;
 
 export interface SimulatorOptions {
   secret: string;
-  /** The prepayId answered is this prefix + the orderId. */
+  /** The prepayId answered is this prefix + the orderId (+ a call number, see freshPrepayIds). */
   prepayIdPrefix?: string;
   /** How payment callbacks are sent; the API passes its own (ApiDeps.post). */
   post?: PostJson;
@@ -51,6 +51,12 @@ export class SuperappSimulator {
   prepayMode: PrepayMode = 'ok';
   /** The prepay answer in 'custom' mode (tests of odd superapp replies): [HTTP status, JSON body]. */
   prepayReply: (body: CallBody) => [number, Record<string, unknown>] = () => [200, { returnCode: 0, prepayId: 'custom' }];
+  /**
+   * A new prepayId on every prepay call, as a superapp that creates one prepay order per call
+   * does: a second call for the same orderId then answers another prepayId. Off, the prepayId is
+   * made from the orderId alone, so two calls for one order cannot be told apart by it.
+   */
+  freshPrepayIds = false;
   confirmMode: ConfirmMode = 'ok';
   refundMode: RefundMode = 'ok';
   /** Counters only, never bodies: the sandbox runs as long as the stack does. */
@@ -59,6 +65,8 @@ export class SuperappSimulator {
   onRefund?: (body: CallBody) => void;
   /** Sees every signed prepay and confirmation body (tests record them, the benchmark counts per order). */
   onPrepay?: (body: CallBody) => void;
+  /** Sees every prepayId answered, with the orderId it was created for (tests record them). */
+  onPrepayIssued?: (prepayId: string, orderId: string) => void;
   onConfirmation?: (body: CallBody) => void;
   readonly secret: string;
   private readonly prepayIdPrefix: string;
@@ -77,8 +85,11 @@ export class SuperappSimulator {
     this.counts.prepays++;
     this.onPrepay?.(body);
     switch (this.prepayMode) {
-      case 'ok':
-        return answer(200, { returnCode: 0, returnMessage: 'OK', prepayId: `${this.prepayIdPrefix}${body.orderId}` });
+      case 'ok': {
+        const prepayId = `${this.prepayIdPrefix}${body.orderId}${this.freshPrepayIds ? `_${this.counts.prepays}` : ''}`;
+        this.onPrepayIssued?.(prepayId, body.orderId);
+        return answer(200, { returnCode: 0, returnMessage: 'OK', prepayId });
+      }
       case 'reject':
         return answer(200, { returnCode: 1001, returnMessage: 'risk control' });
       case 'http400':

@@ -1,4 +1,5 @@
-// The activities that keep their state in PostgreSQL (activities/delivery.ts, alerts.ts), each
+// The activities that keep their state in PostgreSQL (activities/delivery.ts, alerts.ts) or read
+// it (the prepay call's stored prepayId, activities/superapp.ts), each
 // run in a MockActivityEnvironment on a database of its own: no worker, no workflow. HTTP is
 // scripted (test/unit/activities/activity-deps.ts), so every outcome is chosen by the test.
 import { randomUUID } from 'node:crypto';
@@ -9,7 +10,8 @@ import { getOrder, insertNewOrder, projectOrder, type OrderRow } from '../../lib
 import { payEventSigOf } from '../../lib/domain/signatures';
 import { createDeliveryActivities } from '../../activities/delivery';
 import { createAlertActivities } from '../../activities/alerts';
-import { Failures, type DeliveryFailureDetails } from '../../workflows/definitions';
+import { createSuperappActivities } from '../../activities/superapp';
+import { Failures, type DeliveryFailureDetails, type OrderDraft } from '../../workflows/definitions';
 import { createTestDatabase } from '../support/vpay';
 import { waitFor } from '../support/wait-for';
 import { activityEnvironment, failureOf, testDeps, type Answer } from '../support/activity-deps';
@@ -32,11 +34,11 @@ async function newApp(o: { deliveryTestUrl?: string | null } = {}): Promise<App>
   return insertApp(db, { name: 'game', deliveryUrl: DELIVERY_URL, deliveryTestUrl: o.deliveryTestUrl ?? null, paymentEnabled: true });
 }
 
-/** A PAID order of `app`, as the purchase workflow leaves it before delivery. */
-async function paidOrder(app: App, env: 0 | 1 = 0): Promise<OrderRow> {
+/** A CREATED order of `app`, as the first step of the purchase workflow writes it. */
+async function newOrder(app: App, env: 0 | 1 = 0): Promise<OrderDraft> {
   const orderId = `ord_${randomUUID()}`;
   const outTradeNo = `T-${randomUUID()}`;
-  await insertNewOrder(db, {
+  const draft: OrderDraft = {
     orderId,
     appId: app.appId,
     openId: 'user1',
@@ -53,7 +55,14 @@ async function paidOrder(app: App, env: 0 | 1 = 0): Promise<OrderRow> {
     paySig: 'pay-sig',
     signature: 'sig',
     createdAt: new Date().toISOString(),
-  });
+  };
+  await insertNewOrder(db, draft);
+  return draft;
+}
+
+/** A PAID order of `app`, as the purchase workflow leaves it before delivery. */
+async function paidOrder(app: App, env: 0 | 1 = 0): Promise<OrderRow> {
+  const { orderId } = await newOrder(app, env);
   await projectOrder(db, { orderId, status: 'PAID', transactionId: `txn_${orderId}`, paidAmount: 300, paidAt: new Date().toISOString() });
   return (await getOrder(db, orderId))!;
 }
@@ -62,6 +71,29 @@ const counted = async (c: { get(): Promise<{ values: Array<{ value: number; labe
   (await c.get()).values.find((v) => JSON.stringify(v.labels) === JSON.stringify(labels))?.value ?? 0;
 
 const attemptsOf = (orderId: string) => db('delivery_attempts').where({ order_id: orderId }).orderBy('attempt');
+
+describe('requestPrepay', () => {
+  const prepay = (order: OrderDraft, answers: Answer[]) => {
+    const t = testDeps(answers, { db });
+    return { ...t, result: activityEnvironment().run(createSuperappActivities(t.deps).requestPrepay, order) };
+  };
+
+  it('asks the superapp for an order whose row holds no prepayId', async () => {
+    const order = await newOrder(await newApp());
+    const t = prepay(order, [{ status: 200, json: { returnCode: 0, prepayId: 'pp_new' } }]);
+    await expect(t.result).resolves.toEqual({ prepayId: 'pp_new' });
+    expect(t.posts).toHaveLength(1);
+  });
+
+  it('answers the prepayId a lost run wrote to the PREPAID row, and asks nothing', async () => {
+    // The run that wrote it died before its workflow task completed: the rerun asks again.
+    const order = await newOrder(await newApp());
+    await projectOrder(db, { orderId: order.orderId, status: 'PREPAID', prepayId: 'pp_lost' });
+    const t = prepay(order, []);
+    await expect(t.result).resolves.toEqual({ prepayId: 'pp_lost' });
+    expect(t.posts).toHaveLength(0);
+  });
+});
 
 describe('deliverOrder', () => {
   function delivery(answers: Answer[]) {

@@ -32,6 +32,8 @@ export class FakeSuperapp {
   readonly counts: SuperappSimulator['counts'];
   readonly prepays: Array<Record<string, any>> = [];
   readonly confirmations: Array<Record<string, any>> = [];
+  /** Every prepayId answered, with the orderId it was created for, when recording. */
+  readonly issuedPrepayIds = new Map<string, string>();
   /** The refunds vpay asked for (8.2), when recording. */
   readonly refunds: Array<Record<string, any>> = [];
   /** Confirmations per orderId: the benchmark's check that each payment is confirmed once. */
@@ -44,6 +46,7 @@ export class FakeSuperapp {
     this.counts = this.simulator.counts;
     const record = o.record ?? true;
     if (record) this.simulator.onPrepay = (body) => this.prepays.push(body);
+    if (record) this.simulator.onPrepayIssued = (prepayId, orderId) => this.issuedPrepayIds.set(prepayId, orderId);
     if (record) this.simulator.onRefund = (body) => this.refunds.push(body);
     this.simulator.onConfirmation = (body) => {
       if (record) this.confirmations.push(body);
@@ -60,6 +63,13 @@ export class FakeSuperapp {
   }
   set prepayMode(mode: PrepayMode) {
     this.simulator.prepayMode = mode;
+  }
+  /** See SuperappSimulator.freshPrepayIds: a new prepayId per prepay call. */
+  get freshPrepayIds(): boolean {
+    return this.simulator.freshPrepayIds;
+  }
+  set freshPrepayIds(fresh: boolean) {
+    this.simulator.freshPrepayIds = fresh;
   }
   get prepayReply(): SuperappSimulator['prepayReply'] {
     return this.simulator.prepayReply;
@@ -97,6 +107,27 @@ export class FakeSuperapp {
     opts?: { timestamp?: number; badSignature?: boolean },
   ): Promise<{ status: number; json: any }> {
     return this.simulator.sendCallback(vpayUrl, body, opts);
+  }
+
+  /**
+   * A player paying the prepay order `prepayId` (what the mini game handed its frontend): the
+   * callback names the order this superapp created that prepay order for. Throws for a prepayId
+   * it never answered, as no player could pay one.
+   */
+  payPrepay(
+    vpayUrl: string,
+    prepayId: string,
+    paid: { paidAmount: number; currencyType: string; transactionId?: string },
+  ): Promise<{ status: number; json: any }> {
+    const orderId = this.issuedPrepayIds.get(prepayId);
+    if (orderId === undefined) throw new Error(`the superapp never created prepay order ${prepayId}`);
+    return this.callback(vpayUrl, {
+      orderId,
+      transactionId: paid.transactionId ?? `txn_${prepayId}`,
+      paidAmount: paid.paidAmount,
+      currencyType: paid.currencyType,
+      paidAt: new Date().toISOString(),
+    });
   }
 
   /** Starts (or, after close(), restarts) the server; `port` 0 picks a free one. */

@@ -95,6 +95,17 @@ export async function getOrderByTradeNo(db: Db, appId: string, outTradeNo: strin
   return row ? toOrder(row) : undefined;
 }
 
+/**
+ * The prepayId the order row already holds, if any. Only a PREPAID write puts it there, so an order
+ * whose workflow is still asking for its prepay order holds one only when an earlier run of that
+ * step got it, wrote it, and was lost before its workflow task completed (a local activity leaves
+ * no marker then).
+ */
+export async function storedPrepayId(db: Db, orderId: string): Promise<string | null> {
+  const row = await db('orders').where({ order_id: orderId }).first('prepay_id');
+  return row?.prepay_id ?? null;
+}
+
 /** The statuses a row may be in for it to move to the key's status: projections only go forward. */
 export const FORWARD_FROM: Record<OrderStatus, OrderStatus[]> = {
   CREATED: ['CREATED'],
