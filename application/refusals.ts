@@ -18,7 +18,12 @@ export type PurchaseRefusal =
    * `superappError` when the workflow answered with the superapp's reason (for the log: it may name
    * the superapp's internal address, so it is never shown to the client); absent when the CLOSED row did.
    */
-  | { reason: 'prepayFailed'; superappError?: string };
+  | { reason: 'prepayFailed'; superappError?: string }
+  /**
+   * PAYMENT_REQUESTS_MAX_IN_FLIGHT requests of this process already wait on Temporal: refused
+   * before anything was started or stored, so the same request later is a first request.
+   */
+  | { reason: 'busy' };
 
 export class PurchaseRefused extends Error {
   constructor(readonly refusal: PurchaseRefusal) {

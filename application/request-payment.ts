@@ -8,6 +8,7 @@ import { getItem } from '../lib/db/repos/items';
 import { sellableVersion } from '../lib/domain/items';
 import { getOrderByTradeNo, type OrderRow } from '../lib/db/repos/orders';
 import type { PaymentRequest, SignData } from '../lib/domain/schemas';
+import { AdmissionRefused } from '../lib/platform/admission-gate';
 import { newOrderId } from '../lib/domain/order-id';
 import { Failures, type OrderDraft, type PaymentRequestResult } from '../workflows/definitions';
 import type { ApplicationDeps } from './deps';
@@ -87,10 +88,13 @@ function answerFromRow(o: OrderRow): PaymentRequestResult {
   return { orderId: o.orderId, outTradeNo: o.outTradeNo, status: o.status, prepayId: o.prepayId };
 }
 
-async function startOrAttach({ db, purchases }: ApplicationDeps, draft: OrderDraft): Promise<PaymentRequestResult> {
+async function startOrAttach({ db, purchases, paymentAdmission }: ApplicationDeps, draft: OrderDraft): Promise<PaymentRequestResult> {
   try {
-    return await purchases.requestPayment(draft);
+    // Only the Temporal call is gated: an identical replay answered from its row above costs no
+    // wait and is never refused. A refused request started nothing (the workflow writes the row).
+    return await paymentAdmission.run(() => purchases.requestPayment(draft));
   } catch (err) {
+    if (err instanceof AdmissionRefused) throw new PurchaseRefused({ reason: 'busy' });
     const refusal = updateRefusal(err);
     if (refusal?.type === Failures.OutTradeNoConflict) throw new PurchaseRefused({ reason: 'outTradeNoConflict' });
     if (refusal?.type === Failures.PrepayRejected) throw new PurchaseRefused({ reason: 'prepayFailed', superappError: refusal.message });

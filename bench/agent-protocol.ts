@@ -14,8 +14,12 @@ export interface PurchaseStats {
   skipped: number;
   errorCount: number;
   errors: LoopError[];
-  /** 503 answers retried (same request again after 1 s): payment requests, callbacks. */
-  retried503: { payment: number; callback: number };
+  /**
+   * 503 answers retried: payment requests and callbacks vpay could not serve (50301, 50302; same
+   * request again after 1 s), and payment requests shed by its admission bound (50303; again after
+   * Retry-After). `shed` is absent from results made before the bound.
+   */
+  retried503: { payment: number; callback: number; shed?: number };
   windowSec: number;
   /** From the start to the last purchase finished (the window plus the tail). */
   elapsedSec: number;
@@ -34,7 +38,7 @@ export interface CreatePaidStats {
   created: number;
   /** Not all asked for were created before the time limit. */
   timedOut: boolean;
-  retried503: { payment: number; callback: number };
+  retried503: { payment: number; callback: number; shed?: number };
   errorCount: number;
   errors: LoopError[];
   elapsedSec: number;

@@ -6,7 +6,7 @@ import { startFakeSuperapp, type FakeSuperapp } from '../tools/fakes/fake-supera
 import { FakeDeveloper } from '../tools/fakes/fake-developer';
 import { closedLoop, openLoop } from './loops';
 import { purchaseStats } from './purchase-stats';
-import { purchase, queryOrder, requestAndPay, retried, setupApp, type BenchApp } from './purchaser';
+import { purchase, queryOrder, requestAndPay, retried, setupApp, type BenchApp, type Retries } from './purchaser';
 import { destroyHttpClient } from './http-client';
 import { sampleDistinct, summarize, perSecond } from './stats';
 import type { AgentApi, AgentRequest, AgentResponse } from './agent-protocol';
@@ -24,11 +24,18 @@ function appOf(instance: string): BenchApp {
   return app;
 }
 
+/** The 503 retries counted since `before` (a copy of `retried`). */
+const retriesSince = (before: Retries): Retries => ({
+  payment: retried.payment - before.payment,
+  callback: retried.callback - before.callback,
+  shed: retried.shed - before.shed,
+});
+
 /** The 503 retries made while `fn` ran. */
-async function countingRetries<T>(fn: () => Promise<T>): Promise<[T, { payment: number; callback: number }]> {
+async function countingRetries<T>(fn: () => Promise<T>): Promise<[T, Retries]> {
   const before = { ...retried };
   const r = await fn();
-  return [r, { payment: retried.payment - before.payment, callback: retried.callback - before.callback }];
+  return [r, retriesSince(before)];
 }
 
 const handlers: AgentApi = {
@@ -93,7 +100,7 @@ const handlers: AgentApi = {
           if (performance.now() - lastLog > 30_000) {
             lastLog = performance.now();
             process.stdout.write(
-              `[agent] ${tag}: ${req.length} of ${n} paid, ${errorCount} failed, ${retried.payment - before.payment + retried.callback - before.callback} 503s retried\n`,
+              `[agent] ${tag}: ${req.length} of ${n} paid, ${errorCount} failed, ${retried.payment - before.payment + retried.callback - before.callback} 503s retried, ${retried.shed - before.shed} shed\n`,
             );
           }
           try {
@@ -111,7 +118,7 @@ const handlers: AgentApi = {
     return {
       created: req.length,
       timedOut,
-      retried503: { payment: retried.payment - before.payment, callback: retried.callback - before.callback },
+      retried503: retriesSince(before),
       errorCount,
       errors: [...errors].map(([message, count]) => ({ message, count })),
       elapsedSec: (performance.now() - t0) / 1000,

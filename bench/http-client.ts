@@ -8,6 +8,8 @@ export interface HttpReply {
   status: number;
   text: string;
   json: any;
+  /** The Retry-After header, when the reply has one (vpay's 503/50303). */
+  retryAfter?: string;
 }
 
 /** One request with a raw body; the reply's body as text and, when it parses, as JSON. */
@@ -33,7 +35,8 @@ function send(method: string, url: string, body: string, headers: Record<string,
           } catch {
             json = undefined;
           }
-          resolve({ status: res.statusCode ?? 0, text, json });
+          const retryAfter = res.headers['retry-after'];
+          resolve({ status: res.statusCode ?? 0, text, json, ...(retryAfter ? { retryAfter } : {}) });
         });
       },
     );

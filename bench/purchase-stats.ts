@@ -6,7 +6,11 @@ import { perSecond, summarize } from './stats';
 
 const round = (v: number) => Math.round(v * 100) / 100;
 
-export function purchaseStats(r: LoopResult<PurchaseSample>, raw: boolean, retried503 = { payment: 0, callback: 0 }): PurchaseStats {
+export function purchaseStats(
+  r: LoopResult<PurchaseSample>,
+  raw: boolean,
+  retried503 = { payment: 0, callback: 0, shed: 0 },
+): PurchaseStats {
   const reqMs = r.samples.map((s) => s.reqMs);
   const cbMs = r.samples.map((s) => s.cbMs);
   const c2dMs = r.samples.map((s) => s.c2dMs);

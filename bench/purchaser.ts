@@ -4,7 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { orderQuerySigOf, paySigOf, superappSignatureOf, userSignatureOf } from '../lib/domain/signatures';
-import { postJson, requestJson } from './http-client';
+import { postJson, requestJson, type HttpReply } from './http-client';
 import type { FakeDeveloper } from '../tools/fakes/fake-developer';
 
 export interface BenchApp {
@@ -98,17 +98,39 @@ export interface PurchaseSample {
 let tradeSeq = 0;
 
 /**
- * 503 answers (vpay's "PostgreSQL/Temporal unavailable, retry later") that were retried, as a
- * mini game backend or superapp would: the same request again after a second. Counted, not failed.
+ * 503 answers that were retried, as a mini game backend or superapp would: counted, not failed.
+ * `payment`, `callback`: vpay's "PostgreSQL/Temporal unavailable, retry later" (50301, 50302), the
+ * same request again after a second. `shed`: payment requests vpay refused at once because too many
+ * already waited (50303, docs/API.md "Overload"), the same request again after Retry-After.
  */
-export const retried = { payment: 0, callback: 0 };
+export const retried = { payment: 0, callback: 0, shed: 0 };
+export type Retries = typeof retried;
 const MAX_RETRIES = 10;
+/**
+ * How long a shed payment request keeps being retried (from its first send): shed requests started
+ * nothing, so they are retried for as long as an open loop's backlog may take to drain, not a
+ * fixed number of times. The HTTP client's own deadline.
+ */
+const SHED_RETRY_FOR_MS = 120_000;
+const BUSY = 50303;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-async function postRetrying503(kind: keyof typeof retried, url: string, body: string, headers: () => Record<string, string>) {
-  for (let attempt = 0; ; attempt++) {
+/** Retry-After (seconds) with up to half of it again as jitter, so the shed do not come back in one wave. */
+const retryAfterMs = (r: HttpReply) => (Number(r.retryAfter) || 1) * 1_000 * (1 + Math.random() / 2);
+
+async function postRetrying503(kind: 'payment' | 'callback', url: string, body: string, headers: () => Record<string, string>) {
+  const giveUpAt = performance.now() + SHED_RETRY_FOR_MS;
+  for (let attempt = 0; ;) {
     const r = await postJson(url, body, headers());
-    if (r.status !== 503 || attempt >= MAX_RETRIES) return r;
+    if (r.status !== 503) return r;
+    if (r.json?.errCode === BUSY) {
+      const wait = retryAfterMs(r);
+      if (performance.now() + wait > giveUpAt) return r;
+      retried.shed++;
+      await sleep(wait);
+      continue;
+    }
+    if (attempt++ >= MAX_RETRIES) return r;
     retried[kind]++;
     await sleep(1_000);
   }

@@ -9,6 +9,8 @@ export class ApiError extends Error {
     message: string,
     /** Extra fields of the error body (e.g. an import's bad cells), after errCode and errMsg. */
     readonly details?: Record<string, unknown>,
+    /** Response headers sent with the error (e.g. Retry-After on a 503). */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
   }

@@ -26,6 +26,7 @@ export interface AudienceOptions {
 
 /** Writes `e` in the given shape (also for handlers that answer an error without throwing). */
 export function sendError(res: express.Response, shape: ErrorShape, e: ApiError): void {
+  if (e.headers) res.set(e.headers);
   if (shape === 'returnCode') res.status(e.httpStatus).json({ returnCode: e.code, returnMessage: e.message });
   else res.status(e.httpStatus).json({ errCode: e.code, errMsg: e.message, ...e.details });
 }

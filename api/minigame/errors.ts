@@ -13,12 +13,19 @@ export const MinigameCodes = {
   priceMismatch: 42201,
   currencyMismatch: 42202,
   prepayFailed: 50201,
+  busy: 50303,
   refundNotFound: 40406,
   refundConflict: 40904,
   orderNotPaid: 40905,
   transactionMismatch: 40903,
   amountNotRefundable: 42203,
 } as const;
+
+/**
+ * Seconds a refused payment request is told to wait (Retry-After): at capacity a request waits
+ * about a quarter of a second, so a slot frees well within one; longer would leave capacity idle.
+ */
+export const BUSY_RETRY_AFTER_SEC = 1;
 
 export const minigameErrors = {
   malformed: (msg: string) => new ApiError(400, MinigameCodes.malformed, msg),
@@ -45,6 +52,10 @@ export const minigameErrors = {
     new ApiError(422, MinigameCodes.currencyMismatch, `currencyType ${given} differs from the item's ${registered}`),
   prepayFailed: () =>
     new ApiError(502, MinigameCodes.prepayFailed, 'the superapp rejected or could not create the prepay order; the order is CLOSED'),
+  busy: () =>
+    new ApiError(503, MinigameCodes.busy, 'vpay is busy: too many payment requests waiting; retry later', undefined, {
+      'Retry-After': String(BUSY_RETRY_AFTER_SEC),
+    }),
 };
 
 /** The mini game's answer to a refused payment request (application/request-payment.ts). */
@@ -69,6 +80,8 @@ export function toMinigameError({ refusal: r }: PurchaseRefused): ApiError {
       // (`POST http://… failed: connect ECONNREFUSED 10.…`) or its own words, which are not the
       // player's business. The reason stays in the log (payments.ts) and the workflow's state.
       return minigameErrors.prepayFailed();
+    case 'busy':
+      return minigameErrors.busy();
   }
 }
 

@@ -96,6 +96,13 @@ export const minigameRoutes: RouteGroup = {
         err(422, C.priceMismatch, 'goodsPrice differs from the registered price'),
         err(422, C.currencyMismatch, "currencyType differs from the item's currency"),
         err(502, C.prepayFailed, 'superapp rejected or could not create the prepay order (the order is CLOSED)'),
+        err(
+          503,
+          C.busy,
+          'vpay is busy: PAYMENT_REQUESTS_MAX_IN_FLIGHT requests already wait; nothing was started or stored, retry after Retry-After seconds',
+          undefined,
+          { 'Retry-After': int.optional().meta({ description: 'with 50303: seconds to wait before retrying (1)' }) },
+        ),
       ],
     },
     {

@@ -4,6 +4,7 @@ import type { RequestHandler } from 'express';
 import type { ApiDeps } from '../deps';
 import { ApiError } from '../http/api-error';
 import { parseBody } from '../http/body';
+import { sendError } from '../http/audience-router';
 import { minigameErrors, toMinigameError } from './errors';
 import { authenticatePayment } from './auth';
 import { PaymentRequestSchema, parseSignData } from '../../lib/domain/schemas';
@@ -33,6 +34,13 @@ export function paymentsHandler({ db, logger, metrics }: ApiDeps, application: A
       }
       const e = err instanceof PurchaseRefused ? toMinigameError(err) : err;
       result = e instanceof ApiError ? String(e.code) : 'error';
+      if (err instanceof PurchaseRefused && err.reason === 'busy') {
+        // Answered here, not thrown: the error writer logs every 5xx, and under overload a line per
+        // shed request would add to the load. vpay_payment_requests_shed_total counts them.
+        logger.debug(order, 'payment request shed: too many waiting');
+        sendError(res, 'errCode', e as ApiError);
+        return;
+      }
       throw e;
     } finally {
       metrics.paymentRequests.inc({ result });

@@ -112,6 +112,7 @@ function errorResponses(g: RouteGroup, errors: ErrorDoc[]): ZodOpenApiResponsesO
     const these = errors.filter((e) => e.status === status);
     const codes = these.map((e) => e.code) as [number, ...number[]];
     const fields = Object.assign({}, ...these.map((e) => e.fields ?? {})) as z.ZodRawShape;
+    const headers = Object.assign({}, ...these.map((e) => e.headers ?? {})) as z.ZodRawShape;
     // Loose, as success bodies: vpay may add fields, never drop these.
     const body =
       g.shape === 'returnCode'
@@ -120,6 +121,7 @@ function errorResponses(g: RouteGroup, errors: ErrorDoc[]): ZodOpenApiResponsesO
     responses[String(status) as `${1 | 2 | 3 | 4 | 5}${string}`] = {
       description: these.map((e) => `\`${e.code}\`: ${e.when}`).join('; '),
       content: { 'application/json': { schema: body } },
+      ...(Object.keys(headers).length ? { headers: z.object(headers) } : {}),
     };
   }
   return responses;

@@ -18,9 +18,17 @@ export interface ErrorDoc {
   when: string;
   /** Fields the error body carries besides the code and the message (the import's bad cells). */
   fields?: z.ZodRawShape;
+  /** Response headers sent with it (Retry-After on the payment request's 503/50303). */
+  headers?: z.ZodRawShape;
 }
 
-export const err = (status: number, code: number, when: string, fields?: z.ZodRawShape): ErrorDoc => ({ status, code, when, fields });
+export const err = (status: number, code: number, when: string, fields?: z.ZodRawShape, headers?: z.ZodRawShape): ErrorDoc => ({
+  status,
+  code,
+  when,
+  fields,
+  headers,
+});
 
 export interface RouteDoc {
   method: Method;

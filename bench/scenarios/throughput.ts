@@ -31,7 +31,8 @@ export function latencyCells(s: PurchaseStats): string[] {
     fmt(s.ratePerSec, 1),
     String(s.completed),
     String(s.errorCount),
-    String((s.retried503?.payment ?? 0) + (s.retried503?.callback ?? 0)),
+    // Shed requests (503/50303) too: a closed loop within PAYMENT_REQUESTS_MAX_IN_FLIGHT has none.
+    String((s.retried503?.payment ?? 0) + (s.retried503?.callback ?? 0) + (s.retried503?.shed ?? 0)),
     pcts(s.req),
     pcts(s.cb),
     pcts(s.c2d),

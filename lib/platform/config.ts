@@ -50,6 +50,11 @@ const EnvSchema = z.object({
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
   /** How long the API waits for a workflow's answer (prepay outcome, payment recorded). */
   WORKFLOW_ANSWER_TIMEOUT_MS: positiveMs.default(30_000),
+  /**
+   * Payment requests one API process lets wait on Temporal at once; the next gets 503/50303 at
+   * once instead of queueing (docs/OPERATIONS.md). 0: no bound.
+   */
+  PAYMENT_REQUESTS_MAX_IN_FLIGHT: z.coerce.number().int().min(0).default(64),
   /** Bearer token GET /metrics asks for; unset: no /metrics at all (metrics are opt-in). */
   METRICS_TOKEN: z.string().min(16).optional(),
   /** Interface the worker's own /metrics listens on: loopback unless told otherwise. */
@@ -91,6 +96,8 @@ export interface Config {
   workerMetricsHost: string;
   workerMetricsPort: number;
   workflowAnswerTimeoutMs: number;
+  /** PAYMENT_REQUESTS_MAX_IN_FLIGHT; 0: no bound. */
+  paymentRequestsMaxInFlight: number;
   /** WORKER_MAX_CACHED_WORKFLOWS; unset: the SDK's default. */
   workerMaxCachedWorkflows?: number;
 }
@@ -151,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerMetricsHost: e.WORKER_METRICS_HOST,
     workerMetricsPort: e.WORKER_METRICS_PORT,
     workflowAnswerTimeoutMs: e.WORKFLOW_ANSWER_TIMEOUT_MS,
+    paymentRequestsMaxInFlight: e.PAYMENT_REQUESTS_MAX_IN_FLIGHT,
     workerMaxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
   };
 }

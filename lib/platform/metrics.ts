@@ -1,6 +1,6 @@
 // Prometheus metrics (prom-client). One registry per process, passed down like config; the API
 // serves it on GET /metrics, and a worker run on its own serves it on WORKER_METRICS_PORT.
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export function createMetrics(withDefaults = true) {
   const registry = new Registry();
@@ -19,6 +19,16 @@ export function createMetrics(withDefaults = true) {
       help: 'Latency of POST /v1/minigame/payments',
       labelNames: ['result'] as const,
       buckets: seconds,
+      registers: [registry],
+    }),
+    paymentRequestsInFlight: new Gauge({
+      name: 'vpay_payment_requests_in_flight',
+      help: 'Payment requests waiting on their workflow now (bounded by PAYMENT_REQUESTS_MAX_IN_FLIGHT)',
+      registers: [registry],
+    }),
+    paymentRequestsShed: new Counter({
+      name: 'vpay_payment_requests_shed_total',
+      help: 'Payment requests refused 503/50303 because PAYMENT_REQUESTS_MAX_IN_FLIGHT were already waiting',
       registers: [registry],
     }),
     callbacks: new Counter({

@@ -190,6 +190,16 @@ describe('GET /openapi.json', () => {
     expect(checked).toBeGreaterThan(100);
   });
 
+  it('documents the payment request refused over PAYMENT_REQUESTS_MAX_IN_FLIGHT, and its Retry-After', () => {
+    const busy = doc.paths['/v1/minigame/payments'].post.responses['503'];
+    expect(busy.content['application/json'].schema.properties.errCode.enum).toEqual(expect.arrayContaining([50302, 50303]));
+    expect(busy.headers['Retry-After'].schema).toMatchObject({ type: 'integer' });
+    // Only the payment request is gated: the superapp's callback completes money already taken.
+    expect(
+      doc.paths['/v1/superapp/payment-callback'].post.responses['503'].content['application/json'].schema.properties.returnCode.enum,
+    ).not.toContain(50303);
+  });
+
   it('describes the request bodies with the schemas the routes validate them with', async () => {
     // The payment request's body is PaymentRequestSchema: a body the document refuses is refused.
     const op = doc.paths['/v1/minigame/payments'].post;

@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       workerMetricsHost: '127.0.0.1',
       purchaseLocalSteps: true,
       workerMaxCachedWorkflows: undefined,
+      paymentRequestsMaxInFlight: 64,
     });
     fs.rmSync(dir, { recursive: true });
   });
@@ -85,6 +86,7 @@ describe('loadConfig', () => {
       KEY_ROTATION_OVERLAP_MS: '0',
       PURCHASE_LOCAL_STEPS: 'false',
       WORKER_MAX_CACHED_WORKFLOWS: '500',
+      PAYMENT_REQUESTS_MAX_IN_FLIGHT: '0',
     });
     expect(c).toMatchObject({
       port: 8080,
@@ -105,6 +107,7 @@ describe('loadConfig', () => {
       keyRotationOverlapMs: 0,
       purchaseLocalSteps: false,
       workerMaxCachedWorkflows: 500,
+      paymentRequestsMaxInFlight: 0,
     });
   });
 
@@ -119,6 +122,8 @@ describe('loadConfig', () => {
     [{ ADMIN_TOKEN: 'short' }, /ADMIN_TOKEN/],
     [{ SANDBOX: 'yes' }, /SANDBOX/],
     [{ KEY_ROTATION_OVERLAP_MS: '-1' }, /KEY_ROTATION_OVERLAP_MS/],
+    [{ PAYMENT_REQUESTS_MAX_IN_FLIGHT: '-1' }, /PAYMENT_REQUESTS_MAX_IN_FLIGHT/],
+    [{ PAYMENT_REQUESTS_MAX_IN_FLIGHT: '2.5' }, /PAYMENT_REQUESTS_MAX_IN_FLIGHT/],
   ])('rejects %j with a clear message', (env, pattern) => {
     const e = { SUPERAPP_SECRET: 's'.repeat(32), ADMIN_TOKEN: 't'.repeat(32), SUPERAPP_BASE_URL: 'https://superapp.example', ...env };
     expect(() => loadConfig(e)).toThrow(ConfigError);

@@ -23,6 +23,7 @@ describe('toMinigameError', () => {
       'the superapp rejected or could not create the prepay order; the order is CLOSED',
     ],
     [{ reason: 'prepayFailed' }, 502, 50201, 'the superapp rejected or could not create the prepay order; the order is CLOSED'],
+    [{ reason: 'busy' }, 503, 50303, 'vpay is busy: too many payment requests waiting; retry later'],
   ])('%j answers %i/%i', (refusal, status, code, message) => {
     expect(answer(toMinigameError(new PurchaseRefused(refusal)))).toEqual([status, code, message]);
   });
