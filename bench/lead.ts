@@ -46,11 +46,11 @@ export function leadTable(results: ScenarioResult[], changes?: ChangesSection): 
   }
   const over = (offered?.steps as Array<Record<string, any>> | undefined)?.find((s) => s.percent === 150);
   if (over) {
-    const shed = over.shed503 ?? over.retried503?.payment;
+    const r503 = over.retried503 ?? {};
     rows.push([
       'At 150 % of capacity',
       `${fmt(over.ratePerSec)} /s completed; request p99 ${fmt(over.req?.p99, 0)} ms`,
-      `${over.errorCount ?? 0} errors, ${shed ?? '–'} payment requests answered 503 and retried`,
+      `${over.errorCount ?? 0} errors; ${r503.shed ?? '–'} payment requests shed (503/50303) and ${r503.payment ?? '–'} other 503s, each sent again`,
     ]);
   }
 
