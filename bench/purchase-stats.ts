@@ -6,7 +6,12 @@ import { perSecond, summarize } from './stats';
 
 const round = (v: number) => Math.round(v * 100) / 100;
 
-export function purchaseStats(r: LoopResult<PurchaseSample>, raw: boolean, retried503 = { payment: 0, callback: 0 }): PurchaseStats {
+/** `raw`: the samples too; 'timeline' adds each one's start (ms since the loop's start), for a latency-over-time view. */
+export function purchaseStats(
+  r: LoopResult<PurchaseSample>,
+  raw: boolean | 'timeline',
+  retried503 = { payment: 0, callback: 0 },
+): PurchaseStats {
   const reqMs = r.samples.map((s) => s.reqMs);
   const cbMs = r.samples.map((s) => s.cbMs);
   const c2dMs = r.samples.map((s) => s.c2dMs);
@@ -39,6 +44,7 @@ export function purchaseStats(r: LoopResult<PurchaseSample>, raw: boolean, retri
             c2dMs: c2dMs.map(round),
             s2dMs: s2dMs.map(round),
             wholeMs: wholeMs.map(round),
+            ...(raw === 'timeline' ? { startMs: r.samples.map((s) => Math.round(s.startAt - r.startedAt)) } : {}),
           },
         }
       : {}),
