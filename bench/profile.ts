@@ -26,6 +26,16 @@ export interface Profile {
   steps: { rounds: number; stepMs: number; ratePerSec: number; histories: number };
   /** Open-loop steps at these percents of capacity (the throughput sweep's, or calibrated here). */
   offeredLoad: { percents: number[]; stepMs: number; calibrateConcurrency: number; calibrateMs: number };
+  /** Orders left unpaid in steps of `multiples` × `cacheSize` (WORKER_MAX_CACHED_WORKFLOWS), memory sampled `settleMs` after each. */
+  pending: {
+    cacheSize: number;
+    multiples: number[];
+    paymentTimeoutMs: number;
+    createConcurrency: number;
+    stepTimeLimitMs: number;
+    settleMs: number;
+    drainTimeoutMs: number;
+  };
 }
 
 export const FULL: Profile = {
@@ -45,6 +55,15 @@ export const FULL: Profile = {
   soak: { durationMs: 10 * 60_000, rssEveryMs: 10_000, windowMs: 60_000, calibrateConcurrency: 32, calibrateMs: 15_000 },
   steps: { rounds: 6, stepMs: 20_000, ratePerSec: 4, histories: 60 },
   offeredLoad: { percents: [25, 50, 75, 100, 150], stepMs: 30_000, calibrateConcurrency: 32, calibrateMs: 15_000 },
+  pending: {
+    cacheSize: 500,
+    multiples: [0, 1, 2, 4, 8],
+    paymentTimeoutMs: 3_600_000,
+    createConcurrency: 16,
+    stepTimeLimitMs: 90_000,
+    settleMs: 5_000,
+    drainTimeoutMs: 120_000,
+  },
 };
 
 export const SMOKE: Profile = {
@@ -57,4 +76,13 @@ export const SMOKE: Profile = {
   soak: { durationMs: 20_000, rssEveryMs: 2_000, windowMs: 5_000, calibrateConcurrency: 4, calibrateMs: 3_000 },
   steps: { rounds: 2, stepMs: 3_000, ratePerSec: 2, histories: 4 },
   offeredLoad: { percents: [25, 100, 150], stepMs: 3_000, calibrateConcurrency: 4, calibrateMs: 3_000 },
+  pending: {
+    cacheSize: 10,
+    multiples: [0, 1, 2, 4],
+    paymentTimeoutMs: 600_000,
+    createConcurrency: 4,
+    stepTimeLimitMs: 30_000,
+    settleMs: 500,
+    drainTimeoutMs: 60_000,
+  },
 };

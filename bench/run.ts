@@ -36,8 +36,11 @@ import { soak } from './scenarios/soak';
 import { walstore } from './scenarios/walstore';
 import { steps } from './scenarios/steps';
 import { offeredLoad } from './scenarios/offered-load';
+import { pending } from './scenarios/pending';
 
 const SCENARIOS: Record<string, Scenario> = { steps, throughput, offered: offeredLoad, ceiling, walstore, tuning, scale, backlog, soak };
+// 7. pending: memory against orders awaiting payment beyond the workflow cache (bench/scenarios/pending.ts).
+SCENARIOS.pending = pending;
 const ROOT = path.resolve(__dirname, '..');
 
 interface Args {
