@@ -95,7 +95,7 @@ export interface AgentApi {
     max503Retries?: number;
   }): Promise<PurchaseStats>;
   /** 503 answers retried so far by this agent (all instances), to tell the phases of one long loop apart. */
-  retried503(): Promise<{ payment: number; callback: number }>;
+  retried503(a: Record<string, never>): Promise<{ payment: number; callback: number }>;
   /** Orders requested and left unpaid (PREPAID, waiting for their payment); the agent keeps their ids for payPending. */
   createPending(a: { instance: string; n: number; concurrency: number; tag: string; timeLimitMs: number }): Promise<CreatePaidStats>;
   /** The payment callback for every order createPending left unpaid, without waiting for their delivery. */

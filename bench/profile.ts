@@ -36,6 +36,17 @@ export interface Profile {
     settleMs: number;
     drainTimeoutMs: number;
   };
+  /** An open loop at `percent` of capacity; the worker process SIGKILLed at `workerKillAtMs`, the Temporal server at `temporalKillAtMs`. */
+  crash: {
+    percent: number;
+    durationMs: number;
+    workerKillAtMs: number;
+    temporalKillAtMs: number;
+    max503Retries: number;
+    bucketMs: number;
+    calibrateConcurrency: number;
+    calibrateMs: number;
+  };
 }
 
 export const FULL: Profile = {
@@ -60,9 +71,19 @@ export const FULL: Profile = {
     multiples: [0, 1, 2, 4, 8],
     paymentTimeoutMs: 3_600_000,
     createConcurrency: 16,
-    stepTimeLimitMs: 90_000,
+    stepTimeLimitMs: 60_000,
     settleMs: 5_000,
-    drainTimeoutMs: 120_000,
+    drainTimeoutMs: 180_000,
+  },
+  crash: {
+    percent: 50,
+    durationMs: 150_000,
+    workerKillAtMs: 30_000,
+    temporalKillAtMs: 90_000,
+    max503Retries: 120,
+    bucketMs: 10_000,
+    calibrateConcurrency: 32,
+    calibrateMs: 15_000,
   },
 };
 
@@ -84,5 +105,15 @@ export const SMOKE: Profile = {
     stepTimeLimitMs: 30_000,
     settleMs: 500,
     drainTimeoutMs: 60_000,
+  },
+  crash: {
+    percent: 50,
+    durationMs: 30_000,
+    workerKillAtMs: 8_000,
+    temporalKillAtMs: 18_000,
+    max503Retries: 60,
+    bucketMs: 2_000,
+    calibrateConcurrency: 4,
+    calibrateMs: 3_000,
   },
 };
