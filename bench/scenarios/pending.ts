@@ -6,7 +6,7 @@ import { newResult, sleep, type BenchContext, type ScenarioResult } from '../con
 import { noErrors, reconcile } from '../checks';
 import { startVpayInstance } from '../stack';
 import { diskUsageMiB, memorySample, type MemorySample } from '../memory';
-import { fmt, fmtInt, fmtMs } from '../stats';
+import { fmt, fmtInt, fmtMs, slopePer1000 } from '../stats';
 import type { CreatePaidStats } from '../agent-protocol';
 
 export interface PendingStep extends MemorySample {
@@ -26,16 +26,6 @@ export const PENDING_FIGURES: Array<[Figure, string]> = [
   ['temporalDiskMiB', 'Temporal store on disk'],
   ['postgresDiskMiB', 'PostgreSQL data directory on disk'],
 ];
-
-/** Least-squares slope of y against x, per 1,000 of x (NaN under two distinct x). */
-export function slopePer1000(points: Array<[number, number]>): number {
-  const n = points.length;
-  const mx = points.reduce((s, [x]) => s + x, 0) / n;
-  const my = points.reduce((s, [, y]) => s + y, 0) / n;
-  const sxx = points.reduce((s, [x]) => s + (x - mx) ** 2, 0);
-  const sxy = points.reduce((s, [x, y]) => s + (x - mx) * (y - my), 0);
-  return sxx > 0 ? (sxy / sxx) * 1000 : Number.NaN;
-}
 
 export async function pending(ctx: BenchContext): Promise<ScenarioResult> {
   const p = ctx.profile.pending;
