@@ -31,7 +31,8 @@ export interface PurchaseStats {
   /** The whole purchase: request (its intended send in an open loop) -> delivered. */
   whole: Summary;
   perSecond: number[];
-  raw?: { reqMs: number[]; cbMs: number[]; c2dMs: number[]; s2dMs: number[]; wholeMs: number[] };
+  /** In completion order; `startMs` (with raw 'timeline'): each purchase's intended start, ms after the loop's. */
+  raw?: { reqMs: number[]; cbMs: number[]; c2dMs: number[]; s2dMs: number[]; wholeMs: number[]; startMs?: number[] };
 }
 
 export interface CreatePaidStats {
@@ -93,8 +94,16 @@ export interface AgentApi {
     maxInFlight: number;
     tag: string;
     deliveryTimeoutMs: number;
-    raw?: boolean;
+    raw?: boolean | 'timeline';
+    /** Retries of one request on 503 before it fails (default 10, one a second). */
+    max503Retries?: number;
   }): Promise<PurchaseStats>;
+  /** 503 answers retried so far by this agent (all instances), to tell the phases of one long loop apart. */
+  retried503(a: Record<string, never>): Promise<{ payment: number; callback: number }>;
+  /** Orders requested and left unpaid (PREPAID, waiting for their payment); the agent keeps their ids for payPending. */
+  createPending(a: { instance: string; n: number; concurrency: number; tag: string; timeLimitMs: number }): Promise<CreatePaidStats>;
+  /** The payment callback for every order createPending left unpaid, without waiting for their delivery. */
+  payPending(a: { instance: string; concurrency: number }): Promise<CreatePaidStats>;
   /** Paid orders without waiting for their delivery (the backlog). */
   createPaid(a: { instance: string; n: number; concurrency: number; tag: string; timeLimitMs: number }): Promise<CreatePaidStats>;
   developerMode(a: { mode: 'ok' | 'http500' }): Promise<void>;

@@ -6,7 +6,19 @@ import { startFakeSuperapp, type FakeSuperapp } from '../tools/fakes/fake-supera
 import { FakeDeveloper } from '../tools/fakes/fake-developer';
 import { closedLoop, openLoop } from './loops';
 import { purchaseStats } from './purchase-stats';
-import { purchase, queryOrder, requestAndPay, retried, setupApp, type BenchApp, type Retries } from './purchaser';
+import {
+  payOrder,
+  purchase,
+  queryOrder,
+  requestAndPay,
+  requestPayment,
+  retried,
+  retryPolicy,
+  setupApp,
+  type BenchApp,
+  type Retries,
+} from './purchaser';
+import { runBatch } from './batch';
 import { destroyHttpClient } from './http-client';
 import { sampleDistinct, summarize, perSecond } from './stats';
 import type { AgentApi, AgentRequest, AgentResponse } from './agent-protocol';
@@ -17,6 +29,14 @@ let superapp: FakeSuperapp | undefined;
 const developer = new FakeDeveloper({ record: false });
 const apps = new Map<string, BenchApp>();
 let developerUpAt = 0;
+/** Per instance: orders createPending left unpaid, for payPending. */
+const unpaidOrders = new Map<string, string[]>();
+
+function unpaidOf(instance: string): string[] {
+  let list = unpaidOrders.get(instance);
+  if (!list) unpaidOrders.set(instance, (list = []));
+  return list;
+}
 
 function appOf(instance: string): BenchApp {
   const app = apps.get(instance);
@@ -64,67 +84,60 @@ const handlers: AgentApi = {
     return purchaseStats(r, raw ?? false, retries);
   },
 
-  async openLoop({ instance, ratePerSec, durationMs, maxInFlight, tag, deliveryTimeoutMs, raw }) {
+  async openLoop({ instance, ratePerSec, durationMs, maxInFlight, tag, deliveryTimeoutMs, raw, max503Retries }) {
     const app = appOf(instance);
-    const [r, retries] = await countingRetries(() =>
-      openLoop({
-        ratePerSec,
-        durationMs,
-        maxInFlight,
-        iterate: (seq, intendedAt) => purchase(app, secret, developer, tag, seq, deliveryTimeoutMs, intendedAt),
-      }),
-    );
-    return purchaseStats(r, raw ?? false, retries);
+    const defaultRetries = retryPolicy.max503Retries;
+    if (max503Retries !== undefined) retryPolicy.max503Retries = max503Retries;
+    try {
+      const [r, retries] = await countingRetries(() =>
+        openLoop({
+          ratePerSec,
+          durationMs,
+          maxInFlight,
+          iterate: (seq, intendedAt) => purchase(app, secret, developer, tag, seq, deliveryTimeoutMs, intendedAt),
+        }),
+      );
+      return purchaseStats(r, raw ?? false, retries);
+    } finally {
+      retryPolicy.max503Retries = defaultRetries;
+    }
   },
 
   async createPaid({ instance, n, concurrency, tag, timeLimitMs }) {
     const app = appOf(instance);
-    const before = { ...retried };
-    const stopAt = performance.now() + timeLimitMs;
-    let timedOut = false;
-    let lastLog = performance.now();
-    const req: number[] = [];
-    const cb: number[] = [];
-    const errors = new Map<string, number>();
-    let errorCount = 0;
-    let next = 0;
-    const t0 = performance.now();
-    await Promise.all(
-      Array.from({ length: Math.min(concurrency, n) }, async (_, worker) => {
-        while (next < n) {
-          if (performance.now() > stopAt) {
-            timedOut = true;
-            break;
-          }
-          next++;
-          if (performance.now() - lastLog > 30_000) {
-            lastLog = performance.now();
-            process.stdout.write(
-              `[agent] ${tag}: ${req.length} of ${n} paid, ${errorCount} failed, ${retried.payment - before.payment + retried.callback - before.callback} 503s retried, ${retried.shed - before.shed} shed\n`,
-            );
-          }
-          try {
-            const r = await requestAndPay(app, secret, tag, worker);
-            req.push(r.reqMs);
-            cb.push(r.cbMs);
-          } catch (err) {
-            errorCount++;
-            const m = (err as Error).message.slice(0, 300);
-            if (errors.size < 20 || errors.has(m)) errors.set(m, (errors.get(m) ?? 0) + 1);
-          }
-        }
-      }),
-    );
-    return {
-      created: req.length,
-      timedOut,
-      retried503: retriesSince(before),
-      errorCount,
-      errors: [...errors].map(([message, count]) => ({ message, count })),
-      elapsedSec: (performance.now() - t0) / 1000,
-      req: summarize(req),
-      cb: summarize(cb),
-    };
+    return runBatch({ n, concurrency, tag, timeLimitMs, call: (_, worker) => requestAndPay(app, secret, tag, worker) });
+  },
+
+  async createPending({ instance, n, concurrency, tag, timeLimitMs }) {
+    const app = appOf(instance);
+    const unpaid = unpaidOf(instance);
+    return runBatch({
+      n,
+      concurrency,
+      tag,
+      timeLimitMs,
+      call: async (_, worker) => {
+        const r = await requestPayment(app, tag, worker);
+        unpaid.push(r.orderId);
+        return r;
+      },
+    });
+  },
+
+  async payPending({ instance, concurrency }) {
+    const app = appOf(instance);
+    const orders = unpaidOf(instance).splice(0);
+    return runBatch({
+      n: orders.length,
+      concurrency,
+      tag: `${instance} payments`,
+      timeLimitMs: Number.POSITIVE_INFINITY,
+      call: (i) => payOrder(app, secret, orders[i]),
+    });
+  },
+
+  async retried503() {
+    return { ...retried };
   },
 
   async developerMode({ mode }) {

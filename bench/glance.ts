@@ -87,5 +87,25 @@ export function glance(results: ScenarioResult[]): Table | undefined {
       `RSS ${fmt(first, 0)} → ${fmt(last, 0)} MiB; p99: ${p99s(sk.stats)}`,
     ]);
   }
+  const pe = raw('pending');
+  if (pe?.steps?.length) {
+    const first = pe.steps[0];
+    const last = pe.steps[pe.steps.length - 1];
+    const slope = (key: string) => fmt(pe.slopes.find((x: { key: string }) => x.key === key)?.all, 1);
+    rows.push([
+      '7. pending',
+      `${fmtInt(last.pending)} orders awaiting payment (cache ${fmtInt(pe.cacheSize)}): vpay RSS ${fmt(first.vpayMiB, 0)} → ${fmt(last.vpayMiB, 0)} MiB${pe.vpayPlateaus ? ', levels off past the cache' : ''}`,
+      `MiB per 1,000: vpay ${slope('vpayMiB')}, Temporal ${slope('temporalMiB')} RSS + ${slope('temporalDiskMiB')} disk, PostgreSQL ${slope('postgresMiB')} + ${slope('postgresDiskMiB')} disk`,
+    ]);
+  }
+  const cr = raw('crash');
+  if (cr?.impacts?.length === 2) {
+    const [w, t] = cr.impacts;
+    rows.push([
+      '8. crash',
+      `worker SIGKILL: back in ${fmt(cr.workerDownMs / 1000, 1)} s, caught up in ${fmt(w.caughtUpMs / 1000, 1)} s; Temporal SIGKILL: back in ${fmt(cr.temporalDownMs / 1000, 1)} s, caught up in ${fmt(t.caughtUpMs / 1000, 1)} s`,
+      `${fmtInt(cr.stats.completed)} purchases at ${fmt(cr.rate)} /s, ${cr.stats.errorCount} failed, 503s retried ${cr.stats.retried503.payment + cr.stats.retried503.callback}; reconcile ${cr.opsReconcile?.ok ? 'clean' : 'NOT clean'}`,
+    ]);
+  }
   return rows.length ? { columns: ['scenario', 'result', ''], rows } : undefined;
 }

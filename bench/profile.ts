@@ -27,6 +27,27 @@ export interface Profile {
   steps: { rounds: number; stepMs: number; ratePerSec: number; histories: number };
   /** Open-loop steps at these percents of capacity (the throughput sweep's, or calibrated here). */
   offeredLoad: { percents: number[]; stepMs: number; calibrateConcurrency: number; calibrateMs: number };
+  /** Orders left unpaid in steps of `multiples` × `cacheSize` (WORKER_MAX_CACHED_WORKFLOWS), memory sampled `settleMs` after each. */
+  pending: {
+    cacheSize: number;
+    multiples: number[];
+    paymentTimeoutMs: number;
+    createConcurrency: number;
+    stepTimeLimitMs: number;
+    settleMs: number;
+    drainTimeoutMs: number;
+  };
+  /** An open loop at `percent` of capacity; the worker process SIGKILLed at `workerKillAtMs`, the Temporal server at `temporalKillAtMs`. */
+  crash: {
+    percent: number;
+    durationMs: number;
+    workerKillAtMs: number;
+    temporalKillAtMs: number;
+    max503Retries: number;
+    bucketMs: number;
+    calibrateConcurrency: number;
+    calibrateMs: number;
+  };
 }
 
 export const FULL: Profile = {
@@ -46,6 +67,25 @@ export const FULL: Profile = {
   soak: { durationMs: 6 * 60_000, rssEveryMs: 10_000, windowMs: 60_000, calibrateConcurrency: 32, calibrateMs: 15_000 },
   steps: { rounds: 6, stepMs: 20_000, ratePerSec: 4, histories: 60 },
   offeredLoad: { percents: [25, 50, 75, 100, 150], stepMs: 30_000, calibrateConcurrency: 32, calibrateMs: 15_000 },
+  pending: {
+    cacheSize: 500,
+    multiples: [0, 1, 2, 4, 8],
+    paymentTimeoutMs: 3_600_000,
+    createConcurrency: 16,
+    stepTimeLimitMs: 60_000,
+    settleMs: 5_000,
+    drainTimeoutMs: 180_000,
+  },
+  crash: {
+    percent: 50,
+    durationMs: 150_000,
+    workerKillAtMs: 30_000,
+    temporalKillAtMs: 90_000,
+    max503Retries: 120,
+    bucketMs: 10_000,
+    calibrateConcurrency: 32,
+    calibrateMs: 15_000,
+  },
 };
 
 export const SMOKE: Profile = {
@@ -58,4 +98,23 @@ export const SMOKE: Profile = {
   soak: { durationMs: 20_000, rssEveryMs: 2_000, windowMs: 5_000, calibrateConcurrency: 4, calibrateMs: 3_000 },
   steps: { rounds: 2, stepMs: 3_000, ratePerSec: 2, histories: 4 },
   offeredLoad: { percents: [25, 100, 150], stepMs: 3_000, calibrateConcurrency: 4, calibrateMs: 3_000 },
+  pending: {
+    cacheSize: 10,
+    multiples: [0, 1, 2, 4],
+    paymentTimeoutMs: 600_000,
+    createConcurrency: 4,
+    stepTimeLimitMs: 30_000,
+    settleMs: 500,
+    drainTimeoutMs: 60_000,
+  },
+  crash: {
+    percent: 50,
+    durationMs: 30_000,
+    workerKillAtMs: 8_000,
+    temporalKillAtMs: 18_000,
+    max503Retries: 60,
+    bucketMs: 2_000,
+    calibrateConcurrency: 4,
+    calibrateMs: 3_000,
+  },
 };

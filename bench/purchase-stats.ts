@@ -6,9 +6,10 @@ import { perSecond, summarize } from './stats';
 
 const round = (v: number) => Math.round(v * 100) / 100;
 
+/** `raw`: the samples too; 'timeline' adds each one's start (ms since the loop's start), for a latency-over-time view. */
 export function purchaseStats(
   r: LoopResult<PurchaseSample>,
-  raw: boolean,
+  raw: boolean | 'timeline',
   retried503 = { payment: 0, callback: 0, shed: 0 },
 ): PurchaseStats {
   const reqMs = r.samples.map((s) => s.reqMs);
@@ -43,6 +44,7 @@ export function purchaseStats(
             c2dMs: c2dMs.map(round),
             s2dMs: s2dMs.map(round),
             wholeMs: wholeMs.map(round),
+            ...(raw === 'timeline' ? { startMs: r.samples.map((s) => Math.round(s.startAt - r.startedAt)) } : {}),
           },
         }
       : {}),

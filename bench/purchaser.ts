@@ -92,6 +92,8 @@ export interface PurchaseSample {
   s2dMs: number;
   /** The whole purchase: the request's intended send (or its send) -> delivery received (ms). */
   wholeMs: number;
+  /** performance.now() of the request's intended send (or its send): where the purchase sits in time. */
+  startAt: number;
   doneAt: number;
 }
 
@@ -105,7 +107,11 @@ let tradeSeq = 0;
  */
 export const retried = { payment: 0, callback: 0, shed: 0 };
 export type Retries = typeof retried;
-const MAX_RETRIES = 10;
+/**
+ * How many times one request is retried on 503 (other than a shed one) before it counts as failed.
+ * The crash scenario raises it for its run: a real client keeps retrying through an outage of a few seconds.
+ */
+export const retryPolicy = { max503Retries: 10 };
 /**
  * How long a shed payment request keeps being retried (from its first send): shed requests started
  * nothing, so they are retried for as long as an open loop's backlog may take to drain, not a
@@ -130,7 +136,7 @@ async function postRetrying503(kind: 'payment' | 'callback', url: string, body: 
       await sleep(wait);
       continue;
     }
-    if (attempt++ >= MAX_RETRIES) return r;
+    if (attempt++ >= retryPolicy.max503Retries) return r;
     retried[kind]++;
     await sleep(1_000);
   }
@@ -141,20 +147,10 @@ function fail(step: string, status: number, text: string): Error {
 }
 
 /**
- * Payment request + callback; resolves once the callback is answered returnCode 0. `intendedAt`
- * (performance.now(), an open loop's slot) is when the request was meant to be sent: its latency
- * counts from there, so a late send is not hidden (coordinated omission). Without it (closed loops,
- * the backlog), from the send.
+ * The signed payment request alone: the order is created and waits for its payment (PREPAID).
+ * `intendedAt`: see requestAndPay.
  */
-export async function requestAndPay(
-  app: BenchApp,
-  secret: string,
-  tag: string,
-  userIndex: number,
-  developer?: FakeDeveloper,
-  deliveryTimeoutMs = 0,
-  intendedAt?: number,
-) {
+export async function requestPayment(app: BenchApp, tag: string, userIndex: number, intendedAt?: number) {
   const outTradeNo = `${tag}-${(++tradeSeq).toString(36)}-${randomBytes(3).toString('hex')}`;
   const user = app.users[userIndex % app.users.length];
   const signData = JSON.stringify({
@@ -182,9 +178,11 @@ export async function requestAndPay(
     throw fail('payment request', r1.status, r1.text);
   const orderId: string = r1.json.orderId;
   app.orders.add(orderId);
-  // Listen before paying: the delivery may arrive before the callback's answer does.
-  const delivered = developer ? developer.waitFor(orderId, deliveryTimeoutMs) : undefined;
-  delivered?.catch(() => undefined);
+  return { orderId, outTradeNo, reqMs: t1 - t0, requestFrom: t0 };
+}
+
+/** The superapp's signed payment callback for an order; resolves once it is answered returnCode 0. */
+export async function payOrder(app: BenchApp, secret: string, orderId: string) {
   const callback = JSON.stringify({
     orderId,
     transactionId: `txn_${orderId}`,
@@ -192,8 +190,6 @@ export async function requestAndPay(
     currencyType: app.currencyType,
     paidAt: new Date().toISOString(),
   });
-  // The callback is sent by the same client right after the answer, as the superapp would on the
-  // user's payment: no schedule of its own to fall behind, so its latency counts from its send.
   const t2 = performance.now();
   const r2 = await postRetrying503('callback', `${app.vpayUrl}/v1/superapp/payment-callback`, callback, () => {
     const ts = String(Math.floor(Date.now() / 1000));
@@ -201,7 +197,32 @@ export async function requestAndPay(
   });
   const t3 = performance.now();
   if (r2.status !== 200 || r2.json?.returnCode !== 0) throw fail('payment callback', r2.status, r2.text);
-  return { orderId, outTradeNo, reqMs: t1 - t0, cbMs: t3 - t2, requestFrom: t0, callbackSentAt: t2, callbackAnsweredAt: t3, delivered };
+  return { cbMs: t3 - t2, callbackSentAt: t2, callbackAnsweredAt: t3 };
+}
+
+/**
+ * Payment request + callback; resolves once the callback is answered returnCode 0. `intendedAt`
+ * (performance.now(), an open loop's slot) is when the request was meant to be sent: its latency
+ * counts from there, so a late send is not hidden (coordinated omission). Without it (closed loops,
+ * the backlog), from the send.
+ */
+export async function requestAndPay(
+  app: BenchApp,
+  secret: string,
+  tag: string,
+  userIndex: number,
+  developer?: FakeDeveloper,
+  deliveryTimeoutMs = 0,
+  intendedAt?: number,
+) {
+  const r = await requestPayment(app, tag, userIndex, intendedAt);
+  // Listen before paying: the delivery may arrive before the callback's answer does.
+  const delivered = developer ? developer.waitFor(r.orderId, deliveryTimeoutMs) : undefined;
+  delivered?.catch(() => undefined);
+  // The callback is sent by the same client right after the answer, as the superapp would on the
+  // user's payment: no schedule of its own to fall behind, so its latency counts from its send.
+  const paid = await payOrder(app, secret, r.orderId);
+  return { ...r, ...paid, delivered };
 }
 
 /**
@@ -226,6 +247,7 @@ export async function purchase(
     c2dMs: at - r.callbackAnsweredAt,
     s2dMs: at - r.callbackSentAt,
     wholeMs: at - r.requestFrom,
+    startAt: r.requestFrom,
     doneAt: performance.now(),
   };
 }

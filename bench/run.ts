@@ -36,8 +36,14 @@ import { soak } from './scenarios/soak';
 import { walstore } from './scenarios/walstore';
 import { steps } from './scenarios/steps';
 import { offeredLoad } from './scenarios/offered-load';
+import { pending } from './scenarios/pending';
+import { crash } from './scenarios/crash';
 
 const SCENARIOS: Record<string, Scenario> = { steps, throughput, offered: offeredLoad, ceiling, walstore, tuning, scale, backlog, soak };
+// 7. pending: memory against orders awaiting payment beyond the workflow cache (bench/scenarios/pending.ts).
+SCENARIOS.pending = pending;
+// 8. crash: exactly-once while the worker process and the Temporal server are SIGKILLed under load (bench/scenarios/crash.ts).
+SCENARIOS.crash = crash;
 const ROOT = path.resolve(__dirname, '..');
 
 interface Args {

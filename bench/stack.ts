@@ -19,7 +19,7 @@ import type { ServiceContext } from '../lib/platform/service-context';
 import { startApi, type RunningApi } from '../api/start';
 import { startWorker, type RunningWorker, type StartWorkerOptions } from '../worker/start';
 import { startEmbeddedPostgres } from '../tools/dev/embedded-pg';
-import { SQLITE_WAL_PRAGMAS, startTemporalDevServer } from '../tools/dev/temporal-dev-server';
+import { SQLITE_WAL_PRAGMAS, startTemporalDevServer, type TemporalDevServer } from '../tools/dev/temporal-dev-server';
 import { freePort } from '../tools/dev/free-port';
 import { installTemporalLogging } from '../lib/platform/temporal-logging';
 import { AgentClient } from './agent-client';
@@ -43,8 +43,14 @@ export interface Stack {
   adminToken: string;
   /** vpay's configuration with nothing set but the secrets: the purchase timings the ceiling mirrors. */
   defaults: Config;
+  /** Where PostgreSQL and the Temporal dev server keep their data (the pending scenario's disk use). */
+  dataDirs: { postgres: string; temporal: string };
   /** The processes whose CPU the steps report. */
   procs(): ProcessSet;
+  /** SIGKILLs the Temporal dev server (the crash scenario); resolves once it is gone. */
+  killTemporal(): Promise<void>;
+  /** Starts the Temporal dev server again on the same port and SQLite file; resolves once it is ready. */
+  startTemporal(): Promise<void>;
   logFile(name: string): string;
 }
 
@@ -59,15 +65,18 @@ export async function startStack(cleanup: Cleanup, log: (line: string) => void, 
   const [pgPort, grpcPort] = await Promise.all([freePort(), freePort()]);
   log(`starting PostgreSQL (port ${pgPort}) and the Temporal dev server (port ${grpcPort}) in ${dir}; bundling workflows`);
   const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error: (m: string) => log(`bundler: ${m}`), log() {} } as never;
-  const [pg, temporal, vpayBundle, ceilingBundle] = await Promise.all([
+  const temporalOptions = { dbFile: path.join(dir, 'temporal', 'temporal.db'), grpcPort };
+  // The one running now: the crash scenario kills it and starts another on the same file and port.
+  let temporal: TemporalDevServer;
+  const [pg, , vpayBundle, ceilingBundle] = await Promise.all([
     startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: pgPort, database: 'postgres' }).then((pg) => {
       cleanup.add('stop PostgreSQL', () => pg.stop());
       return pg;
     }),
     // tools/dev/temporal-dev-server.ts's defaults, as `npm start` runs it: SQLite in WAL mode.
-    startTemporalDevServer({ dbFile: path.join(dir, 'temporal', 'temporal.db'), grpcPort }).then((t) => {
-      cleanup.add('stop the Temporal dev server', () => t.stop());
-      return t;
+    startTemporalDevServer(temporalOptions).then((t) => {
+      temporal = t;
+      cleanup.add('stop the Temporal dev server', () => temporal.stop());
     }),
     bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quiet }),
     bundleWorkflowCode({ workflowsPath: require.resolve('./ceiling/workflows'), logger: quiet }),
@@ -89,7 +98,7 @@ export async function startStack(cleanup: Cleanup, log: (line: string) => void, 
   return {
     dir,
     pgAdminUrl: pg.url,
-    temporalAddress: temporal.address,
+    temporalAddress: temporal!.address,
     temporalStore: `SQLite file in WAL mode (${SQLITE_WAL_PRAGMAS.map((p) => `\`--sqlite-pragma ${p}\``).join(' ')}, the default of tools/dev/temporal-dev-server.ts)`,
     vpayBundleCode: vpayBundle.code,
     ceilingBundleCode: ceilingBundle.code,
@@ -99,7 +108,15 @@ export async function startStack(cleanup: Cleanup, log: (line: string) => void, 
     adminToken,
     // Only the default timings are read from it; the fake superapp's URL stands in for the superapp.
     defaults: loadConfig({ SUPERAPP_SECRET: secret, ADMIN_TOKEN: adminToken, SUPERAPP_BASE_URL: superappUrl }),
+    dataDirs: { postgres: path.join(dir, 'pg'), temporal: path.dirname(temporalOptions.dbFile) },
     procs: () => ({ bench: process.pid, agent: agent.pid, temporal: temporal.pid, postgres: postmasterPid() }),
+    async killTemporal() {
+      process.kill(temporal.pid, 'SIGKILL');
+      await temporal.stop(); // resolves at once for a process already gone, and drops its pid file
+    },
+    async startTemporal() {
+      temporal = await startTemporalDevServer(temporalOptions);
+    },
     logFile,
   };
 }
@@ -113,10 +130,14 @@ export interface VpayInstance {
   name: string;
   url: string;
   config: Config;
+  /** The environment `config` was loaded from: a worker process of the instance's own gets the same. */
+  env: Record<string, string>;
   databaseUrl: string;
   /** A small pool of the benchmark's own, not vpay's, for checks, bulk loads and the export. */
   db: Knex;
   appId: string;
+  /** Workflows the in-process worker holds in its cache now (undefined without one). */
+  cachedWorkflows(): number | undefined;
   /** Stops the API and worker and starts them again with these knobs (same database and app). */
   restart(tuning: BenchTuning): Promise<void>;
   stop(): Promise<void>;
@@ -130,7 +151,15 @@ export interface VpayInstance {
 export async function startVpayInstance(
   stack: Stack,
   cleanup: Cleanup,
-  o: { name: string; env?: Record<string, string>; tuning?: BenchTuning; users?: number; temporalAddress?: string },
+  o: {
+    name: string;
+    env?: Record<string, string>;
+    tuning?: BenchTuning;
+    users?: number;
+    temporalAddress?: string;
+    /** false: the API alone; the scenario runs the worker in a process of its own (bench/worker-process.ts). */
+    inProcessWorker?: boolean;
+  },
 ): Promise<VpayInstance> {
   const dbName = `vpay_${o.name.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}`;
   const admin = new PgClient({ connectionString: stack.pgAdminUrl });
@@ -143,7 +172,7 @@ export async function startVpayInstance(
   const url = new URL(stack.pgAdminUrl);
   url.pathname = `/${dbName}`;
   const databaseUrl = url.toString();
-  const config = loadConfig({
+  const env: Record<string, string> = {
     PORT: '0',
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: o.temporalAddress ?? stack.temporalAddress,
@@ -155,7 +184,8 @@ export async function startVpayInstance(
     LOG_LEVEL: 'info',
     DATA_DIR: path.join(stack.dir, 'data'),
     ...o.env,
-  });
+  };
+  const config = loadConfig(env);
   // vpay logs as in production (info, JSON), into a file of the temporary directory.
   const logger: Logger = createLogger(
     config.logLevel,
@@ -167,9 +197,9 @@ export async function startVpayInstance(
   const common: ServiceContext = { config, databaseUrl, logger, metrics };
 
   let api: RunningApi;
-  let worker: RunningWorker;
+  let worker: RunningWorker | undefined;
   const start = async (tuning: BenchTuning | undefined) => {
-    worker = await startWorker(common, { ...tuning, workflowBundle: { code: stack.vpayBundleCode } });
+    if (o.inProcessWorker !== false) worker = await startWorker(common, { ...tuning, workflowBundle: { code: stack.vpayBundleCode } });
     api = await startApi(common, { host: '127.0.0.1', poolSize: tuning?.poolSize });
   };
   const stopServices = async () => {
@@ -193,9 +223,11 @@ export async function startVpayInstance(
     name: o.name,
     url: api!.url,
     config,
+    env,
     databaseUrl,
     db,
     appId,
+    cachedWorkflows: () => (worker ? worker.worker.getStatus().numCachedWorkflows : undefined),
     async restart(tuning) {
       await stopServices();
       await start(tuning);

@@ -83,3 +83,13 @@ export function sampleDistinct<T>(values: readonly T[], n: number): T[] {
   }
   return pool.slice(0, k);
 }
+
+/** Least-squares slope of y against x, per 1,000 of x (NaN under two distinct x). */
+export function slopePer1000(points: Array<[number, number]>): number {
+  const n = points.length;
+  const mx = points.reduce((s, [x]) => s + x, 0) / n;
+  const my = points.reduce((s, [, y]) => s + y, 0) / n;
+  const sxx = points.reduce((s, [x]) => s + (x - mx) ** 2, 0);
+  const sxy = points.reduce((s, [x, y]) => s + (x - mx) * (y - my), 0);
+  return sxx > 0 ? (sxy / sxx) * 1000 : Number.NaN;
+}

@@ -133,7 +133,7 @@ export async function startCeiling(o: {
     });
     const t3 = performance.now();
     const at = await done;
-    return { reqMs: t1 - t0, cbMs: t3 - t2, c2dMs: at - t3, s2dMs: at - t2, wholeMs: at - t0, doneAt: performance.now() };
+    return { reqMs: t1 - t0, cbMs: t3 - t2, c2dMs: at - t3, s2dMs: at - t2, wholeMs: at - t0, startAt: t0, doneAt: performance.now() };
   };
 
   return {
