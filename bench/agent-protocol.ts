@@ -19,7 +19,7 @@ export interface PurchaseStats {
    * request again after 1 s), and payment requests shed by its admission bound (50303; again after
    * Retry-After). `shed` is absent from results made before the bound.
    */
-  retried503: { payment: number; callback: number; shed?: number };
+  retried503: { payment: number; callback: number; shed?: number; shedAnswers?: number };
   windowSec: number;
   /** From the start to the last purchase finished (the window plus the tail). */
   elapsedSec: number;
@@ -39,7 +39,7 @@ export interface CreatePaidStats {
   created: number;
   /** Not all asked for were created before the time limit. */
   timedOut: boolean;
-  retried503: { payment: number; callback: number; shed?: number };
+  retried503: { payment: number; callback: number; shed?: number; shedAnswers?: number };
   errorCount: number;
   errors: LoopError[];
   elapsedSec: number;
@@ -99,7 +99,7 @@ export interface AgentApi {
     max503Retries?: number;
   }): Promise<PurchaseStats>;
   /** 503 answers retried so far by this agent (all instances), to tell the phases of one long loop apart. */
-  retried503(a: Record<string, never>): Promise<{ payment: number; callback: number }>;
+  retried503(a: Record<string, never>): Promise<{ payment: number; callback: number; shed: number; shedAnswers: number }>;
   /** Orders requested and left unpaid (PREPAID, waiting for their payment); the agent keeps their ids for payPending. */
   createPending(a: { instance: string; n: number; concurrency: number; tag: string; timeLimitMs: number }): Promise<CreatePaidStats>;
   /** The payment callback for every order createPending left unpaid, without waiting for their delivery. */

@@ -49,6 +49,7 @@ const retriesSince = (before: Retries): Retries => ({
   payment: retried.payment - before.payment,
   callback: retried.callback - before.callback,
   shed: retried.shed - before.shed,
+  shedAnswers: retried.shedAnswers - before.shedAnswers,
 });
 
 /** The 503 retries made while `fn` ran. */

@@ -104,7 +104,7 @@ export function glance(results: ScenarioResult[]): Table | undefined {
     rows.push([
       '8. crash',
       `worker SIGKILL: back in ${fmt(cr.workerDownMs / 1000, 1)} s, caught up in ${fmt(w.caughtUpMs / 1000, 1)} s; Temporal SIGKILL: back in ${fmt(cr.temporalDownMs / 1000, 1)} s, caught up in ${fmt(t.caughtUpMs / 1000, 1)} s`,
-      `${fmtInt(cr.stats.completed)} purchases at ${fmt(cr.rate)} /s, ${cr.stats.errorCount} failed, 503s retried ${cr.stats.retried503.payment + cr.stats.retried503.callback}; reconcile ${cr.opsReconcile?.ok ? 'clean' : 'NOT clean'}`,
+      `${fmtInt(cr.stats.completed)} purchases at ${fmt(cr.rate)} /s, ${cr.stats.errorCount} failed, 503s retried ${cr.stats.retried503.payment + cr.stats.retried503.callback}, shed ${cr.stats.retried503.shed ?? 0}; reconcile ${cr.opsReconcile?.ok ? 'clean' : 'NOT clean'}`,
     ]);
   }
   return rows.length ? { columns: ['scenario', 'result', ''], rows } : undefined;

@@ -10,7 +10,7 @@ const round = (v: number) => Math.round(v * 100) / 100;
 export function purchaseStats(
   r: LoopResult<PurchaseSample>,
   raw: boolean | 'timeline',
-  retried503 = { payment: 0, callback: 0, shed: 0 },
+  retried503: PurchaseStats['retried503'] = { payment: 0, callback: 0, shed: 0, shedAnswers: 0 },
 ): PurchaseStats {
   const reqMs = r.samples.map((s) => s.reqMs);
   const cbMs = r.samples.map((s) => s.cbMs);

@@ -102,10 +102,11 @@ let tradeSeq = 0;
 /**
  * 503 answers that were retried, as a mini game backend or superapp would: counted, not failed.
  * `payment`, `callback`: vpay's "PostgreSQL/Temporal unavailable, retry later" (50301, 50302), the
- * same request again after a second. `shed`: payment requests vpay refused at once because too many
- * already waited (50303, docs/API.md "Overload"), the same request again after Retry-After.
+ * same request again after a second (each retry counted). `shed`: payment requests vpay refused at
+ * once because too many already waited (50303, docs/API.md "Overload"), each counted once however
+ * many times it was refused, sent again after Retry-After; `shedAnswers` counts the refusals.
  */
-export const retried = { payment: 0, callback: 0, shed: 0 };
+export const retried = { payment: 0, callback: 0, shed: 0, shedAnswers: 0 };
 export type Retries = typeof retried;
 /**
  * How many times one request is retried on 503 (other than a shed one) before it counts as failed.
@@ -126,13 +127,17 @@ const retryAfterMs = (r: HttpReply) => (Number(r.retryAfter) || 1) * 1_000 * (1 
 
 async function postRetrying503(kind: 'payment' | 'callback', url: string, body: string, headers: () => Record<string, string>) {
   const giveUpAt = performance.now() + SHED_RETRY_FOR_MS;
+  let shed = false;
   for (let attempt = 0; ;) {
     const r = await postJson(url, body, headers());
     if (r.status !== 503) return r;
     if (r.json?.errCode === BUSY) {
+      // A request still refused after SHED_RETRY_FOR_MS is answered with that 503: a failure.
       const wait = retryAfterMs(r);
       if (performance.now() + wait > giveUpAt) return r;
-      retried.shed++;
+      if (!shed) retried.shed++;
+      shed = true;
+      retried.shedAnswers++;
       await sleep(wait);
       continue;
     }

@@ -52,7 +52,8 @@ export async function crash(ctx: BenchContext): Promise<ScenarioResult> {
       `${p.percent} % of ${fmt(measured.ratePerSec)} purchases/s (${measured.calibration ? 'measured just before in a closed loop with the worker in its own process' : "the throughput sweep's best"}) = ` +
       `${fmt(rate)} /s for ${p.durationMs / 1000} s. ${p.workerKillAtMs / 1000} s in, the worker process is SIGKILLed and a new one started at once; ` +
       `${p.temporalKillAtMs / 1000} s in, the Temporal dev server is SIGKILLed and started again on the same port and SQLite file. ` +
-      `A 503 is retried after 1 s with the same request (same outTradeNo: vpay answers a retry from the same order), up to ${p.max503Retries} times. ` +
+      `A 503 is retried after 1 s with the same request (same outTradeNo: vpay answers a retry from the same order), up to ${p.max503Retries} times; ` +
+      "a payment request shed by vpay's admission bound (503/50303) is sent again after its Retry-After for up to 120 s, counted apart. " +
       'A purchase belongs to the last kill before its delivery; it counts as slowed when it took more than twice the whole-purchase p99 before the first kill ' +
       '(at least that p99 + 1 s); "caught up" is when the last slowed purchase of a kill was delivered. At the end, each purchase must be delivered exactly once ' +
       "(the fake developer's count per order) and `npm run reconcile`'s check (tools/ops/reconcile.ts) must be clean.";
@@ -70,7 +71,7 @@ export async function crash(ctx: BenchContext): Promise<ScenarioResult> {
     });
     loop.catch(() => undefined);
     const at = (ms: number) => sleep(Math.max(0, ms - (performance.now() - t0)));
-    const retriedAt: Array<{ payment: number; callback: number }> = [await agent.call('retried503', {})];
+    const retriedAt: Array<{ payment: number; callback: number; shed?: number }> = [await agent.call('retried503', {})];
 
     await at(p.workerKillAtMs);
     retriedAt.push(await agent.call('retried503', {}));
@@ -97,7 +98,7 @@ export async function crash(ctx: BenchContext): Promise<ScenarioResult> {
     retriedAt.push(await agent.call('retried503', {}));
     noErrors(res, 'crash: open loop through both kills', stats);
     ctx.log(
-      `crash: ${stats.completed} purchases completed of ${stats.launched}, ${stats.errorCount} failed, 503s retried ${stats.retried503.payment}+${stats.retried503.callback}`,
+      `crash: ${stats.completed} purchases completed of ${stats.launched}, ${stats.errorCount} failed, 503s retried ${stats.retried503.payment}+${stats.retried503.callback}, shed ${stats.retried503.shed ?? 0}`,
     );
     await reconcile(ctx, inst, res);
     const ops = await opsReconcile(inst, res);
@@ -126,6 +127,7 @@ export async function crash(ctx: BenchContext): Promise<ScenarioResult> {
     const retries503 = phases.map((_, i) => ({
       payment: retriedAt[i + 1].payment - retriedAt[i].payment,
       callback: retriedAt[i + 1].callback - retriedAt[i].callback,
+      shed: (retriedAt[i + 1].shed ?? 0) - (retriedAt[i].shed ?? 0),
     }));
     const down = [workerDownMs, temporalDownMs];
     res.tables.push({
@@ -135,6 +137,7 @@ export async function crash(ctx: BenchContext): Promise<ScenarioResult> {
         'at (s)',
         'back up after (s)',
         '503s retried (request + callback)',
+        'payment requests shed (50303)',
         'purchases delivered',
         'slowed',
         'slow window (s)',
@@ -148,6 +151,7 @@ export async function crash(ctx: BenchContext): Promise<ScenarioResult> {
           '0',
           '–',
           `${retries503[0].payment} + ${retries503[0].callback}`,
+          fmtInt(retries503[0].shed),
           fmtInt(before.n),
           '–',
           '–',
@@ -160,6 +164,7 @@ export async function crash(ctx: BenchContext): Promise<ScenarioResult> {
           fmt(k.atMs / 1000, 1),
           fmt(down[i] / 1000, 1),
           `${retries503[i + 1].payment} + ${retries503[i + 1].callback}`,
+          fmtInt(retries503[i + 1].shed),
           fmtInt(k.purchases),
           fmtInt(k.slowed),
           fmt(k.slowWindowMs / 1000, 1),
