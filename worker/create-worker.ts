@@ -1,7 +1,10 @@
-// Builds the Temporal worker that runs purchases: the workflows bundle plus the activities,
-// wired to their dependencies, with its tuning (defaults in docs/OPERATIONS.md).
+// Builds the two Temporal Workers of a vpay worker process, wired to their dependencies, with
+// their tuning (defaults in docs/OPERATIONS.md): the main Worker runs the workflows bundle and the
+// activities on the workflows' task queue; the delivery Worker runs only the calls to developer
+// endpoints, on their own task queue (workflows/task-queues.ts) with their own activity slots.
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
+import { deliveryTaskQueue } from '../workflows/task-queues';
 
 /** The worker's knobs; unset ones keep vpay's defaults (slots) or the SDK's (cache, threads). */
 export interface WorkerTuning {
@@ -9,6 +12,8 @@ export interface WorkerTuning {
   maxConcurrentWorkflowTaskExecutions?: number;
   maxCachedWorkflows?: number;
   workflowThreadPoolSize?: number;
+  /** The delivery Worker's activity slots (default: WORKER_MAX_CONCURRENT_DELIVERIES). */
+  maxConcurrentDeliveries?: number;
 }
 
 export interface WorkerOptions extends ActivityDeps, WorkerTuning {
@@ -17,18 +22,41 @@ export interface WorkerOptions extends ActivityDeps, WorkerTuning {
   workflowBundle?: WorkflowBundleOption;
 }
 
+export interface Workers {
+  /** Workflows, and every activity on the workflows' task queue. */
+  main: Worker;
+  /** The developer-facing activities, on the delivery task queue. */
+  delivery: Worker;
+}
+
 export const workflowsPath = require.resolve('../workflows');
 
-export async function createWorker(o: WorkerOptions): Promise<Worker> {
-  return Worker.create({
+/** The activities that call a developer's endpoint: what the delivery Worker registers. */
+const DEVELOPER_FACING = ['deliverOrder', 'redeliverOrder', 'notifyRefund'] as const;
+
+export async function createWorkers(o: WorkerOptions): Promise<Workers> {
+  // One set of activities for both Workers: deliveries and refund notices share what they learn
+  // of an endpoint's health (activities/index.ts).
+  const activities = createActivities(o);
+  const main = await Worker.create({
     connection: o.connection,
     namespace: o.config.temporalNamespace,
     taskQueue: o.config.taskQueue,
     ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath }),
-    activities: createActivities(o),
+    // The developer-facing ones too: runs recorded before the 'delivery-task-queue' patch
+    // schedule them on this queue.
+    activities,
     maxConcurrentActivityTaskExecutions: o.maxConcurrentActivityTaskExecutions ?? 100,
     maxConcurrentWorkflowTaskExecutions: o.maxConcurrentWorkflowTaskExecutions ?? 100,
     ...(o.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: o.maxCachedWorkflows } : {}),
     ...(o.workflowThreadPoolSize !== undefined ? { workflowThreadPoolSize: o.workflowThreadPoolSize } : {}),
   });
+  const delivery = await Worker.create({
+    connection: o.connection,
+    namespace: o.config.temporalNamespace,
+    taskQueue: deliveryTaskQueue(o.config.taskQueue),
+    activities: Object.fromEntries(DEVELOPER_FACING.map((name) => [name, activities[name]])),
+    maxConcurrentActivityTaskExecutions: o.maxConcurrentDeliveries ?? o.config.workerMaxConcurrentDeliveries,
+  });
+  return { main, delivery };
 }

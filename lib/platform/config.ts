@@ -48,6 +48,12 @@ const EnvSchema = z.object({
    * memory with many pending orders; a purchase evicted from it is replayed from its history.
    */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+  /**
+   * Activity slots of the worker's delivery Worker (calls to developer endpoints, on their own
+   * task queue): as many attempts as may wait on slow endpoints at once, apart from the slots of
+   * the payment path's activities.
+   */
+  WORKER_MAX_CONCURRENT_DELIVERIES: z.coerce.number().int().min(1).default(100),
   /** How long the API waits for a workflow's answer (prepay outcome, payment recorded). */
   WORKFLOW_ANSWER_TIMEOUT_MS: positiveMs.default(30_000),
   /** Bearer token GET /metrics asks for; unset: no /metrics at all (metrics are opt-in). */
@@ -93,6 +99,8 @@ export interface Config {
   workflowAnswerTimeoutMs: number;
   /** WORKER_MAX_CACHED_WORKFLOWS; unset: the SDK's default. */
   workerMaxCachedWorkflows?: number;
+  /** WORKER_MAX_CONCURRENT_DELIVERIES: the delivery Worker's activity slots. */
+  workerMaxConcurrentDeliveries: number;
 }
 
 export class ConfigError extends Error {}
@@ -152,5 +160,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerMetricsPort: e.WORKER_METRICS_PORT,
     workflowAnswerTimeoutMs: e.WORKFLOW_ANSWER_TIMEOUT_MS,
     workerMaxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+    workerMaxConcurrentDeliveries: e.WORKER_MAX_CONCURRENT_DELIVERIES,
   };
 }

@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       workerMetricsHost: '127.0.0.1',
       purchaseLocalSteps: true,
       workerMaxCachedWorkflows: undefined,
+      workerMaxConcurrentDeliveries: 100,
     });
     fs.rmSync(dir, { recursive: true });
   });
@@ -85,6 +86,7 @@ describe('loadConfig', () => {
       KEY_ROTATION_OVERLAP_MS: '0',
       PURCHASE_LOCAL_STEPS: 'false',
       WORKER_MAX_CACHED_WORKFLOWS: '500',
+      WORKER_MAX_CONCURRENT_DELIVERIES: '20',
     });
     expect(c).toMatchObject({
       port: 8080,
@@ -105,6 +107,7 @@ describe('loadConfig', () => {
       keyRotationOverlapMs: 0,
       purchaseLocalSteps: false,
       workerMaxCachedWorkflows: 500,
+      workerMaxConcurrentDeliveries: 20,
     });
   });
 
@@ -115,6 +118,7 @@ describe('loadConfig', () => {
     [{ DELIVERY_ALLOW_PRIVATE: 'maybe' }, /DELIVERY_ALLOW_PRIVATE/],
     [{ PURCHASE_LOCAL_STEPS: 'yes' }, /PURCHASE_LOCAL_STEPS/],
     [{ WORKER_MAX_CACHED_WORKFLOWS: '-1' }, /WORKER_MAX_CACHED_WORKFLOWS/],
+    [{ WORKER_MAX_CONCURRENT_DELIVERIES: '0' }, /WORKER_MAX_CONCURRENT_DELIVERIES/],
     [{ DELIVERY_RETRY_INITIAL_MS: '5000', DELIVERY_RETRY_MAX_MS: '1000' }, /DELIVERY_RETRY_MAX_MS/],
     [{ ADMIN_TOKEN: 'short' }, /ADMIN_TOKEN/],
     [{ SANDBOX: 'yes' }, /SANDBOX/],

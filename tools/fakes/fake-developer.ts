@@ -87,6 +87,8 @@ export class FakeDeveloper {
   /** Keys by the app named in deliveryUrlFor, for fakes shared by several apps. */
   readonly appKeys = new Map<string, string>();
   mode: DeveloperMode = 'ok';
+  /** Modes of single apps (by the app named in deliveryUrlFor), over `mode`: one slow developer among others. */
+  readonly appModes = new Map<string, DeveloperMode>();
   redirectTo = 'http://127.0.0.1:9/';
   /** Every notification received, when recording. */
   readonly received: ReceivedDelivery[] = [];
@@ -228,8 +230,9 @@ export class FakeDeveloper {
     const expectedId = isRefund ? refundNoticeIdFor(String(payload?.RefundId)) : deliveryIdFor(orderId);
     if (deliveryId !== expectedId || !(attempt >= 1)) this.badHeaders++;
 
+    const mode = (appId === undefined ? undefined : this.appModes.get(appId)) ?? this.mode;
     const refused = !signatureValid && this.rejectBadSignatures;
-    const answeredOk = !refused && (this.mode === 'ok' || (this.mode === 'flaky' && this.flakyRequests++ % 2 === 1));
+    const answeredOk = !refused && (mode === 'ok' || (mode === 'flaky' && this.flakyRequests++ % 2 === 1));
     let rec = this.records.get(orderId);
     if (!rec) this.records.set(orderId, (rec = { ok: 0, failed: 0 }));
     if (answeredOk) rec.ok++;
@@ -247,7 +250,7 @@ export class FakeDeveloper {
       rec.firstOkAt = at;
       this.settle(orderId, (w) => w.resolve(at));
     }
-    this.answer(answeredOk ? 'ok' : this.mode, res);
+    this.answer(answeredOk ? 'ok' : mode, res);
   }
 
   /** Hands the order's waiters to `each`, keeping only those it returns true for. */
