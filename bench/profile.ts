@@ -26,6 +26,11 @@ export interface Profile {
   steps: { rounds: number; stepMs: number; ratePerSec: number; histories: number };
   /** Open-loop steps at these percents of capacity (the throughput sweep's, or calibrated here). */
   offeredLoad: { percents: number[]; stepMs: number; calibrateConcurrency: number; calibrateMs: number };
+  /**
+   * One app's endpoint slow (answering past the 10 s delivery timeout) for `slowOrders` paid
+   * purchases, beside an open loop of another app at `percent` % of capacity; steps of `stepMs`.
+   */
+  slowDeveloper: { slowOrders: number; percent: number; stepMs: number; calibrateConcurrency: number; calibrateMs: number };
 }
 
 export const FULL: Profile = {
@@ -45,6 +50,8 @@ export const FULL: Profile = {
   soak: { durationMs: 10 * 60_000, rssEveryMs: 10_000, windowMs: 60_000, calibrateConcurrency: 32, calibrateMs: 15_000 },
   steps: { rounds: 6, stepMs: 20_000, ratePerSec: 4, histories: 60 },
   offeredLoad: { percents: [25, 50, 75, 100, 150], stepMs: 30_000, calibrateConcurrency: 32, calibrateMs: 15_000 },
+  // 250 slow purchases: more than the 100 delivery slots, so they stay full through both slow steps.
+  slowDeveloper: { slowOrders: 250, percent: 50, stepMs: 30_000, calibrateConcurrency: 32, calibrateMs: 15_000 },
 };
 
 export const SMOKE: Profile = {
@@ -57,4 +64,5 @@ export const SMOKE: Profile = {
   soak: { durationMs: 20_000, rssEveryMs: 2_000, windowMs: 5_000, calibrateConcurrency: 4, calibrateMs: 3_000 },
   steps: { rounds: 2, stepMs: 3_000, ratePerSec: 2, histories: 4 },
   offeredLoad: { percents: [25, 100, 150], stepMs: 3_000, calibrateConcurrency: 4, calibrateMs: 3_000 },
+  slowDeveloper: { slowOrders: 6, percent: 50, stepMs: 3_000, calibrateConcurrency: 4, calibrateMs: 3_000 },
 };

@@ -101,6 +101,8 @@ export class FakeDeveloper {
   private flakyRequests = 0;
   private readonly waiters = new Map<string, Waiter[]>();
   private readonly slowAnswers = new Set<NodeJS.Timeout>();
+  /** 'slow' notifications whose sender still waits (its connection open): what vpay has in flight. */
+  private slowOpen = 0;
   /** Notifications answered nothing yet in 'hold' mode, until releaseHeld(). */
   private readonly held: http.ServerResponse[] = [];
   private server?: http.Server;
@@ -119,6 +121,11 @@ export class FakeDeveloper {
   /** A delivery URL whose notifications are checked with appKeys.get(appId). */
   deliveryUrlFor(appId: string): string {
     return `${this.url}/${appId}`;
+  }
+
+  /** How many 'slow' notifications are still awaited by their sender (it gives up at its timeout). */
+  get slowInFlight(): number {
+    return this.slowOpen;
   }
 
   /** How many notifications 'hold' mode is holding. */
@@ -284,6 +291,8 @@ export class FakeDeveloper {
         this.held.push(res);
         return;
       case 'slow': {
+        this.slowOpen++;
+        res.once('close', () => this.slowOpen--);
         const t = setTimeout(() => {
           this.slowAnswers.delete(t);
           replyJson(res, 200, OK_BODY);
