@@ -51,7 +51,7 @@ export const FULL: Profile = {
   steps: { rounds: 6, stepMs: 20_000, ratePerSec: 4, histories: 60 },
   offeredLoad: { percents: [25, 50, 75, 100, 150], stepMs: 30_000, calibrateConcurrency: 32, calibrateMs: 15_000 },
   // 250 slow purchases: more than the 100 delivery slots, so they stay full through both slow steps.
-  slowDeveloper: { slowOrders: 250, percent: 50, stepMs: 30_000, calibrateConcurrency: 32, calibrateMs: 15_000 },
+  slowDeveloper: { slowOrders: 250, percent: 50, stepMs: 20_000, calibrateConcurrency: 32, calibrateMs: 15_000 },
 };
 
 export const SMOKE: Profile = {

@@ -1,10 +1,11 @@
 // Builds the two Temporal Workers of a vpay worker process, wired to their dependencies, with
 // their tuning (defaults in docs/OPERATIONS.md): the main Worker runs the workflows bundle and the
 // activities on the workflows' task queue; the delivery Worker runs only the calls to developer
-// endpoints, on their own task queue (workflows/task-queues.ts) with their own activity slots.
+// endpoints, on their own task queue (DELIVERY_TASK_QUEUE, workflows/task-queues.ts) with their
+// own activity slots. Every worker process runs both, whatever SEPARATE_DELIVERY_QUEUE says: the
+// workflows started while it was on still need the delivery Worker.
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
-import { deliveryTaskQueue } from '../workflows/task-queues';
 
 /** The worker's knobs; unset ones keep vpay's defaults (slots) or the SDK's (cache, threads). */
 export interface WorkerTuning {
@@ -43,8 +44,8 @@ export async function createWorkers(o: WorkerOptions): Promise<Workers> {
     namespace: o.config.temporalNamespace,
     taskQueue: o.config.taskQueue,
     ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath }),
-    // The developer-facing ones too: runs recorded before the 'delivery-task-queue' patch
-    // schedule them on this queue.
+    // The developer-facing ones too: workflows started without a delivery task queue (before it
+    // existed, or with SEPARATE_DELIVERY_QUEUE off) schedule them on this queue.
     activities,
     maxConcurrentActivityTaskExecutions: o.maxConcurrentActivityTaskExecutions ?? 100,
     maxConcurrentWorkflowTaskExecutions: o.maxConcurrentWorkflowTaskExecutions ?? 100,
@@ -54,7 +55,7 @@ export async function createWorkers(o: WorkerOptions): Promise<Workers> {
   const delivery = await Worker.create({
     connection: o.connection,
     namespace: o.config.temporalNamespace,
-    taskQueue: deliveryTaskQueue(o.config.taskQueue),
+    taskQueue: o.config.deliveryTaskQueue,
     activities: Object.fromEntries(DEVELOPER_FACING.map((name) => [name, activities[name]])),
     maxConcurrentActivityTaskExecutions: o.maxConcurrentDeliveries ?? o.config.workerMaxConcurrentDeliveries,
   });

@@ -312,7 +312,7 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
     // The delivery attempts run on the delivery task queue (workflows/task-queues.ts), so a
     // developer endpoint that hangs holds no slot the payment path needs; runs recorded before
     // the 'delivery-task-queue' patch keep this workflow's queue.
-    const delivery = proxyActivities<Activities>(developerFacing(activityOptions.delivery));
+    const delivery = proxyActivities<Activities>(developerFacing(activityOptions.delivery, input.deliveryTaskQueue));
     // Confirmation and delivery run side by side: a superapp slow to acknowledge must not hold
     // back the item the player paid for.
     const payment = state.payment!;

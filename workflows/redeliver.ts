@@ -15,6 +15,6 @@ export type { RedeliverInput, RedeliveryResult } from './definitions';
 export async function redeliver(input: RedeliverInput): Promise<RedeliveryResult> {
   // On the delivery task queue, with the deliveries (workflows/task-queues.ts); runs recorded
   // before the 'delivery-task-queue' patch keep this workflow's queue.
-  const { redeliverOrder } = proxyActivities<Activities>(developerFacing(activityOptions.redelivery));
+  const { redeliverOrder } = proxyActivities<Activities>(developerFacing(activityOptions.redelivery, input.deliveryTaskQueue));
   return redeliverOrder({ orderId: input.orderId });
 }

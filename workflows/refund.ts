@@ -187,7 +187,7 @@ export async function refund(input: RefundInput): Promise<RefundState> {
     let intervalMs = firstIntervalMs;
     // On the delivery task queue, as a purchase's delivery attempts (workflows/task-queues.ts);
     // runs recorded before the 'delivery-task-queue' patch keep this workflow's queue.
-    const notice = proxyActivities<Activities>(developerFacing(activityOptions.refundNotice));
+    const notice = proxyActivities<Activities>(developerFacing(activityOptions.refundNotice, input.deliveryTaskQueue));
     for (;;) {
       retryNoticeNow = false;
       try {

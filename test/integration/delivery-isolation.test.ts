@@ -63,3 +63,32 @@ describe('a hanging developer endpoint', () => {
     }
   });
 });
+
+describe('SEPARATE_DELIVERY_QUEUE', () => {
+  let vpay: Vpay | undefined;
+  afterEach(async () => {
+    await vpay?.stop();
+    vpay = undefined;
+  });
+
+  /** The task queue the delivery attempt of a purchase, paid and delivered, was scheduled on. */
+  async function deliveryQueueOfAPurchase(v: Vpay): Promise<string | null | undefined> {
+    const app = await setupApp(v);
+    const { outTradeNo } = await paidOrder(v, app);
+    const handle = v.api.client.workflow.getHandle(purchaseWorkflowId(app.appId, outTradeNo));
+    expect(await handle.result()).toMatchObject({ status: 'DELIVERED' });
+    const history = await handle.fetchHistory();
+    const scheduled = (history.events ?? []).find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'deliverOrder');
+    return scheduled?.activityTaskScheduledEventAttributes?.taskQueue?.name;
+  }
+
+  it('on (the default): the delivery runs on the delivery task queue', async () => {
+    vpay = await startVpay();
+    expect(await deliveryQueueOfAPurchase(vpay)).toBe(`${vpay.config.taskQueue}-delivery`);
+  });
+
+  it('off (a rolling upgrade): the delivery runs on the workflow task queue, as before', async () => {
+    vpay = await startVpay({ SEPARATE_DELIVERY_QUEUE: 'false' });
+    expect(await deliveryQueueOfAPurchase(vpay)).toBe(vpay.config.taskQueue);
+  });
+});

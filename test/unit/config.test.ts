@@ -29,6 +29,8 @@ describe('loadConfig', () => {
       purchaseLocalSteps: true,
       workerMaxCachedWorkflows: undefined,
       workerMaxConcurrentDeliveries: 100,
+      deliveryTaskQueue: 'vpay-purchases-delivery',
+      separateDeliveryQueue: true,
     });
     fs.rmSync(dir, { recursive: true });
   });
@@ -87,6 +89,8 @@ describe('loadConfig', () => {
       PURCHASE_LOCAL_STEPS: 'false',
       WORKER_MAX_CACHED_WORKFLOWS: '500',
       WORKER_MAX_CONCURRENT_DELIVERIES: '20',
+      DELIVERY_TASK_QUEUE: 'payments-deliveries',
+      SEPARATE_DELIVERY_QUEUE: 'false',
     });
     expect(c).toMatchObject({
       port: 8080,
@@ -108,6 +112,8 @@ describe('loadConfig', () => {
       purchaseLocalSteps: false,
       workerMaxCachedWorkflows: 500,
       workerMaxConcurrentDeliveries: 20,
+      deliveryTaskQueue: 'payments-deliveries',
+      separateDeliveryQueue: false,
     });
   });
 
@@ -119,6 +125,7 @@ describe('loadConfig', () => {
     [{ PURCHASE_LOCAL_STEPS: 'yes' }, /PURCHASE_LOCAL_STEPS/],
     [{ WORKER_MAX_CACHED_WORKFLOWS: '-1' }, /WORKER_MAX_CACHED_WORKFLOWS/],
     [{ WORKER_MAX_CONCURRENT_DELIVERIES: '0' }, /WORKER_MAX_CONCURRENT_DELIVERIES/],
+    [{ SEPARATE_DELIVERY_QUEUE: 'yes' }, /SEPARATE_DELIVERY_QUEUE/],
     [{ DELIVERY_RETRY_INITIAL_MS: '5000', DELIVERY_RETRY_MAX_MS: '1000' }, /DELIVERY_RETRY_MAX_MS/],
     [{ ADMIN_TOKEN: 'short' }, /ADMIN_TOKEN/],
     [{ SANDBOX: 'yes' }, /SANDBOX/],
