@@ -23,3 +23,19 @@ test("WORKER_MAX_CONCURRENT_DELIVERIES sets the delivery Worker's slots, on the 
   expect(vpay.worker.deliveryWorker.options.taskQueue).toBe(`${vpay.config.taskQueue}-delivery`);
   expect(vpay.worker.worker.options.taskQueue).toBe(vpay.config.taskQueue);
 });
+
+test('the two Workers stop together: stop() drains both, and either one stopping stops the other', async () => {
+  vpay = await startVpay();
+  expect(vpay.worker.worker.getState()).toBe('RUNNING');
+  expect(vpay.worker.deliveryWorker.getState()).toBe('RUNNING');
+  // The delivery Worker alone shutting down (as on a fatal error of its own) takes the main one with it.
+  vpay.worker.deliveryWorker.shutdown();
+  await vpay.worker.done;
+  expect(vpay.worker.worker.getState()).toBe('STOPPED');
+  expect(vpay.worker.deliveryWorker.getState()).toBe('STOPPED');
+
+  await vpay.restartWorker();
+  await vpay.worker.stop();
+  expect(vpay.worker.worker.getState()).toBe('STOPPED');
+  expect(vpay.worker.deliveryWorker.getState()).toBe('STOPPED');
+});
