@@ -10,6 +10,7 @@ import { startVpayInstance, type VpayInstance } from '../stack';
 import { capacityFor } from '../capacity';
 import { fmt, summarize, type Summary } from '../stats';
 import type { PurchaseStats } from '../agent-protocol';
+import { SOCKETS_PER_ORIGIN } from '../../lib/outbound/safe-post';
 
 const four = (s: Summary) => `${fmt(s.p50, 0)} / ${fmt(s.p95, 0)} / ${fmt(s.p99, 0)} / ${fmt(s.max, 0)}`;
 
@@ -52,13 +53,16 @@ export async function slowDeveloper(ctx: BenchContext): Promise<ScenarioResult> 
       `${p.stepMs / 1000} s a step, steps in the order ${ORDER.join(', ')}. In the slow steps a second app's endpoint answers after 11 s (vpay gives up at 10 s): ` +
       `${p.slowOrders} of its purchases are paid just before the first slow step, and their attempts (every one failing at the timeout, retried on vpay's backoff) ` +
       'keep delivery slots busy. After the slow steps its endpoint recovers, one more purchase of it gets through and wakes the rest, and every one is delivered. ' +
+      `Both apps' endpoints are paths of the one fake developer (one origin), so they also share the worker's ${SOCKETS_PER_ORIGIN} sockets per origin: ` +
+      "at most that many slow attempts hang at once, and the measured app's deliveries queue behind them for sockets as well as for delivery slots. " +
       'Latencies as in 1c: the payment request from its intended send, the callback from its send, "callback sent → delivered" from the callback\'s send.';
 
     let slowOn = false;
     const steps: Step[] = [];
     for (const kind of ORDER) {
       if (kind === 'slow' && !slowOn) {
-        await goSlow(ctx, res, inst, slowName, Math.min(p.slowOrders, slots));
+        // What can hang at once: the delivery slots, and vpay's sockets to the endpoint's origin.
+        await goSlow(ctx, res, inst, slowName, Math.min(p.slowOrders, slots, SOCKETS_PER_ORIGIN));
         slowOn = true;
       }
       if (kind === 'base' && slowOn) {
