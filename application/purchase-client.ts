@@ -14,6 +14,7 @@ import {
   type WorkflowExecutionInfo,
   type WorkflowHandle,
 } from '@temporalio/client';
+import { deliveryQueueInput } from './delivery-queue';
 import type { Config } from '../lib/platform/config';
 import type { WakePurchase } from '../activities/delivery-recovery';
 import { purchaseWorkflowId, redeliverWorkflowId } from '../workflows/workflow-ids';
@@ -51,6 +52,8 @@ export type PurchaseClientConfig = Pick<
   | 'deliveryAlertAfterMs'
   | 'workflowAnswerTimeoutMs'
   | 'purchaseLocalSteps'
+  | 'deliveryTaskQueue'
+  | 'separateDeliveryQueue'
 >;
 
 export interface PurchaseClient {
@@ -88,6 +91,7 @@ export function purchaseStartOperation(draft: OrderDraft, config: PurchaseClient
           deliveryAlertAfterMs: config.deliveryAlertAfterMs,
         },
         localSteps: config.purchaseLocalSteps,
+        ...deliveryQueueInput(config),
       },
     ],
     workflowIdConflictPolicy: 'USE_EXISTING',
@@ -163,7 +167,7 @@ export const REDELIVER_WORKFLOW_TYPE = 'redeliver';
  */
 export async function startRedelivery(
   client: Client,
-  config: Pick<Config, 'taskQueue' | 'workflowAnswerTimeoutMs'>,
+  config: Pick<Config, 'taskQueue' | 'workflowAnswerTimeoutMs' | 'deliveryTaskQueue' | 'separateDeliveryQueue'>,
   purchase: PurchaseKeys & { orderId: string; attemptsSeen: number },
 ): Promise<void> {
   try {
@@ -171,7 +175,7 @@ export async function startRedelivery(
       client.workflow.start<typeof redeliver>(REDELIVER_WORKFLOW_TYPE, {
         workflowId: redeliverWorkflowId(purchase.appId, purchase.outTradeNo, purchase.attemptsSeen),
         taskQueue: config.taskQueue,
-        args: [{ orderId: purchase.orderId }],
+        args: [{ orderId: purchase.orderId, ...deliveryQueueInput(config) }],
         workflowIdConflictPolicy: 'USE_EXISTING',
         // A finished redelivery on the same view was this request's twin, already answered.
         workflowIdReusePolicy: 'REJECT_DUPLICATE',

@@ -12,6 +12,7 @@ import {
   type Client,
   type WorkflowExecutionDescription,
 } from '@temporalio/client';
+import { deliveryQueueInput } from './delivery-queue';
 import type { Config } from '../lib/platform/config';
 import type { WakeRefund } from '../activities/delivery-recovery';
 import { refundWorkflowId } from '../workflows/workflow-ids';
@@ -34,7 +35,13 @@ export const REFUND_WORKFLOW_TYPE = 'refund';
 /** What a refund's start and the API's waits take from config: its notice is paced like a delivery. */
 export type RefundClientConfig = Pick<
   Config,
-  'taskQueue' | 'deliveryRetryInitialMs' | 'deliveryRetryMaxMs' | 'deliveryAlertAfterMs' | 'workflowAnswerTimeoutMs'
+  | 'taskQueue'
+  | 'deliveryRetryInitialMs'
+  | 'deliveryRetryMaxMs'
+  | 'deliveryAlertAfterMs'
+  | 'workflowAnswerTimeoutMs'
+  | 'deliveryTaskQueue'
+  | 'separateDeliveryQueue'
 >;
 
 /** A refund's business keys (its workflow ID is derived from them). */
@@ -67,6 +74,7 @@ export function refundStartOperation(draft: RefundDraft, config: RefundClientCon
           noticeRetryMaxMs: config.deliveryRetryMaxMs,
           noticeAlertAfterMs: config.deliveryAlertAfterMs,
         },
+        ...deliveryQueueInput(config),
       },
     ],
     workflowIdConflictPolicy: 'USE_EXISTING',

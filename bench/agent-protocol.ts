@@ -76,6 +76,7 @@ export interface AgentReport {
 
 export interface AgentApi {
   init(a: { secret: string }): Promise<{ superappUrl: string; developerUrl: string }>;
+  /** `instance` names the app too (a second app of one vpay instance takes a name of its own). */
   setupApp(a: { instance: string; vpayUrl: string; adminToken: string; users: number }): Promise<{ appId: string }>;
   /** The instance's API moved (restarted on another port). */
   setVpayUrl(a: { instance: string; vpayUrl: string }): Promise<void>;
@@ -107,6 +108,10 @@ export interface AgentApi {
   /** Paid orders without waiting for their delivery (the backlog). */
   createPaid(a: { instance: string; n: number; concurrency: number; tag: string; timeLimitMs: number }): Promise<CreatePaidStats>;
   developerMode(a: { mode: 'ok' | 'http500' }): Promise<void>;
+  /** One app's endpoint (by the instance name it was set up under) answers in `mode`; 'ok' ends it. */
+  developerAppMode(a: { instance: string; mode: 'ok' | 'slow' }): Promise<void>;
+  /** Notifications the fake developer is answering slowly whose sender still waits (vpay's attempts in flight). */
+  slowInFlight(): Promise<number>;
   waitDelivered(a: { instance: string; timeoutMs: number }): Promise<DrainStats>;
   queryLoop(a: { instance: string; concurrency: number; durationMs: number; outTradeNos?: string[] }): Promise<QueryStats>;
   /** Up to `max` distinct outTradeNos of the instance's completed purchases, drawn at random (all if fewer). */

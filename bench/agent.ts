@@ -146,6 +146,15 @@ const handlers: AgentApi = {
     if (mode === 'ok') developerUpAt = performance.now();
   },
 
+  async developerAppMode({ instance, mode }) {
+    if (mode === 'ok') developer.appModes.delete(instance);
+    else developer.appModes.set(instance, mode);
+  },
+
+  async slowInFlight() {
+    return developer.slowInFlight;
+  },
+
   async waitDelivered({ instance, timeoutMs }) {
     const app = appOf(instance);
     const deadline = performance.now() + timeoutMs;

@@ -48,6 +48,11 @@ export interface Profile {
     calibrateConcurrency: number;
     calibrateMs: number;
   };
+  /**
+   * One app's endpoint slow (answering past the 10 s delivery timeout) for `slowOrders` paid
+   * purchases, beside an open loop of another app at `percent` % of capacity; steps of `stepMs`.
+   */
+  slowDeveloper: { slowOrders: number; percent: number; stepMs: number; calibrateConcurrency: number; calibrateMs: number };
 }
 
 export const FULL: Profile = {
@@ -86,6 +91,8 @@ export const FULL: Profile = {
     calibrateConcurrency: 32,
     calibrateMs: 15_000,
   },
+  // 250 slow purchases: more than the 100 delivery slots, so they stay full through both slow steps.
+  slowDeveloper: { slowOrders: 250, percent: 50, stepMs: 20_000, calibrateConcurrency: 32, calibrateMs: 15_000 },
 };
 
 export const SMOKE: Profile = {
@@ -117,4 +124,5 @@ export const SMOKE: Profile = {
     calibrateConcurrency: 4,
     calibrateMs: 3_000,
   },
+  slowDeveloper: { slowOrders: 6, percent: 50, stepMs: 3_000, calibrateConcurrency: 4, calibrateMs: 3_000 },
 };

@@ -5,7 +5,7 @@
 //   tsx bench/run.ts [--smoke] [--only name[,name...]] [--backlog-orders N] [--out report.md] [--keep-temp]
 //   tsx bench/run.ts --report-from <timestamp> [--out report.md]   (the report again from bench/results/<timestamp>-*.json)
 //
-// Scenarios: steps, throughput, offered, ceiling, walstore, tuning, scale, backlog, soak (in that order; later ones use
+// Scenarios: steps, throughput, offered, slowdev, ceiling, walstore, tuning, scale, backlog, soak (in that order; later ones use
 // figures of earlier ones when they ran). --smoke runs tiny sizes and asserts correctness only;
 // its results go to a temporary directory. Exit code 1 if any correctness check failed.
 //
@@ -38,12 +38,24 @@ import { steps } from './scenarios/steps';
 import { offeredLoad } from './scenarios/offered-load';
 import { pending } from './scenarios/pending';
 import { crash } from './scenarios/crash';
+import { slowDeveloper } from './scenarios/slow-developer';
 
-const SCENARIOS: Record<string, Scenario> = { steps, throughput, offered: offeredLoad, ceiling, walstore, tuning, scale, backlog, soak };
-// 7. pending: memory against orders awaiting payment beyond the workflow cache (bench/scenarios/pending.ts).
-SCENARIOS.pending = pending;
-// 8. crash: exactly-once while the worker process and the Temporal server are SIGKILLed under load (bench/scenarios/crash.ts).
-SCENARIOS.crash = crash;
+const SCENARIOS: Record<string, Scenario> = {
+  steps,
+  throughput,
+  offered: offeredLoad,
+  slowdev: slowDeveloper,
+  ceiling,
+  walstore,
+  tuning,
+  scale,
+  backlog,
+  soak,
+  // 7. memory against orders awaiting payment beyond the workflow cache (bench/scenarios/pending.ts).
+  pending,
+  // 8. exactly-once while the worker process and the Temporal server are SIGKILLed under load (bench/scenarios/crash.ts).
+  crash,
+};
 const ROOT = path.resolve(__dirname, '..');
 
 interface Args {

@@ -28,7 +28,12 @@ async function main() {
     }
   }
   logger.info(
-    { taskQueue: config.taskQueue, temporal: config.temporalAddress, workflowBundle: workflowBundle?.codePath ?? 'bundled at start' },
+    {
+      taskQueue: config.taskQueue,
+      deliveryTaskQueue: running.deliveryWorker.options.taskQueue,
+      temporal: config.temporalAddress,
+      workflowBundle: workflowBundle?.codePath ?? 'bundled at start',
+    },
     'vpay worker running',
   );
   process.once('SIGINT', () => void running.stop());

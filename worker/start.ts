@@ -1,5 +1,6 @@
 // Starts one Temporal worker from a validated config: its database pool, its connection, the
-// client it signals purchases with (delivery recovery), and the worker itself. `npm run worker`
+// client it signals purchases with (delivery recovery), and its two Workers (the main one and the
+// delivery one, worker/create-worker.ts), which start and stop together. `npm run worker`
 // runs one; `npm start`, the tests and the benchmark start it in-process with the API.
 import { Client } from '@temporalio/client';
 import { NativeConnection, type Worker, type WorkflowBundleOption } from '@temporalio/worker';
@@ -8,7 +9,7 @@ import { safePostJson } from '../lib/outbound/safe-post';
 import type { ServiceContext } from '../lib/platform/service-context';
 import { wakePurchaseVia } from '../application/purchase-client';
 import { wakeRefundVia } from '../application/refund-client';
-import { createWorker, type WorkerTuning } from './create-worker';
+import { createWorkers, type WorkerTuning } from './create-worker';
 
 export interface StartWorkerOptions extends WorkerTuning {
   /** A prebuilt bundle (`npm run build`'s for `npm run worker`; tests and benchmarks build one once); otherwise bundled at start. */
@@ -18,8 +19,11 @@ export interface StartWorkerOptions extends WorkerTuning {
 }
 
 export interface RunningWorker {
+  /** The main Worker: workflows and the payment path's activities. */
   worker: Worker;
-  /** Resolves when the worker has stopped. */
+  /** The delivery Worker: calls to developer endpoints, on the delivery task queue. */
+  deliveryWorker: Worker;
+  /** Resolves when both Workers have stopped; rejects with the first one's failure. */
   done: Promise<void>;
   stop(): Promise<void>;
 }
@@ -32,7 +36,7 @@ export async function startWorker(
   const db = createDb(databaseUrl, poolSize ?? 10, logger);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const client = new Client({ connection, namespace: config.temporalNamespace });
-  const worker = await createWorker({
+  const { main, delivery } = await createWorkers({
     // The bench's tuning sweep overrides the setting; unset in both, the SDK's default applies.
     ...(config.workerMaxCachedWorkflows !== undefined ? { maxCachedWorkflows: config.workerMaxCachedWorkflows } : {}),
     ...tuning,
@@ -45,15 +49,24 @@ export async function startWorker(
     wakePurchase: wakePurchaseVia(client),
     wakeRefund: wakeRefundVia(client),
   });
-  const done = worker.run().finally(async () => {
+  const workers = [main, delivery];
+  // Either Worker stopping (a shutdown, or a fatal error) stops the other: one without the other
+  // would leave purchases waiting on a queue nobody polls in this process.
+  const stopAll = (): void => {
+    for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+  };
+  const done = Promise.allSettled(workers.map((w) => w.run().finally(stopAll))).then(async (results) => {
     await connection.close();
     await db.destroy();
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   });
   return {
-    worker,
+    worker: main,
+    deliveryWorker: delivery,
     done,
     async stop() {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
+      stopAll();
       await done;
     },
   };

@@ -42,6 +42,12 @@ export interface PurchaseInput {
    * only behind the 'local-request-steps' patch, so every recorded history replays as it ran.
    */
   localSteps?: boolean;
+  /**
+   * Where the calls to the developer's endpoint run (workflows/task-queues.ts): the API's
+   * DELIVERY_TASK_QUEUE when SEPARATE_DELIVERY_QUEUE is on. Absent from workflows started before
+   * it existed or with it off: those calls stay on the workflow's own task queue.
+   */
+  deliveryTaskQueue?: string;
   /** Set when a long-undelivered purchase continues as a new run: the state it carries on from. */
   resume?: { state: PurchaseState; nextDeliveryIntervalMs: number };
 }
@@ -183,6 +189,12 @@ export const orderRefundedSignal = defineSignal('orderRefunded');
 /** The console's redeliver workflow (workflows/redeliver.ts): its input, and what its one activity did. */
 export interface RedeliverInput {
   orderId: string;
+  /**
+   * Where the calls to the developer's endpoint run (workflows/task-queues.ts): the API's
+   * DELIVERY_TASK_QUEUE when SEPARATE_DELIVERY_QUEUE is on. Absent from workflows started before
+   * it existed or with it off: those calls stay on the workflow's own task queue.
+   */
+  deliveryTaskQueue?: string;
 }
 
 /** What the one redelivery did: sent as attempt `attempt` and how the developer answered, or not sent. */
@@ -203,6 +215,12 @@ export interface RefundTimings {
 export interface RefundInput {
   refund: RefundDraft;
   timings: RefundTimings;
+  /**
+   * Where the calls to the developer's endpoint run (workflows/task-queues.ts): the API's
+   * DELIVERY_TASK_QUEUE when SEPARATE_DELIVERY_QUEUE is on. Absent from workflows started before
+   * it existed or with it off: those calls stay on the workflow's own task queue.
+   */
+  deliveryTaskQueue?: string;
   /** Set when a refund still notifying continues as a new run: the state it carries on from. */
   resume?: { state: RefundState; nextNoticeIntervalMs: number };
 }

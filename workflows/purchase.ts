@@ -32,6 +32,7 @@ import {
 } from './definitions';
 import { activityOptions, localActivityOptions, prepayAfterLocal } from './retry-policies';
 import { describeFailure, endpointFailingForMs } from './failure-details';
+import { developerFacing } from './task-queues';
 
 /** patched() ID of the delivery backoff paced by the endpoint's outage (see deliverWithRetries). */
 const OUTAGE_PACED_BACKOFF = 'outage-paced-backoff';
@@ -52,7 +53,6 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
   const projection = proxyActivities<Activities>(activityOptions.projection);
   const superapp = proxyActivities<Activities>(activityOptions.prepay);
   const confirmation = proxyActivities<Activities>(activityOptions.confirm);
-  const delivery = proxyActivities<Activities>(activityOptions.delivery);
   const alerts = proxyActivities<Activities>(activityOptions.alert);
 
   const state: PurchaseState = {
@@ -309,6 +309,10 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
 
   /** Steps 5 to 7: confirm to the superapp, deliver to the developer, and finish. */
   async function fulfil(firstIntervalMs: number): Promise<PurchaseState> {
+    // The delivery attempts run on the delivery task queue (workflows/task-queues.ts), so a
+    // developer endpoint that hangs holds no slot the payment path needs; runs recorded before
+    // the 'delivery-task-queue' patch keep this workflow's queue.
+    const delivery = proxyActivities<Activities>(developerFacing(activityOptions.delivery, input.deliveryTaskQueue));
     // Confirmation and delivery run side by side: a superapp slow to acknowledge must not hold
     // back the item the player paid for.
     const payment = state.payment!;
@@ -321,7 +325,7 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
     // One alert when still undelivered DELIVERY_ALERT_AFTER_MS after the payment was recorded.
     if (!state.alerted) void alertIfStuck();
 
-    const outcome = await deliverWithRetries(firstIntervalMs);
+    const outcome = await deliverWithRetries(delivery, firstIntervalMs);
     if (outcome.refunded) {
       // Refunded in full before its delivery succeeded: the item is not owed any more.
       setStatus('REFUNDED');
@@ -352,6 +356,7 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
    * lets the time-skipping test server skip them.
    */
   async function deliverWithRetries(
+    delivery: Pick<Activities, 'deliverOrder'>,
     firstIntervalMs: number,
   ): Promise<{ continueAsNew: boolean; nextIntervalMs: number; refunded?: boolean }> {
     let intervalMs = firstIntervalMs;

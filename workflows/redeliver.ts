@@ -7,11 +7,14 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { activityOptions } from './retry-policies';
+import { developerFacing } from './task-queues';
 import type { RedeliverInput, RedeliveryResult } from './definitions';
 
 export type { RedeliverInput, RedeliveryResult } from './definitions';
 
 export async function redeliver(input: RedeliverInput): Promise<RedeliveryResult> {
-  const { redeliverOrder } = proxyActivities<Activities>(activityOptions.redelivery);
+  // On the delivery task queue, with the deliveries (workflows/task-queues.ts); runs recorded
+  // before the 'delivery-task-queue' patch keep this workflow's queue.
+  const { redeliverOrder } = proxyActivities<Activities>(developerFacing(activityOptions.redelivery, input.deliveryTaskQueue));
   return redeliverOrder({ orderId: input.orderId });
 }

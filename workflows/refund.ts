@@ -34,6 +34,7 @@ import {
 } from './definitions';
 import { describeFailure, endpointFailingForMs, failureType } from './failure-details';
 import { activityOptions } from './retry-policies';
+import { developerFacing } from './task-queues';
 import { purchaseWorkflowId } from './workflow-ids';
 
 /** Well below Temporal's limits; a run this long continues as new. */
@@ -43,7 +44,6 @@ export async function refund(input: RefundInput): Promise<RefundState> {
   const { refund: draft, timings } = input;
   const record = proxyActivities<Activities>(activityOptions.refundRecord);
   const superapp = proxyActivities<Activities>(activityOptions.superappRefund);
-  const notice = proxyActivities<Activities>(activityOptions.refundNotice);
   const alerts = proxyActivities<Activities>(activityOptions.alert);
 
   const state: RefundState = input.resume?.state ?? {
@@ -185,6 +185,9 @@ export async function refund(input: RefundInput): Promise<RefundState> {
    */
   async function notifyWithRetries(firstIntervalMs: number): Promise<{ continueAsNew: boolean; nextIntervalMs: number }> {
     let intervalMs = firstIntervalMs;
+    // On the delivery task queue, as a purchase's delivery attempts (workflows/task-queues.ts);
+    // runs recorded before the 'delivery-task-queue' patch keep this workflow's queue.
+    const notice = proxyActivities<Activities>(developerFacing(activityOptions.refundNotice, input.deliveryTaskQueue));
     for (;;) {
       retryNoticeNow = false;
       try {

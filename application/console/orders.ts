@@ -30,7 +30,10 @@ import { ConsoleRefused } from './refusals';
 export interface OrderRecordsDeps {
   db: Db;
   client: Client;
-  config: Pick<Config, 'taskQueue' | 'workflowAnswerTimeoutMs' | 'temporalUiUrl' | 'temporalNamespace'>;
+  config: Pick<
+    Config,
+    'taskQueue' | 'workflowAnswerTimeoutMs' | 'temporalUiUrl' | 'temporalNamespace' | 'deliveryTaskQueue' | 'separateDeliveryQueue'
+  >;
 }
 
 /** A list's or an export's query, as the route parsed it (dates still as given). */

@@ -142,7 +142,9 @@ export function createGuardedLookup(allowPrivate: boolean, resolve: DnsLookupAll
 // allowPrivate=true must never be reused by a request made with allowPrivate=false.
 // `timeout` is the idle time after which a pooled (free) socket is closed; it is kept
 // below the common 5 s server keep-alive so we rarely write to a socket the server closed.
-const agentOptions = { keepAlive: true, maxSockets: 64, maxFreeSockets: 16, timeout: 4_000, scheduling: 'lifo' as const };
+/** Sockets open at once to one origin (host and port), per process: more requests to it queue. */
+export const SOCKETS_PER_ORIGIN = 64;
+const agentOptions = { keepAlive: true, maxSockets: SOCKETS_PER_ORIGIN, maxFreeSockets: 16, timeout: 4_000, scheduling: 'lifo' as const };
 const agents = {
   http: { guarded: new http.Agent(agentOptions), open: new http.Agent(agentOptions) },
   https: { guarded: new https.Agent(agentOptions), open: new https.Agent(agentOptions) },

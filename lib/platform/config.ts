@@ -48,6 +48,23 @@ const EnvSchema = z.object({
    * memory with many pending orders; a purchase evicted from it is replayed from its history.
    */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+  /**
+   * Activity slots of the worker's delivery Worker (calls to developer endpoints, on their own
+   * task queue): as many attempts as may wait on slow endpoints at once, apart from the slots of
+   * the payment path's activities.
+   */
+  /**
+   * The task queue of the calls to developer endpoints (deliveries, redeliveries, refund notices),
+   * polled by every worker's delivery Worker. Unset: `<TEMPORAL_TASK_QUEUE>-delivery`.
+   */
+  DELIVERY_TASK_QUEUE: z.string().min(1).optional(),
+  /**
+   * New purchases, refunds and redeliveries call developer endpoints on DELIVERY_TASK_QUEUE (the
+   * API puts it in their input). `false` keeps those calls on TEMPORAL_TASK_QUEUE, as before: for
+   * a rolling upgrade while older workers still run (docs/OPERATIONS.md).
+   */
+  SEPARATE_DELIVERY_QUEUE: boolFromEnv.default(true),
+  WORKER_MAX_CONCURRENT_DELIVERIES: z.coerce.number().int().min(1).default(100),
   /** How long the API waits for a workflow's answer (prepay outcome, payment recorded). */
   WORKFLOW_ANSWER_TIMEOUT_MS: positiveMs.default(30_000),
   /**
@@ -100,6 +117,12 @@ export interface Config {
   paymentRequestsMaxInFlight: number;
   /** WORKER_MAX_CACHED_WORKFLOWS; unset: the SDK's default. */
   workerMaxCachedWorkflows?: number;
+  /** DELIVERY_TASK_QUEUE, or `<taskQueue>-delivery`: where the delivery Worker polls. */
+  deliveryTaskQueue: string;
+  /** SEPARATE_DELIVERY_QUEUE: new workflows call developer endpoints on deliveryTaskQueue. */
+  separateDeliveryQueue: boolean;
+  /** WORKER_MAX_CONCURRENT_DELIVERIES: the delivery Worker's activity slots. */
+  workerMaxConcurrentDeliveries: number;
 }
 
 export class ConfigError extends Error {}
@@ -160,5 +183,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workflowAnswerTimeoutMs: e.WORKFLOW_ANSWER_TIMEOUT_MS,
     paymentRequestsMaxInFlight: e.PAYMENT_REQUESTS_MAX_IN_FLIGHT,
     workerMaxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+    deliveryTaskQueue: e.DELIVERY_TASK_QUEUE ?? `${e.TEMPORAL_TASK_QUEUE}-delivery`,
+    separateDeliveryQueue: e.SEPARATE_DELIVERY_QUEUE,
+    workerMaxConcurrentDeliveries: e.WORKER_MAX_CONCURRENT_DELIVERIES,
   };
 }

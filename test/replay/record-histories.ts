@@ -147,6 +147,14 @@ const scheduled = (r: Recorded, activityType: string) =>
       e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED &&
       e.activityTaskScheduledEventAttributes?.activityType?.name === activityType,
   ).length;
+/** How many of the activity's tasks were scheduled on the delivery task queue (workflows/task-queues.ts). */
+const onDeliveryQueue = (r: Recorded, activityType: string) =>
+  events(r).filter(
+    (e) =>
+      e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED &&
+      e.activityTaskScheduledEventAttributes?.activityType?.name === activityType &&
+      e.activityTaskScheduledEventAttributes.taskQueue?.name?.endsWith('-delivery'),
+  ).length;
 const need = (ok: boolean, what: string): string[] => (ok ? [] : [what]);
 
 // ---- scenarios ---------------------------------------------------------------------------
@@ -478,6 +486,63 @@ const scenarios: Scenario[] = [
         'an orderRefunded signal',
       ),
       ...need(count(r, EventType.EVENT_TYPE_MARKER_RECORDED) >= 2, 'the outage-paced-backoff and refund-stops-delivery markers'),
+    ],
+  },
+  {
+    // The delivery attempt on the delivery task queue: the delivery-task-queue patch marker, then
+    // deliverOrder scheduled on <taskQueue>-delivery (the delivery Worker's slots).
+    name: 'delivery-queue-delivered',
+    env: { PURCHASE_LOCAL_STEPS: 'true' },
+    async run(vpay, app) {
+      const p = await startPurchase(vpay, app);
+      await payOnce(vpay, p.orderId!, app.price);
+      return finish(vpay, p.workflowId);
+    },
+    check: (r) => [
+      ...need(r.state.status === 'DELIVERED', `status DELIVERED (got ${r.state.status})`),
+      ...need(
+        count(r, EventType.EVENT_TYPE_MARKER_RECORDED) === 5,
+        'the local-request-steps and delivery-task-queue markers, 3 local activity markers',
+      ),
+      ...need(onDeliveryQueue(r, 'deliverOrder') === 1, 'deliverOrder on the delivery task queue'),
+      ...need(onDeliveryQueue(r, 'confirmPayment') === 0, 'confirmPayment on the workflow task queue'),
+    ],
+  },
+  {
+    // A redeliver workflow whose one activity runs on the delivery task queue.
+    name: 'delivery-queue-redelivered',
+    async run(vpay, app) {
+      const p = await startPurchase(vpay, app);
+      await payOnce(vpay, p.orderId!, app.price);
+      const purchase = await finish(vpay, p.workflowId);
+      const keys = { appId: app.appId, outTradeNo: p.outTradeNo, orderId: p.orderId!, attemptsSeen: 1 };
+      await startRedelivery(vpay.api.client, vpay.config, keys);
+      const handle = vpay.api.client.workflow.getHandle(redeliverWorkflowId(app.appId, p.outTradeNo, keys.attemptsSeen));
+      const redelivery = (await withTimeout(handle.result(), 60_000, 'the redelivery')) as RedeliveryResult;
+      return { workflowId: handle.workflowId, state: purchase.state, history: await handle.fetchHistory(), redelivery };
+    },
+    check: (r) => [
+      ...need(r.redelivery?.sent === true && r.redelivery.ok, `sent and acknowledged (got ${JSON.stringify(r.redelivery)})`),
+      ...need(count(r, EventType.EVENT_TYPE_MARKER_RECORDED) === 1, 'the delivery-task-queue marker'),
+      ...need(onDeliveryQueue(r, 'redeliverOrder') === 1, 'redeliverOrder on the delivery task queue'),
+    ],
+  },
+  {
+    // A game backend's refund whose notice runs on the delivery task queue, the rest on the workflow's.
+    name: 'delivery-queue-refund',
+    async run(vpay, app) {
+      const p = await deliveredPurchase(vpay, app);
+      const outRefundNo = `R_${p.orderId}`;
+      const refund = await gameRefund(vpay, app, p.outTradeNo, outRefundNo, 400);
+      if (refund.status !== 'SUCCEEDED') throw new Error(`game refund: ${JSON.stringify(refund)}`);
+      const workflowId = refundWorkflowId({ appId: app.appId, source: 'game', refundId: refund.refundId, outRefundNo });
+      return finishRefund(vpay, workflowId, p.purchase.state);
+    },
+    check: (r) => [
+      ...need(r.refund?.status === 'SUCCEEDED' && r.refund.notifiedAt !== null, `refund SUCCEEDED and notified (got ${r.refund?.status})`),
+      ...need(count(r, EventType.EVENT_TYPE_MARKER_RECORDED) === 1, 'the delivery-task-queue marker'),
+      ...need(onDeliveryQueue(r, 'notifyRefund') === 1, 'notifyRefund on the delivery task queue'),
+      ...need(onDeliveryQueue(r, 'askSuperappRefund') === 0, 'askSuperappRefund on the workflow task queue'),
     ],
   },
 ];

@@ -31,6 +31,9 @@ const REQUIRED = [
   'local-steps-delivered',
   'local-steps-prepay-rejected',
   'local-steps-prepay-retried',
+  'delivery-queue-delivered',
+  'delivery-queue-redelivered',
+  'delivery-queue-refund',
 ].map((n) => `${n}.json`);
 
 // Read at load time: jest needs the list to declare one test per file.
@@ -97,4 +100,25 @@ describe('a rolling deploy of PURCHASE_LOCAL_STEPS', () => {
       Worker.runReplayHistory({ workflowBundle: { codePath: testEnv().bundlePath } }, historyFromJSON(json), 'delivered-local-input'),
     ).resolves.toBeUndefined();
   });
+});
+
+describe('a rolling deploy of the delivery task queue (SEPARATE_DELIVERY_QUEUE)', () => {
+  // A new API starts workflows with a `deliveryTaskQueue` in their input that a worker still on
+  // the older code may run: it ignores the field, schedules the developer-facing activities on
+  // the workflow's queue and records no 'delivery-task-queue' marker. The new code must replay
+  // such histories on the workflow's queue too. Histories recorded before the field existed are
+  // exactly what that worker records, once their input carries it.
+  it.each(['local-steps-delivered', 'redelivered', 'refund-game'])(
+    'replays an older worker history of %s whose input named a delivery task queue',
+    async (name) => {
+      const json = JSON.parse(fs.readFileSync(path.join(HISTORIES_DIR, `${name}.json`), 'utf8'));
+      const payload = json.events[0].workflowExecutionStartedEventAttributes.input.payloads[0];
+      const input = JSON.parse(Buffer.from(payload.data, 'base64').toString('utf8'));
+      expect(input.deliveryTaskQueue).toBeUndefined();
+      payload.data = Buffer.from(JSON.stringify({ ...input, deliveryTaskQueue: 'vpay-purchases-delivery' })).toString('base64');
+      await expect(
+        Worker.runReplayHistory({ workflowBundle: { codePath: testEnv().bundlePath } }, historyFromJSON(json), `${name}-delivery-input`),
+      ).resolves.toBeUndefined();
+    },
+  );
 });

@@ -9,6 +9,7 @@ import { createMetrics, type Metrics } from '../../lib/platform/metrics';
 import { prepareDatabase } from '../../lib/db/db';
 import { startApi, type RunningApi } from '../../api/start';
 import { startWorker, type RunningWorker } from '../../worker/start';
+import type { WorkerTuning } from '../../worker/create-worker';
 import { startFakeSuperapp, type FakeSuperapp } from '../../tools/fakes/fake-superapp';
 import { startFakeDeveloper, type FakeDeveloper } from '../../tools/fakes/fake-developer';
 import { testEnv } from './test-env';
@@ -53,7 +54,15 @@ export async function createTestDatabase(): Promise<string> {
  */
 export async function startVpay(
   env: Record<string, string> = {},
-  o: { sandbox?: boolean; logLines?: string[]; worker?: boolean; temporalAddress?: string; databaseUrl?: string } = {},
+  o: {
+    sandbox?: boolean;
+    logLines?: string[];
+    worker?: boolean;
+    /** The worker's slots, for tests that fill them. */
+    workerTuning?: WorkerTuning;
+    temporalAddress?: string;
+    databaseUrl?: string;
+  } = {},
 ): Promise<Vpay> {
   const { bundlePath } = testEnv();
   // Fault tests bring their own Temporal server or database, to restart or stop them.
@@ -91,8 +100,14 @@ export async function startVpay(
   const common = { config, databaseUrl, logger, metrics };
   const api = await startApi(common, { host: '127.0.0.1' });
   // worker: false leaves running purchases to workers the test starts itself (as processes).
-  const noWorker: RunningWorker = { worker: undefined as never, done: Promise.resolve(), stop: async () => undefined };
-  let worker = o.worker === false ? noWorker : await startWorker(common, { workflowBundle: { codePath: bundlePath } });
+  const noWorker: RunningWorker = {
+    worker: undefined as never,
+    deliveryWorker: undefined as never,
+    done: Promise.resolve(),
+    stop: async () => undefined,
+  };
+  const workerOptions = { ...o.workerTuning, workflowBundle: { codePath: bundlePath } };
+  let worker = o.worker === false ? noWorker : await startWorker(common, workerOptions);
   const vpay: Vpay = {
     url: api.url,
     config,
@@ -105,7 +120,7 @@ export async function startVpay(
     adminToken,
     metricsToken,
     async restartWorker() {
-      worker = await startWorker(common, { workflowBundle: { codePath: bundlePath } });
+      worker = await startWorker(common, workerOptions);
       vpay.worker = worker;
     },
     async stop() {

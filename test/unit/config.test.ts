@@ -29,6 +29,9 @@ describe('loadConfig', () => {
       purchaseLocalSteps: true,
       workerMaxCachedWorkflows: undefined,
       paymentRequestsMaxInFlight: 64,
+      workerMaxConcurrentDeliveries: 100,
+      deliveryTaskQueue: 'vpay-purchases-delivery',
+      separateDeliveryQueue: true,
     });
     fs.rmSync(dir, { recursive: true });
   });
@@ -87,6 +90,9 @@ describe('loadConfig', () => {
       PURCHASE_LOCAL_STEPS: 'false',
       WORKER_MAX_CACHED_WORKFLOWS: '500',
       PAYMENT_REQUESTS_MAX_IN_FLIGHT: '0',
+      WORKER_MAX_CONCURRENT_DELIVERIES: '20',
+      DELIVERY_TASK_QUEUE: 'payments-deliveries',
+      SEPARATE_DELIVERY_QUEUE: 'false',
     });
     expect(c).toMatchObject({
       port: 8080,
@@ -108,6 +114,9 @@ describe('loadConfig', () => {
       purchaseLocalSteps: false,
       workerMaxCachedWorkflows: 500,
       paymentRequestsMaxInFlight: 0,
+      workerMaxConcurrentDeliveries: 20,
+      deliveryTaskQueue: 'payments-deliveries',
+      separateDeliveryQueue: false,
     });
   });
 
@@ -118,6 +127,8 @@ describe('loadConfig', () => {
     [{ DELIVERY_ALLOW_PRIVATE: 'maybe' }, /DELIVERY_ALLOW_PRIVATE/],
     [{ PURCHASE_LOCAL_STEPS: 'yes' }, /PURCHASE_LOCAL_STEPS/],
     [{ WORKER_MAX_CACHED_WORKFLOWS: '-1' }, /WORKER_MAX_CACHED_WORKFLOWS/],
+    [{ WORKER_MAX_CONCURRENT_DELIVERIES: '0' }, /WORKER_MAX_CONCURRENT_DELIVERIES/],
+    [{ SEPARATE_DELIVERY_QUEUE: 'yes' }, /SEPARATE_DELIVERY_QUEUE/],
     [{ DELIVERY_RETRY_INITIAL_MS: '5000', DELIVERY_RETRY_MAX_MS: '1000' }, /DELIVERY_RETRY_MAX_MS/],
     [{ ADMIN_TOKEN: 'short' }, /ADMIN_TOKEN/],
     [{ SANDBOX: 'yes' }, /SANDBOX/],

@@ -85,7 +85,7 @@ describe("a purchase's links and IDs", () => {
 });
 
 describe("the redelivery's Temporal calls", () => {
-  const config = { taskQueue: 'tq-1', workflowAnswerTimeoutMs: 30_000 };
+  const config = { taskQueue: 'tq-1', workflowAnswerTimeoutMs: 30_000, deliveryTaskQueue: 'tq-1-delivery', separateDeliveryQueue: true };
   function fakeClient() {
     const calls: unknown[] = [];
     const deadlines: number[] = [];
@@ -111,7 +111,7 @@ describe("the redelivery's Temporal calls", () => {
         options: {
           workflowId: 'redeliver:app1:T-1:1',
           taskQueue: 'tq-1',
-          args: [{ orderId: 'ord1' }],
+          args: [{ orderId: 'ord1', deliveryTaskQueue: 'tq-1-delivery' }],
           workflowIdConflictPolicy: 'USE_EXISTING',
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
           typedSearchAttributes: [

@@ -18,6 +18,8 @@ const config: PurchaseClientConfig = {
   deliveryAlertAfterMs: 600_000,
   workflowAnswerTimeoutMs: 30_000,
   purchaseLocalSteps: true,
+  deliveryTaskQueue: 'tq-1-delivery',
+  separateDeliveryQueue: true,
 };
 
 const draft: OrderDraft = {
@@ -78,7 +80,7 @@ describe('purchaseStartOperation', () => {
     expect(options.workflowIdReusePolicy).toBe('REJECT_DUPLICATE');
   });
 
-  it('copies the timings and the local-steps setting from config into the input, with the order as drafted', () => {
+  it('copies the timings, the local-steps setting and the delivery task queue from config into the input, with the order as drafted', () => {
     const { options } = purchaseStartOperation(draft, config);
     expect(options.args).toEqual([
       {
@@ -90,9 +92,14 @@ describe('purchaseStartOperation', () => {
           deliveryAlertAfterMs: 600_000,
         },
         localSteps: true,
+        deliveryTaskQueue: 'tq-1-delivery',
       },
     ]);
     expect(purchaseStartOperation(draft, { ...config, purchaseLocalSteps: false }).options.args[0].localSteps).toBe(false);
+    // SEPARATE_DELIVERY_QUEUE=false: no queue in the input, the deliveries stay on the workflow's queue.
+    expect(purchaseStartOperation(draft, { ...config, separateDeliveryQueue: false }).options.args[0]).not.toHaveProperty(
+      'deliveryTaskQueue',
+    );
   });
 
   it('sets the search attributes an operator filters on, the status CREATED', () => {

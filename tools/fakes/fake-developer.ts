@@ -87,6 +87,8 @@ export class FakeDeveloper {
   /** Keys by the app named in deliveryUrlFor, for fakes shared by several apps. */
   readonly appKeys = new Map<string, string>();
   mode: DeveloperMode = 'ok';
+  /** Modes of single apps (by the app named in deliveryUrlFor), over `mode`: one slow developer among others. */
+  readonly appModes = new Map<string, DeveloperMode>();
   redirectTo = 'http://127.0.0.1:9/';
   /** Every notification received, when recording. */
   readonly received: ReceivedDelivery[] = [];
@@ -99,6 +101,8 @@ export class FakeDeveloper {
   private flakyRequests = 0;
   private readonly waiters = new Map<string, Waiter[]>();
   private readonly slowAnswers = new Set<NodeJS.Timeout>();
+  /** 'slow' notifications whose sender still waits (its connection open): what vpay has in flight. */
+  private slowOpen = 0;
   /** Notifications answered nothing yet in 'hold' mode, until releaseHeld(). */
   private readonly held: http.ServerResponse[] = [];
   private server?: http.Server;
@@ -117,6 +121,11 @@ export class FakeDeveloper {
   /** A delivery URL whose notifications are checked with appKeys.get(appId). */
   deliveryUrlFor(appId: string): string {
     return `${this.url}/${appId}`;
+  }
+
+  /** How many 'slow' notifications are still awaited by their sender (it gives up at its timeout). */
+  get slowInFlight(): number {
+    return this.slowOpen;
   }
 
   /** How many notifications 'hold' mode is holding. */
@@ -228,8 +237,9 @@ export class FakeDeveloper {
     const expectedId = isRefund ? refundNoticeIdFor(String(payload?.RefundId)) : deliveryIdFor(orderId);
     if (deliveryId !== expectedId || !(attempt >= 1)) this.badHeaders++;
 
+    const mode = (appId === undefined ? undefined : this.appModes.get(appId)) ?? this.mode;
     const refused = !signatureValid && this.rejectBadSignatures;
-    const answeredOk = !refused && (this.mode === 'ok' || (this.mode === 'flaky' && this.flakyRequests++ % 2 === 1));
+    const answeredOk = !refused && (mode === 'ok' || (mode === 'flaky' && this.flakyRequests++ % 2 === 1));
     let rec = this.records.get(orderId);
     if (!rec) this.records.set(orderId, (rec = { ok: 0, failed: 0 }));
     if (answeredOk) rec.ok++;
@@ -247,7 +257,7 @@ export class FakeDeveloper {
       rec.firstOkAt = at;
       this.settle(orderId, (w) => w.resolve(at));
     }
-    this.answer(answeredOk ? 'ok' : this.mode, res);
+    this.answer(answeredOk ? 'ok' : mode, res);
   }
 
   /** Hands the order's waiters to `each`, keeping only those it returns true for. */
@@ -281,6 +291,8 @@ export class FakeDeveloper {
         this.held.push(res);
         return;
       case 'slow': {
+        this.slowOpen++;
+        res.once('close', () => this.slowOpen--);
         const t = setTimeout(() => {
           this.slowAnswers.delete(t);
           replyJson(res, 200, OK_BODY);

@@ -1,0 +1,234 @@
+// Issue 12, item 3: one app's developer endpoint is slow (it answers after 11 s, past vpay's 10 s
+// delivery timeout, so every attempt holds a delivery slot for the whole timeout) while another
+// app's purchases arrive in an open loop at half of capacity. The payment path must keep its
+// latency: the calls to developer endpoints run on their own task queue and Worker slots
+// (workflows/task-queues.ts). The same stream is measured with no developer slow, in the same run,
+// the steps in the order base, slow, slow, base (drift in the machine cancels out).
+import { newResult, sleep, type BenchContext, type ScenarioResult } from '../context';
+import { noErrors, reconcile } from '../checks';
+import { startVpayInstance, type VpayInstance } from '../stack';
+import { capacityFor } from '../capacity';
+import { fmt, summarize, type Summary } from '../stats';
+import type { PurchaseStats } from '../agent-protocol';
+import { SOCKETS_PER_ORIGIN } from '../../lib/outbound/safe-post';
+
+const four = (s: Summary) => `${fmt(s.p50, 0)} / ${fmt(s.p95, 0)} / ${fmt(s.p99, 0)} / ${fmt(s.max, 0)}`;
+
+type Kind = 'base' | 'slow';
+/** Base, slow, slow, base: each kind's mean step sits at the same point of the run. */
+const ORDER: Kind[] = ['base', 'slow', 'slow', 'base'];
+
+interface Step {
+  kind: Kind;
+  stats: PurchaseStats;
+  /** The slow app's attempts in flight at the fake developer, sampled every 500 ms. */
+  inFlight: { mean: number; max: number; samples: number };
+}
+
+export async function slowDeveloper(ctx: BenchContext): Promise<ScenarioResult> {
+  const p = ctx.profile.slowDeveloper;
+  const agent = ctx.stack.agent;
+  const inst = await startVpayInstance(ctx.stack, ctx.cleanup, { name: 'slowdev' });
+  // The slow game: a second app on the same instance, with its own path at the fake developer.
+  const slowName = `${inst.name}-slow`;
+  const res = newResult('slowdev', '1d. A slow developer endpoint beside the payment path, open loop at half of capacity', '');
+  try {
+    const { appId: slowAppId } = await agent.call('setupApp', {
+      instance: slowName,
+      vpayUrl: inst.url,
+      adminToken: ctx.stack.adminToken,
+      users: 4,
+    });
+    const measured = await capacityFor(ctx, inst, {
+      scenario: 'slow developer',
+      concurrency: p.calibrateConcurrency,
+      durationMs: p.calibrateMs,
+    });
+    if (measured.calibration) noErrors(res, 'slow developer: calibration', measured.calibration);
+    const offered = (measured.ratePerSec * p.percent) / 100;
+    const slots = inst.config.workerMaxConcurrentDeliveries;
+    res.setup =
+      `One vpay instance (\`npm start\`'s settings: ${slots} delivery slots, ${inst.config.deliveryRetryInitialMs / 1000} s first delivery retry) and two apps. ` +
+      `The measured app: an open loop at ${p.percent} % of ${fmt(measured.ratePerSec)} purchases/s (${measured.calibration ? 'measured just before in a closed loop' : "the throughput sweep's best"}), ` +
+      `${p.stepMs / 1000} s a step, steps in the order ${ORDER.join(', ')}. In the slow steps a second app's endpoint answers after 11 s (vpay gives up at 10 s): ` +
+      `${p.slowOrders} of its purchases are paid just before the first slow step, and their attempts (every one failing at the timeout, retried on vpay's backoff) ` +
+      'keep delivery slots busy. After the slow steps its endpoint recovers, one more purchase of it gets through and wakes the rest, and every one is delivered. ' +
+      `Both apps' endpoints are paths of the one fake developer (one origin), so they also share the worker's ${SOCKETS_PER_ORIGIN} sockets per origin: ` +
+      "at most that many slow attempts hang at once, and the measured app's deliveries queue behind them for sockets as well as for delivery slots. " +
+      'Latencies as in 1c: the payment request from its intended send, the callback from its send, "callback sent → delivered" from the callback\'s send.';
+
+    let slowOn = false;
+    const steps: Step[] = [];
+    for (const kind of ORDER) {
+      if (kind === 'slow' && !slowOn) {
+        // What can hang at once: the delivery slots, and vpay's sockets to the endpoint's origin.
+        await goSlow(ctx, res, inst, slowName, Math.min(p.slowOrders, slots, SOCKETS_PER_ORIGIN));
+        slowOn = true;
+      }
+      if (kind === 'base' && slowOn) {
+        await recover(ctx, res, slowName);
+        slowOn = false;
+      }
+      const step = await measureStep(ctx, inst, offered, p.stepMs, `${kind}${steps.length}`, kind);
+      noErrors(res, `slow developer: ${kind} step ${steps.length + 1}`, step.stats);
+      steps.push(step);
+      ctx.log(
+        `slow developer: ${kind} step (${fmt(offered)} /s): request p99 ${fmt(step.stats.req.p99, 0)} ms, callback p99 ${fmt(step.stats.cb.p99, 0)} ms, ` +
+          `callback sent → delivered p99 ${fmt(step.stats.s2d.p99, 0)} ms; slow attempts in flight mean ${fmt(step.inFlight.mean)} max ${step.inFlight.max}`,
+      );
+    }
+    if (slowOn) await recover(ctx, res, slowName);
+
+    const slowSteps = steps.filter((s) => s.kind === 'slow');
+    const baseSteps = steps.filter((s) => s.kind === 'base');
+    res.checks.push(
+      {
+        name: 'slow developer: the slow steps had slow attempts in flight',
+        ok: slowSteps.every((s) => s.inFlight.max > 0),
+        detail: slowSteps.map((s) => `mean ${fmt(s.inFlight.mean)}, max ${s.inFlight.max}`).join('; '),
+      },
+      {
+        name: 'slow developer: the base steps had none',
+        ok: baseSteps.every((s) => s.inFlight.max === 0),
+        detail: baseSteps.map((s) => `max ${s.inFlight.max}`).join('; '),
+      },
+    );
+    await reconcile(ctx, inst, res);
+    await reconcile(ctx, { ...inst, name: slowName, appId: slowAppId }, res);
+
+    const pooled = (kind: Kind) => {
+      const of = steps.filter((s) => s.kind === kind).map((s) => s.stats.raw!);
+      return {
+        req: summarize(of.flatMap((r) => r.reqMs)),
+        cb: summarize(of.flatMap((r) => r.cbMs)),
+        s2d: summarize(of.flatMap((r) => r.s2dMs)),
+        purchases: of.reduce((n, r) => n + r.reqMs.length, 0),
+      };
+    };
+    const base = pooled('base');
+    const slow = pooled('slow');
+    const inFlightMean = slowSteps.reduce((s, x) => s + x.inFlight.mean, 0) / Math.max(1, slowSteps.length);
+    const inFlightMax = Math.max(0, ...slowSteps.map((s) => s.inFlight.max));
+    res.tables.push(
+      {
+        title: 'The measured app, both kinds of step pooled (ms: p50 / p95 / p99 / max)',
+        columns: ['steps', 'slow attempts in flight (mean / max)', 'purchases', 'payment request', 'callback', 'callback sent → delivered'],
+        rows: [
+          ['no developer slow', '0 / 0', String(base.purchases), four(base.req), four(base.cb), four(base.s2d)],
+          [
+            'one developer slow',
+            `${fmt(inFlightMean)} / ${inFlightMax}`,
+            String(slow.purchases),
+            four(slow.req),
+            four(slow.cb),
+            four(slow.s2d),
+          ],
+        ],
+      },
+      {
+        title: 'Each step, in the order run (ms: p50 / p95 / p99 / max)',
+        columns: [
+          'step',
+          'slow attempts in flight (mean / max)',
+          'purchases/s offered → completed',
+          'payment request',
+          'callback',
+          'callback sent → delivered',
+        ],
+        rows: steps.map((s, i) => [
+          `${i + 1}. ${s.kind}`,
+          `${fmt(s.inFlight.mean)} / ${s.inFlight.max}`,
+          `${fmt(offered)} → ${fmt(s.stats.ratePerSec)}`,
+          four(s.stats.req),
+          four(s.stats.cb),
+          four(s.stats.s2d),
+        ]),
+      },
+    );
+    res.findings.push(
+      `With one developer's endpoint slow (${fmt(inFlightMean)} of its attempts in flight on average, ${inFlightMax} at most, of ${slots} delivery slots), ` +
+        `another app's payment request took ${fmt(slow.req.p99, 0)} ms at p99 (${fmt(base.req.p99, 0)} ms with none slow) and its callback ${fmt(slow.cb.p99, 0)} ms ` +
+        `(${fmt(base.cb.p99, 0)} ms); its deliveries, which share the delivery slots, took ${fmt(slow.s2d.p99, 0)} ms at p99 from the callback (${fmt(base.s2d.p99, 0)} ms).`,
+    );
+    res.raw = { capacity: measured.ratePerSec, offered, slots, slowOrders: p.slowOrders, base, slow, steps };
+    return res;
+  } finally {
+    await inst.stop();
+  }
+}
+
+/** The slow app's endpoint turns slow, and `n` of its purchases are paid; waits until its attempts fill up to `expect` slots. */
+async function goSlow(ctx: BenchContext, res: ScenarioResult, inst: VpayInstance, slowName: string, expect: number): Promise<void> {
+  const p = ctx.profile.slowDeveloper;
+  const agent = ctx.stack.agent;
+  await agent.call('developerAppMode', { instance: slowName, mode: 'slow' });
+  const paid = await agent.call('createPaid', { instance: slowName, n: p.slowOrders, concurrency: 16, tag: 'slow', timeLimitMs: 60_000 });
+  noErrors(res, "slow developer: the slow app's purchases", paid);
+  const deadline = Date.now() + 30_000;
+  let inFlight = 0;
+  while ((inFlight = await agent.call('slowInFlight', undefined)) < expect && Date.now() < deadline) await sleep(100);
+  res.checks.push({
+    name: `slow developer: the slow app's attempts reached ${expect} in flight`,
+    ok: inFlight >= expect,
+    detail: `${inFlight} in flight after its ${paid.created} purchases were paid (${inst.config.workerMaxConcurrentDeliveries} delivery slots)`,
+  });
+}
+
+/** The slow app's endpoint recovers; one more purchase gets through and wakes the rest; waits until all are delivered and none is in flight. */
+async function recover(ctx: BenchContext, res: ScenarioResult, slowName: string): Promise<void> {
+  const agent = ctx.stack.agent;
+  await agent.call('developerAppMode', { instance: slowName, mode: 'ok' });
+  const one = await agent.call('createPaid', { instance: slowName, n: 1, concurrency: 1, tag: 'recovered', timeLimitMs: 30_000 });
+  noErrors(res, 'slow developer: the purchase after the recovery', one);
+  const drained = await agent.call('waitDelivered', { instance: slowName, timeoutMs: ctx.profile.deliveryTimeoutMs });
+  const deadline = Date.now() + 15_000;
+  while ((await agent.call('slowInFlight', undefined)) > 0 && Date.now() < deadline) await sleep(100);
+  res.checks.push({
+    name: "slow developer: every slow app's purchase delivered after its endpoint recovered",
+    ok: drained.delivered === drained.orders,
+    detail: `${drained.delivered} of ${drained.orders}`,
+  });
+}
+
+/** One step of the measured app's open loop, sampling the slow attempts in flight alongside. */
+async function measureStep(
+  ctx: BenchContext,
+  inst: VpayInstance,
+  ratePerSec: number,
+  stepMs: number,
+  tag: string,
+  kind: Kind,
+): Promise<Step> {
+  const agent = ctx.stack.agent;
+  const samples: number[] = [];
+  let running = true;
+  const sampler = (async () => {
+    while (running) {
+      samples.push(await agent.call('slowInFlight', undefined));
+      await sleep(500);
+    }
+  })();
+  try {
+    const stats = await agent.call('openLoop', {
+      instance: inst.name,
+      ratePerSec,
+      durationMs: stepMs,
+      maxInFlight: Math.ceil(ratePerSec * (stepMs / 1000) + 10),
+      tag,
+      deliveryTimeoutMs: ctx.profile.deliveryTimeoutMs,
+      raw: true,
+    });
+    return {
+      kind,
+      stats,
+      inFlight: {
+        mean: samples.reduce((a, b) => a + b, 0) / Math.max(1, samples.length),
+        max: Math.max(0, ...samples),
+        samples: samples.length,
+      },
+    };
+  } finally {
+    running = false;
+    await sampler;
+  }
+}
