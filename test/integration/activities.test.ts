@@ -100,6 +100,28 @@ describe('saveNewOrder', () => {
   });
 });
 
+describe('projectOrder (lib/db/repos/orders.ts)', () => {
+  it("keeps a stored prepayId: a stalled run's late PREPAID write does not replace the one answered", async () => {
+    const order = await newOrder(await newApp());
+    await projectOrder(db, { orderId: order.orderId, status: 'PREPAID', prepayId: 'pp_rerun' });
+    await projectOrder(db, { orderId: order.orderId, status: 'PREPAID', prepayId: 'pp_stalled' });
+    expect(await getOrder(db, order.orderId)).toMatchObject({ status: 'PREPAID', prepayId: 'pp_rerun' });
+  });
+
+  it('fills in a prepayId on a row that has none, even one moved past PREPAID', async () => {
+    const order = await newOrder(await newApp());
+    await projectOrder(db, {
+      orderId: order.orderId,
+      status: 'PAID',
+      transactionId: 'txn_1',
+      paidAmount: 300,
+      paidAt: new Date().toISOString(),
+    });
+    await projectOrder(db, { orderId: order.orderId, status: 'PREPAID', prepayId: 'pp_late' });
+    expect(await getOrder(db, order.orderId)).toMatchObject({ status: 'PAID', prepayId: 'pp_late' });
+  });
+});
+
 describe('deliverOrder', () => {
   function delivery(answers: Answer[]) {
     const t = testDeps(answers, { db, env: { DELIVERY_ALLOW_PRIVATE: 'true' } });

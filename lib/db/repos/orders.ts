@@ -121,14 +121,16 @@ export interface OrderProjection {
 /**
  * Writes a status transition. Activities may be retried and run side by side, so a late
  * retry of an earlier transition (say PREPAID after PAID) fills in its fields but never moves
- * the status backwards.
+ * the status backwards, nor replaces a prepayId already stored.
  */
 export async function projectOrder(db: Db, p: OrderProjection): Promise<void> {
   const changes: Record<string, unknown> = {
     status: db.raw(`case when status = any(?) then ? else status end`, [FORWARD_FROM[p.status], p.status]),
     updated_at: db.fn.now(),
   };
-  if (p.prepayId !== undefined) changes.prepay_id = p.prepayId;
+  // One prepay order per order: a stored prepayId is kept. A run lost after its PREPAID row may yet
+  // write late (a stalled worker), after the rerun answered the row's prepayId to the mini game.
+  if (p.prepayId !== undefined) changes.prepay_id = db.raw('coalesce(orders.prepay_id, ?)', [p.prepayId]);
   if (p.transactionId !== undefined) changes.transaction_id = p.transactionId;
   if (p.paidAmount !== undefined) changes.paid_amount = p.paidAmount;
   if (p.paidAt !== undefined) changes.paid_at = p.paidAt;
