@@ -7,9 +7,14 @@ import type { ActivityDeps } from './deps';
 
 export function createProjectionActivities({ db, logger }: ActivityDeps) {
   return {
-    /** Writes the CREATED row; the unique (appId, outTradeNo) is the lasting idempotency guard. */
-    async saveNewOrder(order: OrderDraft): Promise<void> {
-      const owner = await insertNewOrder(db, order);
+    /**
+     * Writes the CREATED row; the unique (appId, outTradeNo) is the lasting idempotency guard.
+     * Returns the prepayId the order's row already holds: one there means a run of the payment
+     * request's steps lost after its PREPAID row (docs/ARCHITECTURE.md), whose prepayId the mini
+     * game may hold, so the workflow answers it rather than asking the superapp again.
+     */
+    async saveNewOrder(order: OrderDraft): Promise<{ prepayId: string | null }> {
+      const { owner, prepayId } = await insertNewOrder(db, order);
       if (owner !== order.orderId) {
         throw ApplicationFailure.create({
           type: Failures.OutTradeNoConflict,
@@ -17,7 +22,12 @@ export function createProjectionActivities({ db, logger }: ActivityDeps) {
           nonRetryable: true,
         });
       }
+      if (prepayId !== null) {
+        logger.info({ ...orderFields(order), prepayId }, 'order row already holds a prepayId from a lost run; reused');
+        return { prepayId };
+      }
       logger.info({ ...orderFields(order), status: 'CREATED' }, 'order created');
+      return { prepayId: null };
     },
 
     async projectOrder(p: OrderProjection): Promise<void> {

@@ -3,7 +3,6 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { orderFields } from '../lib/platform/logger';
 import { postToSuperapp, returnCodeIsZero } from '../lib/outbound/superapp-client';
 import { isStorableText, toStorableText } from '../lib/domain/schemas';
-import { storedPrepayId } from '../lib/db/repos/orders';
 import { Failures, type OrderDraft } from '../workflows/definitions';
 import type { ActivityDeps } from './deps';
 
@@ -19,23 +18,16 @@ const PREPAY_ID_MAX = 128;
 const isUsablePrepayId = (id: unknown): id is string =>
   typeof id === 'string' && id.length >= 1 && id.length <= PREPAY_ID_MAX && isStorableText(id);
 
-export function createSuperappActivities({ db, config, post, logger }: ActivityDeps) {
+export function createSuperappActivities({ config, post, logger }: ActivityDeps) {
   return {
     /**
      * CONTRACT.md 3.1. A rejection is final; network errors and 5xx are retried (briefly).
-     * One prepay order per order: a prepayId already in the row is the answer (docs/API.md).
+     * It never touches PostgreSQL: its retries are few, and a database blip must not close the
+     * order. A prepayId already in the row (a lost run's) is found by saveNewOrder, whose retries
+     * are unbounded, and the workflow then does not call this step (docs/API.md).
      */
     async requestPrepay(order: OrderDraft): Promise<{ prepayId: string }> {
       const fields = orderFields(order);
-      // A run of these steps lost after its PREPAID row (the worker died before its workflow task
-      // completed) left a prepayId the mini game may already hold: an identical request is answered
-      // from that row. Asking again would hand the order a second one, or, from a superapp that
-      // refuses a second prepay order for an orderId, close an order the mini game was told is PREPAID.
-      const stored = await storedPrepayId(db, order.orderId);
-      if (stored !== null) {
-        logger.info({ ...fields, prepayId: stored }, 'prepay order already created by a lost run; reused');
-        return { prepayId: stored };
-      }
       let reply;
       try {
         reply = await postToSuperapp(

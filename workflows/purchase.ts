@@ -41,6 +41,8 @@ const REFUND_STOPS_DELIVERY = 'refund-stops-delivery';
 
 /** patched() ID of the payment request's steps run as local activities (see placeOrder). */
 const LOCAL_REQUEST_STEPS = 'local-request-steps';
+/** patched() ID of the prepayId a lost run left in the order row answered without a prepay call (see placeOrder). */
+const PREPAY_FROM_ROW = 'prepay-from-row';
 
 /** Failures of the local steps that are final, as the steps' retry policies say. */
 const FINAL = new Set<string>([Failures.OutTradeNoConflict, Failures.PrepayRejected]);
@@ -261,12 +263,24 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
       : { saveNewOrder: projection.saveNewOrder, requestPrepay: superapp.requestPrepay, projectOrder: projection.projectOrder };
 
     // 2. The order row: its unique (appId, outTradeNo) outlives the workflow's retention.
-    await steps.saveNewOrder(order);
+    const saved = await steps.saveNewOrder(order);
 
     // 3. The prepay order at the superapp, with bounded retries; a rejection closes the order.
+    // A prepayId already in the row was left by a run of these steps lost after its PREPAID row (a
+    // local activity leaves no marker when its workflow task never completes); the mini game may
+    // hold it, as an identical request is answered from the row, so it is the answer: asking again
+    // would give the order a second one, or close it if the superapp refuses a second prepay order.
+    // It is read by saveNewOrder, whose retries are unbounded, not by the prepay step, whose few
+    // retries a database blip would exhaust. A history recorded before saveNewOrder returned the
+    // row's prepayId has `saved` undefined and takes the old path; the patch is only asked for a
+    // stored prepayId, so that path records no marker.
     try {
-      const { prepayId } = await steps.requestPrepay(order);
-      state.prepayId = prepayId;
+      if (saved?.prepayId && patched(PREPAY_FROM_ROW)) {
+        state.prepayId = saved.prepayId;
+      } else {
+        const { prepayId } = await steps.requestPrepay(order);
+        state.prepayId = prepayId;
+      }
     } catch (err) {
       state.prepayError = describeFailure(err);
       log.warn('prepay order failed; closing', { orderId: order.orderId, error: state.prepayError });

@@ -1,5 +1,5 @@
 // The activities that keep their state in PostgreSQL (activities/delivery.ts, alerts.ts) or read
-// it (the prepay call's stored prepayId, activities/superapp.ts), each
+// it (the order row's stored prepayId, activities/projection.ts saveNewOrder), each
 // run in a MockActivityEnvironment on a database of its own: no worker, no workflow. HTTP is
 // scripted (test/unit/activities/activity-deps.ts), so every outcome is chosen by the test.
 import { randomUUID } from 'node:crypto';
@@ -10,7 +10,7 @@ import { getOrder, insertNewOrder, projectOrder, type OrderRow } from '../../lib
 import { payEventSigOf } from '../../lib/domain/signatures';
 import { createDeliveryActivities } from '../../activities/delivery';
 import { createAlertActivities } from '../../activities/alerts';
-import { createSuperappActivities } from '../../activities/superapp';
+import { createProjectionActivities } from '../../activities/projection';
 import { Failures, type DeliveryFailureDetails, type OrderDraft } from '../../workflows/definitions';
 import { createTestDatabase } from '../support/vpay';
 import { waitFor } from '../support/wait-for';
@@ -72,26 +72,53 @@ const counted = async (c: { get(): Promise<{ values: Array<{ value: number; labe
 
 const attemptsOf = (orderId: string) => db('delivery_attempts').where({ order_id: orderId }).orderBy('attempt');
 
-describe('requestPrepay', () => {
-  const prepay = (order: OrderDraft, answers: Answer[]) => {
-    const t = testDeps(answers, { db });
-    return { ...t, result: activityEnvironment().run(createSuperappActivities(t.deps).requestPrepay, order) };
+describe('saveNewOrder', () => {
+  const save = (order: OrderDraft) => {
+    const t = testDeps([], { db });
+    return activityEnvironment().run(createProjectionActivities(t.deps).saveNewOrder, order);
   };
 
-  it('asks the superapp for an order whose row holds no prepayId', async () => {
+  it('answers no prepayId for a new order, nor for its own CREATED row met again', async () => {
     const order = await newOrder(await newApp());
-    const t = prepay(order, [{ status: 200, json: { returnCode: 0, prepayId: 'pp_new' } }]);
-    await expect(t.result).resolves.toEqual({ prepayId: 'pp_new' });
-    expect(t.posts).toHaveLength(1);
+    await expect(save({ ...order, orderId: `ord_${randomUUID()}`, outTradeNo: `T-${randomUUID()}` })).resolves.toEqual({
+      prepayId: null,
+    });
+    await expect(save(order)).resolves.toEqual({ prepayId: null });
   });
 
-  it('answers the prepayId a lost run wrote to the PREPAID row, and asks nothing', async () => {
-    // The run that wrote it died before its workflow task completed: the rerun asks again.
+  it('answers the prepayId a lost run wrote to the PREPAID row', async () => {
+    // The run that wrote it died before its workflow task completed: the rerun meets its row.
     const order = await newOrder(await newApp());
     await projectOrder(db, { orderId: order.orderId, status: 'PREPAID', prepayId: 'pp_lost' });
-    const t = prepay(order, []);
-    await expect(t.result).resolves.toEqual({ prepayId: 'pp_lost' });
-    expect(t.posts).toHaveLength(0);
+    await expect(save(order)).resolves.toEqual({ prepayId: 'pp_lost' });
+  });
+
+  it('still refuses an outTradeNo another order holds', async () => {
+    const order = await newOrder(await newApp());
+    const failure = await failureOf(save({ ...order, orderId: `ord_${randomUUID()}` }));
+    expect(failure.type).toBe(Failures.OutTradeNoConflict);
+  });
+});
+
+describe('projectOrder (lib/db/repos/orders.ts)', () => {
+  it("keeps a stored prepayId: a stalled run's late PREPAID write does not replace the one answered", async () => {
+    const order = await newOrder(await newApp());
+    await projectOrder(db, { orderId: order.orderId, status: 'PREPAID', prepayId: 'pp_rerun' });
+    await projectOrder(db, { orderId: order.orderId, status: 'PREPAID', prepayId: 'pp_stalled' });
+    expect(await getOrder(db, order.orderId)).toMatchObject({ status: 'PREPAID', prepayId: 'pp_rerun' });
+  });
+
+  it('fills in a prepayId on a row that has none, even one moved past PREPAID', async () => {
+    const order = await newOrder(await newApp());
+    await projectOrder(db, {
+      orderId: order.orderId,
+      status: 'PAID',
+      transactionId: 'txn_1',
+      paidAmount: 300,
+      paidAt: new Date().toISOString(),
+    });
+    await projectOrder(db, { orderId: order.orderId, status: 'PREPAID', prepayId: 'pp_late' });
+    expect(await getOrder(db, order.orderId)).toMatchObject({ status: 'PAID', prepayId: 'pp_late' });
   });
 });
 

@@ -54,7 +54,9 @@ function stubActivities(o: { deliverFailuresBeforeSuccess?: number; endpointFail
     confirmations: 0,
   };
   const activities: Partial<Activities> = {
-    async saveNewOrder() {},
+    async saveNewOrder() {
+      return { prepayId: null };
+    },
     async projectOrder(p) {
       calls.projections.push(p);
     },
@@ -377,6 +379,35 @@ describe('the payment request steps as local activities (PurchaseInput.localStep
     expect(calls.projections.map((p) => p.status)).toEqual(['PREPAID', 'PAID']);
   });
 
+  it.each([
+    [true, [], ['core_patch', 'core_local_activity', 'core_patch', 'core_local_activity']],
+    [false, ['saveNewOrder', 'projectOrder'], ['core_patch']],
+  ])(
+    'localSteps %s: a prepayId a lost run left in the row is the answer, with no prepay call (activity tasks %j, markers %j)',
+    async (localSteps, activityTasks, markers) => {
+      // saveNewOrder found the order's row holding the prepayId a run lost after its PREPAID row
+      // wrote; the mini game may hold it. The prepay step is not run at all (its few retries are
+      // no place for a database read).
+      const { calls, activities } = stubActivities();
+      let prepayCalls = 0;
+      activities.saveNewOrder = async () => ({ prepayId: 'pp_lost' });
+      activities.requestPrepay = async () => {
+        prepayCalls++;
+        return { prepayId: 'pp_second' };
+      };
+      const inp = { ...(await input()), localSteps };
+      const { answer, kinds } = await withWorker(activities, async (tq) => {
+        const { answer, handle } = await startWithPrepay(tq, inp);
+        return { answer, kinds: await taskKinds(handle) };
+      });
+      expect(answer).toMatchObject({ status: 'PREPAID', prepayId: 'pp_lost' });
+      expect(prepayCalls).toBe(0);
+      expect(calls.projections).toEqual([{ orderId: inp.order.orderId, status: 'PREPAID', prepayId: 'pp_lost' }]);
+      expect(kinds.activityTasks).toEqual(activityTasks);
+      expect(kinds.markers).toEqual(markers);
+    },
+  );
+
   it('hands a failing prepay call to an activity task after one local try: 3 calls in all, then PREPAID', async () => {
     const { activities } = stubActivities();
     let prepayCalls = 0;
@@ -402,6 +433,7 @@ describe('the payment request steps as local activities (PurchaseInput.localStep
     let rowCalls = 0;
     activities.saveNewOrder = async () => {
       if (++rowCalls <= 3) throw ApplicationFailure.create({ type: 'DatabaseUnavailable', message: 'connection refused' });
+      return { prepayId: null };
     };
     const inp = { ...(await input()), localSteps: true };
     const { answer, kinds } = await withWorker(activities, async (tq) => {

@@ -113,7 +113,9 @@ function stubActivities(o: StubOptions = {}) {
       calls.refundAlerts++;
     },
     // The purchase's, for the tests where a refund meets it.
-    async saveNewOrder() {},
+    async saveNewOrder() {
+      return { prepayId: null };
+    },
     async projectOrder() {},
     async requestPrepay(order) {
       return { prepayId: `prepay_${order.orderId}` };

@@ -55,9 +55,12 @@ export const toOrder = (r: any): OrderRow => ({
 
 /**
  * Inserts the CREATED row. A retried activity finds its own row and succeeds; returns the
- * orderId that owns (appId, outTradeNo), which differs only if another order took it first.
+ * orderId that owns (appId, outTradeNo), which differs only if another order took it first, and
+ * the prepayId that row holds. Only a PREPAID write puts one there, so the order's own row holds
+ * one on insert only when an earlier run of the payment request's steps got it, wrote it, and was
+ * lost before its workflow task completed (a local activity leaves no marker then).
  */
-export async function insertNewOrder(db: Db, o: OrderDraft): Promise<string> {
+export async function insertNewOrder(db: Db, o: OrderDraft): Promise<{ owner: string; prepayId: string | null }> {
   const inserted = await db('orders')
     .insert({
       order_id: o.orderId,
@@ -79,10 +82,10 @@ export async function insertNewOrder(db: Db, o: OrderDraft): Promise<string> {
     .onConflict()
     .ignore()
     .returning('order_id');
-  if (inserted.length) return o.orderId;
-  // A conflict: this order's own row (a retried activity) or another order's.
-  const row = await db('orders').where({ app_id: o.appId, out_trade_no: o.outTradeNo }).first('order_id');
-  return row.order_id;
+  if (inserted.length) return { owner: o.orderId, prepayId: null };
+  // A conflict: this order's own row (a retried or rerun step) or another order's.
+  const row = await db('orders').where({ app_id: o.appId, out_trade_no: o.outTradeNo }).first('order_id', 'prepay_id');
+  return { owner: row.order_id, prepayId: row.prepay_id ?? null };
 }
 
 export async function getOrder(db: Db, orderId: string): Promise<OrderRow | undefined> {
@@ -93,17 +96,6 @@ export async function getOrder(db: Db, orderId: string): Promise<OrderRow | unde
 export async function getOrderByTradeNo(db: Db, appId: string, outTradeNo: string): Promise<OrderRow | undefined> {
   const row = await db('orders').where({ app_id: appId, out_trade_no: outTradeNo }).first();
   return row ? toOrder(row) : undefined;
-}
-
-/**
- * The prepayId the order row already holds, if any. Only a PREPAID write puts it there, so an order
- * whose workflow is still asking for its prepay order holds one only when an earlier run of that
- * step got it, wrote it, and was lost before its workflow task completed (a local activity leaves
- * no marker then).
- */
-export async function storedPrepayId(db: Db, orderId: string): Promise<string | null> {
-  const row = await db('orders').where({ order_id: orderId }).first('prepay_id');
-  return row?.prepay_id ?? null;
 }
 
 /** The statuses a row may be in for it to move to the key's status: projections only go forward. */
@@ -129,14 +121,16 @@ export interface OrderProjection {
 /**
  * Writes a status transition. Activities may be retried and run side by side, so a late
  * retry of an earlier transition (say PREPAID after PAID) fills in its fields but never moves
- * the status backwards.
+ * the status backwards, nor replaces a prepayId already stored.
  */
 export async function projectOrder(db: Db, p: OrderProjection): Promise<void> {
   const changes: Record<string, unknown> = {
     status: db.raw(`case when status = any(?) then ? else status end`, [FORWARD_FROM[p.status], p.status]),
     updated_at: db.fn.now(),
   };
-  if (p.prepayId !== undefined) changes.prepay_id = p.prepayId;
+  // One prepay order per order: a stored prepayId is kept. A run lost after its PREPAID row may yet
+  // write late (a stalled worker), after the rerun answered the row's prepayId to the mini game.
+  if (p.prepayId !== undefined) changes.prepay_id = db.raw('coalesce(orders.prepay_id, ?)', [p.prepayId]);
   if (p.transactionId !== undefined) changes.transaction_id = p.transactionId;
   if (p.paidAmount !== undefined) changes.paid_amount = p.paidAmount;
   if (p.paidAt !== undefined) changes.paid_at = p.paidAt;
