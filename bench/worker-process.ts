@@ -22,6 +22,9 @@ function bundleFile(stack: Stack): string {
   return file;
 }
 
+/** A worker not ready by then is SIGKILLed and the spawn fails, rather than hang the benchmark. */
+const READY_TIMEOUT_MS = 120_000;
+
 /** Spawns a worker for `inst` and resolves once it polls its task queue. */
 export async function spawnWorkerProcess(stack: Stack, inst: VpayInstance): Promise<WorkerProcess> {
   const t0 = performance.now();
@@ -37,15 +40,23 @@ export async function spawnWorkerProcess(stack: Stack, inst: VpayInstance): Prom
   child.stderr!.pipe(log, { end: false });
   await new Promise<void>((resolve, reject) => {
     let seen = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`worker process not ready within ${READY_TIMEOUT_MS / 1000} s; killed`));
+    }, READY_TIMEOUT_MS);
     const onData = (chunk: Buffer) => {
       seen = (seen + chunk.toString('utf8')).slice(-4096);
       if (seen.includes('vpay worker running')) {
+        clearTimeout(timer);
         child.stdout!.off('data', onData);
         resolve();
       }
     };
     child.stdout!.on('data', onData);
-    child.once('exit', (code, signal) => reject(new Error(`worker process exited (${code ?? signal}) before it was ready`)));
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`worker process exited (${code ?? signal}) before it was ready`));
+    });
   });
   return { child, pid: child.pid!, startMs: performance.now() - t0 };
 }

@@ -31,7 +31,11 @@ export async function crash(ctx: BenchContext): Promise<ScenarioResult> {
       unexpectedExits.push(`${code ?? signal}`);
       ctx.log(`crash: the worker process exited on its own (${code ?? signal}); starting another`);
       spawnWorkerProcess(stack, inst).then(
-        (next) => watch((worker = next)),
+        (next) => {
+          // Stopped while it started: it must not outlive the scenario.
+          if (stopping) return void killWorkerProcess(next);
+          watch((worker = next));
+        },
         (err: Error) => ctx.log(`crash: starting another worker failed: ${err.message}`),
       );
     });
