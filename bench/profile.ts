@@ -53,6 +53,8 @@ export interface Profile {
    * purchases, beside an open loop of another app at `percent` % of capacity; steps of `stepMs`.
    */
   slowDeveloper: { slowOrders: number; percent: number; stepMs: number; calibrateConcurrency: number; calibrateMs: number };
+  /** Alternating rounds of a closed loop on vpay with and without the separate delivery queue. */
+  deliveryQueue: { rounds: number; stepMs: number };
 }
 
 export const FULL: Profile = {
@@ -93,6 +95,7 @@ export const FULL: Profile = {
   },
   // 250 slow purchases: more than the 100 delivery slots, so they stay full through both slow steps.
   slowDeveloper: { slowOrders: 250, percent: 50, stepMs: 20_000, calibrateConcurrency: 32, calibrateMs: 15_000 },
+  deliveryQueue: { rounds: 6, stepMs: 20_000 },
 };
 
 export const SMOKE: Profile = {
@@ -125,4 +128,5 @@ export const SMOKE: Profile = {
     calibrateMs: 3_000,
   },
   slowDeveloper: { slowOrders: 6, percent: 50, stepMs: 3_000, calibrateConcurrency: 4, calibrateMs: 3_000 },
+  deliveryQueue: { rounds: 2, stepMs: 3_000 },
 };

@@ -39,12 +39,14 @@ import { offeredLoad } from './scenarios/offered-load';
 import { pending } from './scenarios/pending';
 import { crash } from './scenarios/crash';
 import { slowDeveloper } from './scenarios/slow-developer';
+import { deliveryQueue } from './scenarios/delivery-queue';
 
 const SCENARIOS: Record<string, Scenario> = {
   steps,
   throughput,
   offered: offeredLoad,
   slowdev: slowDeveloper,
+  deliveryqueue: deliveryQueue,
   ceiling,
   walstore,
   tuning,
