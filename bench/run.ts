@@ -5,7 +5,7 @@
 //   tsx bench/run.ts [--smoke] [--only name[,name...]] [--backlog-orders N] [--out report.md] [--keep-temp]
 //   tsx bench/run.ts --report-from <timestamp> [--out report.md]   (the report again from bench/results/<timestamp>-*.json)
 //
-// Scenarios: steps, throughput, offered, slowdev, ceiling, walstore, tuning, scale, backlog, soak (in that order; later ones use
+// Scenarios: steps, throughput, offered, slowdev, paidlocal, ceiling, walstore, tuning, scale, backlog, soak (in that order; later ones use
 // figures of earlier ones when they ran). --smoke runs tiny sizes and asserts correctness only;
 // its results go to a temporary directory. Exit code 1 if any correctness check failed.
 //
@@ -39,12 +39,15 @@ import { offeredLoad } from './scenarios/offered-load';
 import { pending } from './scenarios/pending';
 import { crash } from './scenarios/crash';
 import { slowDeveloper } from './scenarios/slow-developer';
+import { paidLocal } from './scenarios/paid-local';
 
 const SCENARIOS: Record<string, Scenario> = {
   steps,
   throughput,
   offered: offeredLoad,
   slowdev: slowDeveloper,
+  // 1e. a latency lever on the bare workflow: the callback's PAID row as a local activity (bench/scenarios/paid-local.ts).
+  paidlocal: paidLocal,
   ceiling,
   walstore,
   tuning,
