@@ -72,7 +72,8 @@ export async function paidLocal(ctx: BenchContext): Promise<ScenarioResult> {
 
     const open = (i: number, tag: string, durationMs: number) =>
       drivers[i].runOpen({ ratePerSec, durationMs, maxInFlight: MAX_IN_FLIGHT, tag, raw: true });
-    for (const [i, s] of SIDES.entries()) noErrors(res, `paidlocal: ${s.name} warm-up`, await open(i, `${s.name}-warm`, ctx.profile.warmupMs));
+    for (const [i, s] of SIDES.entries())
+      noErrors(res, `paidlocal: ${s.name} warm-up`, await open(i, `${s.name}-warm`, ctx.profile.warmupMs));
     const fw = await floor.run({ ratePerSec, durationMs: ctx.profile.warmupMs, tag: 'warm' });
     res.checks.push(floorCheck('paidlocal: the floor warm-up', fw.errorCount, fw.skipped));
     // The warm-up's purchases (cold caches, first workflow tasks) stay out of the history sample.
@@ -96,7 +97,9 @@ export async function paidLocal(ctx: BenchContext): Promise<ScenarioResult> {
         data[side].reqMs.push(...(stats.raw?.reqMs ?? []));
         data[side].cbMs.push(...(stats.raw?.cbMs ?? []));
         roundRows.push({ round, position: pos + 1, side: SIDES[side].label, ratePerSec: stats.ratePerSec, req: stats.req, cb: stats.cb });
-        ctx.log(`paidlocal round ${round} ${SIDES[side].name}: request p99 ${fmt(stats.req.p99)} ms, callback p50/p99 ${fmt(stats.cb.p50)}/${fmt(stats.cb.p99)} ms`);
+        ctx.log(
+          `paidlocal round ${round} ${SIDES[side].name}: request p99 ${fmt(stats.req.p99)} ms, callback p50/p99 ${fmt(stats.cb.p50)}/${fmt(stats.cb.p99)} ms`,
+        );
       }
     }
 
@@ -119,7 +122,9 @@ export async function paidLocal(ctx: BenchContext): Promise<ScenarioResult> {
         name: `paidlocal: ${s.name}: the callback's histories have the PAID row as ${s.paidLocal ? 'a local activity' : 'an activity task'}`,
         ok:
           data[i].steps.length > 0 &&
-          data[i].steps.every((p) => p.callback.activityTasks === want.activityTasks && p.callback.localActivities === want.localActivities),
+          data[i].steps.every(
+            (p) => p.callback.activityTasks === want.activityTasks && p.callback.localActivities === want.localActivities,
+          ),
         detail: `${data[i].steps.length} histories; ${want.activityTasks} activity task and ${want.localActivities} local activity on the callback's path in each`,
       });
     }
@@ -160,7 +165,13 @@ function latencyTable(data: SideData[], floor: Summary): Table {
   return {
     title:
       "Latency seen by the client, pooled over the rounds (ms): the request's and the floor's answer from the intended send time, the callback from its send",
-    columns: ['callback PAID row as', 'purchases', 'request p50 / p95 / p99 / max', 'callback p50 / p95 / p99 / max', 'callback p99 / floor p99'],
+    columns: [
+      'callback PAID row as',
+      'purchases',
+      'request p50 / p95 / p99 / max',
+      'callback p50 / p95 / p99 / max',
+      'callback p99 / floor p99',
+    ],
     rows: [
       ...data.map((d, i) => {
         const cb = summarize(d.cbMs);
