@@ -165,13 +165,7 @@ function latencyTable(data: SideData[], floor: Summary): Table {
   return {
     title:
       "Latency seen by the client, pooled over the rounds (ms): the request's and the floor's answer from the intended send time, the callback from its send",
-    columns: [
-      'callback PAID row as',
-      'purchases',
-      'request p50 / p95 / p99 / max',
-      'callback p50 / p95 / p99 / max',
-      'callback p99 / floor p99',
-    ],
+    columns: ['side', 'purchases', 'request p50 / p95 / p99 / max', 'callback p50 / p95 / p99 / max', 'callback p99 / floor p99'],
     rows: [
       ...data.map((d, i) => {
         const cb = summarize(d.cbMs);
@@ -188,7 +182,7 @@ function callbackStepsTable(data: SideData[]): Table {
   return {
     title: 'The callback on the server, per purchase (median over the sampled histories; times in ms)',
     columns: [
-      'callback PAID row as',
+      'side',
       'histories',
       'workflow tasks',
       'activity tasks',
