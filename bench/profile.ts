@@ -25,6 +25,11 @@ export interface Profile {
   soak: { durationMs: number; rssEveryMs: number; windowMs: number; calibrateConcurrency: number; calibrateMs: number };
   /** Request steps as activity tasks against local activities: rounds of an open loop at a light rate each. */
   steps: { rounds: number; stepMs: number; ratePerSec: number; histories: number };
+  /**
+   * The bare workflow with the callback's PAID row as an activity task against a local activity,
+   * and Temporal's floor: rounds of an open loop at a light rate each; `histories` sampled per side.
+   */
+  paidLocal: { rounds: number; stepMs: number; ratePerSec: number; histories: number };
   /** Open-loop steps at these percents of capacity (the throughput sweep's, or calibrated here). */
   offeredLoad: { percents: number[]; stepMs: number; calibrateConcurrency: number; calibrateMs: number };
   /** Orders left unpaid in steps of `multiples` × `cacheSize` (WORKER_MAX_CACHED_WORKFLOWS), memory sampled `settleMs` after each. */
@@ -73,6 +78,9 @@ export const FULL: Profile = {
   },
   soak: { durationMs: 6 * 60_000, rssEveryMs: 10_000, windowMs: 60_000, calibrateConcurrency: 32, calibrateMs: 15_000 },
   steps: { rounds: 6, stepMs: 20_000, ratePerSec: 4, histories: 60 },
+  // 6 rounds run each order of the three sides once (bench/scenarios/steps.ts ORDERS); 14 s
+  // steps keep it to about 4 min of load, ~330 purchases per side.
+  paidLocal: { rounds: 6, stepMs: 14_000, ratePerSec: 4, histories: 30 },
   offeredLoad: { percents: [25, 50, 75, 100, 150], stepMs: 30_000, calibrateConcurrency: 32, calibrateMs: 15_000 },
   pending: {
     cacheSize: 500,
@@ -107,6 +115,7 @@ export const SMOKE: Profile = {
   backlog: { orders: 20, createConcurrency: 4, createTimeLimitMs: 60_000, holdMs: 1_000, drainTimeoutMs: 60_000, rssEveryMs: 500 },
   soak: { durationMs: 20_000, rssEveryMs: 2_000, windowMs: 5_000, calibrateConcurrency: 4, calibrateMs: 3_000 },
   steps: { rounds: 2, stepMs: 3_000, ratePerSec: 2, histories: 4 },
+  paidLocal: { rounds: 2, stepMs: 2_000, ratePerSec: 2, histories: 3 },
   offeredLoad: { percents: [25, 100, 150], stepMs: 3_000, calibrateConcurrency: 4, calibrateMs: 3_000 },
   pending: {
     cacheSize: 10,

@@ -5,7 +5,8 @@
 //   tsx bench/run.ts [--smoke] [--only name[,name...]] [--backlog-orders N] [--out report.md] [--keep-temp]
 //   tsx bench/run.ts --report-from <timestamp> [--out report.md]   (the report again from bench/results/<timestamp>-*.json)
 //
-// Scenarios: steps, throughput, offered, slowdev, ceiling, walstore, tuning, scale, backlog, soak (in that order; later ones use
+// Scenarios: steps, throughput, offered, slowdev, deliveryqueue, paidlocal, ceiling, walstore, tuning, scale, backlog, soak, pending, crash
+// (in that order; later ones use
 // figures of earlier ones when they ran). --smoke runs tiny sizes and asserts correctness only;
 // its results go to a temporary directory. Exit code 1 if any correctness check failed.
 //
@@ -40,6 +41,7 @@ import { pending } from './scenarios/pending';
 import { crash } from './scenarios/crash';
 import { slowDeveloper } from './scenarios/slow-developer';
 import { deliveryQueue } from './scenarios/delivery-queue';
+import { paidLocal } from './scenarios/paid-local';
 
 const SCENARIOS: Record<string, Scenario> = {
   steps,
@@ -47,6 +49,8 @@ const SCENARIOS: Record<string, Scenario> = {
   offered: offeredLoad,
   slowdev: slowDeveloper,
   deliveryqueue: deliveryQueue,
+  // 1e. a latency lever on the bare workflow: the callback's PAID row as a local activity (bench/scenarios/paid-local.ts).
+  paidlocal: paidLocal,
   ceiling,
   walstore,
   tuning,

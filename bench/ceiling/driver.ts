@@ -1,11 +1,11 @@
 // Runs the ceiling in this process: a worker for the bare workflow on its own task queue, and a
-// closed loop that drives it directly with the Temporal client the way vpay's API does (one
-// update-with-start, then one update), counting a purchase complete when deliverOrder has run.
+// closed or open loop that drives it directly with the Temporal client the way vpay's API does
+// (one update-with-start, then one update), counting a purchase complete when deliverOrder has run.
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { closedLoop } from '../loops';
+import { closedLoop, openLoop } from '../loops';
 import { purchaseStats } from '../purchase-stats';
 import type { PurchaseStats } from '../agent-protocol';
 import type { PurchaseSample } from '../purchaser';
@@ -23,6 +23,14 @@ import type { barePurchase } from './workflows';
 
 export interface Ceiling {
   run(o: { concurrency: number; durationMs: number; tag: string; raw?: boolean }): Promise<PurchaseStats>;
+  /**
+   * An open loop at `ratePerSec`: the request's latency (and the whole purchase's) counts from
+   * each purchase's intended send time, its slot in the loop, so a late start is not hidden; the
+   * callback's from its send, right after the request's answer, as vpay's load agent measures it.
+   */
+  runOpen(o: { ratePerSec: number; durationMs: number; maxInFlight: number; tag: string; raw?: boolean }): Promise<PurchaseStats>;
+  /** The workflow ids of the purchases made so far, in the order their requests were answered. */
+  workflowIds(): readonly string[];
   /** Exactly-once accounting: every started purchase delivered once. */
   report(): { made: number; deliveredOnce: number; deliveredMoreThanOnce: number; neverDelivered: number };
   stop(): Promise<void>;
@@ -36,11 +44,14 @@ export async function startCeiling(o: {
   timings: PurchaseTimings;
   /** As vpay's API sets it from PURCHASE_LOCAL_STEPS, so the bare workflow keeps vpay's shape. */
   localSteps: boolean;
+  /** The callback's PAID row as a local activity (BarePurchaseInput.paidLocal); vpay's shape when absent. */
+  paidLocal?: boolean;
   deliveryTimeoutMs: number;
 }): Promise<Ceiling> {
   const delivered = new Map<string, number>();
   const waiters = new Map<string, (at: number) => void>();
   const made = new Set<string>();
+  const workflowIds: string[] = [];
   const onDelivered = (orderId: string) => {
     delivered.set(orderId, (delivered.get(orderId) ?? 0) + 1);
     waiters.get(orderId)?.(performance.now());
@@ -64,7 +75,8 @@ export async function startCeiling(o: {
   const appId = `appceiling${randomBytes(6).toString('hex')}`;
   let seq = 0;
 
-  const onePurchase = async (tag: string, worker: number): Promise<PurchaseSample> => {
+  /** `intendedAt`: the open loop's slot, from which the request's latency counts (else its send). */
+  const onePurchase = async (tag: string, worker: number, intendedAt?: number): Promise<PurchaseSample> => {
     const orderId = `ord${Date.now().toString(36)}${randomBytes(8).toString('hex')}`;
     const outTradeNo = `${tag}-${(++seq).toString(36)}-${randomBytes(3).toString('hex')}`;
     const signData = JSON.stringify({
@@ -98,13 +110,14 @@ export async function startCeiling(o: {
       createdAt: new Date().toISOString(),
     };
     const workflowId = `ceiling:${appId}:${outTradeNo}`;
-    const t0 = performance.now();
+    const t0 = intendedAt ?? performance.now();
     await client.workflow.executeUpdateWithStart(requestPaymentUpdate, {
       args: [{ signData, openId: draft.openId }],
       startWorkflowOperation: new WithStartWorkflowOperation<typeof barePurchase>('barePurchase', {
         workflowId,
         taskQueue: o.taskQueue,
-        args: [{ order: draft, timings: o.timings, localSteps: o.localSteps }],
+        // paidLocal only when on, so the other scenarios' bare purchases carry the input they always did.
+        args: [{ order: draft, timings: o.timings, localSteps: o.localSteps, ...(o.paidLocal ? { paidLocal: true } : {}) }],
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         typedSearchAttributes: [
@@ -116,6 +129,7 @@ export async function startCeiling(o: {
     });
     const t1 = performance.now();
     made.add(orderId);
+    workflowIds.push(workflowId);
     const done = new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => {
         waiters.delete(orderId);
@@ -141,6 +155,11 @@ export async function startCeiling(o: {
       const r = await closedLoop({ concurrency, durationMs, iterate: (w) => onePurchase(tag, w) });
       return purchaseStats(r, raw ?? false);
     },
+    async runOpen({ ratePerSec, durationMs, maxInFlight, tag, raw }) {
+      const r = await openLoop({ ratePerSec, durationMs, maxInFlight, iterate: (seq, intendedAt) => onePurchase(tag, seq, intendedAt) });
+      return purchaseStats(r, raw ?? false);
+    },
+    workflowIds: () => workflowIds,
     report() {
       let deliveredOnce = 0;
       let deliveredMoreThanOnce = 0;

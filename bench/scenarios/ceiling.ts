@@ -33,8 +33,13 @@ export async function ceilingSweep(
   return steps;
 }
 
-/** The bare workflow's worker and driver on the given server, with vpay's default timings. */
-export function startDefaultCeiling(ctx: BenchContext, address: string, taskQueue: string): Promise<Ceiling> {
+/** The bare workflow's worker and driver on the given server, with vpay's default timings (and `lever`, off by default). */
+export function startDefaultCeiling(
+  ctx: BenchContext,
+  address: string,
+  taskQueue: string,
+  lever: { paidLocal?: boolean } = {},
+): Promise<Ceiling> {
   const defaults = ctx.stack.defaults;
   return startCeiling({
     address,
@@ -48,6 +53,7 @@ export function startDefaultCeiling(ctx: BenchContext, address: string, taskQueu
       deliveryAlertAfterMs: defaults.deliveryAlertAfterMs,
     },
     localSteps: defaults.purchaseLocalSteps,
+    paidLocal: lever.paidLocal,
     deliveryTimeoutMs: ctx.profile.deliveryTimeoutMs,
   });
 }

@@ -31,7 +31,7 @@ const CALLBACK_P99_OVER_FLOOR = 1;
  * side twice. Each half (three rounds) has each side once in each position, and no round starts
  * with the side the one before ended with.
  */
-const ORDERS = [
+export const ORDERS = [
   [0, 1, 2],
   [1, 2, 0],
   [2, 0, 1],
