@@ -5,6 +5,7 @@ import { createLogger } from '../lib/platform/logger';
 import { createMetrics } from '../lib/platform/metrics';
 import { prepareDatabase } from '../lib/db/db';
 import { startApi } from './start';
+import { describeTemporalConnection } from '../lib/platform/temporal-connection';
 
 async function main() {
   const config = loadConfig();
@@ -12,7 +13,10 @@ async function main() {
   if (!config.databaseUrl) throw new Error('DATABASE_URL must be set for `npm run api` (`npm start` embeds one)');
   await prepareDatabase(config.databaseUrl);
   const api = await startApi({ config, databaseUrl: config.databaseUrl, logger, metrics: createMetrics() });
-  logger.info({ url: api.url }, 'vpay API listening');
+  logger.info(
+    { url: api.url, temporal: config.temporalAddress, temporalConnection: describeTemporalConnection(config) },
+    'vpay API listening',
+  );
   const stop = () => {
     api.stop().then(
       () => process.exit(0),

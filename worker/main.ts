@@ -7,6 +7,7 @@ import { createMetrics } from '../lib/platform/metrics';
 import { prepareDatabase } from '../lib/db/db';
 import { startWorker } from './start';
 import { startMetricsServer } from './metrics-server';
+import { describeTemporalConnection } from '../lib/platform/temporal-connection';
 
 async function main() {
   const config = loadConfig();
@@ -32,6 +33,7 @@ async function main() {
       taskQueue: config.taskQueue,
       deliveryTaskQueue: running.deliveryWorker.options.taskQueue,
       temporal: config.temporalAddress,
+      temporalConnection: describeTemporalConnection(config),
       workflowBundle: workflowBundle?.codePath ?? 'bundled at start',
     },
     'vpay worker running',

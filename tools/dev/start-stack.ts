@@ -14,6 +14,7 @@ import { startApi } from '../../api/start';
 import { startWorker } from '../../worker/start';
 import { installTemporalLogging } from '../../lib/platform/temporal-logging';
 import { withoutCredentials } from '../../lib/outbound/address-guard';
+import { describeTemporalConnection } from '../../lib/platform/temporal-connection';
 import { ensureConsoleUi } from '../build/console-ui-build';
 
 const PG_PORT = Number(process.env.VPAY_PG_PORT ?? 54329);
@@ -82,7 +83,7 @@ async function main() {
       `  API:              http://127.0.0.1:${api.port}`,
       `  Web console:      http://127.0.0.1:${api.port}/console (sign in with the admin token below)`,
       `  Temporal Web UI:  ${temporal?.uiUrl ?? `(external Temporal at ${config.temporalAddress})`}`,
-      `  Temporal gRPC:    ${config.temporalAddress}`,
+      `  Temporal gRPC:    ${config.temporalAddress} (${describeTemporalConnection(config)})`,
       `  PostgreSQL:       ${pg ? `embedded, data in ${describePgData(pg, path.join(dataDir, 'pg'))}` : 'DATABASE_URL'}`,
       // The operator's superapp URL may carry credentials: never printed.
       `  Superapp:         ${config.sandboxEnabled ? `built-in sandbox (${config.superappBaseUrl})` : withoutCredentials(config.superappBaseUrl)}`,
