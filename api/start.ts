@@ -8,7 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { createDb, type Db } from '../lib/db/db';
 import { safePostJson, destroySafePostAgents } from '../lib/outbound/safe-post';
 import { ensureSearchAttributes } from '../lib/platform/temporal-setup';
-import { temporalConnectionOptions } from '../lib/platform/temporal-connection';
+import { temporalConnectionOptions, type TemporalConnectionOptions } from '../lib/platform/temporal-connection';
 import type { ServiceContext } from '../lib/platform/service-context';
 import { SEARCH_ATTRIBUTE_NAMES } from '../workflows/definitions';
 import { createExpressApp, errorShapeOfPath } from './create-app';
@@ -19,6 +19,8 @@ export interface ApiOptions {
   host?: string;
   /** knex pool max (default 10). */
   poolSize?: number;
+  /** Built (certificate files read) by the caller already; otherwise built here from the config. */
+  temporal?: TemporalConnectionOptions;
 }
 
 export interface RunningApi {
@@ -33,7 +35,7 @@ export interface RunningApi {
 
 export async function startApi({ config, databaseUrl, logger, metrics }: ServiceContext, o: ApiOptions = {}): Promise<RunningApi> {
   // First: a certificate file that cannot be read stops the start before anything is opened.
-  const temporalOptions = temporalConnectionOptions(config);
+  const temporalOptions = o.temporal ?? temporalConnectionOptions(config);
   const db = createDb(databaseUrl, o.poolSize ?? 10, logger);
   const connection = await Connection.connect(temporalOptions);
   await ensureSearchAttributes(connection, config.temporalNamespace, SEARCH_ATTRIBUTE_NAMES);

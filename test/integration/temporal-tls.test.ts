@@ -23,7 +23,7 @@ let proxy: TlsProxy;
 let vpay: Vpay;
 let app: TestApp;
 
-/** The client certificate and the test CA; the proxy's certificate names localhost, not 127.0.0.1's host name. */
+/** The client certificate and the test CA. The server name 'localhost' (one of the proxy certificate's names) exercises TEMPORAL_TLS_SERVER_NAME. */
 const withClientCert = (): Record<string, string> => ({
   TEMPORAL_TLS_CERT: certs.clientCert,
   TEMPORAL_TLS_KEY: certs.clientKey,

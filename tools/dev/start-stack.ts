@@ -14,7 +14,7 @@ import { startApi } from '../../api/start';
 import { startWorker } from '../../worker/start';
 import { installTemporalLogging } from '../../lib/platform/temporal-logging';
 import { withoutCredentials } from '../../lib/outbound/address-guard';
-import { describeTemporalConnection } from '../../lib/platform/temporal-connection';
+import { describeTemporalConnection, temporalConnectionOptions } from '../../lib/platform/temporal-connection';
 import { ensureConsoleUi } from '../build/console-ui-build';
 
 const PG_PORT = Number(process.env.VPAY_PG_PORT ?? 54329);
@@ -25,6 +25,9 @@ async function main() {
   // The local stack uses the sandbox superapp and delivers to developer servers on this machine
   // unless told otherwise.
   const config = loadConfig(localStackEnv(process.env));
+  // The certificate files (TLS to an external Temporal), read once for both connections, before
+  // anything starts: an unreadable one stops `npm start` like a bad setting.
+  const temporalOptions = temporalConnectionOptions(config);
   const logger = createLogger(config.logLevel, { process: 'vpay' });
   installTemporalLogging(logger);
   const dataDir = path.resolve(config.dataDir);
@@ -68,9 +71,9 @@ async function main() {
     await prepareDatabase(databaseUrl);
     const metrics = createMetrics();
     const common = { config, databaseUrl, logger, metrics };
-    const worker = await startWorker(common);
+    const worker = await startWorker(common, { temporal: temporalOptions });
     stops.push(() => worker.stop());
-    const api = await startApi(common);
+    const api = await startApi(common, { temporal: temporalOptions });
     stops.push(() => api.stop());
     worker.done.catch((err) => {
       logger.fatal({ err }, 'worker stopped');
