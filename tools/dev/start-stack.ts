@@ -25,8 +25,12 @@ async function main() {
   // The local stack uses the sandbox superapp and delivers to developer servers on this machine
   // unless told otherwise.
   const config = loadConfig(localStackEnv(process.env));
-  // The certificate files (TLS to an external Temporal), read once for both connections, before
-  // anything starts: an unreadable one stops `npm start` like a bad setting.
+  // The dev server `npm start` runs speaks plaintext: TLS settings are for an external Temporal.
+  if (config.temporalTls && !process.env.TEMPORAL_ADDRESS) {
+    process.stderr.write('vpay: TEMPORAL_TLS* and TEMPORAL_API_KEY are for an external Temporal: set TEMPORAL_ADDRESS too, or unset them\n');
+    process.exit(1);
+  }
+  // The certificate files, read once for both connections, before anything starts.
   const temporalOptions = temporalConnectionOptions(config);
   const logger = createLogger(config.logLevel, { process: 'vpay' });
   installTemporalLogging(logger);

@@ -52,8 +52,8 @@ Environment: DATABASE_URL (default: the embedded PostgreSQL of \`npm start\`), T
 (default 127.0.0.1:7233), TEMPORAL_NAMESPACE (default "default"), KEY_ROTATION_OVERLAP_MS (as vpay's);
 for a TLS cluster or Temporal Cloud, TEMPORAL_TLS, TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY, TEMPORAL_TLS_CA,
 TEMPORAL_TLS_SERVER_NAME, TEMPORAL_API_KEY (docs/OPERATIONS.md).
-Exit code: 0 every order matches and neither the console's data nor the refunds have a finding, 1 otherwise, 2 usage or
-connection error.`;
+Exit code: 0 every order matches and neither the console's data nor the refunds have a finding, 1 otherwise, 2 usage,
+configuration or connection error.`;
 
 class UsageError extends Error {}
 
