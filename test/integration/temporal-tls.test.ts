@@ -98,7 +98,12 @@ it('is refused without a client certificate', async () => {
   });
   // TLS with the right CA and name, so the client's certificate is the only thing missing.
   expect(noCert.temporalTls).toEqual({ caPath: certs.caCert, serverName: 'localhost' });
-  await expect(Connection.connect({ ...temporalConnectionOptions(noCert), connectTimeout: '5s' })).rejects.toThrow();
+  const connection = Connection.lazy({ ...temporalConnectionOptions(noCert), connectTimeout: '5s' });
+  try {
+    await expect(connection.ensureConnected()).rejects.toThrow();
+  } finally {
+    await connection.close();
+  }
   const refusals = await waitFor('the proxy to refuse the handshake', () => proxy.refused.length > before && proxy.refused.slice(before));
   expect(refusals.join('\n')).toMatch(/certificate/i);
 });

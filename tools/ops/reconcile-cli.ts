@@ -242,8 +242,11 @@ async function main(): Promise<number> {
       process.stderr.write(`reconcile: cannot read the orders table at ${redact(databaseUrl)}: ${(err as Error).message}${hint}\n`);
       return 2;
     }
+    // Lazy, then connected: a connection that failed is still closed (finally), so its retries
+    // do not keep the process alive.
+    connection = Connection.lazy({ ...temporalOptions, connectTimeout: '5s' });
     try {
-      connection = await Connection.connect({ ...temporalOptions, connectTimeout: '5s' });
+      await connection.ensureConnected();
     } catch (err) {
       process.stderr.write(
         `reconcile: cannot connect to Temporal at ${config.temporalAddress} (TEMPORAL_ADDRESS, ${describeTemporalConnection(config)}): ${(err as Error).message}\n`,
