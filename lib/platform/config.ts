@@ -229,9 +229,9 @@ function temporalTlsOf(e: z.infer<typeof EnvSchema>): TemporalTlsSettings | unde
         'the client certificate and its key for mTLS go together; set both or neither',
     );
   }
-  const needTls = (['TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY', 'TEMPORAL_TLS_CA', 'TEMPORAL_TLS_SERVER_NAME', 'TEMPORAL_API_KEY'] as const).filter(
-    (k) => e[k] !== undefined,
-  );
+  const needTls = (
+    ['TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY', 'TEMPORAL_TLS_CA', 'TEMPORAL_TLS_SERVER_NAME', 'TEMPORAL_API_KEY'] as const
+  ).filter((k) => e[k] !== undefined);
   // Plaintext would send the API key in the clear, and ignore the others silently.
   if (e.TEMPORAL_TLS === false && needTls.length) {
     throw new ConfigError(`invalid environment: TEMPORAL_TLS=false, but ${needTls.join(', ')} need(s) TLS; unset one or the other`);

@@ -47,13 +47,43 @@ export function makeTestCerts(): TestCerts {
   const newKey = (name: string) => openssl('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', file(name));
 
   newKey('ca.key');
-  openssl('req', '-x509', '-new', '-key', file('ca.key'), '-config', file('openssl.cnf'), '-extensions', 'ca', '-days', '2', '-out', file('ca.crt'));
+  openssl(
+    'req',
+    '-x509',
+    '-new',
+    '-key',
+    file('ca.key'),
+    '-config',
+    file('openssl.cnf'),
+    '-extensions',
+    'ca',
+    '-days',
+    '2',
+    '-out',
+    file('ca.crt'),
+  );
   const leaf = (name: string, cn: string, serial: string) => {
     newKey(`${name}.key`);
     openssl('req', '-new', '-key', file(`${name}.key`), '-subj', `/CN=${cn}`, '-config', file('openssl.cnf'), '-out', file(`${name}.csr`));
     openssl(
-      'x509', '-req', '-in', file(`${name}.csr`), '-CA', file('ca.crt'), '-CAkey', file('ca.key'), '-set_serial', serial,
-      '-days', '2', '-extfile', file('openssl.cnf'), '-extensions', name, '-out', file(`${name}.crt`),
+      'x509',
+      '-req',
+      '-in',
+      file(`${name}.csr`),
+      '-CA',
+      file('ca.crt'),
+      '-CAkey',
+      file('ca.key'),
+      '-set_serial',
+      serial,
+      '-days',
+      '2',
+      '-extfile',
+      file('openssl.cnf'),
+      '-extensions',
+      name,
+      '-out',
+      file(`${name}.crt`),
     );
   };
   leaf('server', 'localhost', '2');

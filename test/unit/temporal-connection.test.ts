@@ -63,7 +63,12 @@ describe('the Temporal connection settings', () => {
   });
 
   it('mTLS: the client certificate, key and CA read from their files, and the server name', () => {
-    const o = optionsOf({ TEMPORAL_TLS_CERT: files.cert, TEMPORAL_TLS_KEY: files.key, TEMPORAL_TLS_CA: files.ca, TEMPORAL_TLS_SERVER_NAME: 'temporal.internal' });
+    const o = optionsOf({
+      TEMPORAL_TLS_CERT: files.cert,
+      TEMPORAL_TLS_KEY: files.key,
+      TEMPORAL_TLS_CA: files.ca,
+      TEMPORAL_TLS_SERVER_NAME: 'temporal.internal',
+    });
     expect(o.address).toBe('temporal.example:7233');
     expect(o.apiKey).toBeUndefined();
     expect(o.tls?.clientCertPair?.crt.toString()).toBe(CERT_PEM);

@@ -27,7 +27,9 @@ async function main() {
   const config = loadConfig(localStackEnv(process.env));
   // The dev server `npm start` runs speaks plaintext: TLS settings are for an external Temporal.
   if (config.temporalTls && !process.env.TEMPORAL_ADDRESS) {
-    process.stderr.write('vpay: TEMPORAL_TLS* and TEMPORAL_API_KEY are for an external Temporal: set TEMPORAL_ADDRESS too, or unset them\n');
+    process.stderr.write(
+      'vpay: TEMPORAL_TLS* and TEMPORAL_API_KEY are for an external Temporal: set TEMPORAL_ADDRESS too, or unset them\n',
+    );
     process.exit(1);
   }
   // The certificate files, read once for both connections, before anything starts.

@@ -19,7 +19,11 @@ import { Client, Connection } from '@temporalio/client';
 import { loadConfig, ConfigError } from '../../lib/platform/config';
 import { createDb, type Db } from '../../lib/db/db';
 import { createLogger } from '../../lib/platform/logger';
-import { describeTemporalConnection, temporalConnectionOptions, type TemporalConnectionOptions } from '../../lib/platform/temporal-connection';
+import {
+  describeTemporalConnection,
+  temporalConnectionOptions,
+  type TemporalConnectionOptions,
+} from '../../lib/platform/temporal-connection';
 import { reconcile, VERDICTS, type DeliveryLogEntry, type ReconcileReport } from './reconcile';
 import { CONSOLE_KINDS, type ConsoleFinding } from './reconcile-console';
 import { REFUND_KINDS, type RefundNoticeLogEntry } from './reconcile-refunds';
