@@ -5,14 +5,20 @@ import { createLogger } from '../lib/platform/logger';
 import { createMetrics } from '../lib/platform/metrics';
 import { prepareDatabase } from '../lib/db/db';
 import { startApi } from './start';
+import { describeTemporalConnection, temporalConnectionOptions } from '../lib/platform/temporal-connection';
 
 async function main() {
   const config = loadConfig();
   const logger = createLogger(config.logLevel, { process: 'api' });
   if (!config.databaseUrl) throw new Error('DATABASE_URL must be set for `npm run api` (`npm start` embeds one)');
+  // The certificate files are read before the migrations run: a missing one stops the start first.
+  const temporal = temporalConnectionOptions(config);
   await prepareDatabase(config.databaseUrl);
-  const api = await startApi({ config, databaseUrl: config.databaseUrl, logger, metrics: createMetrics() });
-  logger.info({ url: api.url }, 'vpay API listening');
+  const api = await startApi({ config, databaseUrl: config.databaseUrl, logger, metrics: createMetrics() }, { temporal });
+  logger.info(
+    { url: api.url, temporal: config.temporalAddress, temporalConnection: describeTemporalConnection(config) },
+    'vpay API listening',
+  );
   const stop = () => {
     api.stop().then(
       () => process.exit(0),

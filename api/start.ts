@@ -8,6 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { createDb, type Db } from '../lib/db/db';
 import { safePostJson, destroySafePostAgents } from '../lib/outbound/safe-post';
 import { ensureSearchAttributes } from '../lib/platform/temporal-setup';
+import { temporalConnectionOptions, type TemporalConnectionOptions } from '../lib/platform/temporal-connection';
 import type { ServiceContext } from '../lib/platform/service-context';
 import { SEARCH_ATTRIBUTE_NAMES } from '../workflows/definitions';
 import { createExpressApp, errorShapeOfPath } from './create-app';
@@ -18,6 +19,8 @@ export interface ApiOptions {
   host?: string;
   /** knex pool max (default 10). */
   poolSize?: number;
+  /** Built (certificate files read) by the caller already; otherwise built here from the config. */
+  temporal?: TemporalConnectionOptions;
 }
 
 export interface RunningApi {
@@ -31,8 +34,10 @@ export interface RunningApi {
 }
 
 export async function startApi({ config, databaseUrl, logger, metrics }: ServiceContext, o: ApiOptions = {}): Promise<RunningApi> {
+  // First: a certificate file that cannot be read stops the start before anything is opened.
+  const temporalOptions = o.temporal ?? temporalConnectionOptions(config);
   const db = createDb(databaseUrl, o.poolSize ?? 10, logger);
-  const connection = await Connection.connect({ address: config.temporalAddress });
+  const connection = await Connection.connect(temporalOptions);
   await ensureSearchAttributes(connection, config.temporalNamespace, SEARCH_ATTRIBUTE_NAMES);
   const client = new Client({ connection, namespace: config.temporalNamespace });
   const app = createExpressApp({ db, client, config, logger, metrics, post: safePostJson });

@@ -7,15 +7,18 @@ import { createMetrics } from '../lib/platform/metrics';
 import { prepareDatabase } from '../lib/db/db';
 import { startWorker } from './start';
 import { startMetricsServer } from './metrics-server';
+import { describeTemporalConnection, temporalConnectionOptions } from '../lib/platform/temporal-connection';
 
 async function main() {
   const config = loadConfig();
   const logger = createLogger(config.logLevel, { process: 'worker' });
   if (!config.databaseUrl) throw new Error('DATABASE_URL must be set for `npm run worker` (`npm start` embeds one)');
+  // The certificate files are read before the migrations run: a missing one stops the start first.
+  const temporal = temporalConnectionOptions(config);
   await prepareDatabase(config.databaseUrl);
   const metrics = createMetrics();
   const workflowBundle = prebuiltWorkflowBundle();
-  const running = await startWorker({ config, databaseUrl: config.databaseUrl, logger, metrics }, { workflowBundle });
+  const running = await startWorker({ config, databaseUrl: config.databaseUrl, logger, metrics }, { workflowBundle, temporal });
   if (config.workerMetricsPort) {
     const host = config.workerMetricsHost;
     await startMetricsServer({ metrics, port: config.workerMetricsPort, host, token: config.metricsToken });
@@ -32,6 +35,7 @@ async function main() {
       taskQueue: config.taskQueue,
       deliveryTaskQueue: running.deliveryWorker.options.taskQueue,
       temporal: config.temporalAddress,
+      temporalConnection: describeTemporalConnection(config),
       workflowBundle: workflowBundle?.codePath ?? 'bundled at start',
     },
     'vpay worker running',

@@ -7,6 +7,7 @@ import { NativeConnection, type Worker, type WorkflowBundleOption } from '@tempo
 import { createDb } from '../lib/db/db';
 import { safePostJson } from '../lib/outbound/safe-post';
 import type { ServiceContext } from '../lib/platform/service-context';
+import { temporalConnectionOptions, type TemporalConnectionOptions } from '../lib/platform/temporal-connection';
 import { wakePurchaseVia } from '../application/purchase-client';
 import { wakeRefundVia } from '../application/refund-client';
 import { createWorkers, type WorkerTuning } from './create-worker';
@@ -16,6 +17,8 @@ export interface StartWorkerOptions extends WorkerTuning {
   workflowBundle?: WorkflowBundleOption;
   /** knex pool max (default 10). */
   poolSize?: number;
+  /** Built (certificate files read) by the caller already; otherwise built here from the config. */
+  temporal?: TemporalConnectionOptions;
 }
 
 export interface RunningWorker {
@@ -32,9 +35,11 @@ export async function startWorker(
   { config, databaseUrl, logger, metrics }: ServiceContext,
   o: StartWorkerOptions = {},
 ): Promise<RunningWorker> {
-  const { poolSize, ...tuning } = o;
+  const { poolSize, temporal, ...tuning } = o;
+  // First: a certificate file that cannot be read stops the start before anything is opened.
+  const temporalOptions = temporal ?? temporalConnectionOptions(config);
   const db = createDb(databaseUrl, poolSize ?? 10, logger);
-  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  const connection = await NativeConnection.connect(temporalOptions);
   const client = new Client({ connection, namespace: config.temporalNamespace });
   const { main, delivery } = await createWorkers({
     // The bench's tuning sweep overrides the setting; unset in both, the SDK's default applies.

@@ -13,6 +13,17 @@ const EnvSchema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('vpay-purchases'),
+  /** TLS to Temporal with the system's roots and no client certificate; implied by the five below. */
+  TEMPORAL_TLS: boolFromEnv.optional(),
+  /** mTLS: paths of the PEM client certificate and its key, both or neither. */
+  TEMPORAL_TLS_CERT: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY: z.string().min(1).optional(),
+  /** Path of a PEM CA bundle to verify the server's certificate with (a private CA). */
+  TEMPORAL_TLS_CA: z.string().min(1).optional(),
+  /** The name the server's certificate is checked against (and sent as SNI), when not the address's host. */
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  /** Temporal Cloud's API key, sent as a bearer token; only over TLS. */
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
   /** The Temporal Web UI the console links each purchase to; unset: no links (workflowUrl null). */
   TEMPORAL_UI_URL: z
     .string()
@@ -80,12 +91,26 @@ const EnvSchema = z.object({
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
 });
 
+/** How vpay's connections to Temporal use TLS: paths only, the files are read when connecting (lib/platform/temporal-connection.ts). */
+export interface TemporalTlsSettings {
+  /** TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY: the client certificate and key for mTLS. */
+  clientCert?: { certPath: string; keyPath: string };
+  /** TEMPORAL_TLS_CA; unset: the system's roots. */
+  caPath?: string;
+  /** TEMPORAL_TLS_SERVER_NAME; unset: the host of TEMPORAL_ADDRESS. */
+  serverName?: string;
+}
+
 export interface Config {
   port: number;
   /** Unset means: the embedded PostgreSQL that `npm start` runs under DATA_DIR. */
   databaseUrl?: string;
   temporalAddress: string;
   temporalNamespace: string;
+  /** Unset: plaintext, as to a local dev server. Set by any TEMPORAL_TLS* setting or TEMPORAL_API_KEY. */
+  temporalTls?: TemporalTlsSettings;
+  /** TEMPORAL_API_KEY: a secret, never logged nor printed (lib/platform/logger.ts censors it). */
+  temporalApiKey?: string;
   taskQueue: string;
   /** Base URL of the Temporal Web UI (no trailing slash), for the console's workflow links. */
   temporalUiUrl?: string;
@@ -153,6 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         'or SANDBOX=true to use the built-in sandbox superapp (`npm start` does this by itself)',
     );
   }
+  const temporalTls = temporalTlsOf(e);
   const needDev = !e.SUPERAPP_SECRET || !e.ADMIN_TOKEN;
   const dev = needDev ? loadDevSecrets(e.DATA_DIR) : undefined;
   return {
@@ -160,6 +186,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     temporalAddress: e.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
     temporalNamespace: e.TEMPORAL_NAMESPACE,
+    temporalTls,
+    temporalApiKey: e.TEMPORAL_API_KEY,
     taskQueue: e.TEMPORAL_TASK_QUEUE,
     temporalUiUrl: e.TEMPORAL_UI_URL?.replace(/\/+$/, ''),
     superappBaseUrl: (e.SUPERAPP_BASE_URL ?? `http://127.0.0.1:${e.PORT}/sandbox`).replace(/\/+$/, ''),
@@ -186,5 +214,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     deliveryTaskQueue: e.DELIVERY_TASK_QUEUE ?? `${e.TEMPORAL_TASK_QUEUE}-delivery`,
     separateDeliveryQueue: e.SEPARATE_DELIVERY_QUEUE,
     workerMaxConcurrentDeliveries: e.WORKER_MAX_CONCURRENT_DELIVERIES,
+  };
+}
+
+/** TLS is on when asked for (TEMPORAL_TLS=true) or when any setting needs it; see TemporalTlsSettings. */
+function temporalTlsOf(e: z.infer<typeof EnvSchema>): TemporalTlsSettings | undefined {
+  const cert = e.TEMPORAL_TLS_CERT;
+  const key = e.TEMPORAL_TLS_KEY;
+  // One without the other would connect without the client certificate the cluster asks for,
+  // and fail later, at the handshake, with a less telling error.
+  if (Boolean(cert) !== Boolean(key)) {
+    throw new ConfigError(
+      `invalid environment: ${cert ? 'TEMPORAL_TLS_CERT is set without TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_KEY is set without TEMPORAL_TLS_CERT'}: ` +
+        'the client certificate and its key for mTLS go together; set both or neither',
+    );
+  }
+  const needTls = (
+    ['TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY', 'TEMPORAL_TLS_CA', 'TEMPORAL_TLS_SERVER_NAME', 'TEMPORAL_API_KEY'] as const
+  ).filter((k) => e[k] !== undefined);
+  // Plaintext would send the API key in the clear, and ignore the others silently.
+  if (e.TEMPORAL_TLS === false && needTls.length) {
+    throw new ConfigError(`invalid environment: TEMPORAL_TLS=false, but ${needTls.join(', ')} need(s) TLS; unset one or the other`);
+  }
+  if (!e.TEMPORAL_TLS && !needTls.length) return undefined;
+  return {
+    ...(cert && key ? { clientCert: { certPath: cert, keyPath: key } } : {}),
+    ...(e.TEMPORAL_TLS_CA ? { caPath: e.TEMPORAL_TLS_CA } : {}),
+    ...(e.TEMPORAL_TLS_SERVER_NAME ? { serverName: e.TEMPORAL_TLS_SERVER_NAME } : {}),
   };
 }

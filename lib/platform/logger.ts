@@ -12,6 +12,9 @@ const SECRET_KEYS = [
   'superappSecret',
   'adminToken',
   'metricsToken',
+  // Temporal Cloud's API key (TEMPORAL_API_KEY), as the config and the SDK's options name it.
+  'temporalApiKey',
+  'apiKey',
   'secret',
   'paySig',
   'signature',

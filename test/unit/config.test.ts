@@ -15,6 +15,9 @@ describe('loadConfig', () => {
       databaseUrl: undefined,
       temporalAddress: '127.0.0.1:7233',
       temporalNamespace: 'default',
+      // Plaintext, as to a local dev server (test/unit/temporal-connection.test.ts has the TLS settings).
+      temporalTls: undefined,
+      temporalApiKey: undefined,
       sandboxEnabled: true,
       superappBaseUrl: 'http://127.0.0.1:3000/sandbox',
       paymentTimeoutMs: 900_000,

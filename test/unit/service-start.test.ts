@@ -1,7 +1,8 @@
 // `npm run api` and `npm run worker` on their own (CONTRACT.md 1): without SUPERAPP_BASE_URL they
 // refuse to start, with a message saying what to set, unless the sandbox superapp is chosen
-// explicitly (SANDBOX=true). Only `npm start` picks the sandbox by itself. Run as processes, as
-// an operator would; no database or Temporal is needed to see them refuse.
+// explicitly (SANDBOX=true). Only `npm start` picks the sandbox by itself. A Temporal certificate
+// file they cannot read stops them before the database. Run as processes, as an operator would;
+// no database or Temporal is needed to see them refuse.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -54,5 +55,21 @@ describe.each(['api/main.ts', 'worker/main.ts'])('%s', (script) => {
     expect(r.code).toBe(1);
     expect(r.stderr).not.toMatch(/SUPERAPP_BASE_URL/);
     expect(r.stderr).toMatch(/ECONNREFUSED|connect/i);
+  });
+
+  it('stops before touching the database when a Temporal certificate file is missing, naming the setting, never the API key', async () => {
+    const apiKey = 'tcld_never_printed_0123456789';
+    const missing = path.join(dataDir, 'no-such-client.pem');
+    const r = await runService(script, {
+      ...env(),
+      SANDBOX: 'true',
+      TEMPORAL_TLS_CERT: missing,
+      TEMPORAL_TLS_KEY: path.join(dataDir, 'no-such-client.key'),
+      TEMPORAL_API_KEY: apiKey,
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`TEMPORAL_TLS_CERT: cannot read ${missing}: ENOENT`);
+    expect(r.stderr).not.toMatch(/ECONNREFUSED/);
+    expect(r.stdout + r.stderr).not.toContain(apiKey);
   });
 });

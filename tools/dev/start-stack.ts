@@ -14,6 +14,7 @@ import { startApi } from '../../api/start';
 import { startWorker } from '../../worker/start';
 import { installTemporalLogging } from '../../lib/platform/temporal-logging';
 import { withoutCredentials } from '../../lib/outbound/address-guard';
+import { describeTemporalConnection, temporalConnectionOptions } from '../../lib/platform/temporal-connection';
 import { ensureConsoleUi } from '../build/console-ui-build';
 
 const PG_PORT = Number(process.env.VPAY_PG_PORT ?? 54329);
@@ -24,6 +25,15 @@ async function main() {
   // The local stack uses the sandbox superapp and delivers to developer servers on this machine
   // unless told otherwise.
   const config = loadConfig(localStackEnv(process.env));
+  // The dev server `npm start` runs speaks plaintext: TLS settings are for an external Temporal.
+  if (config.temporalTls && !process.env.TEMPORAL_ADDRESS) {
+    process.stderr.write(
+      'vpay: TEMPORAL_TLS* and TEMPORAL_API_KEY are for an external Temporal: set TEMPORAL_ADDRESS too, or unset them\n',
+    );
+    process.exit(1);
+  }
+  // The certificate files, read once for both connections, before anything starts.
+  const temporalOptions = temporalConnectionOptions(config);
   const logger = createLogger(config.logLevel, { process: 'vpay' });
   installTemporalLogging(logger);
   const dataDir = path.resolve(config.dataDir);
@@ -67,9 +77,9 @@ async function main() {
     await prepareDatabase(databaseUrl);
     const metrics = createMetrics();
     const common = { config, databaseUrl, logger, metrics };
-    const worker = await startWorker(common);
+    const worker = await startWorker(common, { temporal: temporalOptions });
     stops.push(() => worker.stop());
-    const api = await startApi(common);
+    const api = await startApi(common, { temporal: temporalOptions });
     stops.push(() => api.stop());
     worker.done.catch((err) => {
       logger.fatal({ err }, 'worker stopped');
@@ -82,7 +92,7 @@ async function main() {
       `  API:              http://127.0.0.1:${api.port}`,
       `  Web console:      http://127.0.0.1:${api.port}/console (sign in with the admin token below)`,
       `  Temporal Web UI:  ${temporal?.uiUrl ?? `(external Temporal at ${config.temporalAddress})`}`,
-      `  Temporal gRPC:    ${config.temporalAddress}`,
+      `  Temporal gRPC:    ${config.temporalAddress} (${describeTemporalConnection(config)})`,
       `  PostgreSQL:       ${pg ? `embedded, data in ${describePgData(pg, path.join(dataDir, 'pg'))}` : 'DATABASE_URL'}`,
       // The operator's superapp URL may carry credentials: never printed.
       `  Superapp:         ${config.sandboxEnabled ? `built-in sandbox (${config.superappBaseUrl})` : withoutCredentials(config.superappBaseUrl)}`,

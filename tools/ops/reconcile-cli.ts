@@ -6,8 +6,9 @@
 //                        [--task-queue NAME | --any-task-queue] [--repair] [--json]
 //
 // Connects with the usual environment (DATABASE_URL, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
-// TEMPORAL_TASK_QUEUE). Without DATABASE_URL it uses the embedded PostgreSQL of a running
-// `npm start` (127.0.0.1:VPAY_PG_PORT, default 54329), and KEY_ROTATION_OVERLAP_MS as vpay does.
+// TEMPORAL_TASK_QUEUE; TEMPORAL_TLS* and TEMPORAL_API_KEY for a TLS cluster or Temporal Cloud).
+// Without DATABASE_URL it uses the embedded PostgreSQL of a running `npm start`
+// (127.0.0.1:VPAY_PG_PORT, default 54329), and KEY_ROTATION_OVERLAP_MS as vpay does.
 // Exit code: 0 when every order matches and neither the console's data nor the refunds have a finding, 1 otherwise, 2 on a
 // usage, configuration or connection error. With --repair, orders awaiting payment whose workflow
 // no longer runs are closed (workflow_lost) first, and the exit code says whether anything is left;
@@ -18,6 +19,11 @@ import { Client, Connection } from '@temporalio/client';
 import { loadConfig, ConfigError } from '../../lib/platform/config';
 import { createDb, type Db } from '../../lib/db/db';
 import { createLogger } from '../../lib/platform/logger';
+import {
+  describeTemporalConnection,
+  temporalConnectionOptions,
+  type TemporalConnectionOptions,
+} from '../../lib/platform/temporal-connection';
 import { reconcile, VERDICTS, type DeliveryLogEntry, type ReconcileReport } from './reconcile';
 import { CONSOLE_KINDS, type ConsoleFinding } from './reconcile-console';
 import { REFUND_KINDS, type RefundNoticeLogEntry } from './reconcile-refunds';
@@ -47,9 +53,11 @@ Also checks the console's data: orders against their items, app keys against the
 secrets in the audit log, console users' roles against their teams (docs/OPERATIONS.md).
 
 Environment: DATABASE_URL (default: the embedded PostgreSQL of \`npm start\`), TEMPORAL_ADDRESS
-(default 127.0.0.1:7233), TEMPORAL_NAMESPACE (default "default"), KEY_ROTATION_OVERLAP_MS (as vpay's).
-Exit code: 0 every order matches and neither the console's data nor the refunds have a finding, 1 otherwise, 2 usage or
-connection error.`;
+(default 127.0.0.1:7233), TEMPORAL_NAMESPACE (default "default"), KEY_ROTATION_OVERLAP_MS (as vpay's);
+for a TLS cluster or Temporal Cloud, TEMPORAL_TLS, TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY, TEMPORAL_TLS_CA,
+TEMPORAL_TLS_SERVER_NAME, TEMPORAL_API_KEY (docs/OPERATIONS.md).
+Exit code: 0 every order matches and neither the console's data nor the refunds have a finding, 1 otherwise, 2 usage,
+configuration or connection error.`;
 
 class UsageError extends Error {}
 
@@ -200,6 +208,7 @@ function idsText(f: ConsoleFinding): string {
 async function main(): Promise<number> {
   let cli: ReturnType<typeof parseCli>;
   let config: ReturnType<typeof loadConfig>;
+  let temporalOptions: TemporalConnectionOptions;
   try {
     cli = parseCli(process.argv.slice(2));
     if (cli.help) {
@@ -212,6 +221,7 @@ async function main(): Promise<number> {
     for (const k of ['SUPERAPP_SECRET', 'ADMIN_TOKEN']) if (!env[k]) env[k] = 'unused-by-reconcile';
     if (!env.SUPERAPP_BASE_URL) env.SANDBOX = 'true';
     config = loadConfig(env);
+    temporalOptions = temporalConnectionOptions(config);
   } catch (err) {
     if (err instanceof UsageError || err instanceof ConfigError) {
       process.stderr.write(`reconcile: ${err.message}\n\n${USAGE}\n`);
@@ -236,11 +246,14 @@ async function main(): Promise<number> {
       process.stderr.write(`reconcile: cannot read the orders table at ${redact(databaseUrl)}: ${(err as Error).message}${hint}\n`);
       return 2;
     }
+    // Lazy, then connected: a connection that failed is still closed (finally), so its retries
+    // do not keep the process alive.
+    connection = Connection.lazy({ ...temporalOptions, connectTimeout: '5s' });
     try {
-      connection = await Connection.connect({ address: config.temporalAddress, connectTimeout: '5s' });
+      await connection.ensureConnected();
     } catch (err) {
       process.stderr.write(
-        `reconcile: cannot connect to Temporal at ${config.temporalAddress} (TEMPORAL_ADDRESS): ${(err as Error).message}\n`,
+        `reconcile: cannot connect to Temporal at ${config.temporalAddress} (TEMPORAL_ADDRESS, ${describeTemporalConnection(config)}): ${(err as Error).message}\n`,
       );
       return 2;
     }
