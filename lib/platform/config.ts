@@ -60,11 +60,6 @@ const EnvSchema = z.object({
    */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
   /**
-   * Activity slots of the worker's delivery Worker (calls to developer endpoints, on their own
-   * task queue): as many attempts as may wait on slow endpoints at once, apart from the slots of
-   * the payment path's activities.
-   */
-  /**
    * The task queue of the calls to developer endpoints (deliveries, redeliveries, refund notices),
    * polled by every worker's delivery Worker. Unset: `<TEMPORAL_TASK_QUEUE>-delivery`.
    */
@@ -75,6 +70,11 @@ const EnvSchema = z.object({
    * a rolling upgrade while older workers still run (docs/OPERATIONS.md).
    */
   SEPARATE_DELIVERY_QUEUE: boolFromEnv.default(true),
+  /**
+   * Activity slots of the worker's delivery Worker (calls to developer endpoints, on their own
+   * task queue): as many attempts as may wait on slow endpoints at once, apart from the slots of
+   * the payment path's activities.
+   */
   WORKER_MAX_CONCURRENT_DELIVERIES: z.coerce.number().int().min(1).default(100),
   /** How long the API waits for a workflow's answer (prepay outcome, payment recorded). */
   WORKFLOW_ANSWER_TIMEOUT_MS: positiveMs.default(30_000),
@@ -164,6 +164,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   if (e.DELIVERY_RETRY_MAX_MS < e.DELIVERY_RETRY_INITIAL_MS) {
     throw new ConfigError('invalid environment: DELIVERY_RETRY_MAX_MS must be >= DELIVERY_RETRY_INITIAL_MS');
+  }
+  // The delivery Worker registers only the developer-facing activities: polling the main queue it
+  // would take the payment path's activity tasks (prepay, rows, confirmation) and fail them.
+  if (e.DELIVERY_TASK_QUEUE !== undefined && e.DELIVERY_TASK_QUEUE === e.TEMPORAL_TASK_QUEUE) {
+    throw new ConfigError('invalid environment: DELIVERY_TASK_QUEUE must differ from TEMPORAL_TASK_QUEUE');
   }
   // Which superapp takes the money is never a silent default (CONTRACT.md 1): a service that fell
   // back to the sandbox would create orders an admin can mark paid with no money taken. `npm start`
