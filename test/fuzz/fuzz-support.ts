@@ -215,7 +215,10 @@ const count = (key: string) => stats.set(key, (stats.get(key) ?? 0) + 1);
  * unknown route like any other).
  */
 export const flavorOf = (path: string, sandbox = false): Flavor =>
-  path.startsWith('/v1/superapp/') || (sandbox && path.startsWith('/sandbox/minigame/')) ? 'returnCode' : 'errCode';
+  underPrefix(path, '/v1/superapp') || (sandbox && underPrefix(path, '/sandbox/minigame')) ? 'returnCode' : 'errCode';
+
+/** The prefix itself (bare or with a query) or a path below it: what the router mounted there answers. */
+const underPrefix = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`) || path.startsWith(`${prefix}?`);
 
 /**
  * What every answer to a client's request must look like: never a 5xx; a 4xx carries the JSON

@@ -102,6 +102,14 @@ const unknownRequest = fc
     return { ...r, path: `${url.pathname}${url.search}` };
   });
 
+it('the superapp prefix itself belongs to the superapp router: GET /v1/superapp answers 404 with its returnCode body', async () => {
+  // Found by the property below (seed 1302380413): the check took the bare prefix for a mini game path.
+  const req: Sent = { method: 'GET', path: '/v1/superapp', headers: [], body: undefined };
+  const a = checkContractAnswer(req, await send(vpay, req));
+  expect(a.status).toBe(404);
+  expect(a.json?.returnCode).toBe(40404);
+});
+
 it('unknown routes and wrong methods answer a JSON 4xx (404 / 40404 when the path is plain), never a 5xx', async () => {
   await assertProperty(
     fc.asyncProperty(unknownRequest, async (r) => {
