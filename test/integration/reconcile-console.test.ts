@@ -3,17 +3,14 @@
 // released and bought, finds nothing; then each rule, broken by hand with SQL as an operator or a
 // bug would, is reported as exactly that finding, and nothing once the rows are put back.
 import { randomBytes } from 'node:crypto';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { startVpay, type Vpay } from '../support/vpay';
+import { runReconcileCli } from '../support/reconcile-cli';
 import { consoleCall, consoleWorld, type ConsoleWorld } from '../support/console';
 import { expectOk, payableConsoleApp } from '../support/console-delivery';
 import { admin, paidOrder, type TestApp } from '../support/minigame';
 import { purchaseWorkflowId } from '../../workflows/workflow-ids';
 import { reconcile, type ReconcileOptions, type ReconcileReport } from '../../tools/ops/reconcile';
 import { CONSOLE_KINDS, type ConsoleFinding } from '../../tools/ops/reconcile-console';
-
-const root = path.resolve(__dirname, '../..');
 
 let vpay: Vpay;
 let world: ConsoleWorld;
@@ -61,27 +58,7 @@ async function deliveredOrder(productId: string, price: number): Promise<string>
   return o.orderId;
 }
 
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tools/ops/reconcile-cli.ts', ...args], {
-      cwd: root,
-      env: {
-        ...process.env,
-        DATABASE_URL: vpay.databaseUrl,
-        TEMPORAL_ADDRESS: vpay.config.temporalAddress,
-        TEMPORAL_NAMESPACE: vpay.config.temporalNamespace,
-        TEMPORAL_TASK_QUEUE: vpay.config.taskQueue,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runCli = (args: string[]) => runReconcileCli(vpay, args);
 
 beforeAll(async () => {
   vpay = await startVpay();

@@ -1,10 +1,10 @@
 // `npm run reconcile` (tools/ops/reconcile.ts, tools/ops/reconcile-cli.ts) on the real stack: a clean stack
 // reconciles; every problem class, made by tampering behind vpay's back, is named for the right
 // order; the CLI's exit codes.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { runReconcileCli } from '../support/reconcile-cli';
 import { startVpay, type Vpay } from '../support/vpay';
 import { newTradeNo, pay, requestPayment, setupApp, signData, type TestApp } from '../support/minigame';
 import { waitFor } from '../support/wait-for';
@@ -21,8 +21,6 @@ import {
 } from '../../tools/ops/reconcile';
 import { CONSOLE_KINDS } from '../../tools/ops/reconcile-console';
 import { REFUND_KINDS } from '../../tools/ops/reconcile-refunds';
-
-const root = path.resolve(__dirname, '../..');
 
 interface Order {
   orderId: string;
@@ -96,33 +94,7 @@ const cleanRefunds = (checked: number) => ({ counts: Object.fromEntries(REFUND_K
 const verdictFor = (report: ReconcileReport, orderId: string): OrderVerdict | undefined =>
   report.problems.find((p) => p.orderId === orderId);
 
-/** Runs the CLI as an operator would, against this test's vpay. */
-function runCli(
-  vpay: Vpay,
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tools/ops/reconcile-cli.ts', ...args], {
-      cwd: root,
-      env: {
-        ...process.env,
-        DATABASE_URL: vpay.databaseUrl,
-        TEMPORAL_ADDRESS: vpay.config.temporalAddress,
-        TEMPORAL_NAMESPACE: vpay.config.temporalNamespace,
-        TEMPORAL_TASK_QUEUE: vpay.config.taskQueue,
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runCli = runReconcileCli;
 
 describe('reconcile', () => {
   let vpay: Vpay;

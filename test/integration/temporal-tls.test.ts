@@ -2,21 +2,18 @@
 // Cloud"): the API, the worker and the reconcile tool connect through a TLS-terminating proxy in
 // front of the test's dev server (test/support/tls-proxy.ts), with certificates made by openssl at
 // test time; a client without a certificate is refused there.
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { loadConfig } from '../../lib/platform/config';
 import { temporalConnectionOptions } from '../../lib/platform/temporal-connection';
 import type { ReconcileReport } from '../../tools/ops/reconcile';
 import { purchaseWorkflowId } from '../../workflows/workflow-ids';
 import { startVpay, type Vpay } from '../support/vpay';
+import { runReconcileCli } from '../support/reconcile-cli';
 import { paidOrder, setupApp, type TestApp } from '../support/minigame';
 import { waitFor } from '../support/wait-for';
 import { makeTestCerts, type TestCerts } from '../support/test-certs';
 import { startTlsProxy, type TlsProxy } from '../support/tls-proxy';
 import { testEnv } from '../support/test-env';
-
-const root = path.resolve(__dirname, '../..');
 
 let certs: TestCerts;
 let proxy: TlsProxy;
@@ -50,29 +47,9 @@ async function deliveredOrder(): Promise<{ orderId: string; outTradeNo: string; 
   return { ...o, status: result.status };
 }
 
-/** The reconcile CLI as an operator runs it, with this test's vpay and the given TLS settings. */
-function runReconcile(args: string[], tlsEnv: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tools/ops/reconcile-cli.ts', ...args], {
-      cwd: root,
-      env: {
-        ...process.env,
-        DATABASE_URL: vpay.databaseUrl,
-        TEMPORAL_ADDRESS: proxy.address,
-        TEMPORAL_NAMESPACE: vpay.config.temporalNamespace,
-        TEMPORAL_TASK_QUEUE: vpay.config.taskQueue,
-        ...tlsEnv,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** The reconcile CLI as an operator runs it, through the mTLS proxy with the given TLS settings. */
+const runReconcile = (args: string[], tlsEnv: Record<string, string>) =>
+  runReconcileCli(vpay, args, { TEMPORAL_ADDRESS: proxy.address, ...tlsEnv });
 
 it('runs a purchase with the API and the worker connected over mTLS', async () => {
   expect(vpay.config.temporalAddress).toBe(proxy.address);
