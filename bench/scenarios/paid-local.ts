@@ -8,12 +8,12 @@
 import { Client, Connection } from '@temporalio/client';
 import { newResult, type BenchContext, type Check, type ScenarioResult, type Table } from '../context';
 import { noErrors } from '../checks';
-import { fmt, median, sampleDistinct, summarize, type Summary } from '../stats';
-import { purchaseSteps, type PathSteps, type PurchaseSteps } from '../history-steps';
+import { fmt, sampleDistinct, summarize, type Summary } from '../stats';
+import { purchaseSteps, type PurchaseSteps } from '../history-steps';
 import type { Ceiling } from '../ceiling/driver';
 import { startFloor } from '../ceiling/floor';
 import { startDefaultCeiling } from './ceiling';
-import { ORDERS } from './steps';
+import { ORDERS, pathStepsTable } from './steps';
 
 const SIDES = [
   { name: 'paid-task', label: 'PAID row as an activity task (vpay today)', paidLocal: false, taskQueue: 'bench-paid-task' },
@@ -178,36 +178,11 @@ function latencyTable(data: SideData[], floor: Summary): Table {
 
 /** Where the callback's server time went, from the sampled histories (bench/history-steps.ts). */
 function callbackStepsTable(data: SideData[]): Table {
-  const med = (d: SideData, f: (p: PathSteps) => number) => fmt(median(d.steps.map((s) => f(s.callback))));
-  return {
-    title: 'The callback on the server, per purchase (median over the sampled histories; times in ms)',
-    columns: [
-      'side',
-      'histories',
-      'workflow tasks',
-      'activity tasks',
-      'local activities',
-      'workflow task queue',
-      'workflow task run',
-      'of it local activities',
-      'activity queue',
-      'activity run',
-      'server total',
-    ],
-    rows: data.map((d, i) => [
-      SIDES[i].label,
-      String(d.steps.length),
-      med(d, (p) => p.workflowTasks),
-      med(d, (p) => p.activityTasks),
-      med(d, (p) => p.localActivities),
-      med(d, (p) => p.workflowTaskQueueMs),
-      med(d, (p) => p.workflowTaskRunMs),
-      med(d, (p) => p.localActivityMs),
-      med(d, (p) => p.activityQueueMs),
-      med(d, (p) => p.activityRunMs),
-      med(d, (p) => p.totalMs),
-    ]),
-  };
+  return pathStepsTable(
+    'The callback on the server, per purchase (median over the sampled histories; times in ms)',
+    'side',
+    data.map((d, i) => ({ label: SIDES[i].label, paths: d.steps.map((s) => s.callback) })),
+  );
 }
 
 function roundsTable(rows: RoundRow[]): Table {

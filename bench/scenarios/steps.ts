@@ -208,11 +208,20 @@ function latencyTable(data: VariantData[], floor: Summary): Table {
 }
 
 function stepsTable(title: string, data: VariantData[], pick: (s: PurchaseSteps) => PathSteps): Table {
-  const med = (d: VariantData, f: (p: PathSteps) => number) => fmt(median(d.steps.map((s) => f(pick(s)))));
+  return pathStepsTable(
+    title,
+    'request steps as',
+    data.map((d, i) => ({ label: VARIANTS[i].label, paths: d.steps.map(pick) })),
+  );
+}
+
+/** Medians of one path's server time split per step (bench/history-steps.ts), one row per side. */
+export function pathStepsTable(title: string, sideColumn: string, sides: Array<{ label: string; paths: PathSteps[] }>): Table {
+  const med = (paths: PathSteps[], f: (p: PathSteps) => number) => fmt(median(paths.map(f)));
   return {
     title,
     columns: [
-      'request steps as',
+      sideColumn,
       'histories',
       'workflow tasks',
       'activity tasks',
@@ -224,18 +233,18 @@ function stepsTable(title: string, data: VariantData[], pick: (s: PurchaseSteps)
       'activity run',
       'server total',
     ],
-    rows: data.map((d, i) => [
-      VARIANTS[i].label,
-      String(d.steps.length),
-      med(d, (p) => p.workflowTasks),
-      med(d, (p) => p.activityTasks),
-      med(d, (p) => p.localActivities),
-      med(d, (p) => p.workflowTaskQueueMs),
-      med(d, (p) => p.workflowTaskRunMs),
-      med(d, (p) => p.localActivityMs),
-      med(d, (p) => p.activityQueueMs),
-      med(d, (p) => p.activityRunMs),
-      med(d, (p) => p.totalMs),
+    rows: sides.map(({ label, paths }) => [
+      label,
+      String(paths.length),
+      med(paths, (p) => p.workflowTasks),
+      med(paths, (p) => p.activityTasks),
+      med(paths, (p) => p.localActivities),
+      med(paths, (p) => p.workflowTaskQueueMs),
+      med(paths, (p) => p.workflowTaskRunMs),
+      med(paths, (p) => p.localActivityMs),
+      med(paths, (p) => p.activityQueueMs),
+      med(paths, (p) => p.activityRunMs),
+      med(paths, (p) => p.totalMs),
     ]),
   };
 }
