@@ -59,6 +59,7 @@ function stubActivities(o: { deliverFailuresBeforeSuccess?: number; endpointFail
     },
     async projectOrder(p) {
       calls.projections.push(p);
+      return { prepayId: p.prepayId ?? null };
     },
     async requestPrepay(order) {
       return { prepayId: `prepay_${order.orderId}` };
