@@ -30,8 +30,14 @@ export function createProjectionActivities({ db, logger }: ActivityDeps) {
       return { prepayId: null };
     },
 
-    async projectOrder(p: OrderProjection): Promise<void> {
-      await projectOrder(db, p);
+    /**
+     * Writes the transition; returns the prepayId the row holds after it. A PREPAID write keeps one
+     * already stored (a stalled older run's, written after this run's saveNewOrder read the row),
+     * and the workflow then answers that one, as the row does.
+     */
+    async projectOrder(p: OrderProjection): Promise<{ prepayId: string | null }> {
+      const written = await projectOrder(db, p);
+      return { prepayId: written?.prepayId ?? null };
     },
   };
 }

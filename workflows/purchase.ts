@@ -288,7 +288,27 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
       return false;
     }
     setStatus('PREPAID');
-    await steps.projectOrder({ orderId: order.orderId, status: 'PREPAID', prepayId: state.prepayId });
+    // Histories recorded before projectOrder returned the row's prepayId hold no result here.
+    const written: { prepayId?: string | null } | undefined = await steps.projectOrder({
+      orderId: order.orderId,
+      status: 'PREPAID',
+      prepayId: state.prepayId,
+    });
+    // The row keeps the prepayId stored first. A stalled but living older run of these steps may
+    // have written its own after saveNewOrder read the row empty, and the mini game may hold that
+    // one (an identical request is answered from the row): the row's is the answer, so the row,
+    // the workflow and every answer agree. The superapp's callback names the orderId, not the
+    // prepayId, so a payment of either prepay order is taken. No patch: taking a value from an
+    // activity's result adds no command, and the result is in the history, so a replay takes the
+    // same; a history without a result keeps the workflow's own, as it did when recorded.
+    if (written?.prepayId && written.prepayId !== state.prepayId) {
+      log.info('the order row holds the prepayId a stalled older run wrote; adopted', {
+        orderId: order.orderId,
+        prepayId: written.prepayId,
+        ownPrepayId: state.prepayId,
+      });
+      state.prepayId = written.prepayId;
+    }
     rowStatus = 'PREPAID';
 
     // 4. Wait for the payment, raced against the payment timeout (counted from order creation).

@@ -103,9 +103,28 @@ describe('saveNewOrder', () => {
 describe('projectOrder (lib/db/repos/orders.ts)', () => {
   it("keeps a stored prepayId: a stalled run's late PREPAID write does not replace the one answered", async () => {
     const order = await newOrder(await newApp());
-    await projectOrder(db, { orderId: order.orderId, status: 'PREPAID', prepayId: 'pp_rerun' });
+    await expect(projectOrder(db, { orderId: order.orderId, status: 'PREPAID', prepayId: 'pp_rerun' })).resolves.toEqual({
+      prepayId: 'pp_rerun',
+    });
     await projectOrder(db, { orderId: order.orderId, status: 'PREPAID', prepayId: 'pp_stalled' });
     expect(await getOrder(db, order.orderId)).toMatchObject({ status: 'PREPAID', prepayId: 'pp_rerun' });
+  });
+
+  it('returns the prepayId the row holds after the write: a stalled run wrote first, its own is kept and returned', async () => {
+    // The stalled older run's PREPAID write lands after the rerun's saveNewOrder read the row
+    // empty; the rerun's write (its prepay call answered another prepayId) learns the stored one.
+    const order = await newOrder(await newApp());
+    await projectOrder(db, { orderId: order.orderId, status: 'PREPAID', prepayId: 'pp_stalled' });
+    await expect(projectOrder(db, { orderId: order.orderId, status: 'PREPAID', prepayId: 'pp_rerun' })).resolves.toEqual({
+      prepayId: 'pp_stalled',
+    });
+    const t = testDeps([], { db });
+    const write = createProjectionActivities(t.deps).projectOrder;
+    await expect(
+      activityEnvironment().run(write, { orderId: order.orderId, status: 'PREPAID' as const, prepayId: 'pp_third' }),
+    ).resolves.toEqual({ prepayId: 'pp_stalled' });
+    expect(await getOrder(db, order.orderId)).toMatchObject({ status: 'PREPAID', prepayId: 'pp_stalled' });
+    await expect(projectOrder(db, { orderId: `ord_${randomUUID()}`, status: 'PREPAID', prepayId: 'pp_x' })).resolves.toBeUndefined();
   });
 
   it('fills in a prepayId on a row that has none, even one moved past PREPAID', async () => {

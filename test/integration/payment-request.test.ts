@@ -3,7 +3,9 @@
 import { userSignatureOf } from '../../lib/domain/signatures';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { purchaseWorkflowId } from '../../workflows/workflow-ids';
-import { requestPaymentUpdate } from '../../workflows/definitions';
+import { getStatusQuery, requestPaymentUpdate } from '../../workflows/definitions';
+import { getOrder, projectOrder } from '../../lib/db/repos/orders';
+import { waitFor } from '../support/wait-for';
 import { startVpay, type Vpay } from '../support/vpay';
 import {
   admin,
@@ -238,6 +240,40 @@ describe('200 and idempotency', () => {
     const q = await queryOrder(vpay, app, JSON.parse(sd).outTradeNo);
     expect(q.json.order).toMatchObject({ orderId: r.json.orderId, buyQuantity: 7, totalAmount: app.price * 7, status: 'PREPAID' });
     expect(q.json.order).toMatchObject({ transactionId: null, paidAt: null, deliveredAt: null, deliveryAttempts: 0 });
+  });
+});
+
+describe('a prepayId a stalled older run of the steps wrote to the row (docs/ARCHITECTURE.md)', () => {
+  afterEach(() => {
+    vpay.superapp.freshPrepayIds = false;
+  });
+
+  it("is the answer, the workflow's and the row's, though this run's prepay call got another", async () => {
+    // The stalled run's PREPAID write lands while this run's prepay call is retried, after its
+    // saveNewOrder read the row empty: this run gets a second prepayId, the row keeps the first.
+    vpay.superapp.freshPrepayIds = true;
+    vpay.superapp.prepayMode = 'http500';
+    const sd = signData(app);
+    const outTradeNo: string = JSON.parse(sd).outTradeNo;
+    const pending = requestPayment(vpay, app, sd);
+    const { orderId } = await waitFor('the first prepay call', () => vpay.superapp.prepays.find((p) => p.outTradeNo === outTradeNo));
+    const stalled = `prepay_stalled_${orderId}`;
+    await projectOrder(vpay.api.db, { orderId, status: 'PREPAID', prepayId: stalled });
+    vpay.superapp.prepayMode = 'ok';
+
+    const answer = await pending;
+    expect(answer.status).toBe(200);
+    expect(answer.json).toMatchObject({ orderId, status: 'PREPAID', prepayId: stalled });
+    // This run's prepay call did create another one, which nobody is given.
+    expect([...vpay.superapp.issuedPrepayIds].filter(([, o]) => o === orderId)).toHaveLength(1);
+    expect(await getOrder(vpay.api.db, orderId)).toMatchObject({ status: 'PREPAID', prepayId: stalled });
+    const handle = vpay.api.client.workflow.getHandle(purchaseWorkflowId(app.appId, outTradeNo));
+    expect((await handle.query(getStatusQuery)).prepayId).toBe(stalled);
+    expect((await requestPayment(vpay, app, sd)).json.prepayId).toBe(stalled);
+
+    // The callback names the order, not the prepayId: the payment is taken and delivered.
+    expect((await pay(vpay, orderId, app.price)).status).toBe(200);
+    expect(await handle.result()).toMatchObject({ status: 'DELIVERED', prepayId: stalled });
   });
 });
 

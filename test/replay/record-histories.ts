@@ -26,7 +26,11 @@ import { purchaseWorkflowId, redeliverWorkflowId, refundWorkflowId } from '../..
 import type { PurchaseState, RefundState } from '../../workflows/definitions';
 import { pathSigOf } from '../../lib/domain/signatures';
 import type { RedeliveryResult } from '../../workflows/redeliver';
-import { startRedelivery } from '../../application/purchase-client';
+import { createPurchaseClient, startRedelivery } from '../../application/purchase-client';
+import { insertNewOrder, projectOrder } from '../../lib/db/repos/orders';
+import { newOrderId } from '../../lib/domain/order-id';
+import { paySigOf, userSignatureOf } from '../../lib/domain/signatures';
+import type { OrderDraft } from '../../workflows/definitions';
 import { startVpay, type Vpay } from '../support/vpay';
 import { call, requestPayment, setupApp, signData, type TestApp } from '../support/minigame';
 import { waitFor } from '../support/wait-for';
@@ -57,8 +61,7 @@ interface Scenario {
 
 // ---- helpers -------------------------------------------------------------------------------
 
-async function startPurchase(vpay: Vpay, app: TestApp, expectStatus = 200) {
-  const sd = signData(app);
+async function startPurchase(vpay: Vpay, app: TestApp, expectStatus = 200, sd = signData(app)) {
   const outTradeNo: string = JSON.parse(sd).outTradeNo;
   const r = await requestPayment(vpay, app, sd);
   if (r.status !== expectStatus) {
@@ -82,6 +85,48 @@ async function finish(vpay: Vpay, workflowId: string): Promise<Recorded> {
   const state = (await withTimeout(handle.result(), 60_000, `the result of ${workflowId}`)) as PurchaseState;
   const history = await handle.fetchHistory();
   return { workflowId, state, history };
+}
+
+/** The order the API drafts for a payment request of `app` (application/request-payment.ts). */
+function orderDraftOf(app: TestApp, sd = signData(app)): OrderDraft {
+  const s = JSON.parse(sd);
+  return {
+    orderId: newOrderId(),
+    appId: app.appId,
+    openId: app.openId,
+    outTradeNo: s.outTradeNo,
+    productId: s.productId,
+    buyQuantity: s.buyQuantity,
+    goodsPrice: s.goodsPrice,
+    totalAmount: s.goodsPrice * s.buyQuantity,
+    currencyType: s.currencyType,
+    platform: s.platform ?? null,
+    env: s.env,
+    attach: s.attach ?? null,
+    signData: sd,
+    paySig: paySigOf(app.appKey, sd),
+    signature: userSignatureOf(app.sessionKey, sd),
+    createdAt: new Date().toISOString(),
+  };
+}
+
+/**
+ * A purchase whose order row already holds a prepayId when its workflow starts, as a run of the
+ * payment request's steps lost after its PREPAID row leaves it (its workflow task never completed,
+ * so the rerun records nothing of it): saveNewOrder returns it and no prepay call is made
+ * ('prepay-from-row'). The rerun is the same workflow's retried task in production; here the
+ * workflow starts (as the API starts it) on the row written beforehand. Paid and delivered.
+ */
+async function prepayFromRow(vpay: Vpay, app: TestApp): Promise<Recorded> {
+  const draft = orderDraftOf(app);
+  const lost = `prepay_${draft.orderId}_lost`;
+  await insertNewOrder(vpay.api.db, draft);
+  await projectOrder(vpay.api.db, { orderId: draft.orderId, status: 'PREPAID', prepayId: lost });
+  const answer = await createPurchaseClient(vpay.api.client, vpay.config).requestPayment(draft);
+  if (answer.prepayId !== lost) throw new Error(`answered ${answer.prepayId}, not the row's ${lost}`);
+  if (vpay.superapp.prepays.some((p) => p.orderId === draft.orderId)) throw new Error('the superapp was asked for a prepay order');
+  await payOnce(vpay, draft.orderId, app.price);
+  return finish(vpay, purchaseWorkflowId(app.appId, draft.outTradeNo));
 }
 
 /** A paid and delivered purchase, finished. */
@@ -199,6 +244,59 @@ const scenarios: Scenario[] = [
       ...need(r.state.closeReason === 'prepay_rejected', `closeReason prepay_rejected (got ${r.state.closeReason})`),
       ...need(count(r, EventType.EVENT_TYPE_MARKER_RECORDED) === 3, 'the patch marker and 2 local activity markers (row, failed prepay)'),
       ...need(count(r, EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) === 1, 'one activity task: the CLOSED row'),
+    ],
+  },
+  {
+    // The row holds a lost run's prepayId: the prepay-from-row patch marker, no requestPrepay.
+    name: 'prepay-from-row',
+    run: prepayFromRow,
+    check: (r) => [
+      ...need(r.state.status === 'DELIVERED', `status DELIVERED (got ${r.state.status})`),
+      ...need(r.state.prepayId?.endsWith('_lost') === true, `the row's prepayId (got ${r.state.prepayId})`),
+      ...need(count(r, EventType.EVENT_TYPE_MARKER_RECORDED) === 2, 'the prepay-from-row and delivery-task-queue markers'),
+      ...need(scheduled(r, 'requestPrepay') === 0 && scheduled(r, 'saveNewOrder') === 1, 'the order row, no prepay call'),
+    ],
+  },
+  {
+    name: 'local-steps-prepay-from-row',
+    env: { PURCHASE_LOCAL_STEPS: 'true' },
+    run: prepayFromRow,
+    check: (r) => [
+      ...need(r.state.status === 'DELIVERED', `status DELIVERED (got ${r.state.status})`),
+      ...need(r.state.prepayId?.endsWith('_lost') === true, `the row's prepayId (got ${r.state.prepayId})`),
+      ...need(
+        count(r, EventType.EVENT_TYPE_MARKER_RECORDED) === 5,
+        'the local-request-steps, prepay-from-row and delivery-task-queue markers, 2 local activity markers (order row, PREPAID row)',
+      ),
+      ...need(scheduled(r, 'requestPrepay') === 0, 'no prepay call'),
+    ],
+  },
+  {
+    // A stalled older run writes its prepayId to the row while this run's prepay call is retried
+    // (after its saveNewOrder read the row empty): this run's PREPAID write keeps the row's, and
+    // the workflow adopts it (no patch: an activity result, no other command).
+    name: 'local-steps-prepay-adopt-row',
+    env: { PURCHASE_LOCAL_STEPS: 'true' },
+    async run(vpay, app) {
+      vpay.superapp.prepayMode = 'http500';
+      const sd = signData(app);
+      const outTradeNo: string = JSON.parse(sd).outTradeNo;
+      const started = startPurchase(vpay, app, 200, sd);
+      const { orderId } = await waitFor('the local prepay try', () => vpay.superapp.prepays.find((p) => p.outTradeNo === outTradeNo));
+      await projectOrder(vpay.api.db, { orderId, status: 'PREPAID', prepayId: `prepay_${orderId}_stalled` });
+      vpay.superapp.prepayMode = 'ok';
+      const p = await started;
+      await payOnce(vpay, p.orderId!, app.price);
+      return finish(vpay, p.workflowId);
+    },
+    check: (r) => [
+      ...need(r.state.status === 'DELIVERED', `status DELIVERED (got ${r.state.status})`),
+      ...need(r.state.prepayId?.endsWith('_stalled') === true, `the stalled run's prepayId adopted (got ${r.state.prepayId})`),
+      ...need(scheduled(r, 'requestPrepay') === 1, 'the prepay call handed to an activity task'),
+      ...need(
+        count(r, EventType.EVENT_TYPE_MARKER_RECORDED) === 5,
+        'the local-request-steps and delivery-task-queue markers, 3 local activity markers (one a failed prepay try)',
+      ),
     ],
   },
   {

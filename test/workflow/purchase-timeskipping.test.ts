@@ -59,6 +59,7 @@ function stubActivities(o: { deliverFailuresBeforeSuccess?: number; endpointFail
     },
     async projectOrder(p) {
       calls.projections.push(p);
+      return { prepayId: p.prepayId ?? null };
     },
     async requestPrepay(order) {
       return { prepayId: `prepay_${order.orderId}` };
@@ -405,6 +406,31 @@ describe('the payment request steps as local activities (PurchaseInput.localStep
       expect(calls.projections).toEqual([{ orderId: inp.order.orderId, status: 'PREPAID', prepayId: 'pp_lost' }]);
       expect(kinds.activityTasks).toEqual(activityTasks);
       expect(kinds.markers).toEqual(markers);
+    },
+  );
+
+  it.each([true, false])(
+    'localSteps %s: a prepayId a stalled older run wrote to the row after saveNewOrder read it empty is adopted',
+    async (localSteps) => {
+      // saveNewOrder found no prepayId, so the prepay call ran and got pp_second; meanwhile a
+      // stalled older run wrote pp_stalled to the row, and the PREPAID write kept it (coalesce).
+      const { calls, activities } = stubActivities();
+      activities.requestPrepay = async () => ({ prepayId: 'pp_second' });
+      activities.projectOrder = async (p) => {
+        calls.projections.push(p);
+        return { prepayId: p.prepayId === undefined ? null : 'pp_stalled' };
+      };
+      const inp = { ...(await input()), localSteps };
+      const { answer, query, state } = await withWorker(activities, async (tq) => {
+        const { answer, handle } = await startWithPrepay(tq, inp);
+        const query = await handle.query(getStatusQuery);
+        await handle.executeUpdate(recordPaymentUpdate, { args: [payment(inp.order)] });
+        return { answer, query, state: await handle.result() };
+      });
+      expect(answer).toMatchObject({ status: 'PREPAID', prepayId: 'pp_stalled' });
+      expect(query.prepayId).toBe('pp_stalled');
+      expect(state).toMatchObject({ status: 'DELIVERED', prepayId: 'pp_stalled' });
+      expect(calls.projections[0]).toEqual({ orderId: inp.order.orderId, status: 'PREPAID', prepayId: 'pp_second' });
     },
   );
 

@@ -116,7 +116,9 @@ function stubActivities(o: StubOptions = {}) {
     async saveNewOrder() {
       return { prepayId: null };
     },
-    async projectOrder() {},
+    async projectOrder() {
+      return { prepayId: null };
+    },
     async requestPrepay(order) {
       return { prepayId: `prepay_${order.orderId}` };
     },

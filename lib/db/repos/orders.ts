@@ -121,9 +121,11 @@ export interface OrderProjection {
 /**
  * Writes a status transition. Activities may be retried and run side by side, so a late
  * retry of an earlier transition (say PREPAID after PAID) fills in its fields but never moves
- * the status backwards, nor replaces a prepayId already stored.
+ * the status backwards, nor replaces a prepayId already stored. Returns the prepayId the row
+ * holds after the write (undefined when there is no such row): a PREPAID write that found another
+ * one stored learns the prepayId the row, and so the mini game, has (docs/ARCHITECTURE.md).
  */
-export async function projectOrder(db: Db, p: OrderProjection): Promise<void> {
+export async function projectOrder(db: Db, p: OrderProjection): Promise<{ prepayId: string | null } | undefined> {
   const changes: Record<string, unknown> = {
     status: db.raw(`case when status = any(?) then ? else status end`, [FORWARD_FROM[p.status], p.status]),
     updated_at: db.fn.now(),
@@ -139,7 +141,8 @@ export async function projectOrder(db: Db, p: OrderProjection): Promise<void> {
     changes.close_reason = p.closeReason ?? null;
     changes.closed_at = db.raw('coalesce(closed_at, now())');
   }
-  await db('orders').where({ order_id: p.orderId }).update(changes);
+  const [row] = await db('orders').where({ order_id: p.orderId }).update(changes).returning('prepay_id');
+  return row ? { prepayId: row.prepay_id ?? null } : undefined;
 }
 
 /**
