@@ -6,18 +6,7 @@ import { startFakeSuperapp, type FakeSuperapp } from '../tools/fakes/fake-supera
 import { FakeDeveloper } from '../tools/fakes/fake-developer';
 import { closedLoop, openLoop } from './loops';
 import { purchaseStats } from './purchase-stats';
-import {
-  payOrder,
-  purchase,
-  queryOrder,
-  requestAndPay,
-  requestPayment,
-  retried,
-  retryPolicy,
-  setupApp,
-  type BenchApp,
-  type Retries,
-} from './purchaser';
+import { payOrder, purchase, queryOrder, requestAndPay, requestPayment, retried, setupApp, type BenchApp, type Retries } from './purchaser';
 import { runBatch } from './batch';
 import { destroyHttpClient } from './http-client';
 import { sampleDistinct, summarize, perSecond } from './stats';
@@ -87,21 +76,17 @@ const handlers: AgentApi = {
 
   async openLoop({ instance, ratePerSec, durationMs, maxInFlight, tag, deliveryTimeoutMs, raw, max503Retries }) {
     const app = appOf(instance);
-    const defaultRetries = retryPolicy.max503Retries;
-    if (max503Retries !== undefined) retryPolicy.max503Retries = max503Retries;
-    try {
-      const [r, retries] = await countingRetries(() =>
-        openLoop({
-          ratePerSec,
-          durationMs,
-          maxInFlight,
-          iterate: (seq, intendedAt) => purchase(app, secret, developer, tag, seq, deliveryTimeoutMs, intendedAt),
-        }),
-      );
-      return purchaseStats(r, raw ?? false, retries);
-    } finally {
-      retryPolicy.max503Retries = defaultRetries;
-    }
+    // The scenario's retry budget goes with these purchases only (a parameter, not a setting
+    // shared with whatever else the agent runs meanwhile).
+    const [r, retries] = await countingRetries(() =>
+      openLoop({
+        ratePerSec,
+        durationMs,
+        maxInFlight,
+        iterate: (seq, intendedAt) => purchase(app, secret, developer, tag, seq, deliveryTimeoutMs, intendedAt, max503Retries),
+      }),
+    );
+    return purchaseStats(r, raw ?? false, retries);
   },
 
   async createPaid({ instance, n, concurrency, tag, timeLimitMs }) {

@@ -8,8 +8,9 @@ import type { StepRow } from './scenarios/throughput';
 import type { AgentReport, CreatePaidStats, PurchaseStats } from './agent-protocol';
 import { storesOf, type Journal } from './stores';
 import { tuningBest } from './tuning-best';
-import { fmt, fmtMs, type Summary } from './stats';
+import { fmt, fmtInt, fmtMs, type Summary } from './stats';
 import type { PairedResult } from './scenarios/paired';
+import type { PendingStep } from './scenarios/pending';
 
 export const bestOf = (steps: StepRow[]) => steps.reduce((a, b) => (b.stats.ratePerSec > a.stats.ratePerSec ? b : a));
 
@@ -32,6 +33,14 @@ interface BacklogRaw {
   retry?: { initialMs: number; maxMs: number };
   createConcurrency?: number;
   rss?: Array<{ t: number; rssMiB: number }>;
+}
+
+/** What scenario 7 (bench/scenarios/pending.ts) records: the steps and their slopes, MiB per 1,000 pending orders. */
+interface PendingRaw {
+  cacheSize: number;
+  steps: PendingStep[];
+  slopes: Array<{ key: string; label: string; all: number; within: number; beyond: number }>;
+  vpayPlateaus: boolean;
 }
 
 /**
@@ -230,17 +239,32 @@ export function analyse(results: ScenarioResult[], nproc: number): string[] {
     const soakGrowth =
       sk?.rssGrowth ?? (soakFirst !== undefined && soakLast !== undefined ? (soakLast - soakFirst) / soakFirst : undefined);
     const soakFlat = soakGrowth !== undefined && Math.abs(soakGrowth) < 0.1;
+    // Scenario 7 measures what the backlog cannot: the growth below and past the workflow cache.
+    const pd = raw('pending') as PendingRaw | undefined;
+    const vp = pd?.slopes?.find((x) => x.key === 'vpayMiB');
+    const first = pd?.steps?.[0];
+    const last = pd?.steps?.[pd.steps.length - 1];
+    const levels = Boolean(vp && first && last && pd?.vpayPlateaus);
     out.push(
-      `**Memory follows the purchases in flight${soakFlat ? ', not time' : ''}.** The process grew from ${fmt(start, 0)} to ${fmt(peak, 0)} MiB while ${fmt(bl.created.created, 0)} orders waited for their delivery ` +
-        `(about ${fmt(perOrder * 1024, 0)} KiB per pending order, consistent with the worker caching every running workflow and its history, up to maxCachedWorkflows)` +
-        (bl.created.created < 5000
-          ? `, which would be some ${fmt((perOrder * 5000) / 1024, 1)} GiB for the issue's 5,000 on top of the baseline`
+      `**Memory follows ${levels ? 'the workflows the worker caches' : 'the purchases in flight'}${soakFlat ? ', not time' : ''}.** The process grew from ${fmt(start, 0)} to ${fmt(peak, 0)} MiB while ${fmt(bl.created.created, 0)} orders waited for their delivery ` +
+        `(about ${fmt(perOrder * 1024, 0)} KiB per waiting order, consistent with the worker caching running workflows and their histories, up to maxCachedWorkflows)` +
+        // Linear only while the orders fit in the cache; scenario 7, when it ran, says what comes after.
+        (bl.created.created < 5000 && !vp
+          ? `, which would be some ${fmt((perOrder * 5000) / 1024, 1)} GiB for the issue's 5,000 on top of the baseline if it kept growing so`
           : '') +
         (soakFirst !== undefined && soakLast !== undefined
           ? `, while ${fmtMs((sk?.stats?.windowSec ?? Number.NaN) * 1000)} of steady traffic ${soakFlat ? 'left it flat' : `moved it ${fmt((soakGrowth ?? Number.NaN) * 100, 0)} %`} ` +
             `(soak, median of the first → the last window: ${fmt(soakFirst, 0)} → ${fmt(soakLast, 0)} MiB). `
           : '. ') +
-        "Size a worker's memory for the largest backlog it must carry, or cap maxCachedWorkflows (evicted workflows are replayed from history when their next task comes).",
+        (vp && first && last && pd
+          ? `Orders awaiting payment (7. Pending orders, WORKER_MAX_CACHED_WORKFLOWS=${fmtInt(pd.cacheSize)}) grew vpay's RSS ${fmt(vp.within, 0)} MiB per 1,000 up to the cache size ` +
+            `and ${fmt(vp.beyond, 0)} MiB per 1,000 past it (${fmt(first.vpayMiB, 0)} → ${fmt(last.vpayMiB, 0)} MiB from ${fmtInt(first.pending)} to ${fmtInt(last.pending)} orders, ${fmt(last.pending / pd.cacheSize, 1)} × the cache)` +
+            (levels ? ': it levels off once the cache is full. ' : ': it keeps growing past the cache. ')
+          : '') +
+        (levels
+          ? `Size a worker's memory for its workflow cache, not for the largest backlog: the cache (WORKER_MAX_CACHED_WORKFLOWS; the SDK's default grows with the machine's memory) bounds most of it, plus some ${fmt(vp!.beyond, 0)} MiB per 1,000 orders beyond it; ` +
+            'lower the cache to bound it further (evicted workflows are replayed from history when their next task comes).'
+          : "Size a worker's memory for the largest backlog it must carry, or cap maxCachedWorkflows (evicted workflows are replayed from history when their next task comes)."),
     );
   }
 

@@ -109,10 +109,11 @@ let tradeSeq = 0;
 export const retried = { payment: 0, callback: 0, shed: 0, shedAnswers: 0 };
 export type Retries = typeof retried;
 /**
- * How many times one request is retried on 503 (other than a shed one) before it counts as failed.
- * The crash scenario raises it for its run: a real client keeps retrying through an outage of a few seconds.
+ * How many times one request is retried on 503 (other than a shed one) before it counts as failed,
+ * unless the caller says otherwise: the crash scenario passes more for its run (a real client keeps
+ * retrying through an outage of a few seconds), for its own requests only.
  */
-export const retryPolicy = { max503Retries: 10 };
+export const DEFAULT_MAX_503_RETRIES = 10;
 /**
  * How long a shed payment request keeps being retried (from its first send): shed requests started
  * nothing, so they are retried for as long as an open loop's backlog may take to drain, not a
@@ -125,7 +126,13 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /** Retry-After (seconds) with up to half of it again as jitter, so the shed do not come back in one wave. */
 const retryAfterMs = (r: HttpReply) => (Number(r.retryAfter) || 1) * 1_000 * (1 + Math.random() / 2);
 
-async function postRetrying503(kind: 'payment' | 'callback', url: string, body: string, headers: () => Record<string, string>) {
+async function postRetrying503(
+  kind: 'payment' | 'callback',
+  url: string,
+  body: string,
+  headers: () => Record<string, string>,
+  max503Retries: number,
+) {
   const giveUpAt = performance.now() + SHED_RETRY_FOR_MS;
   let shed = false;
   for (let attempt = 0; ;) {
@@ -141,7 +148,7 @@ async function postRetrying503(kind: 'payment' | 'callback', url: string, body: 
       await sleep(wait);
       continue;
     }
-    if (attempt++ >= retryPolicy.max503Retries) return r;
+    if (attempt++ >= max503Retries) return r;
     retried[kind]++;
     await sleep(1_000);
   }
@@ -155,7 +162,13 @@ function fail(step: string, status: number, text: string): Error {
  * The signed payment request alone: the order is created and waits for its payment (PREPAID).
  * `intendedAt`: see requestAndPay.
  */
-export async function requestPayment(app: BenchApp, tag: string, userIndex: number, intendedAt?: number) {
+export async function requestPayment(
+  app: BenchApp,
+  tag: string,
+  userIndex: number,
+  intendedAt?: number,
+  max503Retries = DEFAULT_MAX_503_RETRIES,
+) {
   const outTradeNo = `${tag}-${(++tradeSeq).toString(36)}-${randomBytes(3).toString('hex')}`;
   const user = app.users[userIndex % app.users.length];
   const signData = JSON.stringify({
@@ -177,7 +190,7 @@ export async function requestPayment(app: BenchApp, tag: string, userIndex: numb
     signature: userSignatureOf(user.sessionKey, signData),
   });
   const t0 = intendedAt ?? performance.now();
-  const r1 = await postRetrying503('payment', `${app.vpayUrl}/v1/minigame/payments`, body, () => ({}));
+  const r1 = await postRetrying503('payment', `${app.vpayUrl}/v1/minigame/payments`, body, () => ({}), max503Retries);
   const t1 = performance.now();
   if (r1.status !== 200 || r1.json?.status !== 'PREPAID' || typeof r1.json?.orderId !== 'string')
     throw fail('payment request', r1.status, r1.text);
@@ -187,7 +200,7 @@ export async function requestPayment(app: BenchApp, tag: string, userIndex: numb
 }
 
 /** The superapp's signed payment callback for an order; resolves once it is answered returnCode 0. */
-export async function payOrder(app: BenchApp, secret: string, orderId: string) {
+export async function payOrder(app: BenchApp, secret: string, orderId: string, max503Retries = DEFAULT_MAX_503_RETRIES) {
   const callback = JSON.stringify({
     orderId,
     transactionId: `txn_${orderId}`,
@@ -196,10 +209,16 @@ export async function payOrder(app: BenchApp, secret: string, orderId: string) {
     paidAt: new Date().toISOString(),
   });
   const t2 = performance.now();
-  const r2 = await postRetrying503('callback', `${app.vpayUrl}/v1/superapp/payment-callback`, callback, () => {
-    const ts = String(Math.floor(Date.now() / 1000));
-    return { 'x-vpay-timestamp': ts, 'x-vpay-signature': superappSignatureOf(secret, ts, callback) };
-  });
+  const r2 = await postRetrying503(
+    'callback',
+    `${app.vpayUrl}/v1/superapp/payment-callback`,
+    callback,
+    () => {
+      const ts = String(Math.floor(Date.now() / 1000));
+      return { 'x-vpay-timestamp': ts, 'x-vpay-signature': superappSignatureOf(secret, ts, callback) };
+    },
+    max503Retries,
+  );
   const t3 = performance.now();
   if (r2.status !== 200 || r2.json?.returnCode !== 0) throw fail('payment callback', r2.status, r2.text);
   return { cbMs: t3 - t2, callbackSentAt: t2, callbackAnsweredAt: t3 };
@@ -219,20 +238,21 @@ export async function requestAndPay(
   developer?: FakeDeveloper,
   deliveryTimeoutMs = 0,
   intendedAt?: number,
+  max503Retries = DEFAULT_MAX_503_RETRIES,
 ) {
-  const r = await requestPayment(app, tag, userIndex, intendedAt);
+  const r = await requestPayment(app, tag, userIndex, intendedAt, max503Retries);
   // Listen before paying: the delivery may arrive before the callback's answer does.
   const delivered = developer ? developer.waitFor(r.orderId, deliveryTimeoutMs) : undefined;
   delivered?.catch(() => undefined);
   // The callback is sent by the same client right after the answer, as the superapp would on the
   // user's payment: no schedule of its own to fall behind, so its latency counts from its send.
-  const paid = await payOrder(app, secret, r.orderId);
+  const paid = await payOrder(app, secret, r.orderId, max503Retries);
   return { ...r, ...paid, delivered };
 }
 
 /**
  * One whole purchase: request, callback, and the delivery received by the fake developer.
- * `intendedAt`: see requestAndPay.
+ * `intendedAt`: see requestAndPay; `max503Retries`: see DEFAULT_MAX_503_RETRIES.
  */
 export async function purchase(
   app: BenchApp,
@@ -242,8 +262,9 @@ export async function purchase(
   userIndex: number,
   deliveryTimeoutMs: number,
   intendedAt?: number,
+  max503Retries = DEFAULT_MAX_503_RETRIES,
 ): Promise<PurchaseSample> {
-  const r = await requestAndPay(app, secret, tag, userIndex, developer, deliveryTimeoutMs, intendedAt);
+  const r = await requestAndPay(app, secret, tag, userIndex, developer, deliveryTimeoutMs, intendedAt, max503Retries);
   const at = await r.delivered!;
   app.tradeNos.push(r.outTradeNo);
   return {

@@ -52,12 +52,26 @@ export async function createWorkers(o: WorkerOptions): Promise<Workers> {
     ...(o.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: o.maxCachedWorkflows } : {}),
     ...(o.workflowThreadPoolSize !== undefined ? { workflowThreadPoolSize: o.workflowThreadPoolSize } : {}),
   });
-  const delivery = await Worker.create({
-    connection: o.connection,
-    namespace: o.config.temporalNamespace,
-    taskQueue: o.config.deliveryTaskQueue,
-    activities: Object.fromEntries(DEVELOPER_FACING.map((name) => [name, activities[name]])),
-    maxConcurrentActivityTaskExecutions: o.maxConcurrentDeliveries ?? o.config.workerMaxConcurrentDeliveries,
-  });
-  return { main, delivery };
+  try {
+    const delivery = await Worker.create({
+      connection: o.connection,
+      namespace: o.config.temporalNamespace,
+      taskQueue: o.config.deliveryTaskQueue,
+      activities: Object.fromEntries(DEVELOPER_FACING.map((name) => [name, activities[name]])),
+      maxConcurrentActivityTaskExecutions: o.maxConcurrentDeliveries ?? o.config.workerMaxConcurrentDeliveries,
+    });
+    return { main, delivery };
+  } catch (err) {
+    await disposeUnstarted(main);
+    throw err;
+  }
+}
+
+/**
+ * Releases a Worker that was created but will never run: its workflow threads, its native worker and
+ * its hold on the connection (which refuses to close while a Worker holds it). The SDK frees them
+ * only at the end of run(), so it is run and shut down at once.
+ */
+async function disposeUnstarted(worker: Worker): Promise<void> {
+  await worker.runUntil(Promise.resolve());
 }

@@ -10,7 +10,7 @@ import type { ServiceContext } from '../lib/platform/service-context';
 import { temporalConnectionOptions, type TemporalConnectionOptions } from '../lib/platform/temporal-connection';
 import { wakePurchaseVia } from '../application/purchase-client';
 import { wakeRefundVia } from '../application/refund-client';
-import { createWorkers, type WorkerTuning } from './create-worker';
+import { createWorkers, type WorkerTuning, type Workers } from './create-worker';
 
 export interface StartWorkerOptions extends WorkerTuning {
   /** A prebuilt bundle (`npm run build`'s for `npm run worker`; tests and benchmarks build one once); otherwise bundled at start. */
@@ -39,21 +39,33 @@ export async function startWorker(
   // First: a certificate file that cannot be read stops the start before anything is opened.
   const temporalOptions = temporal ?? temporalConnectionOptions(config);
   const db = createDb(databaseUrl, poolSize ?? 10, logger);
-  const connection = await NativeConnection.connect(temporalOptions);
-  const client = new Client({ connection, namespace: config.temporalNamespace });
-  const { main, delivery } = await createWorkers({
-    // The bench's tuning sweep overrides the setting; unset in both, the SDK's default applies.
-    ...(config.workerMaxCachedWorkflows !== undefined ? { maxCachedWorkflows: config.workerMaxCachedWorkflows } : {}),
-    ...tuning,
-    connection,
-    db,
-    config,
-    logger,
-    metrics,
-    post: safePostJson,
-    wakePurchase: wakePurchaseVia(client),
-    wakeRefund: wakeRefundVia(client),
-  });
+  let connection: NativeConnection | undefined;
+  let created: Workers;
+  try {
+    connection = await NativeConnection.connect(temporalOptions);
+    const client = new Client({ connection, namespace: config.temporalNamespace });
+    created = await createWorkers({
+      // The bench's tuning sweep overrides the setting; unset in both, the SDK's default applies.
+      ...(config.workerMaxCachedWorkflows !== undefined ? { maxCachedWorkflows: config.workerMaxCachedWorkflows } : {}),
+      ...tuning,
+      connection,
+      db,
+      config,
+      logger,
+      metrics,
+      post: safePostJson,
+      wakePurchase: wakePurchaseVia(client),
+      wakeRefund: wakeRefundVia(client),
+    });
+  } catch (err) {
+    // A failed start (no Temporal, a Worker refused) closes what it opened: a caller that retries or
+    // carries on (`npm start`, tests) would otherwise keep a pool and a connection nobody closes.
+    await connection?.close().catch(() => undefined);
+    await db.destroy().catch(() => undefined);
+    throw err;
+  }
+  const { main, delivery } = created;
+  const openConnection = connection;
   const workers = [main, delivery];
   // Either Worker stopping (a shutdown, or a fatal error) stops the other: one without the other
   // would leave purchases waiting on a queue nobody polls in this process.
@@ -61,7 +73,7 @@ export async function startWorker(
     for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
   };
   const done = Promise.allSettled(workers.map((w) => w.run().finally(stopAll))).then(async (results) => {
-    await connection.close();
+    await openConnection.close();
     await db.destroy();
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;

@@ -55,8 +55,9 @@ it('refuses a purchase over the bound with 503/50303 and Retry-After, starting n
   const earlier = await requestPayment(vpay, app, earlierSd);
   expect(earlier.status).toBe(200);
 
-  // The first purchase takes the only slot and stays in its prepay call (the superapp does not answer).
-  vpay.superapp.prepayMode = 'hang';
+  // The first purchase takes the only slot and stays in its prepay call: the superapp holds its
+  // answer until released (no timeout involved, however long the checks below take).
+  vpay.superapp.holdPrepays = true;
   const firstSd = signData(app);
   const first = requestPayment(vpay, app, firstSd);
   await waitFor('the first prepay call in flight', () => vpay.superapp.prepays.some((p) => p.outTradeNo === tradeNoOf(firstSd)));
@@ -84,8 +85,8 @@ it('refuses a purchase over the bound with 503/50303 and Retry-After, starting n
   expect(metrics).toMatch(/^vpay_payment_requests_shed_total 1$/m);
   expect(metrics).toMatch(/^vpay_payment_requests_total\{result="50303"\} 1$/m);
 
-  // The first purchase gets its prepay order on the retry of its prepay call, and frees the slot.
-  vpay.superapp.prepayMode = 'ok';
+  // Released, the first purchase gets its prepay order and frees the slot.
+  vpay.superapp.releasePrepays();
   const firstAnswer = await first;
   expect(firstAnswer.status).toBe(200);
   expect(firstAnswer.json).toMatchObject({ status: 'PREPAID', outTradeNo: tradeNoOf(firstSd) });

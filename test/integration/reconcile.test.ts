@@ -353,6 +353,33 @@ describe('reconcile', () => {
         checked: 1,
         console: cleanConsole,
         refunds: cleanRefunds(0),
+        // The CLI checks vpay's task queues too (test/integration/reconcile-queues.test.ts): the worker polls both.
+        queues: {
+          findings: [],
+          queues: [
+            {
+              role: 'workflow',
+              taskQueue: vpay.config.taskQueue,
+              type: 'workflow',
+              pollers: expect.any(Number),
+              lastPollAt: expect.any(String),
+            },
+            {
+              role: 'workflow',
+              taskQueue: vpay.config.taskQueue,
+              type: 'activity',
+              pollers: expect.any(Number),
+              lastPollAt: expect.any(String),
+            },
+            {
+              role: 'delivery',
+              taskQueue: vpay.config.deliveryTaskQueue,
+              type: 'activity',
+              pollers: expect.any(Number),
+              lastPollAt: expect.any(String),
+            },
+          ],
+        },
       });
       // The order really is in that window.
       const row = await vpay.api.db('orders').where({ order_id: o.orderId }).first('created_at');

@@ -38,6 +38,13 @@ export class FakeSuperapp {
   readonly refunds: Array<Record<string, any>> = [];
   /** Confirmations per orderId: the benchmark's check that each payment is confirmed once. */
   readonly confirmationsPerOrder = new Map<string, number>();
+  /**
+   * While true, each prepay call is answered (as prepayMode says) only when releasePrepays() is
+   * called: a test holds payment requests in flight for as long as it needs, without leaning on
+   * vpay's prepay timeout. A call vpay gives up on meanwhile gets nothing; its retry is held the same way.
+   */
+  holdPrepays = false;
+  private readonly held: Array<() => void> = [];
   private readonly hanging = new Set<http.ServerResponse>();
   private server?: http.Server;
 
@@ -91,6 +98,12 @@ export class FakeSuperapp {
     this.simulator.refundMode = mode;
   }
 
+  /** Sends the held prepay answers (holdPrepays), and answers the prepay calls after at once. */
+  releasePrepays(): void {
+    this.holdPrepays = false;
+    for (const send of this.held.splice(0)) send();
+  }
+
   /** Sends vpay a refund the superapp made (8.1), signed (or not) as asked. */
   refund(
     vpayUrl: string,
@@ -135,24 +148,35 @@ export class FakeSuperapp {
     this.server = createServer((req, rawBody, res) => {
       const a = this.answer(req, { rawBody, timestamp: header(req, 'x-vpay-timestamp'), signature: header(req, 'x-vpay-signature') });
       if (a === 'drop') res.socket?.destroy();
-      else if (a === 'hang') {
-        this.hanging.add(res);
-        res.on('close', () => this.hanging.delete(res));
+      else if (a === 'hang') this.hang(res);
+      else if (this.holdPrepays && isPrepay(req)) {
+        this.hang(res);
+        // vpay may have given up on the call meanwhile (its prepay timeout): nobody to answer then.
+        this.held.push(() => {
+          if (!res.destroyed) replyJson(res, a.status, a.json);
+        });
       } else replyJson(res, a.status, a.json);
     });
     this.url = await listen(this.server, port);
   }
 
   async close(): Promise<void> {
+    this.held.length = 0;
     for (const res of this.hanging) res.destroy();
     await close(this.server);
+  }
+
+  /** A request left unanswered for now; close() drops it. */
+  private hang(res: http.ServerResponse): void {
+    this.hanging.add(res);
+    res.on('close', () => this.hanging.delete(res));
   }
 
   /** The simulator's answer, with its errors in the shape the sandbox's router writes them. */
   private answer(req: http.IncomingMessage, call: VpayCall): SimulatorAnswer {
     try {
       const path = (req.url ?? '').split('?')[0];
-      if (req.method === 'POST' && path === '/minigame/prepay-orders') return this.simulator.prepay(call);
+      if (isPrepay(req)) return this.simulator.prepay(call);
       if (req.method === 'POST' && path === '/minigame/payment-confirmations') return this.simulator.confirm(call);
       if (req.method === 'POST' && path === '/minigame/refunds') return this.simulator.refund(call);
       throw new ApiError(404, CommonCodes.routeNotFound, `no route ${req.method} ${path}`);
@@ -162,6 +186,9 @@ export class FakeSuperapp {
     }
   }
 }
+
+const pathOf = (req: http.IncomingMessage): string => (req.url ?? '').split('?')[0] ?? '';
+const isPrepay = (req: http.IncomingMessage): boolean => req.method === 'POST' && pathOf(req) === '/minigame/prepay-orders';
 
 export async function startFakeSuperapp(secret: string, o: FakeSuperappOptions = {}): Promise<FakeSuperapp> {
   const fake = new FakeSuperapp(secret, o);

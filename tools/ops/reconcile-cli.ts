@@ -6,7 +6,7 @@
 //                        [--task-queue NAME | --any-task-queue] [--repair] [--json]
 //
 // Connects with the usual environment (DATABASE_URL, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
-// TEMPORAL_TASK_QUEUE; TEMPORAL_TLS* and TEMPORAL_API_KEY for a TLS cluster or Temporal Cloud).
+// TEMPORAL_TASK_QUEUE, DELIVERY_TASK_QUEUE; TEMPORAL_TLS* and TEMPORAL_API_KEY for a TLS cluster or Temporal Cloud).
 // Without DATABASE_URL it uses the embedded PostgreSQL of a running `npm start`
 // (127.0.0.1:VPAY_PG_PORT, default 54329), and KEY_ROTATION_OVERLAP_MS as vpay does.
 // Exit code: 0 when every order matches and neither the console's data nor the refunds have a finding, 1 otherwise, 2 on a
@@ -48,6 +48,10 @@ const USAGE = `usage: npm run reconcile -- [options]
 Also checks refunds: each order's refunded and pending totals against its refunds, REFUNDED
 against the amount refunded, each SUCCEEDED refund notified exactly once, no FAILED one notified,
 no PENDING one without its workflow (report only).
+
+Also checks that workers poll TEMPORAL_TASK_QUEUE and DELIVERY_TASK_QUEUE (default
+<TEMPORAL_TASK_QUEUE>-delivery): the delivery queue unpolled while the workflow queue is polled is a
+finding (its deliveries would wait for ever; docs/OPERATIONS.md).
 
 Also checks the console's data: orders against their items, app keys against their versions,
 secrets in the audit log, console users' roles against their teams (docs/OPERATIONS.md).
@@ -186,10 +190,27 @@ function printReport(r: ReconcileReport): void {
       lines.push(`${f.kind.padEnd(25)}  app ${f.appId}  order ${f.ids.orderId}  refund ${f.ids.refundId ?? '-'}  ${f.detail}`);
     }
   }
+  if (r.queues) {
+    lines.push(
+      '',
+      'task queue                          type      pollers  last poll',
+      '----------------------------------  --------  -------  ---------',
+    );
+    for (const q of r.queues.queues) {
+      lines.push(
+        `${`${q.taskQueue} (${q.role})`.padEnd(34)}  ${q.type.padEnd(8)}  ${String(q.pollers).padStart(7)}  ${q.lastPollAt ?? '-'}`,
+      );
+    }
+    if (r.queues.findings.length) {
+      lines.push('', 'task queue findings:');
+      for (const f of r.queues.findings) lines.push(`${f.kind.padEnd(25)}  ${f.detail}`);
+    }
+  }
   const notOk = [
     ...(r.problems.length ? [`${r.problems.length} order(s)`] : []),
     ...(r.console.findings.length ? [`${r.console.findings.length} console finding(s)`] : []),
     ...(r.refunds.findings.length ? [`${r.refunds.findings.length} refund finding(s)`] : []),
+    ...(r.queues?.findings.length ? [`${r.queues.findings.length} task queue finding(s)`] : []),
   ];
   lines.push(
     '',
@@ -271,6 +292,7 @@ async function main(): Promise<number> {
         taskQueue: cli.anyTaskQueue ? undefined : (cli.taskQueue ?? config.taskQueue),
         repair: cli.repair,
         keyRotationOverlapMs: config.keyRotationOverlapMs,
+        queues: { taskQueue: config.taskQueue, deliveryTaskQueue: config.deliveryTaskQueue },
       });
     } catch (err) {
       process.stderr.write(`reconcile: failed: ${(err as Error).message}\n`);

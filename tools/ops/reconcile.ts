@@ -33,6 +33,10 @@
 // log, a user's role against its team) are reported under `console`, by kind, and make the report
 // not ok. Orders and audit entries are taken from the window, the rest whole. None is repaired.
 //
+// Given vpay's task queues (`queues`), it also says who polls them (tools/ops/reconcile-queues.ts),
+// under `queues`: a delivery task queue no worker polls while the workflow queue is polled is a
+// finding that makes the report not ok (its deliveries would wait for ever).
+//
 // Memory: the rows are read in keyset pages of `pageSize` (1000) by order_id and never held all
 // at once. The purchase executions started in the window are listed (paged by the server) into
 // one map keyed by workflow ID, about 200 bytes per execution (so ~200 MB for a million); entries
@@ -47,6 +51,7 @@ import { awaitsPayment, closeLostPurchase, type LostPurchaseDeps } from '../../a
 import { FORWARD_FROM, getOrder } from '../../lib/db/repos/orders';
 import { checkConsoleData, type ConsoleReport } from './reconcile-console';
 import { checkRefunds, type RefundNoticeLogEntry, type RefundReport } from './reconcile-refunds';
+import { checkTaskQueues, type QueueReport } from './reconcile-queues';
 
 export type Verdict = 'match' | 'missing' | 'duplicate_delivery' | 'status_mismatch' | 'stuck';
 export const VERDICTS: readonly Verdict[] = ['match', 'missing', 'duplicate_delivery', 'status_mismatch', 'stuck'];
@@ -103,6 +108,11 @@ export interface ReconcileOptions {
   releaseLagMs?: number;
   /** vpay's KEY_ROTATION_OVERLAP_MS; without it, the console check does not judge how long a replaced key stays valid. */
   keyRotationOverlapMs?: number;
+  /**
+   * vpay's TEMPORAL_TASK_QUEUE and DELIVERY_TASK_QUEUE: whether workers poll them
+   * (tools/ops/reconcile-queues.ts). Without them, the queues are not checked.
+   */
+  queues?: { taskQueue: string; deliveryTaskQueue: string };
 }
 
 export interface OrderVerdict {
@@ -126,6 +136,8 @@ export interface ReconcileReport {
   console: ConsoleReport;
   /** Refunds against their orders, notices and workflows (tools/ops/reconcile-refunds.ts). */
   refunds: RefundReport;
+  /** With `queues`: who polls vpay's task queues (tools/ops/reconcile-queues.ts). */
+  queues?: QueueReport;
 }
 
 /** The order row's columns reconciliation reads. */
@@ -492,9 +504,25 @@ export async function reconcile(o: ReconcileOptions): Promise<ReconcileReport> {
     concurrency,
   });
 
+  // 6. The task queues: a delivery queue nobody polls leaves paid orders waiting (report only).
+  const queueReport = o.queues ? await checkTaskQueues(client, { namespace: client.options.namespace, ...o.queues }) : undefined;
+
   const checked = VERDICTS.reduce((n, v) => n + counts[v], 0);
-  const ok = problems.length === 0 && consoleReport.findings.length === 0 && refundReport.findings.length === 0;
-  return { ok, counts, problems, checked, ...(repaired && { repaired }), console: consoleReport, refunds: refundReport };
+  const ok =
+    problems.length === 0 &&
+    consoleReport.findings.length === 0 &&
+    refundReport.findings.length === 0 &&
+    (queueReport?.findings.length ?? 0) === 0;
+  return {
+    ok,
+    counts,
+    problems,
+    checked,
+    ...(repaired && { repaired }),
+    console: consoleReport,
+    refunds: refundReport,
+    ...(queueReport && { queues: queueReport }),
+  };
 }
 
 /** Lists the latest run of every purchase workflow started in the window, keyed by workflow ID. */
