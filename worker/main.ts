@@ -17,7 +17,7 @@ async function main() {
   const temporal = temporalConnectionOptions(config);
   await prepareDatabase(config.databaseUrl);
   const metrics = createMetrics();
-  const workflowBundle = prebuiltWorkflowBundle();
+  const workflowBundle = chosenWorkflowBundle(config.workerWorkflowBundle) ?? prebuiltWorkflowBundle();
   const running = await startWorker({ config, databaseUrl: config.databaseUrl, logger, metrics }, { workflowBundle, temporal });
   if (config.workerMetricsPort) {
     const host = config.workerMetricsHost;
@@ -44,6 +44,14 @@ async function main() {
   process.once('SIGTERM', () => void running.stop());
   await running.done;
   process.exit(0);
+}
+
+/** WORKER_WORKFLOW_BUNDLE's file; a missing one stops the start rather than running other code. */
+function chosenWorkflowBundle(file: string | undefined): { codePath: string } | undefined {
+  if (file === undefined) return undefined;
+  const codePath = path.resolve(file);
+  if (!fs.existsSync(codePath)) throw new Error(`WORKER_WORKFLOW_BUNDLE: no file at ${codePath}`);
+  return { codePath };
 }
 
 /**

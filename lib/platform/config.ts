@@ -60,6 +60,11 @@ const EnvSchema = z.object({
    */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
   /**
+   * A workflow bundle the worker runs instead of its own (`npm run build` writes one to
+   * dist/workflow-bundle.js; a deploy may ship another). Unset: dist's when built, else bundled at start.
+   */
+  WORKER_WORKFLOW_BUNDLE: z.string().min(1).optional(),
+  /**
    * The task queue of the calls to developer endpoints (deliveries, redeliveries, refund notices),
    * polled by every worker's delivery Worker. Unset: `<TEMPORAL_TASK_QUEUE>-delivery`.
    */
@@ -142,6 +147,8 @@ export interface Config {
   paymentRequestsMaxInFlight: number;
   /** WORKER_MAX_CACHED_WORKFLOWS; unset: the SDK's default. */
   workerMaxCachedWorkflows?: number;
+  /** WORKER_WORKFLOW_BUNDLE: the path of a prebuilt workflow bundle to run. */
+  workerWorkflowBundle?: string;
   /** DELIVERY_TASK_QUEUE, or `<taskQueue>-delivery`: where the delivery Worker polls. */
   deliveryTaskQueue: string;
   /** SEPARATE_DELIVERY_QUEUE: new workflows call developer endpoints on deliveryTaskQueue. */
@@ -216,6 +223,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workflowAnswerTimeoutMs: e.WORKFLOW_ANSWER_TIMEOUT_MS,
     paymentRequestsMaxInFlight: e.PAYMENT_REQUESTS_MAX_IN_FLIGHT,
     workerMaxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+    workerWorkflowBundle: e.WORKER_WORKFLOW_BUNDLE,
     deliveryTaskQueue: e.DELIVERY_TASK_QUEUE ?? `${e.TEMPORAL_TASK_QUEUE}-delivery`,
     separateDeliveryQueue: e.SEPARATE_DELIVERY_QUEUE,
     workerMaxConcurrentDeliveries: e.WORKER_MAX_CONCURRENT_DELIVERIES,

@@ -13,6 +13,8 @@ export interface ProgramOptions {
   command: string;
   args: readonly string[];
   cwd?: string;
+  /** The child's whole environment; this process's when omitted. */
+  env?: NodeJS.ProcessEnv;
   runAs?: OsUser;
   /** Receives the output lines; silent when omitted. */
   onLog?: (line: string) => void;
@@ -55,6 +57,7 @@ export async function startManagedProcess(o: ManagedProcessOptions): Promise<Man
   const child = spawn(o.command, o.args, {
     ...(o.runAs ?? {}),
     cwd: o.cwd,
+    env: o.env,
     // Own process group: a terminal's Ctrl-C reaches only the app, which stops us in its order.
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,176 @@
+// vpay on the multi-service Temporal cluster `npm run cluster` runs (tools/cluster/local-cluster.ts):
+// 2 history, 1 matching, 2 frontend and 1 worker service process on PostgreSQL, 2 vpay workers and
+// 2 vpay APIs, each a process of its own. Under continuous purchases through both APIs, one vpay
+// worker, one history service and one frontend are SIGKILLed, one after the other, and started
+// again as an orchestrator would. Every purchase started must end delivered exactly once, `npm run
+// reconcile` must be clean, and both workers must have done work. Then every vpay worker is
+// restarted in turn, as a rolling deploy, with no purchase lost.
+//
+// Run by `npm run test:cluster` (jest.cluster.config.js), apart from `npm test`: the first run
+// builds the Temporal server from the Go module proxy (about 12 minutes cold).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { startLocalCluster, type LocalCluster } from '../../tools/cluster/local-cluster';
+import { startFakeDeveloper, type FakeDeveloper } from '../../tools/fakes/fake-developer';
+import { startFakeSuperapp, type FakeSuperapp } from '../../tools/fakes/fake-superapp';
+import { purchase, setupApp, type BenchApp } from '../../bench/purchaser';
+import { runReconcileCli } from '../support/reconcile-cli';
+import { waitFor } from '../support/wait-for';
+import { ContinuousPurchases } from './continuous-purchases';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { purchaseWorkflowId } from '../../workflows/workflow-ids';
+
+const ADMIN_TOKEN = randomBytes(24).toString('hex');
+const SUPERAPP_SECRET = randomBytes(24).toString('hex');
+
+let dataDir: string;
+let cluster: LocalCluster | undefined;
+let developer: FakeDeveloper;
+let superapp: FakeSuperapp;
+/** Activity log lines per vpay worker process ('order created', 'order delivered'). */
+const workDone = new Map<string, number>();
+
+beforeAll(async () => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vpay-cluster-'));
+  superapp = await startFakeSuperapp(SUPERAPP_SECRET, { record: false });
+  developer = await startFakeDeveloper({ record: false });
+  cluster = await startLocalCluster({
+    workers: 2,
+    apis: 2,
+    dataDir,
+    ports: 'free',
+    vpayEnv: {
+      DATA_DIR: dataDir,
+      SUPERAPP_BASE_URL: superapp.url,
+      SUPERAPP_SECRET,
+      ADMIN_TOKEN,
+      LOG_LEVEL: 'info',
+      DELIVERY_RETRY_INITIAL_MS: '200',
+      DELIVERY_RETRY_MAX_MS: '2000',
+    },
+    onStep: (line) => process.stderr.write(`[cluster] ${line}\n`),
+    onLog: (name, line) => {
+      if (!name.startsWith('vpay-worker')) return;
+      if (/"msg":"order (created|delivered)"/.test(line)) workDone.set(name, (workDone.get(name) ?? 0) + 1);
+    },
+  });
+}, 30 * 60_000);
+
+afterAll(async () => {
+  await cluster?.stop();
+  await developer?.close();
+  await superapp?.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}, 120_000);
+
+/**
+ * One whole purchase, delivery received. A 503 (Temporal or PostgreSQL unreachable) is retried
+ * with the same request every second for up to 2 minutes, as a mini game backend would through
+ * an outage; anything else fails it.
+ */
+const onePurchase = (app: BenchApp, tag: string, user: number) =>
+  purchase(app, SUPERAPP_SECRET, developer, tag, user, 300_000, undefined, 120);
+
+async function apps(): Promise<BenchApp[]> {
+  const c = cluster!;
+  const first = await setupApp({ instance: 'failover', vpayUrl: c.apis[0].url!, adminToken: ADMIN_TOKEN, developer, users: 8 });
+  // The same app through the second API: one order set, so the accounting covers both.
+  return [first, { ...first, vpayUrl: c.apis[1].url! }];
+}
+
+test(
+  'SIGKILL of a vpay worker, a history service and a frontend under load: each purchase delivered exactly once',
+  async () => {
+    const c = cluster!;
+    const [viaFirst, viaSecond] = await apps();
+    const load = new ContinuousPurchases([viaFirst, viaSecond], (app, tag, user) =>
+      purchase(app, SUPERAPP_SECRET, developer, tag, user, 300_000),
+    );
+    load.start(4);
+    const afterMore = async (n: number, what: string) => {
+      const target = load.completed + n;
+      await waitFor(`${n} more purchases ${what}`, () => load.completed >= target, 300_000, 200);
+    };
+    await afterMore(10, 'before the first kill');
+
+    const killAndRestart = async (p: { name: string; kill(): Promise<void>; restart(): Promise<void> }) => {
+      await p.kill();
+      await afterMore(10, `with ${p.name} killed`);
+      await p.restart();
+      await afterMore(5, `after ${p.name} came back`);
+    };
+    await killAndRestart(c.workers[0]);
+    await killAndRestart(c.temporal.processes.get('history-1')!);
+    await killAndRestart(c.temporal.processes.get('frontend-1')!);
+
+    const result = await load.stop();
+    expect(result.errors).toEqual([]);
+    expect(result.completed).toBeGreaterThanOrEqual(45);
+    expect(result.requestedThroughEach.every((n) => n > 0)).toBe(true);
+
+    // Exactly once: every order a payment request was answered for, delivered once.
+    const orders = [...viaFirst.orders];
+    expect(orders.length).toBe(result.completed);
+    const deliveries = orders.map((id) => developer.records.get(id)?.ok ?? 0);
+    expect(deliveries.filter((n) => n !== 1)).toEqual([]);
+    expect(superapp.confirmationsPerOrder.size).toBe(orders.length);
+
+    for (const w of c.workers) expect(workDone.get(w.name) ?? 0).toBeGreaterThan(0);
+
+    const reconciled = await runReconcileCli({ databaseUrl: c.databaseUrl, config: c.config }, [], {
+      TEMPORAL_ADDRESS: c.temporal.address,
+    });
+    expect(reconciled).toMatchObject({ code: 0 });
+  },
+  30 * 60_000,
+);
+
+test(
+  'a rolling restart of every vpay worker onto new code (a patched workflow change) under load loses nothing',
+  async () => {
+    const c = cluster!;
+    const [viaFirst, viaSecond] = await apps();
+    // The next release's workflow bundle, as a deploy ships it.
+    const bundleFile = path.join(dataDir, 'next-release-bundle.js');
+    const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('./next-release/workflows') });
+    fs.writeFileSync(bundleFile, code);
+
+    const load = new ContinuousPurchases([viaFirst, viaSecond], (app, tag, user) =>
+      purchase(app, SUPERAPP_SECRET, developer, tag, user, 300_000),
+    );
+    load.start(4);
+    await waitFor('purchases before the rolling restart', () => load.completed >= 5, 300_000, 200);
+    const before = viaFirst.tradeNos[0];
+    for (const w of c.workers) {
+      // SIGTERM: the worker drains what it runs, as a deploy stops it; the other keeps serving.
+      await w.stop();
+      const target = load.completed + 5;
+      await waitFor(`purchases while ${w.name} restarts`, () => load.completed >= target, 300_000, 200);
+      await w.restart({ WORKER_WORKFLOW_BUNDLE: bundleFile });
+    }
+    const rolledAt = load.completed;
+    await waitFor('purchases after the rolling restart', () => load.completed >= rolledAt + 5, 300_000, 200);
+    const result = await load.stop();
+    expect(result.errors).toEqual([]);
+    const deliveries = [...viaFirst.orders].map((id) => developer.records.get(id)?.ok ?? 0);
+    expect(deliveries.filter((n) => n !== 1)).toEqual([]);
+
+    // The new code ran: a purchase started now carries its memo; one from before does not.
+    await onePurchase(viaFirst, 'after-roll', 0);
+    const after = viaFirst.tradeNos[viaFirst.tradeNos.length - 1];
+    const connection = await Connection.connect({ address: c.temporal.address });
+    try {
+      const client = new Client({ connection, namespace: c.temporal.namespace });
+      const memoOf = async (outTradeNo: string) =>
+        (await client.workflow.getHandle(purchaseWorkflowId(viaFirst.appId, outTradeNo)).describe()).memo;
+      expect(await memoOf(after)).toMatchObject({ release: 'next' });
+      expect((await memoOf(before))?.release).toBeUndefined();
+    } finally {
+      await connection.close();
+    }
+  },
+  30 * 60_000,
+);

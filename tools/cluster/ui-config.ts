@@ -1,0 +1,15 @@
+// The configuration of the Temporal Web UI server (temporalio/ui-server) in front of the local
+// cluster: it talks gRPC to the cluster through the balancer and serves its pages on uiPort.
+// Written as JSON, which the server's YAML loader reads.
+export function uiServerConfig(temporalGrpcAddress: string, port: number, defaultNamespace: string): Record<string, unknown> {
+  return {
+    temporalGrpcAddress,
+    host: '127.0.0.1',
+    port,
+    enableUi: true,
+    defaultNamespace,
+    // The local cluster is served over plain HTTP.
+    cors: { cookieInsecure: true, allowOrigins: [] },
+    refreshInterval: '1m',
+  };
+}
