@@ -10,6 +10,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from '../dev/embedded-pg
 import { freePort } from '../dev/free-port';
 import { localStackEnv } from '../dev/local-stack-env';
 import { ensureClusterBinaries } from './binaries';
+import { freeLowPort } from './low-port';
 import type { ServiceInstance } from './server-config';
 import { startTemporalCluster, type TemporalCluster } from './temporal-cluster';
 import { startVpayProcess, type VpayProcess } from './vpay-processes';
@@ -143,7 +144,7 @@ export async function startLocalCluster(o: LocalClusterOptions): Promise<LocalCl
 }
 
 /** 2 history, 1 matching, 2 frontend, 1 worker service, each with its own ports. */
-async function serviceInstances(ports: 'fixed' | 'free'): Promise<ServiceInstance[]> {
+export async function serviceInstances(ports: 'fixed' | 'free'): Promise<ServiceInstance[]> {
   const layout = [
     ['history', 1],
     ['history', 2],
@@ -158,9 +159,10 @@ async function serviceInstances(ports: 'fixed' | 'free'): Promise<ServiceInstanc
     out.push({
       service,
       index,
-      grpcPort: fixed ? FIXED_PORTS.servicesBase + k : await freePort(),
-      membershipPort: fixed ? FIXED_PORTS.servicesBase + 100 + k : await freePort(),
-      ...(service === 'frontend' ? { httpPort: fixed ? FIXED_PORTS.httpBase + k : await freePort() } : {}),
+      // Below 32768: the server stores them as smallint (low-port.ts).
+      grpcPort: fixed ? FIXED_PORTS.servicesBase + k : await freeLowPort(),
+      membershipPort: fixed ? FIXED_PORTS.servicesBase + 100 + k : await freeLowPort(),
+      ...(service === 'frontend' ? { httpPort: fixed ? FIXED_PORTS.httpBase + k : await freeLowPort() } : {}),
     });
   }
   return out;
