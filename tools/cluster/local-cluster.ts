@@ -54,6 +54,9 @@ export const FIXED_PORTS = {
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 
+/** 6 Temporal processes × 25 + up to 16 vpay processes × 10, with room for the operator's tools. */
+export const MAX_PG_CONNECTIONS = 400;
+
 export async function startLocalCluster(o: LocalClusterOptions): Promise<LocalCluster> {
   const step = o.onStep ?? (() => undefined);
   // Each child process adds an exit hook (managed-process.ts): about a dozen here.
@@ -67,7 +70,13 @@ export async function startLocalCluster(o: LocalClusterOptions): Promise<LocalCl
   try {
     const pgPort = await port(FIXED_PORTS.pg);
     step(`starting PostgreSQL on 127.0.0.1:${pgPort}`);
-    const pg: EmbeddedPostgres = await startEmbeddedPostgres({ dataDir: path.join(o.dataDir, 'pg'), port: pgPort });
+    const pg: EmbeddedPostgres = await startEmbeddedPostgres({
+      dataDir: path.join(o.dataDir, 'pg'),
+      port: pgPort,
+      // Every Temporal service process keeps a pool of its own (server-config.ts: up to 20 + 5),
+      // next to vpay's (10 per API or worker): more than PostgreSQL's default of 100.
+      settings: { max_connections: String(MAX_PG_CONNECTIONS) },
+    });
     stops.push(() => pg.stop());
     const pgUrl = new URL(pg.url);
     const pgTarget = {

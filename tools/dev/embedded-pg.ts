@@ -37,6 +37,8 @@ export interface EmbeddedPostgresOptions {
    * reach them where they are. Default: VPAY_PG_HOME, else /var/lib/vpay-pg.
    */
   reachableHome?: string;
+  /** Server settings for this start (`-c name=value`), e.g. a higher max_connections. */
+  settings?: Record<string, string>;
 }
 
 export interface EmbeddedPostgres {
@@ -88,7 +90,10 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     name: 'postgres',
     command: path.join(bin, 'postgres'),
     // TCP on loopback only; no Unix socket, so nothing is left in /tmp and ports are the only key.
-    args: ['-D', dataDir, '-p', String(opts.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    args: [
+      ...['-D', dataDir, '-p', String(opts.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+      ...Object.entries(opts.settings ?? {}).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
+    ],
     cwd: dataDir,
     runAs: ids,
     onLog: opts.onLog,
