@@ -76,9 +76,9 @@ const onePurchase = (app: BenchApp, tag: string, user: number) =>
 
 async function apps(): Promise<BenchApp[]> {
   const c = cluster!;
-  const first = await setupApp({ instance: 'failover', vpayUrl: c.apis[0].url!, adminToken: ADMIN_TOKEN, developer, users: 8 });
+  const first = await setupApp({ instance: 'failover', vpayUrl: c.apis[0].url, adminToken: ADMIN_TOKEN, developer, users: 8 });
   // The same app through the second API: one order set, so the accounting covers both.
-  return [first, { ...first, vpayUrl: c.apis[1].url! }];
+  return [first, { ...first, vpayUrl: c.apis[1].url }];
 }
 
 test(

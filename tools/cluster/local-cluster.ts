@@ -11,7 +11,7 @@ import { freePort } from '../dev/free-port';
 import { localStackEnv } from '../dev/local-stack-env';
 import { ensureClusterBinaries } from './binaries';
 import { freeLowPort } from './low-port';
-import type { ServiceInstance } from './server-config';
+import type { ClusterTls, ServiceInstance } from './server-config';
 import { startTemporalCluster, type TemporalCluster } from './temporal-cluster';
 import { startVpayProcess, type VpayProcess } from './vpay-processes';
 
@@ -25,6 +25,8 @@ export interface LocalClusterOptions {
   /** vpay settings over the local stack's defaults (e.g. DELIVERY_RETRY_INITIAL_MS for a test). */
   vpayEnv?: NodeJS.ProcessEnv;
   onLog?: (name: string, line: string) => void;
+  /** mTLS on the Temporal frontends; vpay's processes then connect with TEMPORAL_TLS_CERT/_KEY/_CA. */
+  tls?: ClusterTls;
   /** Progress lines ("building the Temporal server", "history-1 serving"). */
   onStep?: (line: string) => void;
 }
@@ -47,6 +49,8 @@ export const FIXED_PORTS = {
   balancer: 7333,
   ui: 8333,
   firstApi: 3101,
+  /** Each vpay worker's WORKER_METRICS_PORT (its /metrics, and the readiness probe). */
+  firstWorkerMetrics: 9101,
   /** Service instances count up from here: grpc at base + i, membership at base + 100 + i, a frontend's HTTP API at httpBase + i. */
   servicesBase: 7340,
   httpBase: 7540,
@@ -98,6 +102,7 @@ export async function startLocalCluster(o: LocalClusterOptions): Promise<LocalCl
       namespace: 'default',
       searchAttributes: SEARCH_ATTRIBUTE_NAMES,
       onLog: o.onLog,
+      tls: o.tls,
     });
     stops.push(() => temporal.stop());
 
@@ -111,7 +116,15 @@ export async function startLocalCluster(o: LocalClusterOptions): Promise<LocalCl
       DATABASE_URL: pg.url,
       TEMPORAL_ADDRESS: temporal.address,
       TEMPORAL_NAMESPACE: temporal.namespace,
-      TEMPORAL_UI_URL: temporal.uiUrl,
+      ...(temporal.uiUrl ? { TEMPORAL_UI_URL: temporal.uiUrl } : {}),
+      ...(o.tls
+        ? {
+            TEMPORAL_TLS_CERT: o.tls.clientCertFile,
+            TEMPORAL_TLS_KEY: o.tls.clientKeyFile,
+            TEMPORAL_TLS_CA: o.tls.caFile,
+            TEMPORAL_TLS_SERVER_NAME: o.tls.serverName,
+          }
+        : {}),
       // The workers reach the sandbox superapp on the first API.
       PORT: String(apiPorts[0] ?? FIXED_PORTS.firstApi),
     });
@@ -128,7 +141,14 @@ export async function startLocalCluster(o: LocalClusterOptions): Promise<LocalCl
     const workers: VpayProcess[] = [];
     for (let i = 1; i <= o.workers; i++) {
       step(`starting vpay worker ${i}`);
-      const w = await startVpayProcess({ name: `vpay-worker-${i}`, role: 'worker', env, onLog: o.onLog });
+      const metricsPort = await port(FIXED_PORTS.firstWorkerMetrics + i - 1);
+      const w = await startVpayProcess({
+        name: `vpay-worker-${i}`,
+        role: 'worker',
+        env: { ...env, WORKER_METRICS_PORT: String(metricsPort) },
+        port: metricsPort,
+        onLog: o.onLog,
+      });
       workers.push(w);
       stops.push(() => w.stop());
     }

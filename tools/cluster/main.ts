@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     '',
     'vpay is running on a multi-service Temporal cluster',
     ...c.apis.map((a, i) => `  vpay API ${i + 1}:        ${a.url}   (console: ${a.url}/console)`),
-    ...c.workers.map((w, i) => `  vpay worker ${i + 1}:     pid ${w.pid()}`),
+    ...c.workers.map((w, i) => `  vpay worker ${i + 1}:     pid ${w.pid()}, metrics ${w.url}`),
     `  Temporal gRPC:     ${t.address} (balancer over the frontends; namespace ${t.namespace})`,
     ...[...t.processes.values()].filter((p) => p.name !== 'ui').map((p) => `    ${p.name.padEnd(12)}    pid ${p.pid()}`),
     `  Temporal Web UI:   ${t.uiUrl}`,

@@ -31,6 +31,22 @@ export interface ClusterSettings {
   frontendAddress: string;
   dynamicConfigFile: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  tls?: ClusterTls;
+}
+
+/**
+ * mTLS on the frontends (what clients connect to), from PEM files: the frontends require a client
+ * certificate their CA signed; Temporal's own worker service presents one too. The services'
+ * connections among themselves (internode) stay plaintext on this machine.
+ */
+export interface ClusterTls {
+  caFile: string;
+  serverCertFile: string;
+  serverKeyFile: string;
+  clientCertFile: string;
+  clientKeyFile: string;
+  /** A name the server certificate holds, for the services' own connections to a frontend. */
+  serverName: string;
 }
 
 export const DATABASES = { default: 'temporal', visibility: 'temporal_visibility' } as const;
@@ -74,6 +90,7 @@ export function serverConfig(s: ClusterSettings, self: ServiceInstance): Record<
     global: {
       membership: { maxJoinDuration: '30s', broadcastAddress: '127.0.0.1' },
       pprof: { port: 0 },
+      ...(s.tls ? { tls: frontendTls(s.tls) } : {}),
     },
     services,
     clusterMetadata: {
@@ -89,5 +106,16 @@ export function serverConfig(s: ClusterSettings, self: ServiceInstance): Record<
     archival: { history: { state: 'disabled' }, visibility: { state: 'disabled' } },
     namespaceDefaults: { archival: { history: { state: 'disabled' }, visibility: { state: 'disabled' } } },
     dynamicConfigClient: { filepath: s.dynamicConfigFile, pollInterval: '10s' },
+  };
+}
+
+function frontendTls(t: ClusterTls): Record<string, unknown> {
+  const client = { serverName: t.serverName, rootCaFiles: [t.caFile] };
+  return {
+    frontend: {
+      server: { certFile: t.serverCertFile, keyFile: t.serverKeyFile, requireClientAuth: true, clientCaFiles: [t.caFile] },
+      client,
+    },
+    systemWorker: { certFile: t.clientCertFile, keyFile: t.clientKeyFile, client },
   };
 }

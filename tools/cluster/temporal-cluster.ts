@@ -7,14 +7,22 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
-import { Connection } from '@temporalio/client';
+import { Connection, type TLSConfig } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { ensureSearchAttributes } from '../../lib/platform/temporal-setup';
 import { runToCompletion, startManagedProcess, sleep, type ManagedProcess } from '../dev/managed-process';
 import { isAlive, readPidFile, stopLeftover } from '../dev/leftover-process';
 import type { ClusterBinaries } from './binaries';
 import { startFrontendBalancer } from './frontend-balancer';
-import { DATABASES, instanceName, serverConfig, type ClusterSettings, type PostgresTarget, type ServiceInstance } from './server-config';
+import {
+  DATABASES,
+  instanceName,
+  serverConfig,
+  type ClusterSettings,
+  type ClusterTls,
+  type PostgresTarget,
+  type ServiceInstance,
+} from './server-config';
 import { uiServerConfig } from './ui-config';
 
 export interface TemporalClusterOptions {
@@ -31,6 +39,8 @@ export interface TemporalClusterOptions {
   /** One line of a process's output, with its name (`history-2`). */
   onLog?: (name: string, line: string) => void;
   logLevel?: ClusterSettings['logLevel'];
+  /** mTLS on the frontends; plaintext when omitted. */
+  tls?: ClusterTls;
 }
 
 export interface ClusterProcess {
@@ -79,6 +89,7 @@ export async function startTemporalCluster(o: TemporalClusterOptions): Promise<T
       frontendAddress: balancer.address,
       dynamicConfigFile: writeDynamicConfig(o.dataDir),
       logLevel: o.logLevel ?? 'warn',
+      tls: o.tls,
     };
     const processes = new Map<string, ClusterProcess>();
     // History first (the shards), then matching, the frontends, and Temporal's own worker service,
@@ -97,10 +108,10 @@ export async function startTemporalCluster(o: TemporalClusterOptions): Promise<T
       stops.push(() => ui.stopGracefully());
     }
 
-    await ensureNamespace(balancer.address, o.namespace);
+    await ensureNamespace(balancer.address, o.namespace, o.tls);
     // Each frontend keeps its own namespace and search-attribute caches: wait on each one.
     for (const f of frontends) {
-      const connection = await Connection.connect({ address: `127.0.0.1:${f.grpcPort}` });
+      const connection = await Connection.connect({ address: `127.0.0.1:${f.grpcPort}`, tls: clientTls(o.tls) });
       try {
         await waitForNamespace(connection, o.namespace);
         await ensureSearchAttributes(connection, o.namespace, o.searchAttributes);
@@ -190,7 +201,10 @@ async function startServerProcess(
 async function startUiProcess(o: TemporalClusterOptions, temporalAddress: string, log: (line: string) => void): Promise<RunningProcess> {
   const configDir = path.join(o.dataDir, 'ui-config');
   fs.mkdirSync(configDir, { recursive: true });
-  fs.writeFileSync(path.join(configDir, 'cluster.yaml'), JSON.stringify(uiServerConfig(temporalAddress, o.uiPort, o.namespace), null, 2));
+  fs.writeFileSync(
+    path.join(configDir, 'cluster.yaml'),
+    JSON.stringify(uiServerConfig(temporalAddress, o.uiPort, o.namespace, o.tls), null, 2),
+  );
   return supervised(o.dataDir, 'ui', log, () => ({
     command: o.binaries.uiServer,
     args: ['--root', o.dataDir, '--config', 'ui-config', '--env', 'cluster', 'start'],
@@ -259,8 +273,8 @@ function tcpProbe(port: number): Promise<void> {
 }
 
 /** A fresh cluster has no namespace but the system's: registers vpay's, once. */
-async function ensureNamespace(address: string, namespace: string): Promise<void> {
-  const connection = await Connection.connect({ address });
+async function ensureNamespace(address: string, namespace: string, tls: ClusterTls | undefined): Promise<void> {
+  const connection = await Connection.connect({ address, tls: clientTls(tls) });
   try {
     const deadline = Date.now() + READY_TIMEOUT_MS;
     for (;;) {
@@ -294,4 +308,14 @@ async function waitForNamespace(connection: Connection, namespace: string): Prom
       await sleep(250);
     }
   }
+}
+
+/** The TLS options of this file's own connections (the admin calls), as vpay's processes connect. */
+function clientTls(t: ClusterTls | undefined): TLSConfig | undefined {
+  if (!t) return undefined;
+  return {
+    serverRootCACertificate: fs.readFileSync(t.caFile),
+    clientCertPair: { crt: fs.readFileSync(t.clientCertFile), key: fs.readFileSync(t.clientKeyFile) },
+    serverNameOverride: t.serverName,
+  };
 }

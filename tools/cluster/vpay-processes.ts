@@ -16,8 +16,8 @@ export type VpayRole = 'worker' | 'api';
 export interface VpayProcess {
   name: string;
   role: VpayRole;
-  /** The API's base URL; undefined for a worker. */
-  url?: string;
+  /** The API's base URL, or the worker's metrics URL. */
+  url: string;
   pid(): number;
   kill(): Promise<void>;
   /** Starts it again, with `env` over the first start's (e.g. another VPAY_BUILD); resolves once ready. */
@@ -30,8 +30,8 @@ export interface VpayProcessOptions {
   role: VpayRole;
   /** The whole environment of the process (the caller builds it: nothing is inherited). */
   env: NodeJS.ProcessEnv;
-  /** The API's port (its PORT); unused for a worker. */
-  port?: number;
+  /** The API's port (its PORT), or the worker's WORKER_METRICS_PORT: where readiness is probed. */
+  port: number;
   onLog?: (name: string, line: string) => void;
 }
 
@@ -39,30 +39,24 @@ export async function startVpayProcess(o: VpayProcessOptions): Promise<VpayProce
   let current: ManagedProcess | undefined;
   let env = o.env;
   const start = async () => {
-    // A worker says it runs once it polls; an API once /healthz answers 200.
-    let running = false;
+    // An API is ready once /healthz answers 200; a worker once its metrics endpoint answers at
+    // all (worker/main.ts serves it after both Workers run; 401 without the metrics token).
     current = await startManagedProcess({
       name: o.name,
       command: process.execPath,
       args: ['--import', 'tsx', o.role === 'worker' ? 'worker/main.ts' : 'api/main.ts'],
       cwd: ROOT,
       env,
-      onLog: (line) => {
-        if (line.includes('vpay worker running')) running = true;
-        o.onLog?.(o.name, line);
-      },
+      onLog: (line) => o.onLog?.(o.name, line),
       stopSignal: 'SIGTERM',
       stopTimeoutMs: STOP_TIMEOUT_MS,
       ready: {
         timeoutMs: READY_TIMEOUT_MS,
         intervalMs: 250,
+        where: `127.0.0.1:${o.port}`,
         probe: async () => {
-          if (o.role === 'worker') {
-            if (!running) throw new Error('not polling yet');
-            return;
-          }
-          const r = await fetch(`http://127.0.0.1:${o.port}/healthz`);
-          if (r.status !== 200) throw new Error(`/healthz answered ${r.status}`);
+          const r = await fetch(`http://127.0.0.1:${o.port}/${o.role === 'api' ? 'healthz' : 'metrics'}`);
+          if (o.role === 'api' && r.status !== 200) throw new Error(`/healthz answered ${r.status}`);
         },
       },
     });
@@ -71,7 +65,7 @@ export async function startVpayProcess(o: VpayProcessOptions): Promise<VpayProce
   return {
     name: o.name,
     role: o.role,
-    url: o.role === 'api' ? `http://127.0.0.1:${o.port}` : undefined,
+    url: o.role === 'api' ? `http://127.0.0.1:${o.port}` : `http://127.0.0.1:${o.port}/metrics`,
     pid: () => current!.pid,
     async kill() {
       const pid = current!.pid;
