@@ -142,8 +142,8 @@ export async function startLocalCluster(o: LocalClusterOptions): Promise<LocalCl
   }
 }
 
-/** 2 history, 1 matching, 2 frontend, 1 worker service, each with its own ports. */
-async function serviceInstances(ports: 'fixed' | 'free'): Promise<ServiceInstance[]> {
+/** 2 history, 1 matching, 2 frontend, 1 worker service, each with its own ports (the benchmark's cluster scenario too). */
+export async function serviceInstances(ports: 'fixed' | 'free'): Promise<ServiceInstance[]> {
   const layout = [
     ['history', 1],
     ['history', 2],
