@@ -7,7 +7,7 @@ import { loadConfig, type Config } from '../../lib/platform/config';
 import { prepareDatabase } from '../../lib/db/db';
 import { SEARCH_ATTRIBUTE_NAMES } from '../../workflows/definitions';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../dev/embedded-pg';
-import { freePort } from '../dev/free-port';
+import { freePort, freePortBelow } from '../dev/free-port';
 import { localStackEnv } from '../dev/local-stack-env';
 import { ensureClusterBinaries } from './binaries';
 import type { ServiceInstance } from './server-config';
@@ -153,14 +153,25 @@ export async function serviceInstances(ports: 'fixed' | 'free'): Promise<Service
     ['worker', 1],
   ] as const;
   const out: ServiceInstance[] = [];
+  // The server writes its ports into cluster_membership.rpc_port, a smallint: the OS's free ports
+  // (32768 and up) fail there ("value out of range for type smallint"), so free ones below 32768.
+  const taken = new Set<number>();
+  const free = async () => {
+    for (;;) {
+      const p = await freePortBelow(32_768);
+      if (taken.has(p)) continue;
+      taken.add(p);
+      return p;
+    }
+  };
   for (const [k, [service, index]] of layout.entries()) {
     const fixed = ports === 'fixed';
     out.push({
       service,
       index,
-      grpcPort: fixed ? FIXED_PORTS.servicesBase + k : await freePort(),
-      membershipPort: fixed ? FIXED_PORTS.servicesBase + 100 + k : await freePort(),
-      ...(service === 'frontend' ? { httpPort: fixed ? FIXED_PORTS.httpBase + k : await freePort() } : {}),
+      grpcPort: fixed ? FIXED_PORTS.servicesBase + k : await free(),
+      membershipPort: fixed ? FIXED_PORTS.servicesBase + 100 + k : await free(),
+      ...(service === 'frontend' ? { httpPort: fixed ? FIXED_PORTS.httpBase + k : await free() } : {}),
     });
   }
   return out;
