@@ -190,10 +190,16 @@ export function clusterReport(res: ScenarioResult, o: ClusterReportInput): void 
       `against ${fmt(cpu(capDev, 'postgres'), 2)} on the dev server's; the machine's total ${fmt(cpu(capCl, 'total'), 2)} against ${fmt(cpu(capDev, 'total'), 2)} cores. ` +
       `Per purchase, Temporal took ${fmt(perPurchase(cpuCluster(capCl), med.cluster), 1)} ms of CPU on the cluster (plus ${fmt(perPurchase(cpu(capCl, 'postgres/cluster'), med.cluster), 1)} ms in its PostgreSQL backends) ` +
       `and ${fmt(perPurchase(cpu(capDev, DEV), med.dev), 1)} ms on the dev server (its SQLite inside).`,
-    `Idle, the cluster's processes used ${fmt(clusterCores(o.idle.cores, o.clusterParts), 2)} cores and PostgreSQL ${fmt(o.idle.cores.postgres, 2)} (${fmt(o.idle.cores['postgres/cluster'], 2)} the cluster's databases); the dev server ${fmt(o.idle.cores[DEV], 2)}: ` +
-      "the cluster's background work is taken from vpay on this machine in every step, also in the dev server's.",
+    `Idle, the cluster's processes used ${fmt(clusterCores(o.idle.cores, o.clusterParts), 2)} cores and PostgreSQL ${fmt(o.idle.cores.postgres, 2)} (${fmt(o.idle.cores['postgres/cluster'], 2)} the cluster's databases); the dev server ${fmt(o.idle.cores[DEV], 2)}. ` +
+      `During the dev server's capacity steps the idle cluster still used ${fmt(cpuCluster(capDev), 2)} cores, and during the cluster's the idle dev server ${fmt(cpu(capCl, DEV), 2)}: taken from the side measured.`,
     `Memory: the cluster's six processes peaked at ${fmt(peak(o.steps, 'sum/cluster'), 0)} MiB RSS together (${o.clusterParts.map((n) => `${n} ${fmt(peak(o.steps, `temporal/${n}`), 0)}`).join(', ')}), ` +
       `the dev server at ${fmt(peak(o.steps, DEV), 0)} MiB; PostgreSQL at ${fmt(peak(o.steps, 'postgres'), 0)} MiB (PSS, both sides' databases).`,
   );
+  const frontends = o.clusterParts.filter((n) => n.startsWith('frontend-'));
+  if (frontends.length > 1)
+    res.findings.push(
+      `The balancer spreads connections, not calls: at capacity ${frontends.map((n) => `${n} used ${fmt(cpu(capCl, `temporal/${n}`), 2)} cores`).join(', ')}; ` +
+        "vpay's client and worker hold a few long-lived gRPC connections, and each stays on the frontend it was given.",
+    );
   if (o.smoke) res.findings.push('Smoke run: tiny steps, correctness only; the figures mean nothing.');
 }
