@@ -6,7 +6,8 @@ import type { PurchaseStats } from './agent-protocol';
 import { bestOf, storeName } from './analysis';
 import { storesOf } from './stores';
 import { tuningBest } from './tuning-best';
-import { fmt, fmtInt } from './stats';
+import { fmt, fmtInt, median } from './stats';
+import { clusterCores, pooled, type ClusterStep } from './scenarios/cluster-report';
 
 export function glance(results: ScenarioResult[]): Table | undefined {
   const rows: string[][] = [];
@@ -105,6 +106,20 @@ export function glance(results: ScenarioResult[]): Table | undefined {
       '8. crash',
       `worker SIGKILL: back in ${fmt(cr.workerDownMs / 1000, 1)} s, caught up in ${fmt(w.caughtUpMs / 1000, 1)} s; Temporal SIGKILL: back in ${fmt(cr.temporalDownMs / 1000, 1)} s, caught up in ${fmt(t.caughtUpMs / 1000, 1)} s`,
       `${fmtInt(cr.stats.completed)} purchases at ${fmt(cr.rate)} /s, ${cr.stats.errorCount} failed, 503s retried ${cr.stats.retried503.payment + cr.stats.retried503.callback}, shed ${cr.stats.retried503.shed ?? 0}; reconcile ${cr.opsReconcile?.ok ? 'clean' : 'NOT clean'}`,
+    ]);
+  }
+  const cl = raw('cluster');
+  if (cl?.steps?.length) {
+    const steps = cl.steps as ClusterStep[];
+    const of = (side: string, kind: string) => steps.filter((x) => x.side === side && x.kind === kind);
+    const cap = (side: string) => median(of(side, 'capacity').map((x) => x.stats!.ratePerSec));
+    const whole = (side: string) => pooled(of(side, 'light')).whole;
+    const cores = of('cluster', 'capacity').map((x) => clusterCores(x.cores, Object.keys(cl.clusterParts)));
+    rows.push([
+      '9. cluster',
+      `${fmt(cap('cluster'))} /s on the multi-service cluster, ${fmt(cap('dev'))} /s on the dev server (${cl.concurrency} concurrent)`,
+      `whole purchase p50 / p99 at light load: ${fmt(whole('cluster').p50, 0)} / ${fmt(whole('cluster').p99, 0)} ms against ${fmt(whole('dev').p50, 0)} / ${fmt(whole('dev').p99, 0)} ms; ` +
+        `the cluster's processes ${fmt(cores.reduce((a, b) => a + b, 0) / cores.length, 2)} cores at capacity`,
     ]);
   }
   return rows.length ? { columns: ['scenario', 'result', ''], rows } : undefined;

@@ -9,8 +9,10 @@ import type { ProcessSet } from './sys';
 export interface MemorySample {
   /** The benchmark process: vpay's API and worker (MiB, RSS). */
   vpayMiB: number;
-  /** The Temporal dev server (MiB, RSS). */
+  /** The Temporal server (MiB, RSS): the dev server, or the sum of a cluster's processes. */
   temporalMiB: number;
+  /** Each process of a multi-process Temporal server (ProcessSet.temporalParts), MiB RSS. */
+  temporalPartsMiB?: Record<string, number>;
   /** The postmaster and its backends (MiB, sum of PSS; RSS where PSS is unreadable). */
   postgresMiB: number;
   postgresProcesses: number;
@@ -53,12 +55,45 @@ const mib = (k: number) => Math.round((k / 1024) * 10) / 10;
 
 export function memorySample(p: ProcessSet): MemorySample {
   const pg = p.postgres ? [p.postgres, ...childrenOf(p.postgres)] : [];
+  const parts = p.temporalParts ? Object.entries(p.temporalParts).map(([name, pid]) => [name, rssKiB(pid)] as const) : undefined;
   return {
     vpayMiB: mib(rssKiB(p.bench)),
-    temporalMiB: mib(rssKiB(p.temporal)),
+    temporalMiB: mib(parts ? parts.reduce((s, [, k]) => s + k, 0) : rssKiB(p.temporal)),
+    ...(parts ? { temporalPartsMiB: Object.fromEntries(parts.map(([name, k]) => [name, mib(k)])) } : {}),
     postgresMiB: mib(pg.reduce((s, pid) => s + pssKiB(pid), 0)),
     postgresProcesses: pg.length,
   };
+}
+
+/**
+ * The largest of each figure of memorySample over a step, sampled every `everyMs`. `sums` names
+ * groups of temporalParts whose sum is taken per sample (the peak of a sum, not a sum of peaks).
+ */
+export class MemoryPeaks {
+  private peak: Record<string, number> = {};
+  private readonly timer: NodeJS.Timeout;
+  constructor(
+    private readonly procs: ProcessSet,
+    everyMs: number,
+    private readonly sums: Record<string, string[]> = {},
+  ) {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), everyMs);
+  }
+  private sample(): void {
+    const m = memorySample(this.procs);
+    const flat: Record<string, number> = { vpay: m.vpayMiB, temporal: m.temporalMiB, postgres: m.postgresMiB };
+    for (const [name, v] of Object.entries(m.temporalPartsMiB ?? {})) flat[`temporal/${name}`] = v;
+    for (const [name, parts] of Object.entries(this.sums))
+      flat[`sum/${name}`] = mib(parts.reduce((s, part) => s + (m.temporalPartsMiB?.[part] ?? 0) * 1024, 0));
+    for (const [k, v] of Object.entries(flat)) this.peak[k] = Math.max(this.peak[k] ?? 0, v);
+  }
+  /** MiB by `vpay`, `temporal`, `temporal/<part>`, `sum/<group>`, `postgres` (PSS sum). */
+  stop(): Record<string, number> {
+    clearInterval(this.timer);
+    this.sample();
+    return this.peak;
+  }
 }
 
 /** Bytes of the files under `dir` (allocated blocks, as `du` counts them), in MiB. */

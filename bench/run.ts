@@ -5,7 +5,7 @@
 //   tsx bench/run.ts [--smoke] [--only name[,name...]] [--backlog-orders N] [--out report.md] [--keep-temp]
 //   tsx bench/run.ts --report-from <timestamp> [--out report.md]   (the report again from bench/results/<timestamp>-*.json)
 //
-// Scenarios: steps, throughput, offered, slowdev, deliveryqueue, paidlocal, ceiling, walstore, tuning, scale, backlog, soak, pending, crash
+// Scenarios: steps, throughput, offered, slowdev, deliveryqueue, paidlocal, ceiling, walstore, tuning, scale, backlog, soak, pending, crash, cluster
 // (in that order; later ones use
 // figures of earlier ones when they ran). --smoke runs tiny sizes and asserts correctness only;
 // its results go to a temporary directory. Exit code 1 if any correctness check failed.
@@ -42,6 +42,7 @@ import { crash } from './scenarios/crash';
 import { slowDeveloper } from './scenarios/slow-developer';
 import { deliveryQueue } from './scenarios/delivery-queue';
 import { paidLocal } from './scenarios/paid-local';
+import { cluster } from './scenarios/cluster';
 
 const SCENARIOS: Record<string, Scenario> = {
   steps,
@@ -61,6 +62,8 @@ const SCENARIOS: Record<string, Scenario> = {
   pending,
   // 8. exactly-once while the worker process and the Temporal server are SIGKILLed under load (bench/scenarios/crash.ts).
   crash,
+  // 9. vpay on the multi-service Temporal cluster next to the dev server (bench/scenarios/cluster.ts).
+  cluster,
 };
 const ROOT = path.resolve(__dirname, '..');
 

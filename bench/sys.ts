@@ -84,8 +84,29 @@ export interface ProcessSet {
   bench: number;
   agent?: number;
   temporal?: number;
+  /**
+   * A Temporal server of several processes (the multi-service cluster), by name: each is reported
+   * as `temporal/<name>`, and `temporal` is their sum (so scenarios that read `temporal` still do).
+   */
+  temporalParts?: Record<string, number>;
   /** The postmaster; its backends are found as its children. */
   postgres?: number;
+  /**
+   * Backends of these databases reported apart as `postgres/<name>` (inside `postgres`, not added
+   * to it): e.g. the cluster's, on the PostgreSQL vpay shares. Only live backends count, so one
+   * that exits within a step takes its ticks with it (Temporal keeps its connections open).
+   */
+  postgresDatabases?: { name: string; databases: string[] };
+}
+
+/** A sub-figure (`temporal/history-1`, `postgres/temporal`): already inside its group, never added to totals. */
+export const isPart = (key: string): boolean => key.includes('/');
+
+/** The database a PostgreSQL backend serves, from its process title ("postgres: user db host(port) state"). */
+export function backendDatabase(cmdline: string): string | undefined {
+  const title = cmdline.replace(/\0/g, ' ').trim();
+  const m = /^postgres: (\S+) (\S+) /.exec(title);
+  return m ? m[2] : undefined;
 }
 
 export type CpuTicks = Record<string, number>;
@@ -99,16 +120,31 @@ export function cpuTicks(p: ProcessSet): CpuTicks {
   };
   out.vpay = one(p.bench);
   out.agent = one(p.agent);
-  out.temporal = one(p.temporal);
+  if (p.temporalParts) {
+    let sum = 0;
+    for (const [name, pid] of Object.entries(p.temporalParts)) {
+      out[`temporal/${name}`] = one(pid);
+      sum += out[`temporal/${name}`];
+    }
+    out.temporal = sum;
+  } else out.temporal = one(p.temporal);
   if (p.postgres) {
     const pm = readStat(p.postgres);
     let total = pm ? pm.own + pm.children : 0;
+    let split = 0;
+    const dbs = new Set(p.postgresDatabases?.databases ?? []);
     for (const entry of fs.readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) continue;
       const s = readStat(Number(entry));
-      if (s && s.ppid === p.postgres) total += s.own;
+      if (!s || s.ppid !== p.postgres) continue;
+      total += s.own;
+      if (dbs.size) {
+        const db = backendDatabase(safeRead(`/proc/${entry}/cmdline`));
+        if (db && dbs.has(db)) split += s.own;
+      }
     }
     out.postgres = total;
+    if (p.postgresDatabases) out[`postgres/${p.postgresDatabases.name}`] = split;
   }
   // The whole machine's busy time (all CPUs), to tell what other processes took meanwhile.
   const cpu = safeRead('/proc/stat').split('\n')[0].split(/\s+/).slice(1).map(Number);
@@ -122,9 +158,11 @@ export function coresUsed(before: CpuTicks, after: CpuTicks, wallMs: number): Re
   let total = 0;
   for (const k of Object.keys(after)) {
     if (k === 'machine') continue;
-    const cores = (after[k] - (before[k] ?? 0)) / ticksPerSecond() / (wallMs / 1000);
+    const delta = after[k] - (before[k] ?? 0);
+    // A part only shrinks when one of its processes went away (a backend closed): count it as 0 then.
+    const cores = (isPart(k) ? Math.max(0, delta) : delta) / ticksPerSecond() / (wallMs / 1000);
     out[k] = Math.round(cores * 100) / 100;
-    total += cores;
+    if (!isPart(k)) total += cores;
   }
   out.total = Math.round(total * 100) / 100;
   if (after.machine !== undefined && before.machine !== undefined) {

@@ -7,10 +7,9 @@ import { loadConfig, type Config } from '../../lib/platform/config';
 import { prepareDatabase } from '../../lib/db/db';
 import { SEARCH_ATTRIBUTE_NAMES } from '../../workflows/definitions';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../dev/embedded-pg';
-import { freePort } from '../dev/free-port';
+import { freePort, freePortBelow } from '../dev/free-port';
 import { localStackEnv } from '../dev/local-stack-env';
 import { ensureClusterBinaries } from './binaries';
-import { freeLowPort } from './low-port';
 import type { ClusterTls, ServiceInstance } from './server-config';
 import { startTemporalCluster, type TemporalCluster } from './temporal-cluster';
 import { startVpayProcess, type VpayProcess } from './vpay-processes';
@@ -172,7 +171,7 @@ export async function startLocalCluster(o: LocalClusterOptions): Promise<LocalCl
   }
 }
 
-/** 2 history, 1 matching, 2 frontend, 1 worker service, each with its own ports. */
+/** 2 history, 1 matching, 2 frontend, 1 worker service, each with its own ports (the benchmark's cluster scenario too). */
 export async function serviceInstances(ports: 'fixed' | 'free'): Promise<ServiceInstance[]> {
   const layout = [
     ['history', 1],
@@ -183,15 +182,25 @@ export async function serviceInstances(ports: 'fixed' | 'free'): Promise<Service
     ['worker', 1],
   ] as const;
   const out: ServiceInstance[] = [];
+  // The server writes its ports into cluster_membership.rpc_port, a smallint: the OS's free ports
+  // (32768 and up) fail there ("value out of range for type smallint"), so free ones below 32768.
+  const taken = new Set<number>();
+  const free = async () => {
+    for (;;) {
+      const p = await freePortBelow(32_768);
+      if (taken.has(p)) continue;
+      taken.add(p);
+      return p;
+    }
+  };
   for (const [k, [service, index]] of layout.entries()) {
     const fixed = ports === 'fixed';
     out.push({
       service,
       index,
-      // Below 32768: the server stores them as smallint (low-port.ts).
-      grpcPort: fixed ? FIXED_PORTS.servicesBase + k : await freeLowPort(),
-      membershipPort: fixed ? FIXED_PORTS.servicesBase + 100 + k : await freeLowPort(),
-      ...(service === 'frontend' ? { httpPort: fixed ? FIXED_PORTS.httpBase + k : await freeLowPort() } : {}),
+      grpcPort: fixed ? FIXED_PORTS.servicesBase + k : await free(),
+      membershipPort: fixed ? FIXED_PORTS.servicesBase + 100 + k : await free(),
+      ...(service === 'frontend' ? { httpPort: fixed ? FIXED_PORTS.httpBase + k : await free() } : {}),
     });
   }
   return out;
