@@ -4,18 +4,13 @@
 // attributes, ready for use. Every process can be killed and started again on its own (the
 // failover test does). State stays in PostgreSQL: a second start continues what the first left.
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
-import pg from 'pg';
-import { Connection, type TLSConfig } from '@temporalio/client';
-import { msToTs } from '@temporalio/common/lib/time';
-import { ensureSearchAttributes } from '../../lib/platform/temporal-setup';
-import { runToCompletion, startManagedProcess, sleep, type ManagedProcess } from '../dev/managed-process';
-import { isAlive, readPidFile, stopLeftover } from '../dev/leftover-process';
 import type { ClusterBinaries } from './binaries';
-import { startFrontendBalancer } from './frontend-balancer';
+import { startFrontendBalancer, type FrontendBalancer } from './frontend-balancer';
+import { prepareNamespace } from './namespace';
+import { prepareSchemas } from './schemas';
+import { startSupervised, tcpProbe, type SupervisedProcess } from './supervised-process';
 import {
-  DATABASES,
   instanceName,
   serverConfig,
   type ClusterSettings,
@@ -43,14 +38,7 @@ export interface TemporalClusterOptions {
   tls?: ClusterTls;
 }
 
-export interface ClusterProcess {
-  name: string;
-  pid(): number;
-  /** SIGKILL, as a crash: nothing is flushed or handed over. */
-  kill(): Promise<void>;
-  /** Starts it again with the same config and ports; resolves once it serves. */
-  restart(): Promise<void>;
-}
+export type ClusterProcess = Pick<SupervisedProcess, 'name' | 'pid' | 'kill' | 'restart'>;
 
 export interface TemporalCluster {
   /** host:port of the balancer: what vpay's TEMPORAL_ADDRESS names. */
@@ -60,6 +48,10 @@ export interface TemporalCluster {
   namespace: string;
   /** Every server process, by name: frontend-1, history-2, ..., and ui. */
   processes: ReadonlyMap<string, ClusterProcess>;
+  /** The balancer, with the client connections it holds to each frontend. */
+  balancer: FrontendBalancer;
+  /** Each service instance, with its ports (for the addresses `npm run cluster` prints). */
+  instances: readonly ServiceInstance[];
   stop(): Promise<void>;
 }
 
@@ -71,18 +63,19 @@ const STOP_TIMEOUT_MS = 15_000;
 export async function startTemporalCluster(o: TemporalClusterOptions): Promise<TemporalCluster> {
   fs.mkdirSync(o.dataDir, { recursive: true });
   const log = (name: string) => (line: string) => o.onLog?.(name, line);
-  const stops: Array<() => Promise<void>> = [];
+  // Stopped in reverse order, each tier's processes together.
+  const tiers: Array<Array<() => Promise<void>>> = [];
   const stopAll = async () => {
-    for (const stop of stops.splice(0).reverse()) await stop().catch(() => undefined);
+    for (const tier of tiers.splice(0).reverse()) await Promise.all(tier.map((stop) => stop().catch(() => undefined)));
   };
   try {
-    await prepareSchemas(o, log('schema'));
+    await prepareSchemas(o.binaries.sqlTool, o.pg, log('schema'));
     const frontends = o.instances.filter((i) => i.service === 'frontend');
     const balancer = await startFrontendBalancer(
       o.balancerPort,
       frontends.map((f) => `127.0.0.1:${f.grpcPort}`),
     );
-    stops.push(() => balancer.close());
+    tiers.push([() => balancer.close()]);
     const settings: ClusterSettings = {
       pg: o.pg,
       numHistoryShards: NUM_HISTORY_SHARDS,
@@ -92,79 +85,41 @@ export async function startTemporalCluster(o: TemporalClusterOptions): Promise<T
       tls: o.tls,
     };
     const processes = new Map<string, ClusterProcess>();
+    const services: Array<() => Promise<void>> = [];
+    tiers.push(services);
     // History first (the shards), then matching, the frontends, and Temporal's own worker service,
     // which needs a frontend to talk to.
-    const order = ['history', 'matching', 'frontend', 'worker'] as const;
-    for (const service of order) {
+    for (const service of ['history', 'matching', 'frontend', 'worker'] as const) {
       for (const instance of o.instances.filter((i) => i.service === service)) {
         const p = await startServerProcess(o, settings, instance, log(instanceName(instance)));
         processes.set(p.name, p);
-        stops.push(() => p.stopGracefully());
+        services.push(() => p.stop());
       }
     }
     if (o.uiPort) {
       const ui = await startUiProcess(o, balancer.address, log('ui'));
       processes.set(ui.name, ui);
-      stops.push(() => ui.stopGracefully());
+      tiers.push([() => ui.stop()]);
     }
-
-    await ensureNamespace(balancer.address, o.namespace, o.tls);
-    // Each frontend keeps its own namespace and search-attribute caches: wait on each one.
-    for (const f of frontends) {
-      const connection = await Connection.connect({ address: `127.0.0.1:${f.grpcPort}`, tls: clientTls(o.tls) });
-      try {
-        await waitForNamespace(connection, o.namespace);
-        await ensureSearchAttributes(connection, o.namespace, o.searchAttributes);
-      } finally {
-        await connection.close();
-      }
-    }
+    await prepareNamespace({
+      address: balancer.address,
+      frontendAddresses: frontends.map((f) => `127.0.0.1:${f.grpcPort}`),
+      namespace: o.namespace,
+      searchAttributes: o.searchAttributes,
+      tls: o.tls,
+    });
     return {
       address: balancer.address,
       uiUrl: o.uiPort ? `http://127.0.0.1:${o.uiPort}` : undefined,
       namespace: o.namespace,
       processes,
+      balancer,
+      instances: o.instances,
       stop: stopAll,
     };
   } catch (err) {
     await stopAll();
     throw err;
-  }
-}
-
-/** Creates the two databases and their schemas on first use, then migrates them to this server's version. */
-async function prepareSchemas(o: TemporalClusterOptions, log: (line: string) => void): Promise<void> {
-  const base = ['--plugin', 'postgres12', '--ep', o.pg.host, '-p', String(o.pg.port), '-u', o.pg.user, '--pw', o.pg.password];
-  const tool = (args: string[]) =>
-    runToCompletion({ name: 'temporal-sql-tool', command: o.binaries.sqlTool, args: [...base, ...args], onLog: log });
-  for (const [db, schema] of [
-    [DATABASES.default, 'postgresql/v12/temporal'],
-    [DATABASES.visibility, 'postgresql/v12/visibility'],
-  ] as const) {
-    const state = await schemaState(o.pg, db);
-    if (state === 'no-database') await tool(['--db', db, 'create-database']);
-    // setup-schema writes version 0.0: run it once only, or update-schema would start over.
-    if (state !== 'versioned') await tool(['--db', db, 'setup-schema', '-v', '0.0']);
-    await tool(['--db', db, 'update-schema', '--schema-name', schema]);
-  }
-}
-
-async function schemaState(target: PostgresTarget, db: string): Promise<'no-database' | 'empty' | 'versioned'> {
-  const admin = new pg.Client({ ...target, database: 'postgres' });
-  await admin.connect();
-  try {
-    const r = await admin.query('select 1 from pg_database where datname = $1', [db]);
-    if (r.rowCount === 0) return 'no-database';
-  } finally {
-    await admin.end();
-  }
-  const client = new pg.Client({ ...target, database: db });
-  await client.connect();
-  try {
-    const r = await client.query("select to_regclass('schema_version') is not null as versioned");
-    return r.rows[0].versioned ? 'versioned' : 'empty';
-  } finally {
-    await client.end();
   }
 }
 
@@ -178,144 +133,55 @@ function writeDynamicConfig(dataDir: string): string {
   return file;
 }
 
-interface RunningProcess extends ClusterProcess {
-  stopGracefully(): Promise<void>;
-}
+/** Config files hold the database password: readable by this user only. */
+const writePrivate = (file: string, text: string) => fs.writeFileSync(file, text, { mode: 0o600 });
 
-async function startServerProcess(
+function startServerProcess(
   o: TemporalClusterOptions,
   settings: ClusterSettings,
   instance: ServiceInstance,
   log: (line: string) => void,
-): Promise<RunningProcess> {
+): Promise<SupervisedProcess> {
   const name = instanceName(instance);
   const configFile = path.join(o.dataDir, `${name}.json`);
-  fs.writeFileSync(configFile, JSON.stringify(serverConfig(settings, instance), null, 2));
-  return supervised(o.dataDir, name, log, () => ({
+  writePrivate(configFile, JSON.stringify(serverConfig(settings, instance), null, 2));
+  return startSupervised({
+    name,
+    dataDir: o.dataDir,
     command: o.binaries.server,
     args: ['--config-file', configFile, '--allow-no-auth', 'start', '--service', instance.service],
+    identifiedBy: configFile,
+    cwd: o.dataDir,
     port: instance.grpcPort,
-  }));
-}
-
-async function startUiProcess(o: TemporalClusterOptions, temporalAddress: string, log: (line: string) => void): Promise<RunningProcess> {
-  const configDir = path.join(o.dataDir, 'ui-config');
-  fs.mkdirSync(configDir, { recursive: true });
-  fs.writeFileSync(
-    path.join(configDir, 'cluster.yaml'),
-    JSON.stringify(uiServerConfig(temporalAddress, o.uiPort, o.namespace, o.tls), null, 2),
-  );
-  return supervised(o.dataDir, 'ui', log, () => ({
-    command: o.binaries.uiServer,
-    args: ['--root', o.dataDir, '--config', 'ui-config', '--env', 'cluster', 'start'],
-    port: o.uiPort,
-  }));
-}
-
-/**
- * One server process that can be killed and started again: its pid in <dataDir>/<name>.pid, so a
- * later start stops one a SIGKILLed parent left running (it would hold the port).
- */
-async function supervised(
-  dataDir: string,
-  name: string,
-  log: (line: string) => void,
-  what: () => { command: string; args: string[]; port: number },
-): Promise<RunningProcess> {
-  const pidFile = path.join(dataDir, `${name}.pid`);
-  const leftover = readPidFile(pidFile);
-  if (leftover && isAlive(leftover)) await stopLeftover(leftover, 'SIGTERM', STOP_TIMEOUT_MS);
-  let current: ManagedProcess | undefined;
-  const start = async () => {
-    const { command, args, port } = what();
-    current = await startManagedProcess({
-      name,
-      command,
-      args,
-      cwd: dataDir,
-      onLog: log,
-      stopSignal: 'SIGTERM',
-      stopTimeoutMs: STOP_TIMEOUT_MS,
-      onSpawn: (_child, pid) => fs.writeFileSync(pidFile, String(pid)),
-      ready: { timeoutMs: READY_TIMEOUT_MS, intervalMs: 200, where: `127.0.0.1:${port}`, probe: () => tcpProbe(port) },
-    });
-  };
-  await start();
-  return {
-    name,
-    pid: () => current!.pid,
-    async kill() {
-      const pid = current!.pid;
-      process.kill(pid, 'SIGKILL');
-      while (isAlive(pid)) await sleep(50);
-      await current!.stop(); // forgets the exit hook
-    },
-    restart: start,
-    async stopGracefully() {
-      await current?.stop();
-      fs.rmSync(pidFile, { force: true });
-    },
-  };
-}
-
-function tcpProbe(port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const s = net.connect({ host: '127.0.0.1', port });
-    s.once('connect', () => {
-      s.destroy();
-      resolve();
-    });
-    s.once('error', (err) => {
-      s.destroy();
-      reject(err);
-    });
+    probe: () => tcpProbe(instance.grpcPort),
+    readyTimeoutMs: READY_TIMEOUT_MS,
+    stopTimeoutMs: STOP_TIMEOUT_MS,
+    onLog: log,
   });
 }
 
-/** A fresh cluster has no namespace but the system's: registers vpay's, once. */
-async function ensureNamespace(address: string, namespace: string, tls: ClusterTls | undefined): Promise<void> {
-  const connection = await Connection.connect({ address, tls: clientTls(tls) });
-  try {
-    const deadline = Date.now() + READY_TIMEOUT_MS;
-    for (;;) {
-      try {
-        await connection.workflowService.registerNamespace({
-          namespace,
-          workflowExecutionRetentionPeriod: msToTs('3 days'),
-        });
-        return;
-      } catch (err) {
-        if (/already exists|AlreadyExists/i.test((err as Error).message)) return;
-        // The frontend serves before its history hosts have joined: try again.
-        if (Date.now() > deadline) throw err;
-        await sleep(500);
-      }
-    }
-  } finally {
-    await connection.close();
-  }
-}
-
-/** A frontend knows a new namespace after its namespace cache refreshes (system.namespaceCacheRefreshInterval). */
-async function waitForNamespace(connection: Connection, namespace: string): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  for (;;) {
-    try {
-      await connection.workflowService.describeNamespace({ namespace });
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await sleep(250);
-    }
-  }
-}
-
-/** The TLS options of this file's own connections (the admin calls), as vpay's processes connect. */
-function clientTls(t: ClusterTls | undefined): TLSConfig | undefined {
-  if (!t) return undefined;
-  return {
-    serverRootCACertificate: fs.readFileSync(t.caFile),
-    clientCertPair: { crt: fs.readFileSync(t.clientCertFile), key: fs.readFileSync(t.clientKeyFile) },
-    serverNameOverride: t.serverName,
-  };
+function startUiProcess(o: TemporalClusterOptions, temporalAddress: string, log: (line: string) => void): Promise<SupervisedProcess> {
+  const configDir = path.join(o.dataDir, 'ui-config');
+  fs.mkdirSync(configDir, { recursive: true });
+  writePrivate(
+    path.join(configDir, 'cluster.yaml'),
+    JSON.stringify(uiServerConfig(temporalAddress, o.uiPort, o.namespace, o.tls), null, 2),
+  );
+  return startSupervised({
+    name: 'ui',
+    dataDir: o.dataDir,
+    command: o.binaries.uiServer,
+    args: ['--root', o.dataDir, '--config', 'ui-config', '--env', 'cluster', 'start'],
+    identifiedBy: o.binaries.uiServer,
+    cwd: o.dataDir,
+    port: o.uiPort,
+    // Its pages and its API: the namespace list answers once it reaches the cluster.
+    probe: async () => {
+      const r = await fetch(`http://127.0.0.1:${o.uiPort}/api/v1/namespaces/${encodeURIComponent(o.namespace)}`);
+      if (r.status >= 500) throw new Error(`the Web UI answered ${r.status}`);
+    },
+    readyTimeoutMs: READY_TIMEOUT_MS,
+    stopTimeoutMs: STOP_TIMEOUT_MS,
+    onLog: log,
+  });
 }
