@@ -28,10 +28,17 @@ export interface RunInfo {
   glance?: Table;
   /** Against the previous run (full runs only). */
   changes?: ChangesSection;
+  /**
+   * Scenarios added from partial runs (bench/partial.ts), by name: the partial run and the note
+   * that opens the scenario's section. The lead table and the run's own tallies leave them out.
+   */
+  partials?: Record<string, { stamp: string; note: string }>;
+  /** The command that rendered this report again, when it adds partial runs. */
+  renderedWith?: string;
 }
 
 /** What each raw JSON file records about its run; the rest is computed when the report is written. */
-export type RecordedRunInfo = Omit<RunInfo, 'rawFiles' | 'analysis' | 'durationSec' | 'glance' | 'changes'>;
+export type RecordedRunInfo = Omit<RunInfo, 'rawFiles' | 'analysis' | 'durationSec' | 'glance' | 'changes' | 'partials' | 'renderedWith'>;
 
 export function writeRawJson(dir: string, stamp: string, res: ScenarioResult, info: RecordedRunInfo): string {
   fs.mkdirSync(dir, { recursive: true });
@@ -55,10 +62,16 @@ function table(t: Table): string {
 
 export function renderReport(results: ScenarioResult[], info: RunInfo): string {
   const m = info.machine;
-  const checks: Array<Check & { scenario: string }> = results.flatMap((r) => r.checks.map((c) => ({ ...c, scenario: r.name })));
-  const targets: Array<Target & { scenario: string }> = results.flatMap((r) => r.targets.map((t) => ({ ...t, scenario: r.name })));
+  const partial = (name: string) => info.partials?.[name];
+  // "cluster (partial run <stamp>)" wherever a table names an added scenario.
+  const label = (name: string) => (partial(name) ? `${name} (partial run ${partial(name)!.stamp})` : name);
+  const checks: Array<Check & { scenario: string }> = results.flatMap((r) => r.checks.map((c) => ({ ...c, scenario: label(r.name) })));
+  const targets: Array<Target & { scenario: string }> = results.flatMap((r) => r.targets.map((t) => ({ ...t, scenario: label(r.name) })));
   const failed = checks.filter((c) => !c.ok);
-  const lead = leadTable(results, info.changes);
+  const ownResults = results.filter((r) => !partial(r.name));
+  const addedChecks = results.filter((r) => partial(r.name)).flatMap((r) => r.checks);
+  const ownChecks = checks.length - addedChecks.length;
+  const lead = leadTable(ownResults, info.changes);
   const out: string[] = [];
   out.push(
     '# vpay benchmarks',
@@ -67,8 +80,19 @@ export function renderReport(results: ScenarioResult[], info: RunInfo): string {
       'Re-run the command below to refresh it; edits by hand are overwritten._',
     '',
     `Command: \`${info.command}\` — took ${fmt(info.durationSec / 60, 1)} min. ` +
-      `Correctness: ${failed.length === 0 ? `all ${checks.length} checks passed` : `**${failed.length} of ${checks.length} checks FAILED**`}.`,
+      `Correctness: ${failed.length === 0 ? `all ${checks.length} checks passed` : `**${failed.length} of ${checks.length} checks FAILED**`}` +
+      (addedChecks.length ? ` (${ownChecks} of this run, ${addedChecks.length} of the partial runs below)` : '') +
+      '.',
     '',
+    ...(info.partials && Object.keys(info.partials).length
+      ? [
+          `Added from partial runs, each section saying so: ${Object.entries(info.partials)
+            .map(([name, p]) => `\`${name}\` from ${p.stamp}`)
+            .join(', ')}. ` +
+            `Rendered with \`${info.renderedWith ?? 'tsx bench/run.ts --report-from … --with-partial …'}\`; "In one table", "Machine", "What changed" and the analysis are the full run's alone.`,
+          '',
+        ]
+      : []),
     ...(lead
       ? [
           '## In one table',
@@ -124,7 +148,8 @@ export function renderReport(results: ScenarioResult[], info: RunInfo): string {
   }
   if (info.changes && !info.smoke) out.push(...changesSection(info.changes), '');
   for (const r of results) {
-    out.push(`## ${r.title}`, '', r.setup, '');
+    const p = partial(r.name);
+    out.push(`## ${r.title}${p ? ` (partial run ${p.stamp})` : ''}`, '', ...(p ? [p.note, ''] : []), r.setup, '');
     if (r.error) out.push('**The scenario failed:**', '', '```', r.error.slice(0, 2000), '```', '');
     for (const t of r.tables) out.push(table(t), '');
     if (r.durationSec !== undefined) out.push(`_Scenario time: ${fmt(r.durationSec, 0)} s._`, '');
@@ -139,7 +164,8 @@ export function renderReport(results: ScenarioResult[], info: RunInfo): string {
     '',
   );
   out.push('## What the numbers show', '');
-  for (const r of results) for (const f of r.findings) out.push(`- ${f}`);
+  for (const r of results)
+    for (const f of r.findings) out.push(`- ${partial(r.name) ? `_(${r.name}, partial run ${partial(r.name)!.stamp})_ ` : ''}${f}`);
   if (info.analysis.length) out.push('', ...info.analysis.flatMap((a) => [a, '']));
   out.push('', '## Raw data', '', ...info.rawFiles.map((f) => `- \`${f}\``), '');
   return out.join('\n');

@@ -3,7 +3,9 @@
 // load in a child, runs the scenarios, writes the report and raw JSON, and cleans everything up.
 //
 //   tsx bench/run.ts [--smoke] [--only name[,name...]] [--backlog-orders N] [--out report.md] [--keep-temp]
-//   tsx bench/run.ts --report-from <timestamp> [--out report.md]   (the report again from bench/results/<timestamp>-*.json)
+//   tsx bench/run.ts --report-from <timestamp> [--with-partial <timestamp>[,...]] [--out report.md]
+//     (the report again from bench/results/<timestamp>-*.json; --with-partial adds the scenarios it
+//     lacks from partial runs in bench/results/partial/, each section saying which run it is from)
 //
 // Scenarios: steps, throughput, offered, slowdev, deliveryqueue, paidlocal, ceiling, walstore, tuning, scale, backlog, soak, pending, crash, cluster
 // (in that order; later ones use
@@ -23,7 +25,8 @@ import { newResult, type BenchContext, type Scenario, type ScenarioResult, type 
 import { FULL, SMOKE } from './profile';
 import { startStack, type Stack } from './stack';
 import { machineInfo } from './sys';
-import { loadRun, renderReport, writeRawJson, type RecordedRunInfo } from './report';
+import { renderReport, writeRawJson, type RecordedRunInfo } from './report';
+import { renderAgain } from './rerender';
 import { whatChanged } from './changes';
 import { gitState } from './git';
 import { analyse } from './analysis';
@@ -70,6 +73,8 @@ const ROOT = path.resolve(__dirname, '..');
 interface Args {
   /** Re-render the report from the raw JSON of an earlier run (its timestamp), without running. */
   reportFrom?: string;
+  /** With --report-from: partial runs (bench/results/partial/<stamp>-*.json) whose scenarios the run lacks are added. */
+  withPartial?: string[];
   backlogOrders?: number;
   smoke: boolean;
   only: string[];
@@ -88,15 +93,17 @@ function parseArgs(argv: string[]): Args {
     else if (arg === '--out') a.out = argv[++i];
     else if (arg === '--backlog-orders') a.backlogOrders = Number(argv[++i]);
     else if (arg === '--report-from') a.reportFrom = argv[++i];
+    else if (arg === '--with-partial') (a.withPartial ??= []).push(...(argv[++i] ?? '').split(',').filter(Boolean));
     else if (arg === '--help' || arg === '-h') {
       process.stdout.write(
         `usage: tsx bench/run.ts [--smoke] [--only ${Object.keys(SCENARIOS).join('|')}[,...]] [--backlog-orders N] [--out report.md] [--keep-temp]\n` +
-          '       tsx bench/run.ts --report-from <timestamp> [--out report.md]   (the report again from bench/results/<timestamp>-*.json)\n',
+          '       tsx bench/run.ts --report-from <timestamp> [--with-partial <timestamp>[,...]] [--out report.md]   (the report again from bench/results/<timestamp>-*.json)\n',
       );
       process.exit(0);
     } else throw new Error(`unknown argument ${arg}`);
   }
   a.only = a.only.map((s) => s.trim()).filter(Boolean);
+  if (a.withPartial && !a.reportFrom) throw new Error('--with-partial goes with --report-from <timestamp>');
   for (const name of a.only)
     if (!SCENARIOS[name]) throw new Error(`unknown scenario "${name}"; known: ${Object.keys(SCENARIOS).join(', ')}`);
   return a;
@@ -130,30 +137,18 @@ function logTail(stack: Stack | undefined): string {
   return out.join('\n');
 }
 
-/** --report-from STAMP: the report again from bench/results/STAMP-*.json (e.g. after improving analysis.ts). */
+/** --report-from STAMP [--with-partial P,...]: the report again from bench/results/STAMP-*.json (bench/rerender.ts). */
 function rerender(args: Args): number {
-  const dir = path.join(ROOT, 'bench', 'results');
-  const { results, info, files } = loadRun(dir, args.reportFrom!, Object.keys(SCENARIOS));
-  const complete = results.length === Object.keys(SCENARIOS).length && !info.smoke;
+  const partials = args.withPartial ?? [];
+  // The documented form, whichever way it was started, so that the report does not depend on it.
+  const command = `npm run bench -- --report-from ${args.reportFrom}${partials.length ? ` --with-partial ${partials.join(',')}` : ''}`;
+  const { markdown, full, files } = renderAgain(ROOT, args.reportFrom!, partials, Object.keys(SCENARIOS), command);
   const out = args.out
     ? path.resolve(args.out)
-    : complete
+    : full
       ? path.join(ROOT, 'docs', 'BENCHMARKS.md')
-      : path.join(dir, `${args.reportFrom}-BENCHMARKS.md`);
-  const durationSec = results.reduce((s, r) => s + (r.durationSec ?? 0), 0);
-  // The run's own commit comes from its raw JSON (info.git), not from today's HEAD.
-  const changes = info.smoke ? undefined : whatChanged(dir, args.reportFrom!, results, info.git);
-  fs.writeFileSync(
-    out,
-    renderReport(results, {
-      ...info,
-      durationSec,
-      rawFiles: files.map((f) => path.relative(ROOT, f)),
-      analysis: analyse(results, info.machine.nproc),
-      glance: glance(results),
-      changes,
-    }),
-  );
+      : path.join(ROOT, 'bench', 'results', `${args.reportFrom}-BENCHMARKS.md`);
+  fs.writeFileSync(out, markdown);
   log(`report rendered again from ${files.length} result files: ${path.relative(process.cwd(), out) || out}`);
   return 0;
 }
