@@ -113,7 +113,13 @@ function isRefusal(err: unknown): boolean {
   return isUnimplemented(err) || grpcCode(err) === PERMISSION_DENIED || /PERMISSION_DENIED/i.test((err as Error).message);
 }
 
-/** The server does not know (yet) an attribute the query names. */
+/**
+ * The server does not know (yet) an attribute the query names: an INVALID_ARGUMENT about a search
+ * attribute ("no mapping defined for search attribute X", "... is not a valid search attribute").
+ * Another invalid argument is a real error, answered at once.
+ */
 function isUnknownAttribute(err: unknown): boolean {
-  return grpcCode(err) === INVALID_ARGUMENT || /search attribute|INVALID_ARGUMENT/i.test((err as Error).message);
+  const message = (err as Error).message;
+  const invalid = grpcCode(err) === INVALID_ARGUMENT || /INVALID_ARGUMENT/i.test(message);
+  return invalid && /search attribute|no mapping/i.test(message);
 }

@@ -15,7 +15,8 @@ import { randomBytes } from 'node:crypto';
 import { startLocalCluster, type LocalCluster } from '../../tools/cluster/local-cluster';
 import { startFakeDeveloper, type FakeDeveloper } from '../../tools/fakes/fake-developer';
 import { startFakeSuperapp, type FakeSuperapp } from '../../tools/fakes/fake-superapp';
-import { purchase, retried, setupApp, type BenchApp } from '../../bench/purchaser';
+import { payOrder, purchase, requestPayment, retried, setupApp, type BenchApp } from '../../bench/purchaser';
+import { instanceName } from '../../tools/cluster/server-config';
 import { runReconcileCli } from '../support/reconcile-cli';
 import { waitFor } from '../support/wait-for';
 import { ContinuousPurchases } from './continuous-purchases';
@@ -30,6 +31,8 @@ let dataDir: string;
 let cluster: LocalCluster | undefined;
 let developer: FakeDeveloper;
 let superapp: FakeSuperapp;
+let connection: Connection | undefined;
+let client: Client;
 /** Activity log lines per vpay worker process ('order created', 'order delivered'). */
 const workDone = new Map<string, number>();
 
@@ -57,9 +60,12 @@ beforeAll(async () => {
       if (/"msg":"order (created|delivered)"/.test(line)) workDone.set(name, (workDone.get(name) ?? 0) + 1);
     },
   });
+  connection = await Connection.connect({ address: cluster.temporal.address });
+  client = new Client({ connection, namespace: cluster.temporal.namespace });
 }, 30 * 60_000);
 
 afterAll(async () => {
+  await connection?.close();
   await cluster?.stop();
   await developer?.close();
   await superapp?.close();
@@ -73,6 +79,11 @@ afterAll(async () => {
  */
 const onePurchase = (app: BenchApp, tag: string, user: number) =>
   purchase(app, SUPERAPP_SECRET, developer, tag, user, 300_000, undefined, 120);
+
+/** Resolves once the purchase workflow of every completed purchase of `app` has ended. */
+async function allEnded(app: BenchApp): Promise<void> {
+  for (const outTradeNo of app.tradeNos) await client.workflow.getHandle(purchaseWorkflowId(app.appId, outTradeNo)).result();
+}
 
 async function apps(): Promise<BenchApp[]> {
   const c = cluster!;
@@ -110,14 +121,21 @@ test(
     };
     await killAndRestart(c.workers[0]);
     await killAndRestart(c.temporal.processes.get('history-1')!);
-    await killAndRestart(c.temporal.processes.get('frontend-1')!);
+    // The frontend holding the most client connections: the balancer spreads connections, not
+    // calls, so the other one may be carrying none of vpay's.
+    const [busiest, held] = Object.entries(c.temporal.balancer.connections()).sort((a, b) => b[1] - a[1])[0];
+    expect(held).toBeGreaterThan(0);
+    const frontend = c.temporal.instances.find((i) => `127.0.0.1:${i.grpcPort}` === busiest)!;
+    await killAndRestart(c.temporal.processes.get(instanceName(frontend))!);
 
     const result = await load.stop();
     expect(result.errors).toEqual([]);
     expect(result.completed).toBeGreaterThanOrEqual(45);
     expect(result.requestedThroughEach.every((n) => n > 0)).toBe(true);
 
-    // Exactly once: every order a payment request was answered for, delivered once.
+    // Exactly once, counted once every purchase's workflow has ended: an attempt whose completion
+    // a kill lost is retried before its workflow can end, so no duplicate can come later.
+    await allEnded(viaFirst);
     const orders = [...viaFirst.orders];
     expect(orders.length).toBe(result.completed);
     const deliveries = orders.map((id) => developer.records.get(id)?.ok ?? 0);
@@ -148,6 +166,10 @@ test(
     load.start(4);
     await waitFor('purchases before the rolling restart', () => load.completed >= 5, 300_000, 200);
     const before = viaFirst.tradeNos[0];
+    // Requested on the old code and left unpaid across the roll.
+    const requested = await requestPayment(viaFirst, 'straddle', 1, undefined, 120);
+    const straddler = { ...requested, delivered: developer.waitFor(requested.orderId, 300_000) };
+    straddler.delivered.catch(() => undefined);
     for (const w of c.workers) {
       // SIGTERM: the worker drains what it runs, as a deploy stops it; the other keeps serving.
       await w.stop();
@@ -159,22 +181,31 @@ test(
     await waitFor('purchases after the rolling restart', () => load.completed >= rolledAt + 5, 300_000, 200);
     const result = await load.stop();
     expect(result.errors).toEqual([]);
+
+    // The purchase the old code started and left waiting for its payment: paid now, its workflow
+    // goes on on a new worker, which replays the old code's history with the new code.
+    const paid = straddler.delivered;
+    await payOrder(viaFirst, SUPERAPP_SECRET, straddler.orderId, 120);
+    await paid;
+    viaFirst.tradeNos.push(straddler.outTradeNo);
+
+    await allEnded(viaFirst);
     const deliveries = [...viaFirst.orders].map((id) => developer.records.get(id)?.ok ?? 0);
     expect(deliveries.filter((n) => n !== 1)).toEqual([]);
 
-    // The new code ran: a purchase started now carries its memo; one from before does not.
+    // The new code ran: a purchase started now carries its memo; those the old code started do not.
     await onePurchase(viaFirst, 'after-roll', 0);
     const after = viaFirst.tradeNos[viaFirst.tradeNos.length - 1];
-    const connection = await Connection.connect({ address: c.temporal.address });
-    try {
-      const client = new Client({ connection, namespace: c.temporal.namespace });
-      const memoOf = async (outTradeNo: string) =>
-        (await client.workflow.getHandle(purchaseWorkflowId(viaFirst.appId, outTradeNo)).describe()).memo;
-      expect(await memoOf(after)).toMatchObject({ release: 'next' });
-      expect((await memoOf(before))?.release).toBeUndefined();
-    } finally {
-      await connection.close();
-    }
+    const memoOf = async (outTradeNo: string) =>
+      (await client.workflow.getHandle(purchaseWorkflowId(viaFirst.appId, outTradeNo)).describe()).memo;
+    expect(await memoOf(after)).toMatchObject({ release: 'next' });
+    expect((await memoOf(before))?.release).toBeUndefined();
+    expect((await memoOf(straddler.outTradeNo))?.release).toBeUndefined();
+
+    const reconciled = await runReconcileCli({ databaseUrl: c.databaseUrl, config: c.config }, [], {
+      TEMPORAL_ADDRESS: c.temporal.address,
+    });
+    expect(reconciled).toMatchObject({ code: 0 });
   },
   30 * 60_000,
 );

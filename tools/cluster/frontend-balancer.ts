@@ -8,6 +8,8 @@ import net from 'node:net';
 export interface FrontendBalancer {
   address: string;
   port: number;
+  /** Client connections open now, per frontend address. */
+  connections(): Record<string, number>;
   close(): Promise<void>;
 }
 
@@ -20,11 +22,17 @@ export async function startFrontendBalancer(port: number, backends: readonly str
   };
 
   /** Connects to the first backend that accepts, starting at the next in turn. */
+  const live = new Map<string, number>(backends.map((b) => [b, 0]));
   const connectUpstream = (tried = 0): Promise<net.Socket> =>
     new Promise((resolve, reject) => {
-      const [host, p] = backends[next++ % backends.length].split(':');
+      const backend = backends[next++ % backends.length];
+      const [host, p] = backend.split(':');
       const upstream = net.connect({ host, port: Number(p) });
-      upstream.once('connect', () => resolve(upstream));
+      upstream.once('connect', () => {
+        live.set(backend, live.get(backend)! + 1);
+        upstream.once('close', () => live.set(backend, live.get(backend)! - 1));
+        resolve(upstream);
+      });
       upstream.once('error', (err) => {
         upstream.destroy();
         if (tried + 1 >= backends.length) reject(err);
@@ -58,6 +66,7 @@ export async function startFrontendBalancer(port: number, backends: readonly str
   return {
     address: `127.0.0.1:${bound}`,
     port: bound,
+    connections: () => Object.fromEntries(live),
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of open) s.destroy();

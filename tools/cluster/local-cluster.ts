@@ -2,6 +2,7 @@
 // PostgreSQL of its own, the multi-service Temporal cluster on it (temporal-cluster.ts), then N
 // vpay workers and M vpay APIs as processes of their own. Ports are fixed for `npm run cluster`
 // (apart from `npm start`'s) or free ones for tests.
+import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig, type Config } from '../../lib/platform/config';
 import { prepareDatabase } from '../../lib/db/db';
@@ -137,32 +138,38 @@ export async function startLocalCluster(o: LocalClusterOptions): Promise<LocalCl
     // Once, before the processes start, so they do not race each other's migrations.
     await prepareDatabase(pg.url);
 
+    const vpayDir = path.join(o.dataDir, 'vpay');
+    fs.mkdirSync(vpayDir, { recursive: true });
     const workers: VpayProcess[] = [];
+    const apis: VpayProcess[] = [];
+    // Stopped together: the arrays fill as they start, so a failed start stops those started.
+    stops.push(async () => {
+      await Promise.all([...apis, ...workers].map((p) => p.stop().catch(() => undefined)));
+    });
     for (let i = 1; i <= o.workers; i++) {
       step(`starting vpay worker ${i}`);
       const metricsPort = await port(FIXED_PORTS.firstWorkerMetrics + i - 1);
       const w = await startVpayProcess({
         name: `vpay-worker-${i}`,
         role: 'worker',
+        dataDir: vpayDir,
         env: { ...env, WORKER_METRICS_PORT: String(metricsPort) },
         port: metricsPort,
         onLog: o.onLog,
       });
       workers.push(w);
-      stops.push(() => w.stop());
     }
-    const apis: VpayProcess[] = [];
     for (const [i, apiPort] of apiPorts.entries()) {
       step(`starting vpay API ${i + 1} on 127.0.0.1:${apiPort}`);
       const a = await startVpayProcess({
         name: `vpay-api-${i + 1}`,
         role: 'api',
+        dataDir: vpayDir,
         env: { ...env, PORT: String(apiPort) },
         port: apiPort,
         onLog: o.onLog,
       });
       apis.push(a);
-      stops.push(() => a.stop());
     }
     return { temporal, workers, apis, databaseUrl: pg.url, config, env, pgPort, stop: stopAll };
   } catch (err) {

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalCluster, type LocalCluster } from './local-cluster';
+import { instanceName } from './server-config';
 
 function options(argv: string[]): { workers: number; apis: number } {
   const { values } = parseArgs({ args: argv, options: { workers: { type: 'string' }, apis: { type: 'string' } } });
@@ -19,24 +20,36 @@ function options(argv: string[]): { workers: number; apis: number } {
 }
 
 async function main(): Promise<void> {
-  const { workers, apis } = options(process.argv.slice(2));
+  let counts: { workers: number; apis: number };
+  try {
+    counts = options(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`npm run cluster: ${(err as Error).message}\nusage: npm run cluster [-- --workers N --apis M]\n`);
+    process.exit(2);
+  }
+  const { workers, apis } = counts;
   const dataDir = path.resolve(process.env.DATA_DIR || '.data', 'cluster');
   const say = (line: string) => process.stdout.write(`[cluster] ${line}\n`);
-  let cluster: LocalCluster | undefined;
-  let stopping = false;
-  const shutdown = async (code: number) => {
-    if (stopping) return;
-    stopping = true;
-    say('stopping: vpay APIs and workers, then the Temporal services, then PostgreSQL');
-    await cluster?.stop();
-    process.exit(code);
-  };
-  process.on('SIGINT', () => void shutdown(0));
-  process.on('SIGTERM', () => void shutdown(0));
   // Every process's output goes to its own file: the servers log a lot at start and stop.
   const logDir = path.join(dataDir, 'logs');
   fs.mkdirSync(logDir, { recursive: true });
   const logs = new Map<string, fs.WriteStream>();
+  let cluster: LocalCluster | undefined;
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) {
+      // A second Ctrl-C: leave at once; node's exit hooks still send each process its SIGTERM.
+      say('stopping at once');
+      process.exit(130);
+    }
+    stopping = true;
+    say('stopping: vpay APIs and workers, then the Temporal services, then PostgreSQL (Ctrl-C again to leave at once)');
+    await cluster?.stop();
+    await Promise.all([...logs.values()].map((out) => new Promise((resolve) => out.end(resolve))));
+    process.exit(code);
+  };
+  // A closed terminal (SIGHUP) stops it like Ctrl-C: its processes are detached and would outlive it.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(0));
   const onLog = (name: string, line: string) => {
     let out = logs.get(name);
     if (!out) logs.set(name, (out = fs.createWriteStream(path.join(logDir, `${name}.log`), { flags: 'a' })));
@@ -57,7 +70,11 @@ async function main(): Promise<void> {
     ...c.apis.map((a, i) => `  vpay API ${i + 1}:        ${a.url}   (console: ${a.url}/console)`),
     ...c.workers.map((w, i) => `  vpay worker ${i + 1}:     pid ${w.pid()}, metrics ${w.url}`),
     `  Temporal gRPC:     ${t.address} (balancer over the frontends; namespace ${t.namespace})`,
-    ...[...t.processes.values()].filter((p) => p.name !== 'ui').map((p) => `    ${p.name.padEnd(12)}    pid ${p.pid()}`),
+    ...t.instances.map((i) => {
+      const name = instanceName(i);
+      const http = i.httpPort ? `, HTTP 127.0.0.1:${i.httpPort}` : '';
+      return `    ${name.padEnd(12)}    gRPC 127.0.0.1:${i.grpcPort}${http}, membership ${i.membershipPort}, pid ${t.processes.get(name)?.pid()}`;
+    }),
     `  Temporal Web UI:   ${t.uiUrl}`,
     `  PostgreSQL:        127.0.0.1:${c.pgPort} (data in ${path.join(dataDir, 'pg')})`,
     `  Admin token:       ${c.config.generatedSecrets.adminToken ? c.config.adminToken : '(from ADMIN_TOKEN)'}`,

@@ -3,6 +3,7 @@
 import net from 'node:net';
 import { startFrontendBalancer, type FrontendBalancer } from '../../../tools/cluster/frontend-balancer';
 import { freePort } from '../../../tools/dev/free-port';
+import { waitFor } from '../../support/wait-for';
 
 /** A server that answers every connection with its name, then closes it. */
 async function namedServer(name: string): Promise<{ address: string; close(): Promise<void> }> {
@@ -37,6 +38,29 @@ test('connections go to each frontend in turn', async () => {
   const answers = [];
   for (let i = 0; i < 4; i++) answers.push(await ask(balancer.port));
   expect(answers).toEqual(['a', 'b', 'a', 'b']);
+  // Each closed again once answered.
+  expect(balancer.connections()).toEqual({ [a.address]: 0, [b.address]: 0 });
+});
+
+test('counts the client connections open to each frontend', async () => {
+  // A server that keeps connections open until told.
+  const held = new Set<net.Socket>();
+  const server = net.createServer((s) => held.add(s));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const address = `127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+  servers.push({
+    close: () =>
+      new Promise((r) => {
+        for (const s of held) s.destroy();
+        server.close(() => r());
+      }),
+  });
+  balancer = await startFrontendBalancer(0, [address]);
+  const clients = [net.connect({ host: '127.0.0.1', port: balancer.port }), net.connect({ host: '127.0.0.1', port: balancer.port })];
+  const b = balancer;
+  await waitFor('two connections upstream', () => b.connections()[address] === 2);
+  for (const c of clients) c.destroy();
+  await waitFor('both closed', () => b.connections()[address] === 0);
 });
 
 test('a frontend that refuses is skipped: every connection reaches the live one', async () => {
