@@ -55,12 +55,16 @@ async function ensureNamespace(address: string, namespace: string, tls: ClusterT
   }
 }
 
-/** A frontend knows a new namespace after its namespace cache refreshes (system.namespaceCacheRefreshInterval). */
+/**
+ * A frontend knows a new namespace after its namespace cache refreshes
+ * (system.namespaceCacheRefreshInterval). DescribeNamespace reads the database and answers at once,
+ * so the wait asks what goes through the cache: a visibility count.
+ */
 async function waitForNamespace(connection: Connection, namespace: string): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
     try {
-      await connection.workflowService.describeNamespace({ namespace });
+      await connection.workflowService.countWorkflowExecutions({ namespace });
       return;
     } catch (err) {
       if (Date.now() > deadline) throw err;
