@@ -9,6 +9,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { startManagedProcess, sleep, type ManagedProcess } from '../dev/managed-process';
 import { isAlive, readPidFile, stopLeftover } from '../dev/leftover-process';
+import { bindable } from '../dev/free-port';
 
 export interface SupervisedOptions {
   name: string;
@@ -47,7 +48,7 @@ export async function startSupervised(o: SupervisedOptions): Promise<SupervisedP
   let current: ManagedProcess | undefined;
   const start = async () => {
     await stopOwnLeftover(pidFile, o.identifiedBy, o.stopTimeoutMs);
-    if (!(await canBind(o.port))) {
+    if (!(await bindable(o.port))) {
       throw new Error(`${o.name}: port ${o.port} is in use (another cluster, or a process left from an earlier run): stop it first`);
     }
     current = await startManagedProcess({
@@ -95,15 +96,6 @@ async function stopOwnLeftover(pidFile: string, identifiedBy: string, timeoutMs:
     return; // gone meanwhile, or no /proc: nothing we can tell is ours
   }
   if (cmdline.includes(identifiedBy)) await stopLeftover(pid, 'SIGTERM', timeoutMs);
-}
-
-export function canBind(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.unref();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
 }
 
 /** Resolves once something accepts a TCP connection on the port. */

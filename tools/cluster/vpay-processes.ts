@@ -37,7 +37,7 @@ export async function startVpayProcess(o: VpayProcessOptions): Promise<VpayProce
     dataDir: o.dataDir,
     command: process.execPath,
     args: ['--import', 'tsx', entry],
-    identifiedBy: path.join(ROOT, entry).slice(ROOT.length + 1),
+    identifiedBy: entry,
     cwd: ROOT,
     env: o.env,
     port: o.port,

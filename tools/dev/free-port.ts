@@ -30,7 +30,8 @@ export async function freePortBelow(limit: number): Promise<number> {
   throw new Error(`no free port found between 20000 and ${limit}`);
 }
 
-function bindable(port: number): Promise<boolean> {
+/** Whether a TCP port on 127.0.0.1 can be bound now (nothing listens there). */
+export function bindable(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = net.createServer();
     server.unref();
