@@ -13,7 +13,7 @@ import { purchaseSteps, type PurchaseSteps } from '../history-steps';
 import type { Ceiling } from '../ceiling/driver';
 import { startFloor } from '../ceiling/floor';
 import { startDefaultCeiling } from './ceiling';
-import { ORDERS, pathStepsTable } from './steps';
+import { ORDERS, pathStepsTable, roundsTable, type RoundRow } from './steps';
 
 const SIDES = [
   { name: 'paid-task', label: 'PAID row as an activity task (vpay today)', paidLocal: false, taskQueue: 'bench-paid-task' },
@@ -23,14 +23,6 @@ const FLOOR_LABEL = "Temporal's floor (update-with-start, answered at once)";
 /** As the steps scenario's open loops: far above what a light rate keeps in flight. */
 const MAX_IN_FLIGHT = 64;
 
-interface RoundRow {
-  round: number;
-  position: number;
-  side: string;
-  ratePerSec: number;
-  req: Summary;
-  cb?: Summary;
-}
 interface SideData {
   reqMs: number[];
   cbMs: number[];
@@ -132,7 +124,15 @@ export async function paidLocal(ctx: BenchContext): Promise<ScenarioResult> {
     const floorAnswer = summarize(floorMs);
     const [taskCb, localCb] = data.map((d) => summarize(d.cbMs));
     const [taskReq, localReq] = data.map((d) => summarize(d.reqMs));
-    res.tables.push(latencyTable(data, floorAnswer), callbackStepsTable(data), roundsTable(roundRows));
+    res.tables.push(
+      latencyTable(data, floorAnswer),
+      callbackStepsTable(data),
+      roundsTable(roundRows, {
+        rate: 'purchases/s',
+        request: 'request (floor: answer)',
+        floorNote: "the floor's request column is its answer",
+      }),
+    );
     res.findings.push(
       `Bare workflow, callback p50 ${fmt(taskCb.p50)} -> ${fmt(localCb.p50)} ms and p99 ${fmt(taskCb.p99)} -> ${fmt(localCb.p99)} ms with the PAID row ` +
         `as a local activity (${taskCb.n} and ${localCb.n} purchases at ${ratePerSec}/s, pooled over ${rounds} rounds); callback p99 / floor p99 ` +
@@ -183,19 +183,4 @@ function callbackStepsTable(data: SideData[]): Table {
     'side',
     data.map((d, i) => ({ label: SIDES[i].label, paths: d.steps.map((s) => s.callback) })),
   );
-}
-
-function roundsTable(rows: RoundRow[]): Table {
-  return {
-    title: "Each round (p50 / p99, ms; position: 1 ran first); the floor's request column is its answer",
-    columns: ['round', 'side', 'position', 'purchases/s', 'request (floor: answer)', 'callback'],
-    rows: rows.map((r) => [
-      String(r.round),
-      r.side,
-      String(r.position),
-      fmt(r.ratePerSec),
-      `${fmt(r.req.p50)} / ${fmt(r.req.p99)}`,
-      r.cb ? `${fmt(r.cb.p50)} / ${fmt(r.cb.p99)}` : '–',
-    ]),
-  };
 }

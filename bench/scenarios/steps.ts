@@ -43,9 +43,11 @@ export const ORDERS = [
 const ALL = Number.MAX_SAFE_INTEGER;
 
 type Position = 1 | 2 | 3;
-interface RoundRow {
+/** One side's figures in one round of paired sides (steps, paid-local). */
+export interface RoundRow {
   round: number;
-  position: Position;
+  /** 1: ran first in its round. */
+  position: number;
   side: string;
   ratePerSec: number;
   req: Summary;
@@ -158,7 +160,11 @@ export async function steps(ctx: BenchContext): Promise<ScenarioResult> {
       latencyTable(data, floorAnswer),
       stepsTable('Payment request: server time per purchase (median over the sampled histories, ms)', data, (s) => s.request),
       stepsTable('Payment callback: server time per purchase (median, ms)', data, (s) => s.callback),
-      roundsTable(roundRows),
+      roundsTable(roundRows, {
+        rate: 'calls/s',
+        request: 'payment request (floor: answer)',
+        floorNote: "the floor's column is its answer",
+      }),
     );
     res.targets.push(
       {
@@ -254,10 +260,14 @@ function noneSkipped(what: string, skipped: number): Check {
   return { name: `${what}: no call skipped (too many in flight)`, ok: skipped === 0, detail: `${skipped} skipped` };
 }
 
-function roundsTable(rows: RoundRow[]): Table {
+/**
+ * The rounds of paired sides, one row per side and round. `labels` names the rate column and the
+ * request column, and ends the title with what the floor's request column holds.
+ */
+export function roundsTable(rows: RoundRow[], labels: { rate: string; request: string; floorNote: string }): Table {
   return {
-    title: "Each round (p50 / p99, ms; position: 1 ran first); the floor's column is its answer",
-    columns: ['round', 'side', 'position', 'calls/s', 'payment request (floor: answer)', 'callback'],
+    title: `Each round (p50 / p99, ms; position: 1 ran first); ${labels.floorNote}`,
+    columns: ['round', 'side', 'position', labels.rate, labels.request, 'callback'],
     rows: rows.map((r) => [
       String(r.round),
       r.side,
