@@ -5,12 +5,12 @@
 // such a directory, as `npm start` would; VPAY_PG_HOME points at a temporary directory so that
 // nothing is left under /var/lib. As a non-root user postgres runs as that user and the closed
 // directory is no obstacle; the moves this test checks happen only as root (CI runs as root).
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../tools/dev/free-port';
+import { runScript } from '../support/run-script';
 
 const repo = path.resolve(__dirname, '../..');
 const asRoot = process.getuid?.() === 0;
@@ -95,18 +95,9 @@ function cloneProject(dest: string): void {
 
 async function probe(project: string, home: string, n: number): Promise<ProbeResult> {
   const port = await freePort();
-  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'probe.ts'], {
-      cwd: project,
-      env: { ...process.env, VPAY_PG_HOME: home, PROBE_PORT: String(port), PROBE_N: String(n) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c) => (out += c));
-    child.stderr.on('data', (c) => (err += c));
-    child.on('error', reject);
-    child.on('close', (c) => resolve({ code: c, stdout: out, stderr: err }));
+  const { code, stdout, stderr } = await runScript('probe.ts', {
+    cwd: project,
+    env: { ...process.env, VPAY_PG_HOME: home, PROBE_PORT: String(port), PROBE_N: String(n) },
   });
   if (code !== 0) throw new Error(`the probe exited ${code}:\n${stderr}`);
   const result = JSON.parse(stdout.trim().split('\n').pop()!) as ProbeResult;

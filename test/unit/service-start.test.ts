@@ -3,28 +3,15 @@
 // explicitly (SANDBOX=true). Only `npm start` picks the sandbox by itself. A Temporal certificate
 // file they cannot read stops them before the database. Run as processes, as an operator would;
 // no database or Temporal is needed to see them refuse.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { runScript, type ScriptResult } from '../support/run-script';
 
 const root = path.resolve(__dirname, '../..');
 
-function runService(script: string, env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
-  return new Promise((resolve, reject) => {
-    // node with tsx as a loader (what `npx tsx` runs), so the exit code is the service's own.
-    const child = spawn(process.execPath, ['--import', 'tsx', script], {
-      cwd: root,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function runService(script: string, env: Record<string, string>): Promise<ScriptResult> {
+  return runScript(script, { cwd: root, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } });
 }
 
 let dataDir: string;
