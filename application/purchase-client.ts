@@ -52,6 +52,7 @@ export type PurchaseClientConfig = Pick<
   | 'deliveryAlertAfterMs'
   | 'workflowAnswerTimeoutMs'
   | 'purchaseLocalSteps'
+  | 'purchaseLocalPaidRow'
   | 'deliveryTaskQueue'
   | 'separateDeliveryQueue'
 >;
@@ -91,6 +92,7 @@ export function purchaseStartOperation(draft: OrderDraft, config: PurchaseClient
           deliveryAlertAfterMs: config.deliveryAlertAfterMs,
         },
         localSteps: config.purchaseLocalSteps,
+        localPaidRow: config.purchaseLocalPaidRow,
         ...deliveryQueueInput(config),
       },
     ],

@@ -43,6 +43,12 @@ export interface PurchaseInput {
    */
   localSteps?: boolean;
   /**
+   * Write the payment callback's PAID row as a local activity (PURCHASE_LOCAL_PAID_ROW), and so
+   * let the payment timeout's close adopt a payment the row holds. Absent from purchases started
+   * before the setting existed, and taken only behind the 'local-paid-row' patch.
+   */
+  localPaidRow?: boolean;
+  /**
    * Where the calls to the developer's endpoint run (workflows/task-queues.ts): the API's
    * DELIVERY_TASK_QUEUE when SEPARATE_DELIVERY_QUEUE is on. Absent from workflows started before
    * it existed or with it off: those calls stay on the workflow's own task queue.

@@ -54,6 +54,12 @@ const EnvSchema = z.object({
    */
   PURCHASE_LOCAL_STEPS: boolFromEnv.default(true),
   /**
+   * New purchases write the payment callback's PAID row as a local activity, so the callback is
+   * answered in the workflow task that accepts it (docs/ARCHITECTURE.md, "The PAID row as a local
+   * activity"). `false` writes it as an activity task: for the benchmark's side-by-side, or to back out.
+   */
+  PURCHASE_LOCAL_PAID_ROW: boolFromEnv.default(true),
+  /**
    * How many purchases' workflow state the worker keeps in memory between their tasks (the
    * sticky cache). Unset: the SDK's default, from the machine's memory. Lower bounds the worker's
    * memory with many pending orders; a purchase evicted from it is replayed from its history.
@@ -133,6 +139,8 @@ export interface Config {
   deliveryAlertAfterMs: number;
   /** PURCHASE_LOCAL_STEPS: the request path's steps as local activities (new purchases only). */
   purchaseLocalSteps: boolean;
+  /** PURCHASE_LOCAL_PAID_ROW: the callback's PAID row as a local activity (new purchases only). */
+  purchaseLocalPaidRow: boolean;
   alertWebhookUrl?: string;
   deliveryAllowPrivate: boolean;
   keyRotationOverlapMs: number;
@@ -212,6 +220,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     deliveryRetryMaxMs: e.DELIVERY_RETRY_MAX_MS,
     deliveryAlertAfterMs: e.DELIVERY_ALERT_AFTER_MS,
     purchaseLocalSteps: e.PURCHASE_LOCAL_STEPS,
+    purchaseLocalPaidRow: e.PURCHASE_LOCAL_PAID_ROW,
     alertWebhookUrl: e.ALERT_WEBHOOK_URL,
     deliveryAllowPrivate: e.DELIVERY_ALLOW_PRIVATE,
     keyRotationOverlapMs: e.KEY_ROTATION_OVERLAP_MS,

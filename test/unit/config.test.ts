@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       metricsToken: undefined,
       workerMetricsHost: '127.0.0.1',
       purchaseLocalSteps: true,
+      purchaseLocalPaidRow: true,
       workerMaxCachedWorkflows: undefined,
       paymentRequestsMaxInFlight: 64,
       workerMaxConcurrentDeliveries: 100,
@@ -96,6 +97,7 @@ describe('loadConfig', () => {
       WORKER_MAX_CONCURRENT_DELIVERIES: '20',
       DELIVERY_TASK_QUEUE: 'payments-deliveries',
       SEPARATE_DELIVERY_QUEUE: 'false',
+      PURCHASE_LOCAL_PAID_ROW: 'false',
     });
     expect(c).toMatchObject({
       port: 8080,
@@ -115,6 +117,7 @@ describe('loadConfig', () => {
       deliveryAllowPrivate: true,
       keyRotationOverlapMs: 0,
       purchaseLocalSteps: false,
+      purchaseLocalPaidRow: false,
       workerMaxCachedWorkflows: 500,
       paymentRequestsMaxInFlight: 0,
       workerMaxConcurrentDeliveries: 20,

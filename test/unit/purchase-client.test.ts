@@ -18,6 +18,7 @@ const config: PurchaseClientConfig = {
   deliveryAlertAfterMs: 600_000,
   workflowAnswerTimeoutMs: 30_000,
   purchaseLocalSteps: true,
+  purchaseLocalPaidRow: true,
   deliveryTaskQueue: 'tq-1-delivery',
   separateDeliveryQueue: true,
 };
@@ -80,7 +81,7 @@ describe('purchaseStartOperation', () => {
     expect(options.workflowIdReusePolicy).toBe('REJECT_DUPLICATE');
   });
 
-  it('copies the timings, the local-steps setting and the delivery task queue from config into the input, with the order as drafted', () => {
+  it('copies the timings, the local-steps settings and the delivery task queue from config into the input, with the order as drafted', () => {
     const { options } = purchaseStartOperation(draft, config);
     expect(options.args).toEqual([
       {
@@ -92,10 +93,12 @@ describe('purchaseStartOperation', () => {
           deliveryAlertAfterMs: 600_000,
         },
         localSteps: true,
+        localPaidRow: true,
         deliveryTaskQueue: 'tq-1-delivery',
       },
     ]);
     expect(purchaseStartOperation(draft, { ...config, purchaseLocalSteps: false }).options.args[0].localSteps).toBe(false);
+    expect(purchaseStartOperation(draft, { ...config, purchaseLocalPaidRow: false }).options.args[0].localPaidRow).toBe(false);
     // SEPARATE_DELIVERY_QUEUE=false: no queue in the input, the deliveries stay on the workflow's queue.
     expect(purchaseStartOperation(draft, { ...config, separateDeliveryQueue: false }).options.args[0]).not.toHaveProperty(
       'deliveryTaskQueue',
