@@ -1,7 +1,8 @@
 // Activities that write the order row, the Postgres projection of the purchase workflow's state.
 import { ApplicationFailure } from '@temporalio/activity';
 import { orderFields } from '../lib/platform/logger';
-import { insertNewOrder, projectOrder, type OrderProjection } from '../lib/db/repos/orders';
+import { insertNewOrder, projectOrder, type OrderProjection, type ProjectedOrder } from '../lib/db/repos/orders';
+import type { OrderStatus } from '../lib/domain/order';
 import { Failures, type OrderDraft } from '../workflows/definitions';
 import type { ActivityDeps } from './deps';
 
@@ -31,13 +32,15 @@ export function createProjectionActivities({ db, logger }: ActivityDeps) {
     },
 
     /**
-     * Writes the transition; returns the prepayId the row holds after it. A PREPAID write keeps one
-     * already stored (a stalled older run's, written after this run's saveNewOrder read the row),
-     * and the workflow then answers that one, as the row does.
+     * Writes the transition; returns what the row holds after it (undefined status: no row). A
+     * PREPAID write keeps a prepayId already stored (a stalled older run's, written after this
+     * run's saveNewOrder read the row), a PAID write a payment already stored (one a lost local
+     * attempt wrote), and a CLOSED write leaves a paid row paid: the workflow then adopts the row's.
      */
-    async projectOrder(p: OrderProjection): Promise<{ prepayId: string | null }> {
+    async projectOrder(p: OrderProjection): Promise<{ prepayId: string | null; status?: OrderStatus; payment?: ProjectedOrder['payment'] }> {
       const written = await projectOrder(db, p);
-      return { prepayId: written?.prepayId ?? null };
+      if (!written) return { prepayId: null };
+      return { prepayId: written.prepayId, status: written.status, payment: written.payment };
     },
   };
 }

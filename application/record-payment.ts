@@ -49,7 +49,15 @@ export async function recordPayment(deps: ApplicationDeps, cb: PaymentCallback):
     return { order, duplicate: r.duplicate };
   } catch (err) {
     const refusal = updateRefusal(err);
-    if (refusal?.type && REFUSALS[refusal.type]) throw new PaymentRefused(REFUSALS[refusal.type], order);
+    if (refusal?.type && REFUSALS[refusal.type]) {
+      // The row may hold this very payment although the workflow refused it: a worker lost after
+      // writing the PAID row as a local activity, then the payment timeout passed before the
+      // superapp's retry reached the workflow. The row is what duplicates are answered from, and
+      // the workflow adopts it at its close (docs/ARCHITECTURE.md), so it is the answer here too.
+      const now = await getOrder(db, cb.orderId);
+      if (now && answerFromRow(now, cb) === 'recorded') return { order: now, duplicate: true };
+      throw new PaymentRefused(REFUSALS[refusal.type], now ?? order);
+    }
     // The purchase may have finished meanwhile (closed on timeout): the row then knows.
     let now = await getOrder(db, cb.orderId);
     let late = now && answerFromRow(now, cb);

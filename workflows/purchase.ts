@@ -43,6 +43,10 @@ const REFUND_STOPS_DELIVERY = 'refund-stops-delivery';
 const LOCAL_REQUEST_STEPS = 'local-request-steps';
 /** patched() ID of the prepayId a lost run left in the order row answered without a prepay call (see placeOrder). */
 const PREPAY_FROM_ROW = 'prepay-from-row';
+/** patched() ID of the callback's PAID row written as a local activity (see the recordPayment handler). */
+const LOCAL_PAID_ROW = 'local-paid-row';
+/** patched() ID of the payment timeout's close that adopts a payment the order row holds (see placeOrder). */
+const CLOSE_ADOPTS_ROW_PAYMENT = 'close-adopts-row-payment';
 
 /** Failures of the local steps that are final, as the steps' retry policies say. */
 const FINAL = new Set<string>([Failures.OutTradeNoConflict, Failures.PrepayRejected]);
@@ -56,6 +60,7 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
   const superapp = proxyActivities<Activities>(activityOptions.prepay);
   const confirmation = proxyActivities<Activities>(activityOptions.confirm);
   const alerts = proxyActivities<Activities>(activityOptions.alert);
+  const localRow = proxyLocalActivities<Activities>(localActivityOptions.projection);
 
   const state: PurchaseState = {
     orderId: order.orderId,
@@ -193,13 +198,36 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
       // Claim synchronously, so concurrent callbacks see this one as the payment.
       state.payment = p;
       setStatus('PAID');
-      await projection.projectOrder({
+      const paidRow = {
         orderId: order.orderId,
-        status: 'PAID',
+        status: 'PAID' as const,
         transactionId: p.transactionId,
         paidAmount: p.paidAmount,
         paidAt: p.paidAt,
-      });
+      };
+      // As a local activity the row is written in the workflow task that accepts the update, which
+      // is then answered in that task: one workflow task per callback instead of two and an activity
+      // task. A worker lost before that task completes leaves the row PAID while the workflow never
+      // accepted the payment; the row then rules: it keeps the first payment written (a later one
+      // learns it here), the superapp's retry is answered from it, and the payment timeout's close
+      // adopts it (placeOrder). Histories recorded before hold an activity task here.
+      const written: Awaited<ReturnType<Activities['projectOrder']>> | undefined =
+        input.localPaidRow === true && patched(LOCAL_PAID_ROW)
+          ? await localFirst(
+              () => localRow.projectOrder(paidRow),
+              () => projection.projectOrder(paidRow),
+            )
+          : await projection.projectOrder(paidRow);
+      if (written?.payment && written.payment.transactionId !== p.transactionId) {
+        // A lost local attempt recorded another transaction first (the API may have answered the
+        // superapp's retry of it from the row): that one is the order's payment, this one is refused.
+        adoptRowPayment(written.payment, 'the order row holds the payment a lost attempt wrote; adopted');
+        throw ApplicationFailure.create({
+          type: Failures.AlreadyPaid,
+          message: 'the order was already paid by another transaction',
+          nonRetryable: true,
+        });
+      }
       state.paymentRecordedAt = new Date().toISOString();
       return { duplicate: false };
     },
@@ -211,13 +239,23 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
     },
   );
 
-  const close = async (reason: CloseReason): Promise<void> => {
+  /** `rowClosed`: the caller has written the CLOSED row already. */
+  const close = async (reason: CloseReason, rowClosed = false): Promise<void> => {
     state.closeReason = reason;
     setStatus('CLOSED');
-    await projection.projectOrder({ orderId: order.orderId, status: 'CLOSED', closeReason: reason });
+    if (!rowClosed) await projection.projectOrder({ orderId: order.orderId, status: 'CLOSED', closeReason: reason });
     rowStatus = 'CLOSED';
     await condition(allHandlersFinished);
   };
+
+  /** The payment the order row holds becomes the workflow's: the row is answered from (see the handler). */
+  function adoptRowPayment(payment: NonNullable<Awaited<ReturnType<Activities['projectOrder']>>['payment']>, why: string): void {
+    log.warn(why, { orderId: order.orderId, transactionId: payment.transactionId });
+    state.payment = { ...payment, currencyType: order.currencyType };
+    if (state.status !== 'PAID') setStatus('PAID');
+    rowStatus = 'PAID';
+    state.paymentRecordedAt = new Date().toISOString();
+  }
 
   if (input.resume) {
     // A continued run (see below): the order is paid, only its fulfilment remains.
@@ -239,7 +277,6 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
     // A local step that fails as its activity-task version would retry (a slow database, a
     // superapp down) is handed to that version, so it holds the workflow task for seconds at most.
     const local = input.localSteps === true && patched(LOCAL_REQUEST_STEPS);
-    const localRow = proxyLocalActivities<Activities>(localActivityOptions.projection);
     const localPrepay = proxyLocalActivities<Activities>(localActivityOptions.prepay);
     const prepayTask = proxyActivities<Activities>(prepayAfterLocal);
     const steps = local
@@ -317,6 +354,19 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
     const remainingMs = Math.max(0, paymentDeadline - Date.now());
     const paid = await condition(() => state.payment !== null, remainingMs, { summary: 'payment timeout' });
     if (!paid) {
+      if (input.localPaidRow === true && patched(CLOSE_ADOPTS_ROW_PAYMENT)) {
+        // The row first: a worker lost after writing the PAID row as a local activity, before its
+        // task (and so the payment) reached the history, leaves a paid row that the superapp's
+        // retries are answered from. The close cannot reach a paid row (projections only go
+        // forward): the row's payment is then the order's, and is delivered.
+        const closed = await projection.projectOrder({ orderId: order.orderId, status: 'CLOSED', closeReason: 'payment_timeout' });
+        if (closed.payment) {
+          adoptRowPayment(closed.payment, 'the payment timeout found the order row paid by a lost attempt; adopted');
+          return true;
+        }
+        await close('payment_timeout', true);
+        return false;
+      }
       await close('payment_timeout');
       return false;
     }

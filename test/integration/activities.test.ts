@@ -104,7 +104,9 @@ describe('projectOrder (lib/db/repos/orders.ts)', () => {
   it("keeps a stored prepayId: a stalled run's late PREPAID write does not replace the one answered", async () => {
     const order = await newOrder(await newApp());
     await expect(projectOrder(db, { orderId: order.orderId, status: 'PREPAID', prepayId: 'pp_rerun' })).resolves.toEqual({
+      status: 'PREPAID',
       prepayId: 'pp_rerun',
+      payment: null,
     });
     await projectOrder(db, { orderId: order.orderId, status: 'PREPAID', prepayId: 'pp_stalled' });
     expect(await getOrder(db, order.orderId)).toMatchObject({ status: 'PREPAID', prepayId: 'pp_rerun' });
@@ -116,13 +118,15 @@ describe('projectOrder (lib/db/repos/orders.ts)', () => {
     const order = await newOrder(await newApp());
     await projectOrder(db, { orderId: order.orderId, status: 'PREPAID', prepayId: 'pp_stalled' });
     await expect(projectOrder(db, { orderId: order.orderId, status: 'PREPAID', prepayId: 'pp_rerun' })).resolves.toEqual({
+      status: 'PREPAID',
       prepayId: 'pp_stalled',
+      payment: null,
     });
     const t = testDeps([], { db });
     const write = createProjectionActivities(t.deps).projectOrder;
     await expect(
       activityEnvironment().run(write, { orderId: order.orderId, status: 'PREPAID' as const, prepayId: 'pp_third' }),
-    ).resolves.toEqual({ prepayId: 'pp_stalled' });
+    ).resolves.toEqual({ prepayId: 'pp_stalled', status: 'PREPAID', payment: null });
     expect(await getOrder(db, order.orderId)).toMatchObject({ status: 'PREPAID', prepayId: 'pp_stalled' });
     await expect(projectOrder(db, { orderId: `ord_${randomUUID()}`, status: 'PREPAID', prepayId: 'pp_x' })).resolves.toBeUndefined();
   });
@@ -138,6 +142,52 @@ describe('projectOrder (lib/db/repos/orders.ts)', () => {
     });
     await projectOrder(db, { orderId: order.orderId, status: 'PREPAID', prepayId: 'pp_late' });
     expect(await getOrder(db, order.orderId)).toMatchObject({ status: 'PAID', prepayId: 'pp_late' });
+  });
+
+  const paid = (orderId: string, transactionId: string, paidAt = '2026-12-02T03:00:00.000Z') =>
+    ({ orderId, status: 'PAID', transactionId, paidAmount: 300, paidAt }) as const;
+
+  it("keeps the first payment written: a later transaction's PAID write learns it and changes nothing", async () => {
+    // A lost local attempt wrote txn_lost (the superapp's retry was answered from the row); a
+    // second transaction reaching the workflow afterwards must not replace it.
+    const order = await newOrder(await newApp());
+    await projectOrder(db, { orderId: order.orderId, status: 'PREPAID', prepayId: 'pp_1' });
+    const first = { transactionId: 'txn_lost', paidAmount: 300, paidAt: '2026-12-02T03:00:00.000Z' };
+    await expect(projectOrder(db, paid(order.orderId, 'txn_lost'))).resolves.toEqual({ status: 'PAID', prepayId: 'pp_1', payment: first });
+    await expect(projectOrder(db, paid(order.orderId, 'txn_second', '2026-12-02T03:05:00.000Z'))).resolves.toEqual({
+      status: 'PAID',
+      prepayId: 'pp_1',
+      payment: first,
+    });
+    // The same payment again (a retried write) is the same.
+    await expect(projectOrder(db, paid(order.orderId, 'txn_lost'))).resolves.toMatchObject({ payment: first });
+    expect(await getOrder(db, order.orderId)).toMatchObject({ status: 'PAID', transactionId: 'txn_lost', paidAmount: 300 });
+  });
+
+  it('does not close a paid row: the close learns its payment, and the row keeps no close reason', async () => {
+    const order = await newOrder(await newApp());
+    await projectOrder(db, { orderId: order.orderId, status: 'PREPAID', prepayId: 'pp_1' });
+    await projectOrder(db, paid(order.orderId, 'txn_lost'));
+    await expect(projectOrder(db, { orderId: order.orderId, status: 'CLOSED', closeReason: 'payment_timeout' })).resolves.toEqual({
+      status: 'PAID',
+      prepayId: 'pp_1',
+      payment: { transactionId: 'txn_lost', paidAmount: 300, paidAt: '2026-12-02T03:00:00.000Z' },
+    });
+    const row = await db('orders').where({ order_id: order.orderId }).first();
+    expect(row).toMatchObject({ status: 'PAID', close_reason: null, closed_at: null, transaction_id: 'txn_lost' });
+  });
+
+  it('does not pay a closed row: a stalled attempt writing PAID after the close leaves it closed and unpaid', async () => {
+    const order = await newOrder(await newApp());
+    await projectOrder(db, { orderId: order.orderId, status: 'PREPAID', prepayId: 'pp_1' });
+    await expect(projectOrder(db, { orderId: order.orderId, status: 'CLOSED', closeReason: 'payment_timeout' })).resolves.toEqual({
+      status: 'CLOSED',
+      prepayId: 'pp_1',
+      payment: null,
+    });
+    await expect(projectOrder(db, paid(order.orderId, 'txn_stalled'))).resolves.toEqual({ status: 'CLOSED', prepayId: 'pp_1', payment: null });
+    const row = await db('orders').where({ order_id: order.orderId }).first();
+    expect(row).toMatchObject({ status: 'CLOSED', close_reason: 'payment_timeout', transaction_id: null, paid_amount: null, payment_recorded_at: null });
   });
 });
 

@@ -129,6 +129,19 @@ async function prepayFromRow(vpay: Vpay, app: TestApp): Promise<Recorded> {
   return finish(vpay, purchaseWorkflowId(app.appId, draft.outTradeNo));
 }
 
+/**
+ * A purchase whose PAID row a lost local attempt wrote: the worker that wrote it died before its
+ * workflow task completed, so no payment reached the history, and the superapp's retry was
+ * answered from the row. Here the row is written beforehand, with no callback at all; the payment
+ * timeout's close finds it paid and adopts its payment ('close-adopts-row-payment'). Delivered.
+ */
+async function paidRowAdoptedAtTimeout(vpay: Vpay, app: TestApp): Promise<Recorded> {
+  const p = await startPurchase(vpay, app);
+  const { transactionId, paidAmount, paidAt } = callbackBody(p.orderId!, app.price);
+  await projectOrder(vpay.api.db, { orderId: p.orderId!, status: 'PAID', transactionId, paidAmount, paidAt });
+  return finish(vpay, p.workflowId);
+}
+
 /** A paid and delivered purchase, finished. */
 async function deliveredPurchase(vpay: Vpay, app: TestApp) {
   const p = await startPurchase(vpay, app);
@@ -230,6 +243,34 @@ const scenarios: Scenario[] = [
       ...need(r.state.status === 'DELIVERED', `status DELIVERED (got ${r.state.status})`),
       ...need(count(r, EventType.EVENT_TYPE_MARKER_RECORDED) === 4, 'the local-request-steps patch marker and 3 local activity markers'),
       ...need(r.state.deliveryAttempts === 1, `one delivery attempt (got ${r.state.deliveryAttempts})`),
+    ],
+  },
+  {
+    name: 'local-paid-row-delivered',
+    env: { PURCHASE_LOCAL_STEPS: 'true', PURCHASE_LOCAL_PAID_ROW: 'true' },
+    async run(vpay, app) {
+      const p = await startPurchase(vpay, app);
+      await payOnce(vpay, p.orderId!, app.price);
+      return finish(vpay, p.workflowId);
+    },
+    check: (r) => [
+      ...need(r.state.status === 'DELIVERED', `status DELIVERED (got ${r.state.status})`),
+      ...need(
+        count(r, EventType.EVENT_TYPE_MARKER_RECORDED) === 7,
+        'the local-request-steps, 3 local, the local-paid-row, 1 local and the delivery-task-queue markers',
+      ),
+      ...need(scheduled(r, 'projectOrder') === 0, 'no projectOrder activity task'),
+    ],
+  },
+  {
+    name: 'local-paid-row-adopted-at-timeout',
+    env: { PURCHASE_LOCAL_STEPS: 'true', PURCHASE_LOCAL_PAID_ROW: 'true', PAYMENT_TIMEOUT_MS: '1500' },
+    run: paidRowAdoptedAtTimeout,
+    check: (r) => [
+      ...need(r.state.status === 'DELIVERED', `status DELIVERED (got ${r.state.status})`),
+      ...need(r.state.closeReason === null, `no closeReason (got ${r.state.closeReason})`),
+      ...need(count(r, EventType.EVENT_TYPE_TIMER_FIRED) >= 1, 'a fired payment timer'),
+      ...need(scheduled(r, 'projectOrder') === 1, 'one projectOrder activity task: the close that found the row paid'),
     ],
   },
   {
@@ -714,8 +755,9 @@ async function main(): Promise<void> {
       let recorded: Recorded | undefined;
       for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
         // The scenarios recorded before PURCHASE_LOCAL_STEPS ran the request's steps as activity
-        // tasks; they record that way again unless they say otherwise (the local-steps-* ones do).
-        const vpay = await startVpay({ PURCHASE_LOCAL_STEPS: 'false', ...s.env });
+        // tasks, and those before PURCHASE_LOCAL_PAID_ROW the PAID row; they record that way again
+        // unless they say otherwise (the local-steps-* and local-paid-row-* ones do).
+        const vpay = await startVpay({ PURCHASE_LOCAL_STEPS: 'false', PURCHASE_LOCAL_PAID_ROW: 'false', ...s.env });
         running.add(vpay);
         try {
           const app = await setupApp(vpay);

@@ -37,6 +37,8 @@ const REQUIRED = [
   'delivery-queue-delivered',
   'delivery-queue-redelivered',
   'delivery-queue-refund',
+  'local-paid-row-delivered',
+  'local-paid-row-adopted-at-timeout',
 ].map((n) => `${n}.json`);
 
 // Read at load time: jest needs the list to declare one test per file.

@@ -494,3 +494,113 @@ describe('the payment request steps as local activities (PurchaseInput.localStep
     expect(calls.projections.map((p) => p.status)).toEqual(['CLOSED']);
   });
 });
+
+describe("the callback's PAID row as a local activity (PurchaseInput.localPaidRow)", () => {
+  const kindsOf = async (handle: { fetchHistory(): Promise<{ events?: Array<Record<string, any>> | null }> }) => {
+    const events = (await handle.fetchHistory()).events ?? [];
+    return {
+      activityTasks: events
+        .filter((e) => e.activityTaskScheduledEventAttributes)
+        .map((e) => e.activityTaskScheduledEventAttributes.activityType.name as string),
+      patches: events
+        .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
+        .map((e) => JSON.parse(Buffer.from(e.markerRecordedEventAttributes.details['patch-data'].payloads[0].data).toString()).id as string),
+    };
+  };
+  /** The payment a lost local attempt left in the row. */
+  const lostPayment = (o: OrderDraft) => ({ transactionId: 'txn_lost', paidAmount: o.totalAmount, paidAt: '2026-12-02T03:00:00.000Z' });
+
+  it.each([
+    [true, ['confirmPayment', 'deliverOrder'], ['local-request-steps', 'local-paid-row']],
+    [false, ['projectOrder', 'confirmPayment', 'deliverOrder'], ['local-request-steps']],
+    [undefined, ['projectOrder', 'confirmPayment', 'deliverOrder'], ['local-request-steps']],
+  ])('localPaidRow %s: activity tasks %j, patches %j', async (localPaidRow, activityTasks, patches) => {
+    const { calls, activities } = stubActivities();
+    const inp = { ...(await input()), localSteps: true, ...(localPaidRow === undefined ? {} : { localPaidRow }) };
+    const { state, kinds, answer } = await withWorker(activities, async (tq) => {
+      const { handle } = await startWithPrepay(tq, inp);
+      const answer = await handle.executeUpdate(recordPaymentUpdate, { args: [payment(inp.order)] });
+      return { state: await handle.result(), kinds: await kindsOf(handle), answer };
+    });
+    expect(answer).toEqual({ duplicate: false });
+    expect(state).toMatchObject({ status: 'DELIVERED', payment: { transactionId: 'txn1' } });
+    expect(kinds.activityTasks.sort()).toEqual([...activityTasks].sort());
+    expect(kinds.patches).toEqual(patches);
+    expect(calls.projections.map((p) => p.status)).toEqual(['PREPAID', 'PAID']);
+    expect(calls.deliveredOnce).toBe(1);
+  });
+
+  it('adopts at the payment timeout a payment a lost local attempt left in the row, and delivers it', async () => {
+    // No callback reaches the workflow: the worker that wrote the PAID row died before its task
+    // completed, and the superapp's retries were answered from the row. The close finds it paid.
+    const { calls, activities } = stubActivities();
+    const inp = { ...(await input()), localSteps: true, localPaidRow: true };
+    activities.projectOrder = async (p) => {
+      calls.projections.push(p);
+      if (p.status === 'CLOSED') return { prepayId: `prepay_${inp.order.orderId}`, status: 'PAID', payment: lostPayment(inp.order) };
+      return { prepayId: p.prepayId ?? null, status: p.status, payment: null };
+    };
+    let confirmed: unknown;
+    activities.confirmPayment = async (c) => {
+      confirmed = c;
+    };
+    const { state, kinds } = await withWorker(activities, async (tq) => {
+      const { handle } = await startWithPrepay(tq, inp);
+      return { state: await handle.result(), kinds: await kindsOf(handle) };
+    });
+    expect(state).toMatchObject({
+      status: 'DELIVERED',
+      closeReason: null,
+      payment: { ...lostPayment(inp.order), currencyType: inp.order.currencyType },
+    });
+    expect(confirmed).toEqual({ orderId: inp.order.orderId, transactionId: 'txn_lost' });
+    expect(calls.deliveredOnce).toBe(1);
+    expect(calls.projections.map((p) => p.status)).toEqual(['PREPAID', 'CLOSED']);
+    expect(kinds.patches).toEqual(['local-request-steps', 'close-adopts-row-payment']);
+  });
+
+  it('closes as before when the row holds no payment at the timeout, writing the row once', async () => {
+    const { calls, activities } = stubActivities();
+    const inp = { ...(await input()), localSteps: true, localPaidRow: true };
+    const state = await withWorker(activities, async (tq) => (await startWithPrepay(tq, inp)).handle.result());
+    expect(state).toMatchObject({ status: 'CLOSED', closeReason: 'payment_timeout', payment: null });
+    expect(calls.projections).toEqual([
+      { orderId: inp.order.orderId, status: 'PREPAID', prepayId: `prepay_${inp.order.orderId}` },
+      { orderId: inp.order.orderId, status: 'CLOSED', closeReason: 'payment_timeout' },
+    ]);
+    expect(calls.deliveries).toBe(0);
+  });
+
+  it('without localPaidRow the close does not read the row: a purchase started before keeps its path', async () => {
+    const { calls, activities } = stubActivities();
+    const inp = { ...(await input()), localSteps: true };
+    activities.projectOrder = async (p) => {
+      calls.projections.push(p);
+      return { prepayId: p.prepayId ?? null, status: 'PAID', payment: lostPayment(inp.order) };
+    };
+    const state = await withWorker(activities, async (tq) => (await startWithPrepay(tq, inp)).handle.result());
+    expect(state).toMatchObject({ status: 'CLOSED', closeReason: 'payment_timeout' });
+    expect(calls.deliveries).toBe(0);
+  });
+
+  it("refuses a callback whose PAID write found another transaction in the row, and delivers the row's", async () => {
+    // A lost local attempt wrote txn_lost first (the API answered the superapp's retry of it from
+    // the row); a second transaction reaching the workflow is then the one refused.
+    const { calls, activities } = stubActivities();
+    const inp = { ...(await input()), localSteps: true, localPaidRow: true };
+    activities.projectOrder = async (p) => {
+      calls.projections.push(p);
+      if (p.status === 'PAID') return { prepayId: `prepay_${inp.order.orderId}`, status: 'PAID', payment: lostPayment(inp.order) };
+      return { prepayId: p.prepayId ?? null, status: p.status, payment: null };
+    };
+    const { refusal, state } = await withWorker(activities, async (tq) => {
+      const { handle } = await startWithPrepay(tq, inp);
+      const refusal = await handle.executeUpdate(recordPaymentUpdate, { args: [payment(inp.order, 'txn_second')] }).catch((e: unknown) => e);
+      return { refusal, state: await handle.result() };
+    });
+    expect(refusal).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect((refusal as WorkflowUpdateFailedError).cause).toMatchObject({ type: Failures.AlreadyPaid });
+    expect(state).toMatchObject({ status: 'DELIVERED', payment: { transactionId: 'txn_lost' } });
+    expect(calls.deliveredOnce).toBe(1);
+  });
+});

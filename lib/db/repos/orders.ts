@@ -1,5 +1,6 @@
 // The orders projection: written by the purchase workflow's activities, read by the API's
 // idempotency checks, the order query and list views.
+import type { Knex } from 'knex';
 import type { Db } from '../db';
 import type { CloseReason, OrderDraft, OrderStatus } from '../../domain/order';
 
@@ -118,31 +119,63 @@ export interface OrderProjection {
   closeReason?: CloseReason;
 }
 
+/** What a projection leaves in the row: the workflow adopts what another run wrote first. */
+export interface ProjectedOrder {
+  status: OrderStatus;
+  prepayId: string | null;
+  /** The payment the row holds (the first written), or null. */
+  payment: { transactionId: string; paidAmount: number; paidAt: string } | null;
+}
+
 /**
  * Writes a status transition. Activities may be retried and run side by side, so a late
  * retry of an earlier transition (say PREPAID after PAID) fills in its fields but never moves
- * the status backwards, nor replaces a prepayId already stored. Returns the prepayId the row
- * holds after the write (undefined when there is no such row): a PREPAID write that found another
- * one stored learns the prepayId the row, and so the mini game, has (docs/ARCHITECTURE.md).
+ * the status backwards, nor replaces a prepayId or a payment already stored, nor pays or closes a
+ * row the transition cannot reach (a closed one, or a paid one). Returns what the row holds after
+ * the write (undefined when there is no such row): a write that found another prepayId or payment
+ * stored, or a close refused by a payment, learns the row's, which the mini game or the superapp
+ * may have been answered (docs/ARCHITECTURE.md).
  */
-export async function projectOrder(db: Db, p: OrderProjection): Promise<{ prepayId: string | null } | undefined> {
+export async function projectOrder(db: Db, p: OrderProjection): Promise<ProjectedOrder | undefined> {
+  // Every condition reads the row as it was before this write (PostgreSQL's UPDATE semantics).
+  const reaches = db.raw('status = any(?)', [FORWARD_FROM[p.status]]);
+  /** The column set to the value when the transition applies, and kept otherwise. */
+  const ifReached = (column: string, value: Knex.Value) => db.raw('case when ? then ? else ?? end', [reaches, value, column]);
   const changes: Record<string, unknown> = {
-    status: db.raw(`case when status = any(?) then ? else status end`, [FORWARD_FROM[p.status], p.status]),
+    status: ifReached('status', p.status),
     updated_at: db.fn.now(),
   };
   // One prepay order per order: a stored prepayId is kept. A run lost after its PREPAID row may yet
   // write late (a stalled worker), after the rerun answered the row's prepayId to the mini game.
   if (p.prepayId !== undefined) changes.prepay_id = db.raw('coalesce(orders.prepay_id, ?)', [p.prepayId]);
-  if (p.transactionId !== undefined) changes.transaction_id = p.transactionId;
-  if (p.paidAmount !== undefined) changes.paid_amount = p.paidAmount;
-  if (p.paidAt !== undefined) changes.paid_at = p.paidAt;
-  if (p.status === 'PAID') changes.payment_recorded_at = db.raw('coalesce(payment_recorded_at, now())');
-  if (p.status === 'CLOSED') {
-    changes.close_reason = p.closeReason ?? null;
-    changes.closed_at = db.raw('coalesce(closed_at, now())');
+  // One payment per order, the first written: the superapp is answered from the row (a duplicate
+  // callback, application/record-payment.ts), so a payment in it is the order's, even one a lost
+  // local attempt wrote before its workflow task completed (docs/ARCHITECTURE.md).
+  if (p.transactionId !== undefined) {
+    const unpaid = db.raw('transaction_id is null and ?', [reaches]);
+    const firstPayment = (column: string, value: Knex.Value) => db.raw('case when ? then ? else ?? end', [unpaid, value, column]);
+    changes.transaction_id = firstPayment('transaction_id', p.transactionId);
+    if (p.paidAmount !== undefined) changes.paid_amount = firstPayment('paid_amount', p.paidAmount);
+    if (p.paidAt !== undefined) changes.paid_at = firstPayment('paid_at', p.paidAt);
   }
-  const [row] = await db('orders').where({ order_id: p.orderId }).update(changes).returning('prepay_id');
-  return row ? { prepayId: row.prepay_id ?? null } : undefined;
+  if (p.status === 'PAID') changes.payment_recorded_at = ifReached('payment_recorded_at', db.raw('coalesce(payment_recorded_at, now())'));
+  if (p.status === 'CLOSED') {
+    changes.close_reason = ifReached('close_reason', p.closeReason ?? null);
+    changes.closed_at = ifReached('closed_at', db.raw('coalesce(closed_at, now())'));
+  }
+  const [row] = await db('orders')
+    .where({ order_id: p.orderId })
+    .update(changes)
+    .returning(['status', 'prepay_id', 'transaction_id', 'paid_amount', 'paid_at']);
+  if (!row) return undefined;
+  return {
+    status: row.status,
+    prepayId: row.prepay_id ?? null,
+    payment:
+      row.transaction_id === null
+        ? null
+        : { transactionId: row.transaction_id, paidAmount: Number(row.paid_amount), paidAt: new Date(row.paid_at).toISOString() },
+  };
 }
 
 /**
