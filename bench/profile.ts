@@ -23,7 +23,10 @@ export interface Profile {
     rssEveryMs: number;
   };
   soak: { durationMs: number; rssEveryMs: number; windowMs: number; calibrateConcurrency: number; calibrateMs: number };
-  /** Request steps as activity tasks against local activities: rounds of an open loop at a light rate each. */
+  /**
+   * The latency levers each alone (three vpay instances) and Temporal's floor: rounds of an open
+   * loop at a light rate on each of the four; `histories` sampled per instance.
+   */
   steps: { rounds: number; stepMs: number; ratePerSec: number; histories: number };
   /**
    * The bare workflow with the callback's PAID row as an activity task against a local activity,
@@ -83,8 +86,10 @@ export const FULL: Profile = {
     rssEveryMs: 1_000,
   },
   soak: { durationMs: 6 * 60_000, rssEveryMs: 10_000, windowMs: 60_000, calibrateConcurrency: 32, calibrateMs: 15_000 },
-  steps: { rounds: 6, stepMs: 20_000, ratePerSec: 4, histories: 60 },
-  // 6 rounds run each order of the three sides once (bench/scenarios/steps.ts ORDERS); 14 s
+  // 8 rounds run each of the four sides' 4 balanced orders twice (bench/balanced-orders.ts); 15 s
+  // steps give each side 480 purchases, as the 6 rounds of 20 s of three sides did.
+  steps: { rounds: 8, stepMs: 15_000, ratePerSec: 4, histories: 60 },
+  // 6 rounds run each order of the three sides once (bench/balanced-orders.ts); 14 s
   // steps keep it to about 4 min of load, ~330 purchases per side.
   paidLocal: { rounds: 6, stepMs: 14_000, ratePerSec: 4, histories: 30 },
   offeredLoad: { percents: [25, 50, 75, 100, 150], stepMs: 30_000, calibrateConcurrency: 32, calibrateMs: 15_000 },
