@@ -22,6 +22,14 @@ export function glance(results: ScenarioResult[]): Table | undefined {
       `${fmt(vBest.stats.ratePerSec)} purchases/s at ${vBest.concurrency} concurrent`,
       `p99: ${p99s(vBest.stats)}`,
     ]);
+  const lv = raw('levers');
+  const lvRatios = lv?.ratios as Array<{ label?: string; median?: number }> | undefined;
+  if (lvRatios?.length)
+    rows.push([
+      '1g. levers',
+      lvRatios.map((q) => `${q.label} ${fmt(q.median, 2)}`).join('; '),
+      `purchases/s at saturation, medians of ${lv?.rounds?.length} rounds' ratios at ${lv?.concurrency} concurrent; above 1: the lever costs throughput`,
+    ]);
   const ce = raw('ceiling');
   if (ce?.steps?.length) {
     const c = bestOf(ce.steps as StepRow[]);

@@ -23,7 +23,10 @@ export interface Profile {
     rssEveryMs: number;
   };
   soak: { durationMs: number; rssEveryMs: number; windowMs: number; calibrateConcurrency: number; calibrateMs: number };
-  /** Request steps as activity tasks against local activities: rounds of an open loop at a light rate each. */
+  /**
+   * The latency levers each alone (three vpay instances) and Temporal's floor: rounds of an open
+   * loop at a light rate on each of the four; `histories` sampled per instance.
+   */
   steps: { rounds: number; stepMs: number; ratePerSec: number; histories: number };
   /**
    * The bare workflow with the callback's PAID row as an activity task against a local activity,
@@ -60,6 +63,8 @@ export interface Profile {
   slowDeveloper: { slowOrders: number; percent: number; stepMs: number; calibrateConcurrency: number; calibrateMs: number };
   /** Alternating rounds of a closed loop on vpay with and without the separate delivery queue. */
   deliveryQueue: { rounds: number; stepMs: number };
+  /** Rounds of a closed loop on vpay with both latency levers (npm start), neither, and the request's alone; the order balanced. */
+  levers: { rounds: number; stepMs: number };
   /**
    * vpay on the multi-service Temporal cluster and on the dev server, in `rounds` alternating
    * rounds: a closed loop at the sweep's best concurrency (else `concurrency`) for `capacityMs`,
@@ -83,8 +88,10 @@ export const FULL: Profile = {
     rssEveryMs: 1_000,
   },
   soak: { durationMs: 6 * 60_000, rssEveryMs: 10_000, windowMs: 60_000, calibrateConcurrency: 32, calibrateMs: 15_000 },
-  steps: { rounds: 6, stepMs: 20_000, ratePerSec: 4, histories: 60 },
-  // 6 rounds run each order of the three sides once (bench/scenarios/steps.ts ORDERS); 14 s
+  // 8 rounds run each of the four sides' 4 balanced orders twice (bench/balanced-orders.ts); 15 s
+  // steps give each side 480 purchases, as the 6 rounds of 20 s of three sides did.
+  steps: { rounds: 8, stepMs: 15_000, ratePerSec: 4, histories: 60 },
+  // 6 rounds run each order of the three sides once (bench/balanced-orders.ts); 14 s
   // steps keep it to about 4 min of load, ~330 purchases per side.
   paidLocal: { rounds: 6, stepMs: 14_000, ratePerSec: 4, histories: 30 },
   offeredLoad: { percents: [25, 50, 75, 100, 150], stepMs: 30_000, calibrateConcurrency: 32, calibrateMs: 15_000 },
@@ -110,6 +117,8 @@ export const FULL: Profile = {
   // 250 slow purchases: more than the 100 delivery slots, so they stay full through both slow steps.
   slowDeveloper: { slowOrders: 250, percent: 50, stepMs: 20_000, calibrateConcurrency: 32, calibrateMs: 15_000 },
   deliveryQueue: { rounds: 6, stepMs: 20_000 },
+  // 6 rounds run each order of the three sides once (bench/balanced-orders.ts): 6 min of load.
+  levers: { rounds: 6, stepMs: 20_000 },
   // 4 rounds run each order twice; ~320 light-load purchases a side for the p99.
   cluster: { rounds: 4, capacityMs: 20_000, lightMs: 20_000, ratePerSec: 4, concurrency: 16, memoryEveryMs: 1_000 },
 };
@@ -146,5 +155,6 @@ export const SMOKE: Profile = {
   },
   slowDeveloper: { slowOrders: 6, percent: 50, stepMs: 3_000, calibrateConcurrency: 4, calibrateMs: 3_000 },
   deliveryQueue: { rounds: 2, stepMs: 3_000 },
+  levers: { rounds: 2, stepMs: 2_000 },
   cluster: { rounds: 2, capacityMs: 2_000, lightMs: 2_000, ratePerSec: 2, concurrency: 4, memoryEveryMs: 500 },
 };

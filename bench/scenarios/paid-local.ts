@@ -1,8 +1,8 @@
 // 1e. A latency lever measured on the bare workflow (issue 12): the payment callback's PAID row as
 // a local activity in the recordPayment handler, so the update is answered in the workflow task
-// that accepts it, against vpay's shape today (an activity task, then a second workflow task).
-// vpay itself does not take the lever (a deadline-edge safety question, not settled here); this
-// shows what it would give on Temporal's side only. Two bare-workflow drivers on their own task
+// that accepts it, against the shape before it (an activity task, then a second workflow task).
+// This shows what it gives on Temporal's side only; vpay takes it with PURCHASE_LOCAL_PAID_ROW, and
+// scenario 1b measures vpay's callback with and without it. Two bare-workflow drivers on their own task
 // queues, differing only in BarePurchaseInput.paidLocal, and Temporal's floor; rounds of an open
 // loop at a light rate on each, back to back, the order cycling as in the steps scenario.
 import { Client, Connection } from '@temporalio/client';
@@ -13,13 +13,21 @@ import { purchaseSteps, type PurchaseSteps } from '../history-steps';
 import type { Ceiling } from '../ceiling/driver';
 import { startFloor } from '../ceiling/floor';
 import { startDefaultCeiling } from './ceiling';
-import { ORDERS, pathStepsTable, roundsTable, type RoundRow } from './steps';
+import { pathStepsTable, roundsTable, type RoundRow } from './steps';
+import { balancedOrders } from '../balanced-orders';
 
 const SIDES = [
-  { name: 'paid-task', label: 'PAID row as an activity task (vpay today)', paidLocal: false, taskQueue: 'bench-paid-task' },
+  {
+    name: 'paid-task',
+    label: 'PAID row as an activity task (PURCHASE_LOCAL_PAID_ROW=false)',
+    paidLocal: false,
+    taskQueue: 'bench-paid-task',
+  },
   { name: 'paid-local', label: 'PAID row as a local activity', paidLocal: true, taskQueue: 'bench-paid-local' },
 ] as const;
 const FLOOR_LABEL = "Temporal's floor (update-with-start, answered at once)";
+/** The order of the two sides (0, 1) and the floor (2) in each round: the six orders of three, cycled. */
+const ORDERS = balancedOrders(3);
 /** As the steps scenario's open loops: far above what a light rate keeps in flight. */
 const MAX_IN_FLIGHT = 64;
 
@@ -36,15 +44,16 @@ export async function paidLocal(ctx: BenchContext): Promise<ScenarioResult> {
     "1e. A lever measured on the bare workflow: the callback's PAID row as a local activity",
     'The bare purchase-shaped workflow (bench/ceiling/, activities doing no I/O, the request steps as local activities as `npm start` runs vpay) ' +
       'on two task queues with a worker each, identical but for where the recordPayment handler writes the PAID row: as an activity task, ' +
-      "vpay's shape (the callback answered after two workflow tasks and one activity task), or as a local activity (answered in one workflow task); " +
+      "vpay's shape with PURCHASE_LOCAL_PAID_ROW=false (the callback answered after two workflow tasks and one activity task), or as a local activity " +
+      "(answered in one workflow task, vpay's `npm start` default); " +
       "and Temporal's floor (bench/ceiling/floor.ts). " +
       `${rounds} rounds; in each, an open loop of ${ratePerSec} purchases/s for ${stepMs / 1000} s on each of the three, back to back, ` +
       'the rounds cycling through the six orders of the three. Driven by a Temporal client in the benchmark process: the request (update-with-start) ' +
       "and the floor's answer count from the intended send time, the callback (update) from its send right after the request's answer. " +
       `Then ${histories} purchases of each side, warm-up left out: the callback's workflow tasks, activity tasks and local activities from their histories. ` +
       'What it shows: the Temporal-side gain of the lever (one activity task and one workflow task fewer per callback) on this machine. ' +
-      "What it does not: vpay's callback (no HTTP, no API, no PostgreSQL write of the PAID row, no signature checks here), " +
-      "nor whether the lever is safe at the payment deadline's edge (vpay does not take it for that reason).",
+      "What it does not: vpay's callback (no HTTP, no API, no PostgreSQL write of the PAID row, no signature checks here; scenario 1b measures it), " +
+      "nor whether the lever is safe at the payment deadline's edge (docs/ARCHITECTURE.md).",
   );
   const connection = await Connection.connect({ address: ctx.stack.temporalAddress });
   const stops: Array<() => Promise<void>> = [];

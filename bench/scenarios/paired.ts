@@ -9,19 +9,14 @@ import { startVpayInstance } from '../stack';
 import { fmt } from '../stats';
 import type { Ceiling } from '../ceiling/driver';
 import type { Floor } from '../ceiling/floor';
+import { balancedOrders } from '../balanced-orders';
 
 /** The three sides of a round: vpay, the bare purchase-shaped workflow, and Temporal's floor. */
 export type PairedSide = 'vpay' | 'ceiling' | 'floor';
 
-/** Every order of the three sides; round r runs ORDERS[(r - 1) % 6], so a slow drift favours none. */
-const ORDERS: ReadonlyArray<readonly PairedSide[]> = [
-  ['vpay', 'ceiling', 'floor'],
-  ['ceiling', 'floor', 'vpay'],
-  ['floor', 'vpay', 'ceiling'],
-  ['vpay', 'floor', 'ceiling'],
-  ['floor', 'ceiling', 'vpay'],
-  ['ceiling', 'vpay', 'floor'],
-];
+const SIDES: readonly PairedSide[] = ['vpay', 'ceiling', 'floor'];
+/** Every order of the three sides (bench/balanced-orders.ts); round r runs ORDERS[(r - 1) % 6], so a slow drift favours none. */
+const ORDERS: ReadonlyArray<readonly PairedSide[]> = balancedOrders(SIDES.length).map((o) => o.map((i) => SIDES[i]));
 
 /**
  * The floor's callers in a closed loop: the issue measured Temporal's floor "34/s with 16

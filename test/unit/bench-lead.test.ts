@@ -36,6 +36,37 @@ describe('the lead table', () => {
     expect(row(t.rows, 'vpay / the bare')![1]).toContain(`**${(ceiling.raw as any).paired.medianRatio.toFixed(2)}**`);
   });
 
+  it('reads the light-load row from the steps variant flagged npmStart, not from the first with local steps', () => {
+    const raw = steps.raw as any;
+    const [tasks, local] = raw.variants;
+    // Three variants as the scenario records them now: two with local steps, the last the one `npm start` runs.
+    const paidLocalReq = local.reqMs.map((ms: number) => ms / 2);
+    const paidLocalCb = local.cbMs.map((ms: number) => ms / 3);
+    const three: ScenarioResult = {
+      ...steps,
+      raw: {
+        ...raw,
+        variants: [
+          { ...tasks, npmStart: false, localPaidRow: 'false' },
+          { ...local, npmStart: false, localPaidRow: 'false' },
+          { ...local, name: 'steps-paid-local', npmStart: true, localPaidRow: 'true', reqMs: paidLocalReq, cbMs: paidLocalCb },
+        ],
+      },
+    };
+    const floor = summarize(raw.floor.answerMs);
+    const req = summarize(paidLocalReq);
+    const cb = summarize(paidLocalCb);
+    expect(row(leadTable([three])!.rows, 'At light load')![1]).toBe(
+      `request ${req.p99.toFixed(0)} ms = ${(req.p99 / floor.p99).toFixed(2)}×, callback ${cb.p99.toFixed(0)} ms = ${(cb.p99 / floor.p99).toFixed(2)}×`,
+    );
+    // A run whose variants carry the flag but none set says the figure is missing rather than picking another.
+    const none: ScenarioResult = {
+      ...three,
+      raw: { ...raw, variants: (three.raw as any).variants.map((v: any) => ({ ...v, npmStart: false })) },
+    };
+    expect(row(leadTable([none])!.rows, 'At light load')![1]).toContain('`steps` not in this run');
+  });
+
   it('names the scenario to run where a figure is missing', () => {
     const t = leadTable([steps])!;
     expect(row(t.rows, 'Capacity')![1]).toContain('`throughput` not in this run');

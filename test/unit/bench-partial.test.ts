@@ -17,6 +17,7 @@ const ORDER = [
   'offered',
   'slowdev',
   'deliveryqueue',
+  'levers',
   'paidlocal',
   'ceiling',
   'walstore',

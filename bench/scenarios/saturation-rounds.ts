@@ -1,0 +1,153 @@
+// Levers measured alone at saturation (1f deliveryqueue, 1g levers): vpay instances identical but
+// for their env, a closed loop on each in turn at the same concurrency, round after round, the
+// order of the sides balanced over the rounds (bench/balanced-orders.ts). Single 20 s steps on a
+// 2-core machine are noisy; a ratio of two sides measured back to back within a round, with the
+// median taken over the rounds, is what the scenarios judge on.
+import type { BenchContext, ScenarioResult, Table } from '../context';
+import { noErrors, reconcile } from '../checks';
+import { startVpayInstance, type VpayInstance } from '../stack';
+import { StepMeter } from '../sys';
+import { fmt } from '../stats';
+import { balancedOrders } from '../balanced-orders';
+import { cpuMsPerPurchase } from './throughput';
+import { median } from './paired';
+
+export interface SaturationSide {
+  name: string;
+  label: string;
+  env: Readonly<Record<string, string>>;
+}
+
+export interface SaturationRound {
+  round: number;
+  /** The side that ran first, by name. */
+  first: string;
+  /** The sides by name, in the order they ran. */
+  order: string[];
+  /** Whole purchases per second of each side (indexes as the sides). */
+  rates: number[];
+  wholeP99: number[];
+  /** Cores each process used during each side's step, and those per purchase (bench/sys.ts StepMeter). */
+  cores: Array<Record<string, number>>;
+  cpuMsPerPurchase: Array<Record<string, number>>;
+}
+
+export interface SaturationRounds {
+  concurrency: number;
+  stepMs: number;
+  rounds: SaturationRound[];
+}
+
+/**
+ * Starts one vpay instance per side, warms each up, runs `rounds` rounds of a closed loop of
+ * `stepMs` on each (at the throughput sweep's best concurrency when it ran), checks every step and
+ * reconciles every instance, and stops them. `what` names the rounds in the checks and the log.
+ */
+export async function saturationRounds(
+  ctx: BenchContext,
+  res: ScenarioResult,
+  o: { what: string; sides: readonly SaturationSide[]; rounds: number; stepMs: number },
+): Promise<SaturationRounds> {
+  const { what, sides, rounds, stepMs } = o;
+  const concurrency = ctx.shared.bestConcurrency ?? ctx.profile.throughput.concurrencies[0];
+  const orders = balancedOrders(sides.length);
+  const insts: VpayInstance[] = [];
+  try {
+    for (const s of sides) insts.push(await startVpayInstance(ctx.stack, ctx.cleanup, { name: s.name, env: { ...s.env } }));
+    const agent = ctx.stack.agent;
+    const step = (i: number, tag: string, durationMs: number) =>
+      agent.call('closedLoop', {
+        instance: insts[i].name,
+        concurrency,
+        durationMs,
+        tag,
+        deliveryTimeoutMs: ctx.profile.deliveryTimeoutMs,
+      });
+    for (const [i, s] of sides.entries()) noErrors(res, `${s.name}: warm-up`, await step(i, `${s.name}-warm`, ctx.profile.warmupMs));
+    const rows: SaturationRound[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      const order = orders[(round - 1) % orders.length];
+      const row: SaturationRound = {
+        round,
+        first: sides[order[0]].name,
+        order: order.map((i) => sides[i].name),
+        rates: [],
+        wholeP99: [],
+        cores: [],
+        cpuMsPerPurchase: [],
+      };
+      for (const i of order) {
+        // Only this side's load runs meanwhile; the other instances' pollers idle in the same process.
+        const meter = new StepMeter(ctx.stack.procs());
+        const stats = await step(i, `${sides[i].name}-${round}`, stepMs);
+        const { cores } = meter.stop();
+        noErrors(res, `${what} round ${round}: ${sides[i].name}`, stats);
+        row.rates[i] = stats.ratePerSec;
+        row.wholeP99[i] = stats.whole.p99;
+        row.cores[i] = cores;
+        row.cpuMsPerPurchase[i] = cpuMsPerPurchase(cores, stats.ratePerSec);
+      }
+      rows.push(row);
+      ctx.log(
+        `${what} round ${round} (${row.order.join(', ')}; ${concurrency} concurrent): ` +
+          sides.map((s, i) => `${s.name} ${fmt(row.rates[i])} /s`).join(', '),
+      );
+    }
+    for (const inst of insts) await reconcile(ctx, inst, res);
+    return { concurrency, stepMs, rounds: rows };
+  } finally {
+    for (const inst of insts) await inst.stop();
+  }
+}
+
+/** A ratio of two sides' rates (indexes into the sides), computed per round. */
+export interface RoundRatio {
+  label: string;
+  num: number;
+  den: number;
+}
+
+/** Each round's rate of each side, the ratios of that round, and the medians of the ratios over the rounds. */
+export function saturationTable(
+  p: SaturationRounds,
+  sides: readonly SaturationSide[],
+  ratios: readonly RoundRatio[],
+  o: { order: 'first' | 'order' },
+): { table: Table; medians: number[] } {
+  const medians = ratios.map((q) => median(p.rounds.map((r) => r.rates[q.num] / r.rates[q.den])));
+  const table: Table = {
+    title: `Each round: whole purchases per second at ${p.concurrency} concurrent (whole purchase p99 in ms)`,
+    columns: ['round', o.order, ...sides.map((s) => s.label), ...ratios.map((q) => q.label)],
+    rows: [
+      ...p.rounds.map((r) => [
+        String(r.round),
+        o.order === 'first' ? r.first : r.order.join(' → '),
+        ...sides.map((_, i) => `${fmt(r.rates[i])} (${fmt(r.wholeP99[i], 0)})`),
+        ...ratios.map((q) => fmt(r.rates[q.num] / r.rates[q.den], 2)),
+      ]),
+      ['median', '', ...sides.map(() => ''), ...medians.map((m) => `**${fmt(m, 2)}**`)],
+    ],
+  };
+  return { table, medians };
+}
+
+/** CPU per whole purchase of each side, the median over its rounds' steps, by process. */
+export function cpuPerPurchaseTable(p: SaturationRounds, sides: readonly SaturationSide[]): Table {
+  const med = (i: number, k: string) => fmt(median(p.rounds.map((r) => r.cpuMsPerPurchase[i]?.[k] ?? Number.NaN)), 1);
+  const maxOther = (i: number) => fmt(Math.max(...p.rounds.map((r) => r.cores[i]?.other ?? 0)), 2);
+  return {
+    title:
+      'CPU per whole purchase (ms of CPU, the median over the rounds; cores × step time / purchases): ' +
+      "other processes' cores are the machine's, not this benchmark's (the most in any round)",
+    columns: ['side', 'vpay process', 'Temporal server', 'PostgreSQL', 'load agent', 'total', 'other processes (cores, max)'],
+    rows: sides.map((s, i) => [
+      s.label,
+      med(i, 'vpay'),
+      med(i, 'temporal'),
+      med(i, 'postgres'),
+      med(i, 'agent'),
+      med(i, 'total'),
+      maxOther(i),
+    ]),
+  };
+}
