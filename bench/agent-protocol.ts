@@ -76,8 +76,18 @@ export interface AgentReport {
 
 export interface AgentApi {
   init(a: { secret: string }): Promise<{ superappUrl: string; developerUrl: string }>;
-  /** `instance` names the app too (a second app of one vpay instance takes a name of its own). */
-  setupApp(a: { instance: string; vpayUrl: string; adminToken: string; users: number }): Promise<{ appId: string }>;
+  /**
+   * `instance` names the app too (a second app of one vpay instance takes a name of its own).
+   * `ownOrigin`: the fake developer serves the app on an origin (port) of its own, as production
+   * would, instead of a path of its shared one. Answers the app's delivery URL.
+   */
+  setupApp(a: {
+    instance: string;
+    vpayUrl: string;
+    adminToken: string;
+    users: number;
+    ownOrigin?: boolean;
+  }): Promise<{ appId: string; deliveryUrl: string }>;
   /** The instance's API moved (restarted on another port). */
   setVpayUrl(a: { instance: string; vpayUrl: string }): Promise<void>;
   closedLoop(a: {

@@ -56,10 +56,11 @@ const handlers: AgentApi = {
     return { superappUrl: superapp.url, developerUrl: developer.url };
   },
 
-  async setupApp({ instance, vpayUrl, adminToken, users }) {
+  async setupApp({ instance, vpayUrl, adminToken, users, ownOrigin }) {
+    if (ownOrigin) await developer.serveOnOwnOrigin(instance);
     const app = await setupApp({ instance, vpayUrl, adminToken, developer, users });
     apps.set(instance, app);
-    return { appId: app.appId };
+    return { appId: app.appId, deliveryUrl: developer.deliveryUrlFor(instance) };
   },
 
   async setVpayUrl({ instance, vpayUrl }) {

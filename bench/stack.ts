@@ -136,6 +136,8 @@ export interface VpayInstance {
   /** A small pool of the benchmark's own, not vpay's, for checks, bulk loads and the export. */
   db: Knex;
   appId: string;
+  /** Where vpay delivers the app's orders: the fake developer's. */
+  deliveryUrl: string;
   /** Workflows the in-process worker holds in its cache now (undefined without one). */
   cachedWorkflows(): number | undefined;
   /** Stops the API and worker and starts them again with these knobs (same database and app). */
@@ -159,6 +161,8 @@ export async function startVpayInstance(
     temporalAddress?: string;
     /** false: the API alone; the scenario runs the worker in a process of its own (bench/worker-process.ts). */
     inProcessWorker?: boolean;
+    /** The app's endpoint on an origin of its own at the fake developer (a port), not a path of the shared one. */
+    ownDeveloperOrigin?: boolean;
   },
 ): Promise<VpayInstance> {
   const dbName = `vpay_${o.name.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}`;
@@ -212,11 +216,12 @@ export async function startVpayInstance(
     await db.destroy();
   });
   await start(o.tuning);
-  const { appId } = await stack.agent.call('setupApp', {
+  const { appId, deliveryUrl } = await stack.agent.call('setupApp', {
     instance: o.name,
     vpayUrl: api!.url,
     adminToken: stack.adminToken,
     users: o.users ?? 16,
+    ownOrigin: o.ownDeveloperOrigin,
   });
 
   const instance: VpayInstance = {
@@ -227,6 +232,7 @@ export async function startVpayInstance(
     databaseUrl,
     db,
     appId,
+    deliveryUrl,
     cachedWorkflows: () => (worker ? worker.worker.getStatus().numCachedWorkflows : undefined),
     async restart(tuning) {
       await stopServices();

@@ -3,7 +3,10 @@
 // app's purchases arrive in an open loop at half of capacity. The payment path must keep its
 // latency: the calls to developer endpoints run on their own task queue and Worker slots
 // (workflows/task-queues.ts). The same stream is measured with no developer slow, in the same run,
-// the steps in the order base, slow, slow, base (drift in the machine cancels out).
+// the steps in the order base, slow, slow, base (drift in the machine cancels out). Each app's
+// endpoint and the superapp are origins of their own, as in production: vpay pools its sockets per
+// origin (SOCKETS_PER_ORIGIN), and endpoints sharing one would also share that pool, which no two
+// developers do.
 import { newResult, sleep, type BenchContext, type ScenarioResult } from '../context';
 import { noErrors, reconcile } from '../checks';
 import { startVpayInstance, type VpayInstance } from '../stack';
@@ -28,16 +31,27 @@ interface Step {
 export async function slowDeveloper(ctx: BenchContext): Promise<ScenarioResult> {
   const p = ctx.profile.slowDeveloper;
   const agent = ctx.stack.agent;
-  const inst = await startVpayInstance(ctx.stack, ctx.cleanup, { name: 'slowdev' });
-  // The slow game: a second app on the same instance, with its own path at the fake developer.
+  const inst = await startVpayInstance(ctx.stack, ctx.cleanup, { name: 'slowdev', ownDeveloperOrigin: true });
+  // The slow game: a second app on the same instance, on an origin of its own at the fake developer.
   const slowName = `${inst.name}-slow`;
   const res = newResult('slowdev', '1d. A slow developer endpoint beside the payment path, open loop at half of capacity', '');
   try {
-    const { appId: slowAppId } = await agent.call('setupApp', {
+    const { appId: slowAppId, deliveryUrl: slowUrl } = await agent.call('setupApp', {
       instance: slowName,
       vpayUrl: inst.url,
       adminToken: ctx.stack.adminToken,
       users: 4,
+      ownOrigin: true,
+    });
+    const origins = {
+      superapp: new URL(ctx.stack.superappUrl).origin,
+      measured: new URL(inst.deliveryUrl).origin,
+      slow: new URL(slowUrl).origin,
+    };
+    res.checks.push({
+      name: "slow developer: the superapp and the two apps' endpoints are three origins",
+      ok: new Set(Object.values(origins)).size === 3,
+      detail: `superapp ${origins.superapp}, measured app ${origins.measured}, slow app ${origins.slow}`,
     });
     const measured = await capacityFor(ctx, inst, {
       scenario: 'slow developer',
@@ -53,8 +67,11 @@ export async function slowDeveloper(ctx: BenchContext): Promise<ScenarioResult> 
       `${p.stepMs / 1000} s a step, steps in the order ${ORDER.join(', ')}. In the slow steps a second app's endpoint answers after 11 s (vpay gives up at 10 s): ` +
       `${p.slowOrders} of its purchases are paid just before the first slow step, and their attempts (every one failing at the timeout, retried on vpay's backoff) ` +
       'keep delivery slots busy. After the slow steps its endpoint recovers, one more purchase of it gets through and wakes the rest, and every one is delivered. ' +
-      `Both apps' endpoints are paths of the one fake developer (one origin), so they also share the worker's ${SOCKETS_PER_ORIGIN} sockets per origin: ` +
-      "at most that many slow attempts hang at once, and the measured app's deliveries queue behind them for sockets as well as for delivery slots. " +
+      `The superapp and each app's endpoint are origins of their own (a port of 127.0.0.1 each, at the fake superapp and the fake developer), as in production, ` +
+      `where every developer has its own: vpay keeps at most ${SOCKETS_PER_ORIGIN} sockets open per origin and more requests to it wait for one, ` +
+      'so endpoints sharing an origin would also queue behind each other, which no two developers do. ' +
+      `At most ${SOCKETS_PER_ORIGIN} slow attempts hang at the slow endpoint at once; its attempts beyond wait for one of its sockets, each holding a delivery slot meanwhile. ` +
+      `What the two apps share is the worker's ${slots} delivery slots, not sockets: while the slow app has that many attempts due, the measured app's deliveries wait for a free slot. ` +
       'Latencies as in 1c: the payment request from its intended send, the callback from its send, "callback sent → delivered" from the callback\'s send.';
 
     let slowOn = false;
@@ -150,7 +167,7 @@ export async function slowDeveloper(ctx: BenchContext): Promise<ScenarioResult> 
         `another app's payment request took ${fmt(slow.req.p99, 0)} ms at p99 (${fmt(base.req.p99, 0)} ms with none slow) and its callback ${fmt(slow.cb.p99, 0)} ms ` +
         `(${fmt(base.cb.p99, 0)} ms); its deliveries, which share the delivery slots, took ${fmt(slow.s2d.p99, 0)} ms at p99 from the callback (${fmt(base.s2d.p99, 0)} ms).`,
     );
-    res.raw = { capacity: measured.ratePerSec, offered, slots, slowOrders: p.slowOrders, base, slow, steps };
+    res.raw = { capacity: measured.ratePerSec, offered, slots, slowOrders: p.slowOrders, origins, base, slow, steps };
     return res;
   } finally {
     await inst.stop();

@@ -1,7 +1,8 @@
 // The fake game-developer backend of the tests, the benchmark and the demo: a real HTTP server that
 // receives vpay's notifications (CONTRACT.md 4, and 8.3's refund notices, kept apart by their Event
 // and counted per refund as `refund:<RefundId>`), checks PayEventSig with the app's key, and
-// answers as told. It always keeps counters per order and lets a purchase await its own
+// answers as told; an app can have an origin of its own (serveOnOwnOrigin), as every developer
+// has in production. It always keeps counters per order and lets a purchase await its own
 // delivery; it keeps whole deliveries only when recording (tests, demo), so under the
 // benchmark's load it stays lean.
 import type http from 'node:http';
@@ -106,21 +107,39 @@ export class FakeDeveloper {
   /** Notifications answered nothing yet in 'hold' mode, until releaseHeld(). */
   private readonly held: http.ServerResponse[] = [];
   private server?: http.Server;
+  /** Apps served on an origin of their own (serveOnOwnOrigin): their server and their `url`. */
+  private readonly ownOrigins = new Map<string, { server: http.Server; url: string }>();
 
   constructor(o: FakeDeveloperOptions = {}) {
     this.record = o.record ?? true;
     this.rejectBadSignatures = o.rejectBadSignatures ?? false;
   }
 
-  /** Starts (or, after close(), restarts) the server; `port` 0 picks a free one. */
+  /**
+   * Starts (or, after close(), restarts) the server; `port` 0 picks a free one. The apps served on
+   * origins of their own come back on their old ports.
+   */
   async start(port = 0): Promise<void> {
-    this.server = createServer((req, rawBody, res) => this.receive(req, rawBody, res));
+    this.server = this.newServer();
     this.url = `${await listen(this.server, port)}/deliver`;
+    for (const [appId, own] of this.ownOrigins) await this.listenOwn(appId, Number(new URL(own.url).port));
   }
 
-  /** A delivery URL whose notifications are checked with appKeys.get(appId). */
+  /**
+   * Serves the app (named as in deliveryUrlFor) on an origin of its own, another port of
+   * 127.0.0.1 with the same handling, and answers its delivery URL there. vpay pools its sockets
+   * per origin (lib/outbound/safe-post.ts SOCKETS_PER_ORIGIN); in production every developer has
+   * an origin of its own, so a slow one holds only its own sockets. Call before the URL is given
+   * to vpay (deliveryUrlFor names the app's origin from then on).
+   */
+  async serveOnOwnOrigin(appId: string): Promise<string> {
+    if (!this.ownOrigins.has(appId)) await this.listenOwn(appId, 0);
+    return this.deliveryUrlFor(appId);
+  }
+
+  /** A delivery URL whose notifications are checked with appKeys.get(appId): on the app's own origin if it has one. */
   deliveryUrlFor(appId: string): string {
-    return `${this.url}/${appId}`;
+    return `${this.ownOrigins.get(appId)?.url ?? this.url}/${appId}`;
   }
 
   /** How many 'slow' notifications are still awaited by their sender (it gives up at its timeout). */
@@ -210,7 +229,16 @@ export class FakeDeveloper {
     for (const orderId of [...this.waiters.keys()]) {
       this.settle(orderId, (w) => w.reject(new Error('the fake developer closed')));
     }
-    await close(this.server);
+    await Promise.all([close(this.server), ...[...this.ownOrigins.values()].map((own) => close(own.server))]);
+  }
+
+  private newServer(): http.Server {
+    return createServer((req, rawBody, res) => this.receive(req, rawBody, res));
+  }
+
+  private async listenOwn(appId: string, port: number): Promise<void> {
+    const server = this.newServer();
+    this.ownOrigins.set(appId, { server, url: `${await listen(server, port)}/deliver` });
   }
 
   private receive(req: http.IncomingMessage, rawBody: Buffer, res: http.ServerResponse): void {
