@@ -37,7 +37,9 @@ export function createProjectionActivities({ db, logger }: ActivityDeps) {
      * run's saveNewOrder read the row), a PAID write a payment already stored (one a lost local
      * attempt wrote), and a CLOSED write leaves a paid row paid: the workflow then adopts the row's.
      */
-    async projectOrder(p: OrderProjection): Promise<{ prepayId: string | null; status?: OrderStatus; payment?: ProjectedOrder['payment'] }> {
+    async projectOrder(
+      p: OrderProjection,
+    ): Promise<{ prepayId: string | null; status?: OrderStatus; payment?: ProjectedOrder['payment'] }> {
       const written = await projectOrder(db, p);
       if (!written) return { prepayId: null };
       return { prepayId: written.prepayId, status: written.status, payment: written.payment };

@@ -6,7 +6,7 @@
 // search-attribute upserts, and the request's steps as local activities when vpay's are
 // (PurchaseInput.localSteps, PURCHASE_LOCAL_STEPS); the activities do no I/O (bench/ceiling/activities.ts). What vpay
 // reaches against this is the share of Temporal's capacity on this machine that vpay keeps.
-// BarePurchaseInput.paidLocal is a lever vpay does not have, off unless a scenario turns it on.
+// BarePurchaseInput.paidLocal mirrors vpay's PURCHASE_LOCAL_PAID_ROW (the ceiling scenario follows vpay's default).
 import {
   ApplicationFailure,
   allHandlersFinished,

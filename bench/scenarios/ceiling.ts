@@ -53,7 +53,8 @@ export function startDefaultCeiling(
       deliveryAlertAfterMs: defaults.deliveryAlertAfterMs,
     },
     localSteps: defaults.purchaseLocalSteps,
-    paidLocal: lever.paidLocal,
+    // The same shape as vpay as `npm start` runs it, unless a scenario sets the lever.
+    paidLocal: lever.paidLocal ?? defaults.purchaseLocalPaidRow,
     deliveryTimeoutMs: ctx.profile.deliveryTimeoutMs,
   });
 }
@@ -66,6 +67,7 @@ export async function ceiling(ctx: BenchContext): Promise<ScenarioResult> {
       'one update-with-start (requestPayment) and one update (recordPayment), the six activities of the happy path ' +
       '(saveNewOrder, requestPrepay, projectOrder PREPAID, projectOrder PAID in the update handler, confirmPayment beside deliverOrder) doing no I/O, ' +
       'the first three as local activities when vpay runs them so (PURCHASE_LOCAL_STEPS, on by default), ' +
+      'the PAID row as a local activity when vpay writes it so (PURCHASE_LOCAL_PAID_ROW, on by default), ' +
       'the same timers and search-attribute upserts. The driver and the worker run in the benchmark process, with no HTTP, no PostgreSQL, no superapp or developer. ' +
       '"request" is the update-with-start, "callback" the update, "callback→delivered" the update\'s answer to deliverOrder running.',
   );

@@ -185,9 +185,19 @@ describe('projectOrder (lib/db/repos/orders.ts)', () => {
       prepayId: 'pp_1',
       payment: null,
     });
-    await expect(projectOrder(db, paid(order.orderId, 'txn_stalled'))).resolves.toEqual({ status: 'CLOSED', prepayId: 'pp_1', payment: null });
+    await expect(projectOrder(db, paid(order.orderId, 'txn_stalled'))).resolves.toEqual({
+      status: 'CLOSED',
+      prepayId: 'pp_1',
+      payment: null,
+    });
     const row = await db('orders').where({ order_id: order.orderId }).first();
-    expect(row).toMatchObject({ status: 'CLOSED', close_reason: 'payment_timeout', transaction_id: null, paid_amount: null, payment_recorded_at: null });
+    expect(row).toMatchObject({
+      status: 'CLOSED',
+      close_reason: 'payment_timeout',
+      transaction_id: null,
+      paid_amount: null,
+      payment_recorded_at: null,
+    });
   });
 });
 

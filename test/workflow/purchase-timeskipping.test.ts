@@ -504,9 +504,16 @@ describe("the callback's PAID row as a local activity (PurchaseInput.localPaidRo
         .map((e) => e.activityTaskScheduledEventAttributes.activityType.name as string),
       patches: events
         .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
-        .map((e) => JSON.parse(Buffer.from(e.markerRecordedEventAttributes.details['patch-data'].payloads[0].data).toString()).id as string),
+        .map(
+          (e) => JSON.parse(Buffer.from(e.markerRecordedEventAttributes.details['patch-data'].payloads[0].data).toString()).id as string,
+        ),
     };
   };
+  /**
+   * A payment timeout shorter than the 15 minutes of the purchases earlier tests left waiting: the
+   * test server stops skipping time at their fired timers, which no worker takes any more.
+   */
+  const SHORT_TIMEOUT = { paymentTimeoutMs: 60_000 };
   /** The payment a lost local attempt left in the row. */
   const lostPayment = (o: OrderDraft) => ({ transactionId: 'txn_lost', paidAmount: o.totalAmount, paidAt: '2026-12-02T03:00:00.000Z' });
 
@@ -534,7 +541,7 @@ describe("the callback's PAID row as a local activity (PurchaseInput.localPaidRo
     // No callback reaches the workflow: the worker that wrote the PAID row died before its task
     // completed, and the superapp's retries were answered from the row. The close finds it paid.
     const { calls, activities } = stubActivities();
-    const inp = { ...(await input()), localSteps: true, localPaidRow: true };
+    const inp = { ...(await input(SHORT_TIMEOUT)), localSteps: true, localPaidRow: true };
     activities.projectOrder = async (p) => {
       calls.projections.push(p);
       if (p.status === 'CLOSED') return { prepayId: `prepay_${inp.order.orderId}`, status: 'PAID', payment: lostPayment(inp.order) };
@@ -561,7 +568,7 @@ describe("the callback's PAID row as a local activity (PurchaseInput.localPaidRo
 
   it('closes as before when the row holds no payment at the timeout, writing the row once', async () => {
     const { calls, activities } = stubActivities();
-    const inp = { ...(await input()), localSteps: true, localPaidRow: true };
+    const inp = { ...(await input(SHORT_TIMEOUT)), localSteps: true, localPaidRow: true };
     const state = await withWorker(activities, async (tq) => (await startWithPrepay(tq, inp)).handle.result());
     expect(state).toMatchObject({ status: 'CLOSED', closeReason: 'payment_timeout', payment: null });
     expect(calls.projections).toEqual([
@@ -573,7 +580,7 @@ describe("the callback's PAID row as a local activity (PurchaseInput.localPaidRo
 
   it('without localPaidRow the close does not read the row: a purchase started before keeps its path', async () => {
     const { calls, activities } = stubActivities();
-    const inp = { ...(await input()), localSteps: true };
+    const inp = { ...(await input(SHORT_TIMEOUT)), localSteps: true };
     activities.projectOrder = async (p) => {
       calls.projections.push(p);
       return { prepayId: p.prepayId ?? null, status: 'PAID', payment: lostPayment(inp.order) };
@@ -595,7 +602,9 @@ describe("the callback's PAID row as a local activity (PurchaseInput.localPaidRo
     };
     const { refusal, state } = await withWorker(activities, async (tq) => {
       const { handle } = await startWithPrepay(tq, inp);
-      const refusal = await handle.executeUpdate(recordPaymentUpdate, { args: [payment(inp.order, 'txn_second')] }).catch((e: unknown) => e);
+      const refusal = await handle
+        .executeUpdate(recordPaymentUpdate, { args: [payment(inp.order, 'txn_second')] })
+        .catch((e: unknown) => e);
       return { refusal, state: await handle.result() };
     });
     expect(refusal).toBeInstanceOf(WorkflowUpdateFailedError);
