@@ -16,6 +16,8 @@ export interface ApplicationDeps {
   refunds: RefundClient;
   /** Payment requests waiting on their purchase's workflow, bounded (PAYMENT_REQUESTS_MAX_IN_FLIGHT). */
   paymentAdmission: AdmissionGate;
+  /** How long a refused callback waits for the order row to settle (WORKFLOW_ANSWER_TIMEOUT_MS). */
+  rowSettleWaitMs: number;
 }
 
 export function applicationDeps(o: {
@@ -33,5 +35,6 @@ export function applicationDeps(o: {
       inFlight: (n) => m?.paymentRequestsInFlight.set(n),
       refused: () => m?.paymentRequestsShed.inc(),
     }),
+    rowSettleWaitMs: o.config.workflowAnswerTimeoutMs,
   };
 }

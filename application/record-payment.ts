@@ -8,7 +8,7 @@ import { Failures } from '../workflows/definitions';
 import type { ApplicationDeps } from './deps';
 import { isPurchaseGone, updateRefusal } from './purchase-client';
 import { closeLostPurchase } from './lost-purchase';
-import { PaymentRefused, type PaymentRefusal } from './refusals';
+import { PaymentRefused, PaymentUnsettled, type PaymentRefusal } from './refusals';
 
 export interface PaymentRecorded {
   order: OrderRow;
@@ -41,7 +41,10 @@ export async function recordPayment(deps: ApplicationDeps, cb: PaymentCallback):
   const order = await getOrder(db, cb.orderId);
   if (!order) throw new PaymentRefused('unknownOrder');
   const fromRow = answerFromRow(order, cb);
-  if (fromRow === 'recorded') return { order, duplicate: true };
+  if (fromRow === 'recorded') {
+    if (order.status === 'PAID') nudgeWorkflow(deps, order, cb);
+    return { order, duplicate: true };
+  }
   if (fromRow) throw new PaymentRefused(fromRow, order);
   try {
     // The callback as received (orderId included), as the workflow has always been sent it.
@@ -50,13 +53,9 @@ export async function recordPayment(deps: ApplicationDeps, cb: PaymentCallback):
   } catch (err) {
     const refusal = updateRefusal(err);
     if (refusal?.type && REFUSALS[refusal.type]) {
-      // The row may hold this very payment although the workflow refused it: a worker lost after
-      // writing the PAID row as a local activity, then the payment timeout passed before the
-      // superapp's retry reached the workflow. The row is what duplicates are answered from, and
-      // the workflow adopts it at its close (docs/ARCHITECTURE.md), so it is the answer here too.
-      const now = await getOrder(db, cb.orderId);
-      if (now && answerFromRow(now, cb) === 'recorded') return { order: now, duplicate: true };
-      throw new PaymentRefused(REFUSALS[refusal.type], now ?? order);
+      const refused = REFUSALS[refusal.type];
+      if (refused === 'paymentMismatch') throw new PaymentRefused(refused, order);
+      return answerFromSettledRow(deps, cb);
     }
     // The purchase may have finished meanwhile (closed on timeout): the row then knows.
     let now = await getOrder(db, cb.orderId);
@@ -70,4 +69,37 @@ export async function recordPayment(deps: ApplicationDeps, cb: PaymentCallback):
     if (late === 'recorded') return { order, duplicate: false };
     throw new PaymentRefused(late, now ?? order);
   }
+}
+
+/**
+ * The workflow refused the payment as closed or paid by another transaction, from its own state;
+ * the superapp is answered from the row, which may not agree yet and has the last word: a close
+ * writes it after the refusal, and a worker lost after writing the PAID row as a local activity
+ * (PURCHASE_LOCAL_PAID_ROW) may have a write land late, which the workflow then adopts
+ * (docs/ARCHITECTURE.md). A closed row takes no payment and a paid row no other, so once the row
+ * is either, its answer is final; until then (bounded) the callback is answered 503, to retry.
+ */
+async function answerFromSettledRow(deps: ApplicationDeps, cb: PaymentCallback): Promise<PaymentRecorded> {
+  const until = Date.now() + deps.rowSettleWaitMs;
+  for (;;) {
+    const now = await getOrder(deps.db, cb.orderId);
+    const answer = now ? answerFromRow(now, cb) : undefined;
+    if (now && answer === 'recorded') return { order: now, duplicate: true };
+    if (now && answer !== undefined && answer !== 'recorded') throw new PaymentRefused(answer, now);
+    if (Date.now() >= until) throw new PaymentUnsettled();
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
+  }
+}
+const SETTLE_POLL_MS = 100;
+
+/**
+ * A PAID row the workflow may not know of: a worker lost after writing it as a local activity,
+ * with the update it was answering lost too (a Temporal restart), would otherwise wait for the
+ * payment timeout to adopt it. The superapp's retry, answered from the row, also goes to the
+ * workflow, without waiting: a workflow that has the payment answers it as a duplicate.
+ */
+function nudgeWorkflow(deps: ApplicationDeps, order: OrderRow, cb: PaymentCallback): void {
+  deps.purchases.recordPayment(order, cb).catch(() => {
+    // Refused or unreachable: the row has answered, and the payment timeout adopts the payment.
+  });
 }

@@ -36,6 +36,18 @@ export class PurchaseRefused extends Error {
   }
 }
 
+/**
+ * The workflow refused a payment callback but the order row, which callbacks are answered from,
+ * did not settle (closed, or holding a payment) within the wait: answered as a retryable 503, never
+ * as a refusal the row might yet contradict (application/record-payment.ts).
+ */
+export class PaymentUnsettled extends Error {
+  constructor() {
+    super('the order row did not settle after the workflow refused the payment');
+    this.name = 'PaymentUnsettled';
+  }
+}
+
 /** Why a payment callback was refused (CONTRACT.md 3.2). */
 export type PaymentRefusal = 'unknownOrder' | 'orderClosed' | 'alreadyPaid' | 'paymentMismatch';
 

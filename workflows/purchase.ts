@@ -48,6 +48,9 @@ const LOCAL_PAID_ROW = 'local-paid-row';
 /** patched() ID of the payment timeout's close that adopts a payment the order row holds (see placeOrder). */
 const CLOSE_ADOPTS_ROW_PAYMENT = 'close-adopts-row-payment';
 
+/** The payment an order row holds, as projectOrder returns it. */
+type RowPayment = NonNullable<Awaited<ReturnType<Activities['projectOrder']>>['payment']>;
+
 /** Failures of the local steps that are final, as the steps' retry policies say. */
 const FINAL = new Set<string>([Failures.OutTradeNoConflict, Failures.PrepayRejected]);
 
@@ -191,8 +194,11 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
       const problem = paymentProblem(p);
       if (problem) throw problem;
       if (state.payment) {
-        // A duplicate: answer like the first, once the first is durable.
+        // A duplicate: answer like the first, once the first is durable. The first's write may have
+        // found another payment in the row and adopted it (see below): judged again after the wait.
         await condition(() => state.paymentRecordedAt !== null);
+        const adopted = paymentProblem(p);
+        if (adopted) throw adopted;
         return { duplicate: true };
       }
       // Claim synchronously, so concurrent callbacks see this one as the payment.
@@ -228,6 +234,11 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
           nonRetryable: true,
         });
       }
+      if (written?.status === 'CLOSED') {
+        // The row was closed under a running workflow (closed as workflow_lost, then the workflow
+        // reset): the superapp is answered "closed" from it. An operator's case; reconcile flags it.
+        log.error('the PAID write found the order row CLOSED: its payment is not recorded there', { orderId: order.orderId });
+      }
       state.paymentRecordedAt = new Date().toISOString();
       return { duplicate: false };
     },
@@ -249,7 +260,7 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
   };
 
   /** The payment the order row holds becomes the workflow's: the row is answered from (see the handler). */
-  function adoptRowPayment(payment: NonNullable<Awaited<ReturnType<Activities['projectOrder']>>['payment']>, why: string): void {
+  function adoptRowPayment(payment: RowPayment, why: string): void {
     log.warn(why, { orderId: order.orderId, transactionId: payment.transactionId });
     state.payment = { ...payment, currencyType: order.currencyType };
     if (state.status !== 'PAID') setStatus('PAID');

@@ -4,13 +4,13 @@
 import type { Request, RequestHandler } from 'express';
 import type { ApiDeps } from '../deps';
 import { rawBody } from '../http/body';
-import { ApiError } from '../http/api-error';
+import { ApiError, CommonCodes } from '../http/api-error';
 import { isSignedBySuperapp } from './auth';
 import { superappErrors, toSuperappError } from './errors';
 import { PaymentCallbackSchema, type PaymentCallback } from '../../lib/domain/schemas';
 import { orderFields } from '../../lib/platform/logger';
 import { recordPayment, type PaymentRecorded } from '../../application/record-payment';
-import { PaymentRefused } from '../../application/refusals';
+import { PaymentRefused, PaymentUnsettled } from '../../application/refusals';
 import type { ApplicationDeps } from '../../application/deps';
 
 /** The callback's body, or the 400 to answer (its message names the first problem). */
@@ -49,6 +49,7 @@ export function paymentCallbackHandler({ config, logger, metrics }: ApiDeps, app
     try {
       recorded = await recordPayment(application, cb);
     } catch (err) {
+      if (err instanceof PaymentUnsettled) throw new ApiError(503, CommonCodes.temporalUnavailable, 'the payment is still being recorded; retry later');
       if (!(err instanceof PaymentRefused)) throw err;
       const e = toSuperappError(err);
       if (err.order) answered(err.order, cb, e.code, false);

@@ -13,7 +13,7 @@ import { purchaseWorkflowId } from '../../workflows/workflow-ids';
 import { exited, ready, spawnWorker } from '../support/worker-process';
 import { startHeldProxy } from '../support/tcp-proxy';
 
-const PAYMENT_TIMEOUT_MS = 20_000;
+const PAYMENT_TIMEOUT_MS = 30_000;
 let vpay: Vpay;
 let app: TestApp;
 const children: ChildProcess[] = [];
@@ -26,7 +26,7 @@ function worker(env: Record<string, string> = {}): ChildProcess {
 
 beforeAll(async () => {
   // A short payment timeout, so a worker can come back either side of it; the dead worker's task
-  // times out after Temporal's 10 s, before it.
+  // times out after Temporal's 10 s, well before it.
   vpay = await startVpay({ WORKFLOW_ANSWER_TIMEOUT_MS: '3000', PAYMENT_TIMEOUT_MS: String(PAYMENT_TIMEOUT_MS) }, { worker: false });
   app = await setupApp(vpay);
 });
@@ -147,4 +147,4 @@ it('delivers once a payment whose PAID row a lost worker wrote, when the next wo
   const patches = await expectDeliveredOnce(orderId, outTradeNo, `txn_${orderId}`);
   expect(patches).toContain('close-adopts-row-payment');
   await expectReconciled(vpay);
-}, 120_000);
+}, 150_000);

@@ -107,6 +107,26 @@ describe('a rolling deploy of PURCHASE_LOCAL_STEPS', () => {
   });
 });
 
+describe('a rolling deploy of PURCHASE_LOCAL_PAID_ROW', () => {
+  // A new API can start a purchase with `localPaidRow: true` that a worker still on the older code
+  // runs: it writes the PAID row as an activity task and closes on timeout as it always did, with
+  // no 'local-paid-row' or 'close-adopts-row-payment' marker. The new code must replay both on the
+  // older path: the handler's write and the close that writes the row after the status.
+  it.each(['local-steps-delivered', 'closed-payment-timeout', 'timeout-race', 'duplicate-callbacks'])(
+    'replays an older worker history of %s whose input asked for the local PAID row',
+    async (name) => {
+      const json = JSON.parse(fs.readFileSync(path.join(HISTORIES_DIR, `${name}.json`), 'utf8'));
+      const payload = json.events[0].workflowExecutionStartedEventAttributes.input.payloads[0];
+      const input = JSON.parse(Buffer.from(payload.data, 'base64').toString('utf8'));
+      expect(input.localPaidRow).toBeUndefined();
+      payload.data = Buffer.from(JSON.stringify({ ...input, localPaidRow: true })).toString('base64');
+      await expect(
+        Worker.runReplayHistory({ workflowBundle: { codePath: testEnv().bundlePath } }, historyFromJSON(json), `${name}-paid-row-input`),
+      ).resolves.toBeUndefined();
+    },
+  );
+});
+
 describe('a rolling deploy of the delivery task queue (SEPARATE_DELIVERY_QUEUE)', () => {
   // A new API starts workflows with a `deliveryTaskQueue` in their input that a worker still on
   // the older code may run: it ignores the field, schedules the developer-facing activities on

@@ -357,6 +357,11 @@ export async function reconcile(o: ReconcileOptions): Promise<ReconcileReport> {
     // The request's steps as local activities (PURCHASE_LOCAL_STEPS) are never pending activities:
     // a workflow task kept open by a slow local row write can carry the PREPAID status ahead of it.
     if (rowBehind && sa === 'PREPAID' && exec.described.pendingWorkflowTask) return true;
+    // The payment timeout's close of a purchase with PURCHASE_LOCAL_PAID_ROW writes the CLOSED row
+    // before the status (it adopts a payment it finds instead); a worker lost after its local PAID
+    // write leaves the row PAID until its retried workflow task takes the callback again.
+    if (sa === 'PREPAID' && row.status === 'CLOSED' && exec.described.pendingActivities.includes('projectOrder')) return true;
+    if (sa === 'PREPAID' && row.status === 'PAID' && exec.described.pendingWorkflowTask) return true;
     const rowAhead = row.status === 'DELIVERED' && sa === 'PAID';
     if (rowAhead && (exec.described.pendingWorkflowTask || exec.described.pendingActivities.includes('deliverOrder'))) return true;
     // Refunded in full while the purchase still tries to deliver: it learns so from the refund's
