@@ -49,7 +49,8 @@ export function paymentCallbackHandler({ config, logger, metrics }: ApiDeps, app
     try {
       recorded = await recordPayment(application, cb);
     } catch (err) {
-      if (err instanceof PaymentUnsettled) throw new ApiError(503, CommonCodes.temporalUnavailable, 'the payment is still being recorded; retry later');
+      if (err instanceof PaymentUnsettled)
+        throw new ApiError(503, CommonCodes.temporalUnavailable, 'the payment is still being recorded; retry later');
       if (!(err instanceof PaymentRefused)) throw err;
       const e = toSuperappError(err);
       if (err.order) answered(err.order, cb, e.code, false);

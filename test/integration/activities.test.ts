@@ -14,6 +14,7 @@ import { createProjectionActivities } from '../../activities/projection';
 import { Failures, type DeliveryFailureDetails, type OrderDraft } from '../../workflows/definitions';
 import { createTestDatabase } from '../support/vpay';
 import { waitFor } from '../support/wait-for';
+import { orderDraft } from '../support/order-draft';
 import { activityEnvironment, failureOf, testDeps, type Answer } from '../support/activity-deps';
 
 const DELIVERY_URL = 'http://developer.test/deliver';
@@ -36,26 +37,7 @@ async function newApp(o: { deliveryTestUrl?: string | null } = {}): Promise<App>
 
 /** A CREATED order of `app`, as the first step of the purchase workflow writes it. */
 async function newOrder(app: App, env: 0 | 1 = 0): Promise<OrderDraft> {
-  const orderId = `ord_${randomUUID()}`;
-  const outTradeNo = `T-${randomUUID()}`;
-  const draft: OrderDraft = {
-    orderId,
-    appId: app.appId,
-    openId: 'user1',
-    outTradeNo,
-    productId: 'gem_10',
-    buyQuantity: 1,
-    goodsPrice: 300,
-    totalAmount: 300,
-    currencyType: 'USD',
-    platform: null,
-    env,
-    attach: null,
-    signData: JSON.stringify({ outTradeNo }),
-    paySig: 'pay-sig',
-    signature: 'sig',
-    createdAt: new Date().toISOString(),
-  };
+  const draft = orderDraft(app.appId, env);
   await insertNewOrder(db, draft);
   return draft;
 }

@@ -2,7 +2,6 @@
 // chosen by the test (a PurchaseClient stand-in): the order row, not the workflow's refusal, has
 // the last word on a callback, because the row is what every retry is answered from and what the
 // workflow adopts (docs/ARCHITECTURE.md, "The PAID row as a local activity").
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { ApplicationFailure, WorkflowUpdateFailedError } from '@temporalio/client';
 import { createDb, prepareDatabase, type Db } from '../../lib/db/db';
@@ -14,6 +13,7 @@ import { PaymentRefused, PaymentUnsettled } from '../../application/refusals';
 import type { ApplicationDeps } from '../../application/deps';
 import type { PurchaseClient } from '../../application/purchase-client';
 import { createTestDatabase } from '../support/vpay';
+import { orderDraft } from '../support/order-draft';
 
 let db: Db;
 beforeAll(async () => {
@@ -27,26 +27,13 @@ afterAll(async () => {
 
 /** A PREPAID order, as the payment request leaves it. */
 async function prepaidOrder(): Promise<OrderDraft> {
-  const app = await insertApp(db, { name: 'game', deliveryUrl: 'http://developer.test/deliver', deliveryTestUrl: null, paymentEnabled: true });
-  const outTradeNo = `T-${randomUUID()}`;
-  const draft: OrderDraft = {
-    orderId: `ord_${randomUUID()}`,
-    appId: app.appId,
-    openId: 'user1',
-    outTradeNo,
-    productId: 'gem_10',
-    buyQuantity: 1,
-    goodsPrice: 300,
-    totalAmount: 300,
-    currencyType: 'USD',
-    platform: null,
-    env: 0,
-    attach: null,
-    signData: JSON.stringify({ outTradeNo }),
-    paySig: 'pay-sig',
-    signature: 'sig',
-    createdAt: new Date().toISOString(),
-  };
+  const app = await insertApp(db, {
+    name: 'game',
+    deliveryUrl: 'http://developer.test/deliver',
+    deliveryTestUrl: null,
+    paymentEnabled: true,
+  });
+  const draft = orderDraft(app.appId);
   await insertNewOrder(db, draft);
   await projectOrder(db, { orderId: draft.orderId, status: 'PREPAID', prepayId: 'pp_1' });
   return draft;
@@ -83,7 +70,10 @@ it('answers recorded when the workflow refused the payment as late but the row h
     await projectOrder(db, { orderId: order.orderId, status: 'PAID', transactionId: cb.transactionId, paidAmount: 300, paidAt: cb.paidAt });
     throw refusal(Failures.OrderClosed);
   });
-  await expect(recordPayment(deps, cb)).resolves.toMatchObject({ duplicate: true, order: { status: 'PAID', transactionId: cb.transactionId } });
+  await expect(recordPayment(deps, cb)).resolves.toMatchObject({
+    duplicate: true,
+    order: { status: 'PAID', transactionId: cb.transactionId },
+  });
 });
 
 it('waits for the row after a refusal: answered closed only once the close wrote it', async () => {
@@ -103,7 +93,13 @@ it('answers alreadyPaid once the row holds the other transaction the workflow to
   const { deps } = depsWith(async () => {
     setTimeout(
       () =>
-        void projectOrder(db, { orderId: order.orderId, status: 'PAID', transactionId: 'txn_first', paidAmount: 300, paidAt: '2026-12-02T03:00:00.000Z' }),
+        void projectOrder(db, {
+          orderId: order.orderId,
+          status: 'PAID',
+          transactionId: 'txn_first',
+          paidAmount: 300,
+          paidAt: '2026-12-02T03:00:00.000Z',
+        }),
       300,
     );
     throw refusal(Failures.AlreadyPaid);
