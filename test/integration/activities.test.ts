@@ -4,7 +4,7 @@
 // scripted (test/unit/activities/activity-deps.ts), so every outcome is chosen by the test.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createDb, prepareDatabase, type Db } from '../../lib/db/db';
+import type { Db } from '../../lib/db/db';
 import { insertApp, type App } from '../../lib/db/repos/apps';
 import { getOrder, insertNewOrder, projectOrder, type OrderRow } from '../../lib/db/repos/orders';
 import { payEventSigOf } from '../../lib/domain/signatures';
@@ -12,7 +12,7 @@ import { createDeliveryActivities } from '../../activities/delivery';
 import { createAlertActivities } from '../../activities/alerts';
 import { createProjectionActivities } from '../../activities/projection';
 import { Failures, type DeliveryFailureDetails, type OrderDraft } from '../../workflows/definitions';
-import { createTestDatabase } from '../support/vpay';
+import { openTestDatabase } from '../support/vpay';
 import { waitFor } from '../support/wait-for';
 import { orderDraft } from '../support/order-draft';
 import { activityEnvironment, failureOf, testDeps, type Answer } from '../support/activity-deps';
@@ -23,9 +23,7 @@ const WEBHOOK_URL = 'http://ops.test/alerts';
 let db: Db;
 
 beforeAll(async () => {
-  const url = await createTestDatabase();
-  await prepareDatabase(url);
-  db = createDb(url, 2);
+  db = await openTestDatabase();
 });
 afterAll(async () => {
   await db?.destroy();

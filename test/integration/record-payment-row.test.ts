@@ -4,7 +4,7 @@
 // workflow adopts (docs/ARCHITECTURE.md, "The PAID row as a local activity").
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { ApplicationFailure, WorkflowUpdateFailedError } from '@temporalio/client';
-import { createDb, prepareDatabase, type Db } from '../../lib/db/db';
+import type { Db } from '../../lib/db/db';
 import { insertApp } from '../../lib/db/repos/apps';
 import { insertNewOrder, projectOrder } from '../../lib/db/repos/orders';
 import { Failures, type OrderDraft } from '../../workflows/definitions';
@@ -12,14 +12,12 @@ import { recordPayment } from '../../application/record-payment';
 import { PaymentRefused, PaymentUnsettled } from '../../application/refusals';
 import type { ApplicationDeps } from '../../application/deps';
 import type { PurchaseClient } from '../../application/purchase-client';
-import { createTestDatabase } from '../support/vpay';
+import { openTestDatabase } from '../support/vpay';
 import { orderDraft } from '../support/order-draft';
 
 let db: Db;
 beforeAll(async () => {
-  const url = await createTestDatabase();
-  await prepareDatabase(url);
-  db = createDb(url, 2);
+  db = await openTestDatabase();
 });
 afterAll(async () => {
   await db?.destroy();

@@ -6,7 +6,7 @@ import { Client as PgClient } from 'pg';
 import { loadConfig, type Config } from '../../lib/platform/config';
 import { createLogger } from '../../lib/platform/logger';
 import { createMetrics, type Metrics } from '../../lib/platform/metrics';
-import { prepareDatabase } from '../../lib/db/db';
+import { createDb, prepareDatabase, type Db } from '../../lib/db/db';
 import { startApi, type RunningApi } from '../../api/start';
 import { startWorker, type RunningWorker } from '../../worker/start';
 import type { WorkerTuning } from '../../worker/create-worker';
@@ -46,6 +46,13 @@ export async function createTestDatabase(): Promise<string> {
   const url = new URL(pgAdminUrl);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+/** A database of its own, migrated, with a pool of 2: for tests that use the repositories directly. */
+export async function openTestDatabase(): Promise<Db> {
+  const url = await createTestDatabase();
+  await prepareDatabase(url);
+  return createDb(url, 2);
 }
 
 /**

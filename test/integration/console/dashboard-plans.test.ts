@@ -4,9 +4,9 @@
 // orders_app_created and refunds_app_created (delivery_attempts only through its index); the
 // snapshot reads migrations/010's partial indexes and 009's refunds_waiting_notice. No query
 // reads orders, refunds or delivery_attempts whole.
-import { createTestDatabase } from '../../support/vpay';
+import { openTestDatabase } from '../../support/vpay';
 import { insertGeneratedRefunds } from '../../support/generated-refunds';
-import { createDb, prepareDatabase, type Db } from '../../../lib/db/db';
+import type { Db } from '../../../lib/db/db';
 import {
   orderDaysQuery,
   refundDaysQuery,
@@ -24,9 +24,7 @@ const TODAY = new Date().toISOString().slice(0, 10);
 let db: Db;
 
 beforeAll(async () => {
-  const url = await createTestDatabase();
-  await prepareDatabase(url);
-  db = createDb(url, 2);
+  db = await openTestDatabase();
   await db('apps').insert(APPS.map((app_id) => ({ app_id, name: app_id })));
   // One order (and its refund) every 158 s: a year, so 92 days are a quarter of every app's rows.
   await insertGeneratedRefunds(db, { count: ROWS, appIds: APPS, prefix: 'dash', newest: new Date(), stepMs: 158_000 });

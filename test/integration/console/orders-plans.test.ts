@@ -2,9 +2,9 @@
 // over 40 apps and ~100 days, analyzed, then each list and the export EXPLAINed as they run
 // (the repository's own query builders). An index scan on the expected index, no sequential
 // scan of orders and no sort of the range: a list costs its page, not the table.
-import { createTestDatabase } from '../../support/vpay';
+import { openTestDatabase } from '../../support/vpay';
 import { insertGeneratedOrders } from '../../support/generated-orders';
-import { createDb, prepareDatabase, type Db } from '../../../lib/db/db';
+import type { Db } from '../../../lib/db/db';
 import { EXPORT_SETTINGS, exportQuery, orderRecordsQuery, type OrderFilter, type OrderScope } from '../../../lib/db/repos/order-records';
 import { explain, planNodes, tableScans, type PlanNode } from '../../../lib/db/query-plans';
 
@@ -16,9 +16,7 @@ const WEEK_AGO = new Date(NOW.getTime() - 7 * 86_400_000);
 let db: Db;
 
 beforeAll(async () => {
-  const url = await createTestDatabase();
-  await prepareDatabase(url);
-  db = createDb(url, 2);
+  db = await openTestDatabase();
   await db('teams').insert({ team_id: 'teamplan', name: 'plans' });
   await db('apps').insert(APPS.map((app_id, i) => ({ app_id, name: app_id, team_id: i < 3 ? 'teamplan' : null })));
   // One order every 43 s: ~100 days, so the default week is a small part of every app's rows.

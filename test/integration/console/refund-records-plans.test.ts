@@ -2,9 +2,9 @@
 // refunds over 40 apps and ~100 days, analyzed, then the list and the export EXPLAINed as they run
 // (the repository's own query builders): an index scan of refunds_app_created in its order (no
 // sort, no sequential scan of refunds) for the range, the searches on their own indexes.
-import { createTestDatabase } from '../../support/vpay';
+import { openTestDatabase } from '../../support/vpay';
 import { insertGeneratedRefunds } from '../../support/generated-refunds';
-import { createDb, prepareDatabase, type Db } from '../../../lib/db/db';
+import type { Db } from '../../../lib/db/db';
 import { EXPORT_SETTINGS } from '../../../lib/db/cursor-stream';
 import { refundExportQuery, refundRecordsQuery, type RefundFilter, type RefundKey } from '../../../lib/db/repos/refund-records';
 import { explain, planNodes, tableScans, type PlanNode } from '../../../lib/db/query-plans';
@@ -17,9 +17,7 @@ const WEEK_AGO = new Date(NOW.getTime() - 7 * 86_400_000);
 let db: Db;
 
 beforeAll(async () => {
-  const url = await createTestDatabase();
-  await prepareDatabase(url);
-  db = createDb(url, 2);
+  db = await openTestDatabase();
   await db('apps').insert(APPS.map((app_id) => ({ app_id, name: app_id })));
   // One refund every 43 s: ~100 days, so the default week is a small part of every app's rows.
   await insertGeneratedRefunds(db, { count: ROWS, appIds: APPS, prefix: 'plan', newest: NOW, stepMs: 43_000 });
