@@ -15,6 +15,7 @@ import type { RedeliveryResult } from '../workflows/definitions';
 import type { App } from '../lib/db/repos/apps';
 import { createDeliveryRecovery, type DeliveryRecovery } from './delivery-recovery';
 import { recordedUrl, sendDeveloperNotice, type SentNotice } from './developer-notice';
+import { recordSentNotice, worthLogging } from './record-sent-notice';
 import type { ActivityDeps } from './deps';
 
 /**
@@ -41,12 +42,15 @@ export function createDeliveryActivities(
      * One delivery attempt (CONTRACT.md 4). Every attempt is counted before it is sent and
      * recorded after; a success marks the row DELIVERED in the same transaction, and an attempt
      * that finds the row DELIVERED (the previous one succeeded but its worker died before
-     * reporting) sends nothing. One that finds it REFUNDED (refunded in full, CONTRACT.md 8.3)
+     * reporting) sends nothing. The record of a sent attempt is retried while the database
+     * refuses it (activities/record-sent-notice.ts): the attempt must not fail, and be repeated,
+     * once the developer has answered. One that finds it REFUNDED (refunded in full, CONTRACT.md 8.3)
      * starts no attempt and answers `refunded`: the purchase stops. One begun before a full refund
      * that succeeds after it answers `refunded` too (with its deliveredAt): the row stays REFUNDED,
      * and so does the purchase.
      */
     async deliverOrder({ orderId }: { orderId: string }): Promise<{ deliveredAt: string; attempts: number; refunded?: boolean }> {
+      const startedAt = Date.now();
       const order = await beginDeliveryAttempt(db, orderId);
       if (!order) throw ApplicationFailure.create({ type: Failures.OrderMissing, message: `no order ${orderId}`, nonRetryable: true });
       if (order.status === 'REFUNDED') {
@@ -66,7 +70,13 @@ export function createDeliveryActivities(
       const fields = { ...orderFields(order), attempt };
       const sent = await sendNotice(app, order, attempt);
       const { ok, error } = sent;
-      const row = await finishDeliveryAttempt(db, { orderId, attempt, ...sent, url: recordedUrl(sent.url) });
+      const row = await recordSentNotice(() => finishDeliveryAttempt(db, { orderId, attempt, ...sent, url: recordedUrl(sent.url) }), {
+        startedAt,
+        onRetry: (err, tries) => {
+          if (worthLogging(tries))
+            logger.warn({ ...fields, ok, tries, error: err.message }, 'could not record the delivery attempt yet; retrying');
+        },
+      });
       metrics.deliveryAttempts.inc({ outcome: ok ? 'delivered' : 'failed' });
       // The outcome is already recorded: bookkeeping for the endpoint's health must not undo it.
       const health = await recovery
@@ -100,18 +110,25 @@ export function createDeliveryActivities(
      * the same X-Vpay-Delivery-Id, the next X-Vpay-Attempt, counted before it is sent and
      * recorded among the order's attempts after. Whatever the developer answers is the outcome:
      * a failed redelivery is recorded, not retried (the order was delivered; someone asked for
-     * one more try). Only a failure to reach the database throws, and is retried.
+     * one more try). Only a failure to reach the database throws, and is retried; once sent, its
+     * record is retried first (activities/record-sent-notice.ts).
      */
     async redeliverOrder({ orderId }: { orderId: string }): Promise<RedeliveryResult> {
+      const startedAt = Date.now();
       const order = await beginRedeliveryAttempt(db, orderId);
       if (!order) return { sent: false, reason: 'the order is not DELIVERED' };
       const app = await getApp(db, order.appId);
       if (!app) throw ApplicationFailure.create({ type: Failures.OrderMissing, message: `no app ${order.appId}`, nonRetryable: true });
       const attempt = order.deliveryAttempts;
       const sent = await sendNotice(app, order, attempt);
-      await recordRedeliveryAttempt(db, { orderId, attempt, ...sent, url: recordedUrl(sent.url) });
-      metrics.deliveryAttempts.inc({ outcome: sent.ok ? 'redelivered' : 'redelivery_failed' });
       const fields = { ...orderFields(order), attempt, ok: sent.ok, httpStatus: sent.httpStatus, error: sent.error };
+      await recordSentNotice(() => recordRedeliveryAttempt(db, { orderId, attempt, ...sent, url: recordedUrl(sent.url) }), {
+        startedAt,
+        onRetry: (err, tries) => {
+          if (worthLogging(tries)) logger.warn({ ...fields, tries, error: err.message }, 'could not record the redelivery yet; retrying');
+        },
+      });
+      metrics.deliveryAttempts.inc({ outcome: sent.ok ? 'redelivered' : 'redelivery_failed' });
       logger.info(fields, sent.ok ? 'order redelivered' : 'redelivery not acknowledged');
       return { sent: true, attempt, ok: sent.ok, httpStatus: sent.httpStatus, error: sent.error };
     },

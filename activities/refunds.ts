@@ -19,6 +19,7 @@ import { toStorableText } from '../lib/domain/schemas';
 import { Failures, type DeliveryFailureDetails, type RefundDraft, type RefundRefusal, type RefundStatus } from '../workflows/definitions';
 import { createDeliveryRecovery, type DeliveryRecovery } from './delivery-recovery';
 import { recordedUrl, sendDeveloperNotice } from './developer-notice';
+import { recordSentNotice, worthLogging } from './record-sent-notice';
 import type { ActivityDeps } from './deps';
 
 export type RefundClaim =
@@ -139,6 +140,7 @@ export function createRefundActivities(
      * notified sends nothing.
      */
     async notifyRefund({ refundId }: { refundId: string }): Promise<{ notifiedAt: string; attempts: number }> {
+      const startedAt = Date.now();
       const r = await beginRefundNotifyAttempt(db, refundId);
       if (!r) throw ApplicationFailure.create({ type: Failures.RefundMissing, message: `no refund ${refundId}`, nonRetryable: true });
       if (r.notifiedAt) return { notifiedAt: r.notifiedAt.toISOString(), attempts: r.notifyAttempts };
@@ -165,17 +167,18 @@ export function createRefundActivities(
         attempt,
         noun: 'notice',
       });
-      const row = await finishRefundNotifyAttempt(db, {
-        refundId,
-        attempt,
-        url: recordedUrl(url),
-        ok,
-        httpStatus,
-        error,
-        durationMs,
+      const fields = { ...refundFields(r), attempt };
+      // Retried while the database refuses it: once the developer has answered, a failed attempt
+      // would notify again (activities/record-sent-notice.ts).
+      const record = { refundId, attempt, url: recordedUrl(url), ok, httpStatus, error, durationMs };
+      const row = await recordSentNotice(() => finishRefundNotifyAttempt(db, record), {
+        startedAt,
+        onRetry: (err, tries) => {
+          if (worthLogging(tries))
+            logger.warn({ ...fields, ok, tries, error: err.message }, 'could not record the refund notice attempt yet; retrying');
+        },
       });
       metrics.deliveryAttempts.inc({ outcome: ok ? 'refund_notified' : 'refund_notice_failed' });
-      const fields = { ...refundFields(r), attempt };
       const health = await recovery
         .onAttempt({ appId: r.appId, env: r.env as 0 | 1 }, { ok, attempt })
         .catch((err: Error): { failingForMs?: number } => {

@@ -19,6 +19,7 @@ import type { ServiceContext } from '../lib/platform/service-context';
 import { startApi, type RunningApi } from '../api/start';
 import { startWorker, type RunningWorker, type StartWorkerOptions } from '../worker/start';
 import { startEmbeddedPostgres } from '../tools/dev/embedded-pg';
+import { MAX_PG_CONNECTIONS } from '../tools/cluster/local-cluster';
 import { SQLITE_WAL_PRAGMAS, startTemporalDevServer, type TemporalDevServer } from '../tools/dev/temporal-dev-server';
 import { freePort } from '../tools/dev/free-port';
 import { installTemporalLogging } from '../lib/platform/temporal-logging';
@@ -69,7 +70,15 @@ export async function startStack(cleanup: Cleanup, log: (line: string) => void, 
   // The one running now: the crash scenario kills it and starts another on the same file and port.
   let temporal: TemporalDevServer;
   const [pg, , vpayBundle, ceilingBundle] = await Promise.all([
-    startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: pgPort, database: 'postgres' }).then((pg) => {
+    // The cluster scenario's six Temporal server processes keep pools of their own on this server,
+    // beside every vpay instance's: PostgreSQL's default 100 connections ran out (the 03:00 run of
+    // 2026-12-02), so it gets the local cluster's limit.
+    startEmbeddedPostgres({
+      dataDir: path.join(dir, 'pg'),
+      port: pgPort,
+      database: 'postgres',
+      settings: { max_connections: String(MAX_PG_CONNECTIONS) },
+    }).then((pg) => {
       cleanup.add('stop PostgreSQL', () => pg.stop());
       return pg;
     }),

@@ -4,6 +4,13 @@
 import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
 import { Failures } from './definitions';
 
+/** One attempt to notify a developer (a delivery, a refund notice): see activityOptions.delivery. */
+const developerNoticeAttempt: ActivityOptions = {
+  startToCloseTimeout: '10m',
+  heartbeatTimeout: '30s',
+  retry: { maximumAttempts: 1 },
+};
+
 export const activityOptions = {
   /** Order-row writes: Postgres may be down for a while; the row must follow the workflow. */
   projection: {
@@ -37,12 +44,13 @@ export const activityOptions = {
   },
   /**
    * One delivery attempt (CONTRACT.md 4). The workflow itself spaces the attempts with timers,
-   * so the activity is tried once; the POST times out at 10 s, the rest is the database.
+   * so the activity is tried once; the POST times out at 10 s, the rest is the database. Once the
+   * developer has answered, the attempt's record is retried for up to the start-to-close timeout
+   * (activities/record-sent-notice.ts), heartbeating: a failed attempt would notify again. The
+   * heartbeat timeout still finds a dead worker's attempt within 30 s, as the old 30 s
+   * start-to-close did (the options are not part of a history's replay).
    */
-  delivery: {
-    startToCloseTimeout: '30s',
-    retry: { maximumAttempts: 1 },
-  },
+  delivery: developerNoticeAttempt,
   /**
    * A console-asked redelivery of a DELIVERED order: sent once, whatever the developer answers
    * (the activity returns the answer rather than failing). Retried, like the projection, only
@@ -79,10 +87,7 @@ export const activityOptions = {
     },
   },
   /** One refund notice attempt (8.3): like a delivery attempt, spaced by the workflow's own timers. */
-  refundNotice: {
-    startToCloseTimeout: '30s',
-    retry: { maximumAttempts: 1 },
-  },
+  refundNotice: developerNoticeAttempt,
   /** The stuck-delivery alert: logged first, so only the webhook POST is retried, briefly. */
   alert: {
     startToCloseTimeout: '15s',

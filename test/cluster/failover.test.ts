@@ -2,7 +2,8 @@
 // 2 history, 1 matching, 2 frontend and 1 worker service process on PostgreSQL, 2 vpay workers and
 // 2 vpay APIs, each a process of its own. Under continuous purchases through both APIs, one vpay
 // worker, one history service and one frontend are SIGKILLed, one after the other, and started
-// again as an orchestrator would. Every purchase started must end delivered exactly once, `npm run
+// again as an orchestrator would. Every purchase started must end delivered exactly once (but for
+// the worker's kill between an acknowledgement and its record, see ACK_TO_COMMIT_MS), `npm run
 // reconcile` must be clean, and both workers must have done work. Then every vpay worker is
 // restarted in turn, as a rolling deploy, with no purchase lost.
 //
@@ -24,6 +25,12 @@ import { ContinuousPurchases } from './continuous-purchases';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { purchaseWorkflowId } from '../../workflows/workflow-ids';
+
+/**
+ * How long before a worker's SIGKILL an acknowledged notification may still be unrecorded: the
+ * developer's answer and one UPDATE on a loaded 2-core machine, generously.
+ */
+const ACK_TO_COMMIT_MS = 2_000;
 
 const ADMIN_TOKEN = randomBytes(24).toString('hex');
 const SUPERAPP_SECRET = randomBytes(24).toString('hex');
@@ -115,7 +122,7 @@ test("a purchase shows in the cluster's Web UI, as an operator follows it", asyn
 }, 300_000);
 
 test(
-  'SIGKILL of a vpay worker, a history service and a frontend under load: each purchase delivered exactly once',
+  'SIGKILL of a vpay worker, a history service and a frontend under load: each purchase delivered, a second time only across the worker kill',
   async () => {
     const c = cluster!;
     const [viaFirst, viaSecond] = await apps();
@@ -127,8 +134,11 @@ test(
     };
     await afterMore(10, 'before the first kill');
 
+    /** performance.now() at each SIGKILL, by process name (the fake developer's clock). */
+    const killedAt = new Map<string, number>();
     const killAndRestart = async (p: { name: string; kill(): Promise<void>; restart(): Promise<void> }) => {
       const t0 = Date.now();
+      killedAt.set(p.name, performance.now());
       const retriedBefore = retried.payment + retried.callback;
       await p.kill();
       await afterMore(10, `with ${p.name} killed`);
@@ -161,7 +171,21 @@ test(
     const orders = [...viaFirst.orders];
     expect(orders.length).toBe(result.completed);
     const deliveries = orders.map((id) => developer.records.get(id)?.ok ?? 0);
-    expect(deliveries.filter((n) => n !== 1)).toEqual([]);
+    expect(deliveries.filter((n) => n < 1 || n > 2)).toEqual([]);
+    // The one window left (docs/ARCHITECTURE.md, *Exactly once, in effect*): a worker SIGKILLed
+    // after the developer acknowledged and before DELIVERED was committed. That order is notified
+    // once more by the next attempt, with the same X-Vpay-Delivery-Id. Any other repeat fails:
+    // its first acknowledgement must have arrived just before the worker's kill.
+    const workerKilledAt = killedAt.get(c.workers[0].name)!;
+    const repeated = orders.filter((id) => developer.records.get(id)!.ok > 1);
+    const outsideTheWindow = repeated.filter((id) => {
+      const sinceFirstAck = workerKilledAt - developer.records.get(id)!.firstOkAt!;
+      return sinceFirstAck < 0 || sinceFirstAck > ACK_TO_COMMIT_MS;
+    });
+    expect(outsideTheWindow).toEqual([]);
+    process.stderr.write(
+      `[failover] ${repeated.length} of ${orders.length} orders notified twice, acknowledged just before the worker's SIGKILL\n`,
+    );
     // And each payment confirmed to the superapp (the fake counts every test's orders).
     expect(orders.filter((id) => !superapp.confirmationsPerOrder.get(id))).toEqual([]);
 

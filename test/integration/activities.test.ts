@@ -3,10 +3,11 @@
 // run in a MockActivityEnvironment on a database of its own: no worker, no workflow. HTTP is
 // scripted (test/unit/activities/activity-deps.ts), so every outcome is chosen by the test.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Db } from '../../lib/db/db';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { createDb, type Db } from '../../lib/db/db';
 import { insertApp, type App } from '../../lib/db/repos/apps';
-import { getOrder, insertNewOrder, projectOrder, type OrderRow } from '../../lib/db/repos/orders';
+import { claimRefund, finishRefundNotifyAttempt } from '../../lib/db/repos/refunds';
+import { finishDeliveryAttempt, getOrder, insertNewOrder, projectOrder, type OrderRow } from '../../lib/db/repos/orders';
 import { payEventSigOf } from '../../lib/domain/signatures';
 import { createDeliveryActivities } from '../../activities/delivery';
 import { createAlertActivities } from '../../activities/alerts';
@@ -16,11 +17,12 @@ import { openTestDatabase } from '../support/vpay';
 import { waitFor } from '../support/wait-for';
 import { orderDraft } from '../support/order-draft';
 import { activityEnvironment, failureOf, testDeps, type Answer } from '../support/activity-deps';
+import { startRefusingProxy, type RefusingProxy } from '../support/tcp-proxy';
 
 const DELIVERY_URL = 'http://developer.test/deliver';
 const WEBHOOK_URL = 'http://ops.test/alerts';
 
-let db: Db;
+let db: Db & { url: string };
 
 beforeAll(async () => {
   db = await openTestDatabase();
@@ -77,6 +79,48 @@ describe('saveNewOrder', () => {
     const order = await newOrder(await newApp());
     const failure = await failureOf(save({ ...order, orderId: `ord_${randomUUID()}` }));
     expect(failure.type).toBe(Failures.OutTradeNoConflict);
+  });
+});
+
+describe('finishDeliveryAttempt (lib/db/repos/orders.ts)', () => {
+  it('records an attempt once when written again (a try whose commit went unanswered)', async () => {
+    const order = await paidOrder(await newApp());
+    const record = { orderId: order.orderId, attempt: 1, url: DELIVERY_URL, ok: true, httpStatus: 200, error: null, durationMs: 12 };
+    const first = await finishDeliveryAttempt(db, record);
+    const again = await finishDeliveryAttempt(db, record);
+    expect(again).toMatchObject({ status: 'DELIVERED', deliveredAt: first.deliveredAt });
+    expect((await attemptsOf(order.orderId)).map((a) => [a.attempt, a.ok, a.duration_ms])).toEqual([[1, true, 12]]);
+    // Another attempt of the same order is its own record.
+    await finishDeliveryAttempt(db, { ...record, attempt: 2 });
+    expect((await attemptsOf(order.orderId)).map((a) => a.attempt)).toEqual([1, 2]);
+  });
+});
+
+describe('finishRefundNotifyAttempt (lib/db/repos/refunds.ts)', () => {
+  it('records a notice attempt once when written again', async () => {
+    const order = await paidOrder(await newApp());
+    const refundId = `rf_${randomUUID()}`;
+    const claim = await claimRefund(db, {
+      refundId,
+      source: 'superapp',
+      appId: order.appId,
+      orderId: order.orderId,
+      outTradeNo: order.outTradeNo,
+      outRefundNo: null,
+      openId: order.openId,
+      transactionId: order.transactionId!,
+      refundAmount: 100,
+      currencyType: order.currencyType,
+      reason: 'test',
+      env: 0,
+      createdAt: new Date().toISOString(),
+      refundedAt: new Date().toISOString(),
+    });
+    expect(claim.claimed).toBe(true);
+    const record = { refundId, attempt: 1, url: DELIVERY_URL, ok: true, httpStatus: 200, error: null, durationMs: 9 };
+    const first = await finishRefundNotifyAttempt(db, record);
+    await expect(finishRefundNotifyAttempt(db, record)).resolves.toMatchObject({ notifiedAt: first.notifiedAt });
+    expect(await db('refund_notify_attempts').where({ refund_id: refundId }).count({ n: '*' })).toEqual([{ n: 1 }]);
   });
 });
 
@@ -259,6 +303,78 @@ describe('deliverOrder', () => {
     await t.deliver(a.orderId);
     await waitFor('the wake-up', () => t.woken.length > 0);
     expect(t.woken).toEqual([{ appId: app.appId, outTradeNo: b.outTradeNo }]);
+  });
+
+  describe('while the database refuses the record of an attempt the developer answered', () => {
+    let proxy: RefusingProxy;
+    let viaProxy: Db;
+    beforeAll(async () => {
+      // The same database, reached through a proxy the test can make refuse every connection.
+      const url = new URL(db.url);
+      proxy = await startRefusingProxy(`${url.hostname}:${url.port}`);
+      url.host = proxy.address;
+      viaProxy = createDb(url.toString(), 2);
+    });
+    afterAll(async () => {
+      await viaProxy?.destroy();
+      await proxy?.close();
+    });
+    afterEach(() => proxy.accept());
+
+    /** deliverOrder on the proxied database, in an activity of `startToCloseTimeoutMs`; the developer acknowledges as the database goes. */
+    function deliverAsTheDatabaseGoes(orderId: string, startToCloseTimeoutMs: number) {
+      const t = testDeps(
+        [
+          () => {
+            proxy.refuse();
+            return { status: 200, json: { returnCode: 0 } };
+          },
+        ],
+        { db: viaProxy, env: { DELIVERY_ALLOW_PRIVATE: 'true' } },
+      );
+      const env = activityEnvironment({ startToCloseTimeoutMs });
+      let heartbeats = 0;
+      env.on('heartbeat', () => heartbeats++);
+      const { deliverOrder } = createDeliveryActivities(t.deps);
+      const result = env.run(deliverOrder, { orderId }) as ReturnType<typeof deliverOrder>;
+      const retries = () => t.logs.filter((l) => l.msg === 'could not record the delivery attempt yet; retrying');
+      return { ...t, result, retries, heartbeats: () => heartbeats };
+    }
+
+    it('retries the record, heartbeating, and never sends again: the order ends DELIVERED with one attempt', async () => {
+      const app = await newApp();
+      const order = await paidOrder(app);
+      const t = deliverAsTheDatabaseGoes(order.orderId, 60_000);
+      await waitFor('the record refused twice', () => t.retries().length >= 2);
+      expect(proxy.refused()).toBeGreaterThan(0);
+      proxy.accept();
+
+      const result = await t.result;
+      expect(result.attempts).toBe(1);
+      expect(t.posts).toHaveLength(1);
+      expect(t.heartbeats()).toBeGreaterThanOrEqual(2);
+      expect((await getOrder(db, order.orderId))!).toMatchObject({ status: 'DELIVERED', deliveryAttempts: 1, lastDeliveryError: null });
+      expect((await attemptsOf(order.orderId)).map((a) => [a.attempt, a.ok])).toEqual([[1, true]]);
+      expect(t.retries()[0]).toMatchObject({ orderId: order.orderId, attempt: 1, ok: true, tries: 1 });
+    });
+
+    it('gives up shortly before the activity would time out, leaving the attempt unrecorded', async () => {
+      const app = await newApp();
+      const order = await paidOrder(app);
+      // 9 s less the 7 s kept for the last try: about 2 s of retries.
+      const t = deliverAsTheDatabaseGoes(order.orderId, 9_000);
+      const err = await t.result.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(Error);
+      expect(t.posts).toHaveLength(1);
+      expect(t.retries().length).toBeGreaterThanOrEqual(2);
+      // Begun but not recorded: the workflow's next attempt notifies again (docs/ARCHITECTURE.md,
+      // *Exactly once, in effect*).
+      expect((await getOrder(db, order.orderId))!).toMatchObject({ status: 'PAID', deliveryAttempts: 1 });
+      expect(await attemptsOf(order.orderId)).toEqual([]);
+    });
   });
 
   it('fails for good on an order that does not exist', async () => {

@@ -22,8 +22,13 @@ export interface PostCall {
   opts: SafePostOptions;
 }
 
-/** One scripted HTTP answer: a status with a JSON body, or an error thrown by the request. */
-export type Answer = { status: number; json?: unknown } | Error;
+/**
+ * One scripted HTTP answer: a status with a JSON body, or an error thrown by the request; or a
+ * function run when the request arrives (to break something while the developer answers) that
+ * gives the answer.
+ */
+export type Answer = ScriptedAnswer | (() => ScriptedAnswer);
+type ScriptedAnswer = { status: number; json?: unknown } | Error;
 
 export interface TestDeps {
   deps: ActivityDeps;
@@ -55,7 +60,8 @@ export function testDeps(answers: Answer[], o: { db?: Db; env?: Record<string, s
   const wokenRefunds: TestDeps['wokenRefunds'] = [];
   const post = async (url: string, body: string, opts: SafePostOptions): Promise<SafePostResult> => {
     posts.push({ url, body, opts });
-    const a = answers[posts.length - 1];
+    const scripted = answers[posts.length - 1];
+    const a = typeof scripted === 'function' ? scripted() : scripted;
     if (a === undefined) throw new Error(`unexpected POST #${posts.length} to ${url}`);
     if (a instanceof Error) throw a;
     return { status: a.status, body: a.json === undefined ? '' : JSON.stringify(a.json), json: a.json };

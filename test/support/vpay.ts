@@ -48,11 +48,14 @@ export async function createTestDatabase(): Promise<string> {
   return url.toString();
 }
 
-/** A database of its own, migrated, with a pool of 2: for tests that use the repositories directly. */
-export async function openTestDatabase(): Promise<Db> {
+/**
+ * A database of its own, migrated, with a pool of 2: for tests that use the repositories directly.
+ * `url` is its address, for a second pool (through a proxy, say).
+ */
+export async function openTestDatabase(): Promise<Db & { url: string }> {
   const url = await createTestDatabase();
   await prepareDatabase(url);
-  return createDb(url, 2);
+  return Object.assign(createDb(url, 2), { url });
 }
 
 /**

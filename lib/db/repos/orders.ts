@@ -231,13 +231,17 @@ export async function finishDeliveryAttempt(db: Db, a: DeliveryAttemptRecord): P
   const delivered = a.ok
     ? `, status = case when status = 'REFUNDED' then status else 'DELIVERED' end, delivered_at = coalesce(delivered_at, now())`
     : '';
+  // Written again when a first try's commit went unanswered (activities/record-sent-notice.ts):
+  // the attempt is recorded once, and the update is the same.
   const { rows } = await db.raw(
     `with attempt as (
-       insert into delivery_attempts (order_id, attempt, url, ok, http_status, error, duration_ms) values (?, ?, ?, ?, ?, ?, ?)
+       insert into delivery_attempts (order_id, attempt, url, ok, http_status, error, duration_ms)
+       select ?::varchar, ?::int, ?::varchar, ?::boolean, ?::int, ?::text, ?::int
+       where not exists (select 1 from delivery_attempts where order_id = ? and attempt = ?)
      )
      update orders set last_delivery_error = ?, updated_at = now()${delivered}
      where order_id = ? returning *`,
-    [a.orderId, a.attempt, a.url, a.ok, a.httpStatus, a.error, a.durationMs, a.ok ? null : a.error, a.orderId],
+    [a.orderId, a.attempt, a.url, a.ok, a.httpStatus, a.error, a.durationMs, a.orderId, a.attempt, a.ok ? null : a.error, a.orderId],
   );
   return toOrder(rows[0]);
 }
@@ -260,15 +264,13 @@ export async function beginRedeliveryAttempt(db: Db, orderId: string): Promise<O
  * first deliveredAt, and its last delivery error stays that of the delivery, whatever this did.
  */
 export async function recordRedeliveryAttempt(db: Db, a: DeliveryAttemptRecord): Promise<void> {
-  await db('delivery_attempts').insert({
-    order_id: a.orderId,
-    attempt: a.attempt,
-    url: a.url,
-    ok: a.ok,
-    http_status: a.httpStatus,
-    error: a.error,
-    duration_ms: a.durationMs,
-  });
+  // Once, however often it is written (see finishDeliveryAttempt).
+  await db.raw(
+    `insert into delivery_attempts (order_id, attempt, url, ok, http_status, error, duration_ms)
+     select ?::varchar, ?::int, ?::varchar, ?::boolean, ?::int, ?::text, ?::int
+     where not exists (select 1 from delivery_attempts where order_id = ? and attempt = ?)`,
+    [a.orderId, a.attempt, a.url, a.ok, a.httpStatus, a.error, a.durationMs, a.orderId, a.attempt],
+  );
 }
 
 export async function markAlerted(db: Db, orderId: string): Promise<void> {

@@ -357,13 +357,16 @@ export interface RefundNotifyAttemptRecord {
 /** Records a notice attempt; a success sets notified_at in the same statement (at most once). */
 export async function finishRefundNotifyAttempt(db: Db, a: RefundNotifyAttemptRecord): Promise<RefundRow> {
   const notified = a.ok ? ', notified_at = coalesce(notified_at, now())' : '';
+  // Once, however often it is written (see finishDeliveryAttempt in orders.ts).
   const { rows } = await db.raw(
     `with attempt as (
-       insert into refund_notify_attempts (refund_id, attempt, url, ok, http_status, error, duration_ms) values (?, ?, ?, ?, ?, ?, ?)
+       insert into refund_notify_attempts (refund_id, attempt, url, ok, http_status, error, duration_ms)
+       select ?::varchar, ?::int, ?::varchar, ?::boolean, ?::int, ?::text, ?::int
+       where not exists (select 1 from refund_notify_attempts where refund_id = ? and attempt = ?)
      )
      update refunds set last_notify_error = ?, updated_at = now()${notified}
      where refund_id = ? returning *`,
-    [a.refundId, a.attempt, a.url, a.ok, a.httpStatus, a.error, a.durationMs, a.ok ? null : a.error, a.refundId],
+    [a.refundId, a.attempt, a.url, a.ok, a.httpStatus, a.error, a.durationMs, a.refundId, a.attempt, a.ok ? null : a.error, a.refundId],
   );
   return toRefund(rows[0]);
 }

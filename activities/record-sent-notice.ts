@@ -1,0 +1,48 @@
+// Writing down what the developer answered to a notice already sent (a delivery, a redelivery, a
+// refund notice). By then the developer has acted on it: an attempt that failed now would be tried
+// again and notify again, though CONTRACT.md 4 promises nothing more after the first success. So
+// the activity, which knows the outcome, retries the write itself while the database refuses (out
+// of connections, restarting, unreachable) for as long as its start-to-close timeout allows, and
+// heartbeats meanwhile so the server tells a worker that waits from one that died
+// (activityOptions.delivery's heartbeatTimeout).
+import { Context } from '@temporalio/activity';
+
+/** The first pause between tries; it doubles up to MAX_PAUSE_MS. */
+const FIRST_PAUSE_MS = 100;
+const MAX_PAUSE_MS = 2_000;
+/**
+ * What is kept of the start-to-close timeout for the last try: acquiring a connection may take
+ * the pool's 5 s (lib/db/db.ts), and the activity must answer before the server gives up on it.
+ */
+const LAST_TRY_MS = 7_000;
+/** A slower attempt heartbeats before its write, so a long send plus a slow write stays alive. */
+const HEARTBEAT_AFTER_MS = 10_000;
+
+export interface RecordSentOptions {
+  /** Date.now() when the activity began: its start-to-close timeout runs from about then. */
+  startedAt: number;
+  /** Told of each failed try that will be tried again (1, 2, ...). */
+  onRetry(err: Error, tries: number): void;
+}
+
+/** `write`'s result, once a try succeeds; its last error once no try is left before the deadline. */
+export async function recordSentNotice<T>(write: () => Promise<T>, o: RecordSentOptions): Promise<T> {
+  const ctx = Context.current();
+  const deadline = o.startedAt + ctx.info.startToCloseTimeoutMs - LAST_TRY_MS;
+  if (Date.now() - o.startedAt > HEARTBEAT_AFTER_MS) ctx.heartbeat();
+  let pause = FIRST_PAUSE_MS;
+  for (let tries = 1; ; tries++) {
+    try {
+      return await write();
+    } catch (err) {
+      if (Date.now() + pause > deadline) throw err;
+      o.onRetry(err as Error, tries);
+      ctx.heartbeat();
+      await ctx.sleep(pause);
+      pause = Math.min(pause * 2, MAX_PAUSE_MS);
+    }
+  }
+}
+
+/** Whether a retry is worth a log line: the first few, then ever more seldom (1, 2, 4, 8, ...). */
+export const worthLogging = (tries: number): boolean => (tries & (tries - 1)) === 0;
