@@ -76,6 +76,11 @@ export function createDeliveryActivities(
           if (worthLogging(tries))
             logger.warn({ ...fields, ok, tries, error: err.message }, 'could not record the delivery attempt yet; retrying');
         },
+        onGiveUp: (err, tries) =>
+          logger.error(
+            { ...fields, ok, tries, error: err.message },
+            'could not record the delivery attempt; the next attempt notifies again',
+          ),
       });
       metrics.deliveryAttempts.inc({ outcome: ok ? 'delivered' : 'failed' });
       // The outcome is already recorded: bookkeeping for the endpoint's health must not undo it.
@@ -127,6 +132,8 @@ export function createDeliveryActivities(
         onRetry: (err, tries) => {
           if (worthLogging(tries)) logger.warn({ ...fields, tries, error: err.message }, 'could not record the redelivery yet; retrying');
         },
+        onGiveUp: (err, tries) =>
+          logger.error({ ...fields, tries, error: err.message }, 'could not record the redelivery; a retry sends it again'),
       });
       metrics.deliveryAttempts.inc({ outcome: sent.ok ? 'redelivered' : 'redelivery_failed' });
       logger.info(fields, sent.ok ? 'order redelivered' : 'redelivery not acknowledged');

@@ -1,11 +1,13 @@
 // Writing down what the developer answered to a notice already sent (a delivery, a redelivery, a
 // refund notice). By then the developer has acted on it: an attempt that failed now would be tried
 // again and notify again, though CONTRACT.md 4 promises nothing more after the first success. So
-// the activity, which knows the outcome, retries the write itself while the database refuses (out
-// of connections, restarting, unreachable) for as long as its start-to-close timeout allows, and
-// heartbeats meanwhile so the server tells a worker that waits from one that died
-// (activityOptions.delivery's heartbeatTimeout).
+// the activity, which knows the outcome, retries the write itself while the database is
+// unavailable (out of connections, restarting, unreachable: lib/db/unavailable.ts) for as long as
+// its start-to-close timeout allows, and heartbeats meanwhile so the server tells a worker that
+// waits from one that died (activityOptions.delivery's heartbeatTimeout). A statement the database
+// refuses is not retried: it would be refused again.
 import { Context } from '@temporalio/activity';
+import { isDatabaseUnavailable } from '../lib/db/unavailable';
 
 /** The first pause between tries; it doubles up to MAX_PAUSE_MS. */
 const FIRST_PAUSE_MS = 100;
@@ -23,9 +25,14 @@ export interface RecordSentOptions {
   startedAt: number;
   /** Told of each failed try that will be tried again (1, 2, ...). */
   onRetry(err: Error, tries: number): void;
+  /** Told once the record is given up: the next attempt will notify the developer again. */
+  onGiveUp(err: Error, tries: number): void;
 }
 
-/** `write`'s result, once a try succeeds; its last error once no try is left before the deadline. */
+/**
+ * `write`'s result, once a try succeeds; its last error once no try is left before the deadline,
+ * or at once when the database refused the statement itself.
+ */
 export async function recordSentNotice<T>(write: () => Promise<T>, o: RecordSentOptions): Promise<T> {
   const ctx = Context.current();
   const deadline = o.startedAt + ctx.info.startToCloseTimeoutMs - LAST_TRY_MS;
@@ -35,7 +42,10 @@ export async function recordSentNotice<T>(write: () => Promise<T>, o: RecordSent
     try {
       return await write();
     } catch (err) {
-      if (Date.now() + pause > deadline) throw err;
+      if (!isDatabaseUnavailable(err) || Date.now() + pause > deadline) {
+        o.onGiveUp(err as Error, tries);
+        throw err;
+      }
       o.onRetry(err as Error, tries);
       ctx.heartbeat();
       await ctx.sleep(pause);

@@ -177,6 +177,11 @@ export function createRefundActivities(
           if (worthLogging(tries))
             logger.warn({ ...fields, ok, tries, error: err.message }, 'could not record the refund notice attempt yet; retrying');
         },
+        onGiveUp: (err, tries) =>
+          logger.error(
+            { ...fields, ok, tries, error: err.message },
+            'could not record the refund notice attempt; the next attempt notifies again',
+          ),
       });
       metrics.deliveryAttempts.inc({ outcome: ok ? 'refund_notified' : 'refund_notice_failed' });
       const health = await recovery

@@ -2,6 +2,7 @@
 // it is; body-parser, PostgreSQL and Temporal failures to the codes every route may answer
 // (CONTRACT.md 0); anything else to 500/50001, logged by the writer and never shown.
 import { ServiceError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { isDatabaseUnavailable } from '../../lib/db/unavailable';
 import { ApiError, CommonCodes } from './api-error';
 
 export function classifyError(err: any): ApiError {
@@ -17,17 +18,9 @@ export function classifyError(err: any): ApiError {
     // PostgreSQL refused a value the schemas let through (a safety net: they should not).
     return new ApiError(400, CommonCodes.malformed, 'a value in the request cannot be stored');
   }
-  if (isDatabaseDown(err)) return new ApiError(503, CommonCodes.databaseUnavailable, 'the database is unavailable; retry later');
+  if (isDatabaseUnavailable(err)) return new ApiError(503, CommonCodes.databaseUnavailable, 'the database is unavailable; retry later');
   if (err instanceof ServiceError || err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || err?.name === 'TransportError') {
     return new ApiError(503, CommonCodes.temporalUnavailable, 'the workflow service is unavailable; retry later');
   }
   return new ApiError(500, CommonCodes.internal, 'internal error');
-}
-
-function isDatabaseDown(err: any): boolean {
-  return (
-    err?.name === 'KnexTimeoutError' ||
-    ['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', '57P01', '57P03', '08006', '08001'].includes(err?.code) ||
-    /Connection terminated|timeout exceeded when trying to connect/i.test(err?.message ?? '')
-  );
 }
