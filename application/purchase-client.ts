@@ -33,8 +33,11 @@ import {
 import type { purchase } from '../workflows/purchase';
 import type { redeliver } from '../workflows/redeliver';
 
-/** The workflow type the worker registers (workflows/purchase.ts). */
-export const PURCHASE_WORKFLOW_TYPE = 'purchase';
+/**
+ * The purchase's workflow types the worker registers (workflows/purchase.ts): `purchaseV2` for new
+ * purchases (PURCHASE_WORKFLOW_V2, the default), `purchase` for those started before it or with it off.
+ */
+export const PURCHASE_WORKFLOW_TYPES = { v1: 'purchase', v2: 'purchaseV2' } as const;
 
 /** A purchase's business keys; its workflow ID is derived from them (workflows/workflow-ids.ts). */
 export interface PurchaseKeys {
@@ -53,6 +56,7 @@ export type PurchaseClientConfig = Pick<
   | 'workflowAnswerTimeoutMs'
   | 'purchaseLocalSteps'
   | 'purchaseLocalPaidRow'
+  | 'purchaseWorkflowV2'
   | 'deliveryTaskQueue'
   | 'separateDeliveryQueue'
 >;
@@ -79,7 +83,8 @@ export const purchaseHandle = (client: Client, k: PurchaseKeys): WorkflowHandle<
  * and all get its answer.
  */
 export function purchaseStartOperation(draft: OrderDraft, config: PurchaseClientConfig): WithStartWorkflowOperation<typeof purchase> {
-  return new WithStartWorkflowOperation<typeof purchase>(PURCHASE_WORKFLOW_TYPE, {
+  const type = config.purchaseWorkflowV2 ? PURCHASE_WORKFLOW_TYPES.v2 : PURCHASE_WORKFLOW_TYPES.v1;
+  return new WithStartWorkflowOperation<typeof purchase>(type, {
     workflowId: purchaseWorkflowId(draft.appId, draft.outTradeNo),
     taskQueue: config.taskQueue,
     args: [
@@ -220,7 +225,8 @@ export async function describePurchase(client: Client, keys: PurchaseKeys): Prom
 
 /** Every run of every purchase started in [since, until), optionally on one task queue. */
 export function listPurchases(client: Client, w: { since?: Date; until: Date; taskQueue?: string }): AsyncIterable<WorkflowExecutionInfo> {
-  const clauses = [`WorkflowType="${PURCHASE_WORKFLOW_TYPE}"`, `StartTime < "${w.until.toISOString()}"`];
+  const types = Object.values(PURCHASE_WORKFLOW_TYPES).map((t) => `WorkflowType="${t}"`);
+  const clauses = [`(${types.join(' OR ')})`, `StartTime < "${w.until.toISOString()}"`];
   if (w.since) clauses.push(`StartTime >= "${w.since.toISOString()}"`);
   if (w.taskQueue) clauses.push(`TaskQueue="${w.taskQueue.replace(/["\\]/g, '\\$&')}"`);
   return client.workflow.list({ query: clauses.join(' AND '), pageSize: 1000 });

@@ -65,6 +65,8 @@ export interface Profile {
   deliveryQueue: { rounds: number; stepMs: number };
   /** Rounds of a closed loop on vpay with both latency levers (npm start), neither, and the request's alone; the order balanced. */
   levers: { rounds: number; stepMs: number };
+  /** Rounds of a closed loop on vpay with the purchaseV2 workflow type (npm start) and the patched purchase type, the first side alternating. */
+  workflowType: { rounds: number; stepMs: number };
   /**
    * vpay on the multi-service Temporal cluster and on the dev server, in `rounds` alternating
    * rounds: a closed loop at the sweep's best concurrency (else `concurrency`) for `capacityMs`,
@@ -119,6 +121,7 @@ export const FULL: Profile = {
   deliveryQueue: { rounds: 6, stepMs: 20_000 },
   // 6 rounds run each order of the three sides once (bench/balanced-orders.ts): 6 min of load.
   levers: { rounds: 6, stepMs: 20_000 },
+  workflowType: { rounds: 6, stepMs: 20_000 },
   // 4 rounds run each order twice; ~320 light-load purchases a side for the p99.
   cluster: { rounds: 4, capacityMs: 20_000, lightMs: 20_000, ratePerSec: 4, concurrency: 16, memoryEveryMs: 1_000 },
 };
@@ -156,5 +159,6 @@ export const SMOKE: Profile = {
   slowDeveloper: { slowOrders: 6, percent: 50, stepMs: 3_000, calibrateConcurrency: 4, calibrateMs: 3_000 },
   deliveryQueue: { rounds: 2, stepMs: 3_000 },
   levers: { rounds: 2, stepMs: 2_000 },
+  workflowType: { rounds: 2, stepMs: 2_000 },
   cluster: { rounds: 2, capacityMs: 2_000, lightMs: 2_000, ratePerSec: 2, concurrency: 4, memoryEveryMs: 500 },
 };

@@ -7,7 +7,7 @@
 //     (the report again from bench/results/<timestamp>-*.json; --with-partial adds the scenarios it
 //     lacks from partial runs in bench/results/partial/, each section saying which run it is from)
 //
-// Scenarios: steps, throughput, offered, slowdev, deliveryqueue, levers, paidlocal, ceiling, walstore, tuning, scale, backlog, soak, pending, crash, cluster
+// Scenarios: steps, throughput, offered, slowdev, deliveryqueue, levers, workflowtype, paidlocal, ceiling, walstore, tuning, scale, backlog, soak, pending, crash, cluster
 // (in that order; later ones use
 // figures of earlier ones when they ran). --smoke runs tiny sizes and asserts correctness only;
 // its results go to a temporary directory. Exit code 1 if any correctness check failed.
@@ -45,6 +45,7 @@ import { crash } from './scenarios/crash';
 import { slowDeveloper } from './scenarios/slow-developer';
 import { deliveryQueue } from './scenarios/delivery-queue';
 import { levers } from './scenarios/levers';
+import { workflowType } from './scenarios/workflow-type';
 import { paidLocal } from './scenarios/paid-local';
 import { cluster } from './scenarios/cluster';
 
@@ -56,6 +57,8 @@ const SCENARIOS: Record<string, Scenario> = {
   deliveryqueue: deliveryQueue,
   // 1g. the latency levers (local request steps, local PAID row) at saturation (bench/scenarios/levers.ts).
   levers,
+  // 1h. the purchaseV2 workflow type (no patches) against the patched one at saturation (bench/scenarios/workflow-type.ts).
+  workflowtype: workflowType,
   // 1e. a latency lever on the bare workflow: the callback's PAID row as a local activity (bench/scenarios/paid-local.ts).
   paidlocal: paidLocal,
   ceiling,

@@ -1,4 +1,4 @@
 // The worker's workflows bundle: every workflow type vpay runs.
-export { purchase } from './purchase';
+export { purchase, purchaseV2 } from './purchase';
 export { redeliver } from './redeliver';
 export { refund } from './refund';

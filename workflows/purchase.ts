@@ -32,7 +32,7 @@ import {
 } from './definitions';
 import { activityOptions, localActivityOptions, prepayAfterLocal } from './retry-policies';
 import { describeFailure, endpointFailingForMs } from './failure-details';
-import { developerFacing } from './task-queues';
+import { DELIVERY_TASK_QUEUE_PATCH, developerFacing } from './task-queues';
 
 /** patched() ID of the delivery backoff paced by the endpoint's outage (see deliverWithRetries). */
 const OUTAGE_PACED_BACKOFF = 'outage-paced-backoff';
@@ -57,7 +57,47 @@ const FINAL = new Set<string>([Failures.OutTradeNoConflict, Failures.PrepayRejec
 /** Well below Temporal's limits; a run this long continues as new. */
 const MAX_HISTORY_EVENTS = 10_000;
 
+/**
+ * The purchase as first deployed: every later change is taken behind its patch (patched()), so a
+ * run recorded by an older version replays as it ran. Purchases started before purchaseV2 existed,
+ * or by an API with PURCHASE_WORKFLOW_V2=false, run as this type.
+ */
 export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
+  return runPurchase(input, patched);
+}
+
+/**
+ * The same purchase with every change up to now built in (the `purchaseV2` workflow type, what
+ * the API starts by default): no older version ever ran this type, so it asks none of those
+ * patches and writes no patch marker, nor the TemporalChangeVersion search-attribute upsert the
+ * SDK adds to each (three of each per purchase, each upsert a visibility write). A worker without
+ * the type fails its workflow task until a worker with it takes it: nothing runs on older code.
+ */
+export async function purchaseV2(input: PurchaseInput): Promise<PurchaseState> {
+  return runPurchase(input, (patchId) => BUILT_INTO_V2.has(patchId) || patched(patchId));
+}
+
+/**
+ * The patches purchaseV2 was made with: their changes apply to it unconditionally. A change made
+ * later is not in here, so purchaseV2 asks patched() for it as `purchase` does. Never remove one:
+ * running purchaseV2 histories took its path without a marker (test/unit/purchase-v2.test.ts).
+ */
+export const BUILT_INTO_V2: ReadonlySet<string> = new Set([
+  OUTAGE_PACED_BACKOFF,
+  REFUND_STOPS_DELIVERY,
+  LOCAL_REQUEST_STEPS,
+  PREPAY_FROM_ROW,
+  LOCAL_PAID_ROW,
+  CLOSE_ADOPTS_ROW_PAYMENT,
+  DELIVERY_TASK_QUEUE_PATCH,
+]);
+
+/**
+ * `applies(patchId)`: whether the change behind that patch applies to this run (patched() for the
+ * `purchase` type; for purchaseV2, always for the patches built into it). Every change is asked
+ * through it. Continue-as-new keeps the run's type.
+ */
+async function runPurchase(input: PurchaseInput, applies: (patchId: string) => boolean): Promise<PurchaseState> {
   const { order, timings } = input;
   const projection = proxyActivities<Activities>(activityOptions.projection);
   const superapp = proxyActivities<Activities>(activityOptions.prepay);
@@ -218,7 +258,7 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
       // learns it here), the superapp's retry is answered from it, and the payment timeout's close
       // adopts it (placeOrder). Histories recorded before hold an activity task here.
       const written: Awaited<ReturnType<Activities['projectOrder']>> | undefined =
-        input.localPaidRow === true && patched(LOCAL_PAID_ROW)
+        input.localPaidRow === true && applies(LOCAL_PAID_ROW)
           ? await localFirst(
               () => localRow.projectOrder(paidRow),
               () => projection.projectOrder(paidRow),
@@ -287,7 +327,7 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
     // such an input on activity tasks when it replays.
     // A local step that fails as its activity-task version would retry (a slow database, a
     // superapp down) is handed to that version, so it holds the workflow task for seconds at most.
-    const local = input.localSteps === true && patched(LOCAL_REQUEST_STEPS);
+    const local = input.localSteps === true && applies(LOCAL_REQUEST_STEPS);
     const localPrepay = proxyLocalActivities<Activities>(localActivityOptions.prepay);
     const prepayTask = proxyActivities<Activities>(prepayAfterLocal);
     const steps = local
@@ -323,7 +363,7 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
     // row's prepayId has `saved` undefined and takes the old path; the patch is only asked for a
     // stored prepayId, so that path records no marker.
     try {
-      if (saved?.prepayId && patched(PREPAY_FROM_ROW)) {
+      if (saved?.prepayId && applies(PREPAY_FROM_ROW)) {
         state.prepayId = saved.prepayId;
       } else {
         const { prepayId } = await steps.requestPrepay(order);
@@ -365,7 +405,7 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
     const remainingMs = Math.max(0, paymentDeadline - Date.now());
     const paid = await condition(() => state.payment !== null, remainingMs, { summary: 'payment timeout' });
     if (!paid) {
-      if (input.localPaidRow === true && patched(CLOSE_ADOPTS_ROW_PAYMENT)) {
+      if (input.localPaidRow === true && applies(CLOSE_ADOPTS_ROW_PAYMENT)) {
         // The row first: a worker lost after writing the PAID row as a local activity, before its
         // task (and so the payment) reached the history, leaves a paid row that the superapp's
         // retries are answered from. The close cannot reach a paid row (projections only go
@@ -407,7 +447,7 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
     // The delivery attempts run on the delivery task queue (workflows/task-queues.ts), so a
     // developer endpoint that hangs holds no slot the payment path needs; runs recorded before
     // the 'delivery-task-queue' patch keep this workflow's queue.
-    const delivery = proxyActivities<Activities>(developerFacing(activityOptions.delivery, input.deliveryTaskQueue));
+    const delivery = proxyActivities<Activities>(developerFacing(activityOptions.delivery, input.deliveryTaskQueue, applies));
     // Confirmation and delivery run side by side: a superapp slow to acknowledge must not hold
     // back the item the player paid for.
     const payment = state.payment!;
@@ -457,7 +497,7 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
     let intervalMs = firstIntervalMs;
     // A full refund ends the delivery (CONTRACT.md 8.3). Histories from before it never take this
     // branch (they hold no orderRefunded signal nor a refused attempt); the patch marks those that do.
-    const stopForRefund = () => refunded && patched(REFUND_STOPS_DELIVERY);
+    const stopForRefund = () => refunded && applies(REFUND_STOPS_DELIVERY);
     for (;;) {
       if (stopForRefund()) return { continueAsNew: false, nextIntervalMs: intervalMs, refunded: true };
       // A wake-up that arrives during this attempt still cuts the wait after it short.
@@ -488,7 +528,7 @@ export async function purchase(input: PurchaseInput): Promise<PurchaseState> {
         // has been failing (capped), so a long outage costs each order a few attempts, not dozens,
         // and the recovery wake-up makes up for the longer waits. Patched: older runs replay as
         // they were recorded.
-        if (patched(OUTAGE_PACED_BACKOFF)) {
+        if (applies(OUTAGE_PACED_BACKOFF)) {
           intervalMs = Math.max(intervalMs, Math.min(endpointFailingForMs(err), timings.deliveryRetryMaxMs));
         }
       }

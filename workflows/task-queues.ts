@@ -18,9 +18,14 @@ export const DELIVERY_TASK_QUEUE_PATCH = 'delivery-task-queue';
  * behind the patch; on the workflow's own queue for inputs without one (started before, or with
  * the setting off) and for runs recorded before the patch. Call once per run, where the first
  * such activity is about to be scheduled, and keep the result: patched() answers false for the
- * whole replayed part of an older run, true in its new part.
+ * whole replayed part of an older run, true in its new part. `applies` is patched() unless the
+ * workflow type asks no patches (purchaseV2, workflows/purchase.ts).
  */
-export function developerFacing(options: ActivityOptions, deliveryTaskQueue: string | undefined): ActivityOptions {
-  if (deliveryTaskQueue === undefined || !patched(DELIVERY_TASK_QUEUE_PATCH)) return options;
+export function developerFacing(
+  options: ActivityOptions,
+  deliveryTaskQueue: string | undefined,
+  applies: (patchId: string) => boolean = patched,
+): ActivityOptions {
+  if (deliveryTaskQueue === undefined || !applies(DELIVERY_TASK_QUEUE_PATCH)) return options;
   return { ...options, taskQueue: deliveryTaskQueue };
 }

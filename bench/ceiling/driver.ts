@@ -46,6 +46,8 @@ export async function startCeiling(o: {
   localSteps: boolean;
   /** The callback's PAID row as a local activity (BarePurchaseInput.paidLocal); vpay's shape when absent. */
   paidLocal?: boolean;
+  /** No patch asked for (BarePurchaseInput.noPatches), as vpay's purchaseV2. */
+  noPatches?: boolean;
   deliveryTimeoutMs: number;
 }): Promise<Ceiling> {
   const delivered = new Map<string, number>();
@@ -116,8 +118,16 @@ export async function startCeiling(o: {
       startWorkflowOperation: new WithStartWorkflowOperation<typeof barePurchase>('barePurchase', {
         workflowId,
         taskQueue: o.taskQueue,
-        // paidLocal only when on, so the other scenarios' bare purchases carry the input they always did.
-        args: [{ order: draft, timings: o.timings, localSteps: o.localSteps, ...(o.paidLocal ? { paidLocal: true } : {}) }],
+        // paidLocal and noPatches only when on, so the other scenarios' bare purchases carry the input they always did.
+        args: [
+          {
+            order: draft,
+            timings: o.timings,
+            localSteps: o.localSteps,
+            ...(o.paidLocal ? { paidLocal: true } : {}),
+            ...(o.noPatches ? { noPatches: true } : {}),
+          },
+        ],
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         typedSearchAttributes: [

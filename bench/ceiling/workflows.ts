@@ -6,7 +6,8 @@
 // search-attribute upserts, and the request's steps as local activities when vpay's are
 // (PurchaseInput.localSteps, PURCHASE_LOCAL_STEPS); the activities do no I/O (bench/ceiling/activities.ts). What vpay
 // reaches against this is the share of Temporal's capacity on this machine that vpay keeps.
-// BarePurchaseInput.paidLocal mirrors vpay's PURCHASE_LOCAL_PAID_ROW (the ceiling scenario follows vpay's default).
+// BarePurchaseInput.paidLocal mirrors vpay's PURCHASE_LOCAL_PAID_ROW and noPatches its PURCHASE_WORKFLOW_V2 (the ceiling
+// scenario follows vpay's defaults).
 import {
   ApplicationFailure,
   allHandlersFinished,
@@ -39,6 +40,8 @@ export interface BarePurchaseInput extends PurchaseInput {
    * workflow's histories are never replayed by another version.
    */
   paidLocal?: boolean;
+  /** No patch asked for, as vpay's purchaseV2 workflow type (PURCHASE_WORKFLOW_V2, on by default). */
+  noPatches?: boolean;
 }
 
 export async function barePurchase(input: BarePurchaseInput): Promise<void> {
@@ -117,8 +120,9 @@ export async function barePurchase(input: BarePurchaseInput): Promise<void> {
   );
 
   // As vpay's placeOrder: the patch marker and its TemporalChangeVersion upsert come with the
-  // local path, so the ceiling's first workflow task writes what vpay's does.
-  const local = input.localSteps === true && patched('local-request-steps');
+  // local path of its `purchase` type, so the ceiling's first workflow task writes what vpay's
+  // does; its purchaseV2 asks no patch.
+  const local = input.localSteps === true && (input.noPatches === true || patched('local-request-steps'));
   const steps = local
     ? {
         row: proxyLocalActivities<CeilingActivities>(localActivityOptions.projection),

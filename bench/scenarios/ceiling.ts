@@ -55,6 +55,7 @@ export function startDefaultCeiling(
     localSteps: defaults.purchaseLocalSteps,
     // The same shape as vpay as `npm start` runs it, unless a scenario sets the lever.
     paidLocal: lever.paidLocal ?? defaults.purchaseLocalPaidRow,
+    noPatches: defaults.purchaseWorkflowV2,
     deliveryTimeoutMs: ctx.profile.deliveryTimeoutMs,
   });
 }
@@ -68,6 +69,7 @@ export async function ceiling(ctx: BenchContext): Promise<ScenarioResult> {
       '(saveNewOrder, requestPrepay, projectOrder PREPAID, projectOrder PAID in the update handler, confirmPayment beside deliverOrder) doing no I/O, ' +
       'the first three as local activities when vpay runs them so (PURCHASE_LOCAL_STEPS, on by default), ' +
       'the PAID row as a local activity when vpay writes it so (PURCHASE_LOCAL_PAID_ROW, on by default), ' +
+      "no patch marker when vpay runs its purchaseV2 type (PURCHASE_WORKFLOW_V2, on by default; otherwise the local steps' one), " +
       'the same timers and search-attribute upserts. The driver and the worker run in the benchmark process, with no HTTP, no PostgreSQL, no superapp or developer. ' +
       '"request" is the update-with-start, "callback" the update, "callback→delivered" the update\'s answer to deliverOrder running.',
   );

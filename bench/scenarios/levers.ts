@@ -7,7 +7,7 @@
 // judged on the medians of the rounds' ratios to `npm start` (bench/scenarios/saturation-rounds.ts).
 import { newResult, type BenchContext, type ScenarioResult } from '../context';
 import { fmt } from '../stats';
-import { cpuPerPurchaseTable, saturationRounds, saturationTable, type RoundRatio } from './saturation-rounds';
+import { cpuPerPurchaseTable, saturationRaw, saturationRounds, saturationTable, type RoundRatio } from './saturation-rounds';
 
 const SIDES = [
   { name: 'levers-npm-start', label: 'both levers (npm start)', env: {} },
@@ -50,12 +50,6 @@ export async function levers(ctx: BenchContext): Promise<ScenarioResult> {
       `without the request's lever alone (activity tasks against local request steps only) ${fmt(requestLever, 2)}×. ` +
       'Above 1, the side without the lever ran faster: the lever costs throughput at saturation; below 1, it adds some.',
   );
-  res.raw = {
-    concurrency: p.concurrency,
-    stepMs,
-    sides: SIDES.map((s) => ({ name: s.name, label: s.label, env: s.env })),
-    rounds: p.rounds,
-    ratios: RATIOS.map((q, i) => ({ ...q, median: medians[i] })),
-  };
+  res.raw = saturationRaw(p, SIDES, RATIOS, medians);
   return res;
 }

@@ -100,6 +100,22 @@ export async function saturationRounds(
   }
 }
 
+/** What a side-by-side scenario keeps as raw data: its rounds, its sides and the medians of its ratios. */
+export function saturationRaw(
+  p: SaturationRounds,
+  sides: readonly SaturationSide[],
+  ratios: readonly RoundRatio[],
+  medians: readonly number[],
+): Record<string, unknown> {
+  return {
+    concurrency: p.concurrency,
+    stepMs: p.stepMs,
+    sides: sides.map((s) => ({ name: s.name, label: s.label, env: s.env })),
+    rounds: p.rounds,
+    ratios: ratios.map((q, i) => ({ ...q, median: medians[i] })),
+  };
+}
+
 /** A ratio of two sides' rates (indexes into the sides), computed per round. */
 export interface RoundRatio {
   label: string;

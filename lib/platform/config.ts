@@ -60,6 +60,11 @@ const EnvSchema = z.object({
    */
   PURCHASE_LOCAL_PAID_ROW: boolFromEnv.default(true),
   /**
+   * New purchases run as the `purchaseV2` workflow type, which asks no patches (workflows/purchase.ts).
+   * `false` starts the `purchase` type, as before: to back out, and for the benchmark's side-by-side.
+   */
+  PURCHASE_WORKFLOW_V2: boolFromEnv.default(true),
+  /**
    * How many purchases' workflow state the worker keeps in memory between their tasks (the
    * sticky cache). Unset: the SDK's default, from the machine's memory. Lower bounds the worker's
    * memory with many pending orders; a purchase evicted from it is replayed from its history.
@@ -141,6 +146,8 @@ export interface Config {
   purchaseLocalSteps: boolean;
   /** PURCHASE_LOCAL_PAID_ROW: the callback's PAID row as a local activity (new purchases only). */
   purchaseLocalPaidRow: boolean;
+  /** PURCHASE_WORKFLOW_V2: new purchases run as the purchaseV2 workflow type (no patch markers). */
+  purchaseWorkflowV2: boolean;
   alertWebhookUrl?: string;
   deliveryAllowPrivate: boolean;
   keyRotationOverlapMs: number;
@@ -221,6 +228,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     deliveryAlertAfterMs: e.DELIVERY_ALERT_AFTER_MS,
     purchaseLocalSteps: e.PURCHASE_LOCAL_STEPS,
     purchaseLocalPaidRow: e.PURCHASE_LOCAL_PAID_ROW,
+    purchaseWorkflowV2: e.PURCHASE_WORKFLOW_V2,
     alertWebhookUrl: e.ALERT_WEBHOOK_URL,
     deliveryAllowPrivate: e.DELIVERY_ALLOW_PRIVATE,
     keyRotationOverlapMs: e.KEY_ROTATION_OVERLAP_MS,

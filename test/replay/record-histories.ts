@@ -259,6 +259,22 @@ const scenarios: Scenario[] = [
     ],
   },
   {
+    // npm start's purchase, the purchaseV2 type: no patch asked for, so no patch marker nor
+    // TemporalChangeVersion upsert.
+    name: 'v2-delivered',
+    env: { PURCHASE_LOCAL_STEPS: 'true', PURCHASE_LOCAL_PAID_ROW: 'true', PURCHASE_WORKFLOW_V2: 'true' },
+    run: async (vpay, app) => (await deliveredPurchase(vpay, app)).purchase,
+    check: (r) => [
+      ...need(r.state.status === 'DELIVERED', `status DELIVERED (got ${r.state.status})`),
+      ...need(count(r, EventType.EVENT_TYPE_MARKER_RECORDED) === 4, 'only the 4 local activity markers (3 request steps, the PAID row)'),
+      ...need(
+        count(r, EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES) === 3,
+        'the 3 VpayOrderStatus upserts, no TemporalChangeVersion',
+      ),
+      ...need(scheduled(r, 'projectOrder') === 0, 'no projectOrder activity task'),
+    ],
+  },
+  {
     name: 'local-paid-row-adopted-at-timeout',
     env: { PURCHASE_LOCAL_STEPS: 'true', PURCHASE_LOCAL_PAID_ROW: 'true', PAYMENT_TIMEOUT_MS: '1500' },
     run: paidRowAdoptedAtTimeout,
@@ -752,8 +768,14 @@ async function main(): Promise<void> {
       for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
         // The scenarios recorded before PURCHASE_LOCAL_STEPS ran the request's steps as activity
         // tasks, and those before PURCHASE_LOCAL_PAID_ROW the PAID row; they record that way again
-        // unless they say otherwise (the local-steps-* and local-paid-row-* ones do).
-        const vpay = await startVpay({ PURCHASE_LOCAL_STEPS: 'false', PURCHASE_LOCAL_PAID_ROW: 'false', ...s.env });
+        // unless they say otherwise (the local-steps-* and local-paid-row-* ones do). All but the
+        // purchaseV2 ones run as the `purchase` type, with the patches the versions they stand for asked.
+        const vpay = await startVpay({
+          PURCHASE_LOCAL_STEPS: 'false',
+          PURCHASE_LOCAL_PAID_ROW: 'false',
+          PURCHASE_WORKFLOW_V2: 'false',
+          ...s.env,
+        });
         running.add(vpay);
         try {
           const app = await setupApp(vpay);

@@ -39,6 +39,7 @@ const REQUIRED = [
   'delivery-queue-refund',
   'local-paid-row-delivered',
   'local-paid-row-adopted-at-timeout',
+  'v2-delivered',
 ].map((n) => `${n}.json`);
 
 // Read at load time: jest needs the list to declare one test per file.

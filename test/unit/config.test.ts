@@ -31,6 +31,7 @@ describe('loadConfig', () => {
       workerMetricsHost: '127.0.0.1',
       purchaseLocalSteps: true,
       purchaseLocalPaidRow: true,
+      purchaseWorkflowV2: true,
       workerMaxCachedWorkflows: undefined,
       paymentRequestsMaxInFlight: 64,
       workerMaxConcurrentDeliveries: 100,
@@ -98,6 +99,7 @@ describe('loadConfig', () => {
       DELIVERY_TASK_QUEUE: 'payments-deliveries',
       SEPARATE_DELIVERY_QUEUE: 'false',
       PURCHASE_LOCAL_PAID_ROW: 'false',
+      PURCHASE_WORKFLOW_V2: 'false',
     });
     expect(c).toMatchObject({
       port: 8080,
@@ -118,6 +120,7 @@ describe('loadConfig', () => {
       keyRotationOverlapMs: 0,
       purchaseLocalSteps: false,
       purchaseLocalPaidRow: false,
+      purchaseWorkflowV2: false,
       workerMaxCachedWorkflows: 500,
       paymentRequestsMaxInFlight: 0,
       workerMaxConcurrentDeliveries: 20,

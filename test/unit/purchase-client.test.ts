@@ -19,6 +19,7 @@ const config: PurchaseClientConfig = {
   workflowAnswerTimeoutMs: 30_000,
   purchaseLocalSteps: true,
   purchaseLocalPaidRow: true,
+  purchaseWorkflowV2: true,
   deliveryTaskQueue: 'tq-1-delivery',
   separateDeliveryQueue: true,
 };
@@ -74,7 +75,7 @@ function fakeClient() {
 describe('purchaseStartOperation', () => {
   it('starts the purchase under its business-key ID, attaching to a running one, never restarting a finished one', () => {
     const { options, workflowTypeOrFunc } = purchaseStartOperation(draft, config);
-    expect(workflowTypeOrFunc).toBe('purchase');
+    expect(workflowTypeOrFunc).toBe('purchaseV2');
     expect(options.workflowId).toBe('purchase:app1:T-1');
     expect(options.taskQueue).toBe('tq-1');
     expect(options.workflowIdConflictPolicy).toBe('USE_EXISTING');
@@ -99,6 +100,7 @@ describe('purchaseStartOperation', () => {
     ]);
     expect(purchaseStartOperation(draft, { ...config, purchaseLocalSteps: false }).options.args[0].localSteps).toBe(false);
     expect(purchaseStartOperation(draft, { ...config, purchaseLocalPaidRow: false }).options.args[0].localPaidRow).toBe(false);
+    expect(purchaseStartOperation(draft, { ...config, purchaseWorkflowV2: false }).workflowTypeOrFunc).toBe('purchase');
     // SEPARATE_DELIVERY_QUEUE=false: no queue in the input, the deliveries stay on the workflow's queue.
     expect(purchaseStartOperation(draft, { ...config, separateDeliveryQueue: false }).options.args[0]).not.toHaveProperty(
       'deliveryTaskQueue',
