@@ -19,6 +19,8 @@ export interface RunInfo {
   sdk: string;
   /** How the stack's Temporal dev server keeps its SQLite file (absent in runs before it was recorded). */
   temporalStore?: string;
+  /** PostgreSQL's settings that differ from its defaults (absent in runs before it was recorded: none did). */
+  postgresSettings?: string;
   /** The commit the run ran on, and uncommitted code files (absent in runs before it was recorded, or without git). */
   git?: GitState;
   rawFiles: string[];
@@ -126,7 +128,7 @@ export function renderReport(results: ScenarioResult[], info: RunInfo): string {
       : []),
     '## How it runs',
     '',
-    "Everything runs on this one machine, against the real stack, on 127.0.0.1 only: an embedded PostgreSQL (max_connections 400 instead of its default 100, for the cluster scenario's Temporal processes; `npm start` keeps 100) and a headless Temporal dev server " +
+    `Everything runs on this one machine, against the real stack, on 127.0.0.1 only: an embedded PostgreSQL${info.postgresSettings ? ` (${info.postgresSettings})` : ''} and a headless Temporal dev server ` +
       `(\`temporal server start-dev\`, ${info.temporalStore ?? 'SQLite file'}), each started fresh in a temporary directory on free ports; vpay's API and worker in the benchmark ` +
       'process (`startApi` of api/start.ts and `startWorker` of worker/start.ts, config from `loadConfig`, logging at `info` to a file), each scenario on its own database and task queue; ' +
       'and a child process, the *load agent*, with the fake superapp, the fake game developer (both check every signature) and the load generator, so they do not ' +

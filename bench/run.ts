@@ -209,6 +209,7 @@ async function main(): Promise<number> {
     info = {
       ...info,
       temporalStore: stack.temporalStore,
+      postgresSettings: stack.postgresSettings,
       postgres: await postgresVersion(stack),
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- a JSON file, read once
       sdk: (require('@temporalio/worker/package.json') as { version: string }).version,

@@ -36,6 +36,8 @@ export interface Stack {
   temporalAddress: string;
   /** How the Temporal dev server keeps its SQLite file, for the report. */
   temporalStore: string;
+  /** PostgreSQL's settings that differ from `npm start`'s, for the report. */
+  postgresSettings: string;
   vpayBundleCode: string;
   ceilingBundleCode: string;
   agent: AgentClient;
@@ -108,6 +110,7 @@ export async function startStack(cleanup: Cleanup, log: (line: string) => void, 
     dir,
     pgAdminUrl: pg.url,
     temporalAddress: temporal!.address,
+    postgresSettings: `max_connections ${MAX_PG_CONNECTIONS} instead of its default 100, for the cluster scenario's six Temporal processes; \`npm start\` keeps 100`,
     temporalStore: `SQLite file in WAL mode (${SQLITE_WAL_PRAGMAS.map((p) => `\`--sqlite-pragma ${p}\``).join(' ')}, the default of tools/dev/temporal-dev-server.ts)`,
     vpayBundleCode: vpayBundle.code,
     ceilingBundleCode: ceilingBundle.code,
