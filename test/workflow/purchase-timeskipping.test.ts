@@ -381,11 +381,13 @@ describe('the payment request steps as local activities (PurchaseInput.localStep
   });
 
   it.each([
-    [true, [], ['core_patch', 'core_local_activity', 'core_patch', 'core_local_activity']],
-    [false, ['saveNewOrder', 'projectOrder'], ['core_patch']],
-  ])(
-    'localSteps %s: a prepayId a lost run left in the row is the answer, with no prepay call (activity tasks %j, markers %j)',
-    async (localSteps, activityTasks, markers) => {
+    [true, [], ['core_patch', 'core_local_activity', 'core_patch', 'core_local_activity'], 'purchase'],
+    [false, ['saveNewOrder', 'projectOrder'], ['core_patch'], 'purchase'],
+    // purchaseV2 takes the 'prepay-from-row' path with no marker.
+    [true, [], ['core_local_activity', 'core_local_activity'], 'purchaseV2'],
+  ] as const)(
+    'localSteps %s: a prepayId a lost run left in the row is the answer, with no prepay call (activity tasks %j, markers %j, %s)',
+    async (localSteps, activityTasks, markers, workflowType) => {
       // saveNewOrder found the order's row holding the prepayId a run lost after its PREPAID row
       // wrote; the mini game may hold it. The prepay step is not run at all (its few retries are
       // no place for a database read).
@@ -398,7 +400,7 @@ describe('the payment request steps as local activities (PurchaseInput.localStep
       };
       const inp = { ...(await input()), localSteps };
       const { answer, kinds } = await withWorker(activities, async (tq) => {
-        const { answer, handle } = await startWithPrepay(tq, inp);
+        const { answer, handle } = await startWithPrepay(tq, inp, workflowType);
         return { answer, kinds: await taskKinds(handle) };
       });
       expect(answer).toMatchObject({ status: 'PREPAID', prepayId: 'pp_lost' });
@@ -644,26 +646,5 @@ describe('the purchaseV2 workflow type: the same purchase, no patches', () => {
       expect(r.calls.projections.map((p) => p.status)).toEqual(['PREPAID', 'PAID']);
       expect(r.calls.deliveredOnce).toBe(1);
     }
-  });
-
-  it("answers a prepayId a lost run left in the row without a prepay call, as the 'prepay-from-row' patch does", async () => {
-    const { calls, activities } = stubActivities();
-    let prepayCalls = 0;
-    activities.saveNewOrder = async () => ({ prepayId: 'pp_lost' });
-    activities.requestPrepay = async () => {
-      prepayCalls++;
-      return { prepayId: 'pp_second' };
-    };
-    const inp = { ...(await input()), localSteps: true, localPaidRow: true };
-    const { answer, state, history } = await withWorker(activities, async (tq) => {
-      const { answer, handle } = await startWithPrepay(tq, inp, 'purchaseV2');
-      await handle.executeUpdate(recordPaymentUpdate, { args: [payment(inp.order)] });
-      return { answer, state: await handle.result(), history: await kindsOf(handle) };
-    });
-    expect(answer).toMatchObject({ status: 'PREPAID', prepayId: 'pp_lost' });
-    expect(prepayCalls).toBe(0);
-    expect(state).toMatchObject({ status: 'DELIVERED', prepayId: 'pp_lost' });
-    expect(calls.deliveredOnce).toBe(1);
-    expect(history.patches).toEqual([]);
   });
 });
