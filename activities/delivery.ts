@@ -15,7 +15,7 @@ import type { RedeliveryResult } from '../workflows/definitions';
 import type { App } from '../lib/db/repos/apps';
 import { createDeliveryRecovery, type DeliveryRecovery } from './delivery-recovery';
 import { recordedUrl, sendDeveloperNotice, type SentNotice } from './developer-notice';
-import { recordSentNotice, worthLogging } from './record-sent-notice';
+import { loggedTries, recordSentNotice } from './record-sent-notice';
 import type { ActivityDeps } from './deps';
 
 /**
@@ -72,15 +72,7 @@ export function createDeliveryActivities(
       const { ok, error } = sent;
       const row = await recordSentNotice(() => finishDeliveryAttempt(db, { orderId, attempt, ...sent, url: recordedUrl(sent.url) }), {
         startedAt,
-        onRetry: (err, tries) => {
-          if (worthLogging(tries))
-            logger.warn({ ...fields, ok, tries, error: err.message }, 'could not record the delivery attempt yet; retrying');
-        },
-        onGiveUp: (err, tries) =>
-          logger.error(
-            { ...fields, ok, tries, error: err.message },
-            'could not record the delivery attempt; the next attempt notifies again',
-          ),
+        ...loggedTries(logger, { ...fields, ok }, 'the delivery attempt', 'the next attempt notifies again'),
       });
       metrics.deliveryAttempts.inc({ outcome: ok ? 'delivered' : 'failed' });
       // The outcome is already recorded: bookkeeping for the endpoint's health must not undo it.
@@ -129,11 +121,7 @@ export function createDeliveryActivities(
       const fields = { ...orderFields(order), attempt, ok: sent.ok, httpStatus: sent.httpStatus, error: sent.error };
       await recordSentNotice(() => recordRedeliveryAttempt(db, { orderId, attempt, ...sent, url: recordedUrl(sent.url) }), {
         startedAt,
-        onRetry: (err, tries) => {
-          if (worthLogging(tries)) logger.warn({ ...fields, tries, error: err.message }, 'could not record the redelivery yet; retrying');
-        },
-        onGiveUp: (err, tries) =>
-          logger.error({ ...fields, tries, error: err.message }, 'could not record the redelivery; a retry sends it again'),
+        ...loggedTries(logger, fields, 'the redelivery', 'a retry sends it again'),
       });
       metrics.deliveryAttempts.inc({ outcome: sent.ok ? 'redelivered' : 'redelivery_failed' });
       logger.info(fields, sent.ok ? 'order redelivered' : 'redelivery not acknowledged');

@@ -8,6 +8,7 @@
 // refuses is not retried: it would be refused again.
 import { Context } from '@temporalio/activity';
 import { isDatabaseUnavailable } from '../lib/db/unavailable';
+import type { Logger } from '../lib/platform/logger';
 
 /** The first pause between tries; it doubles up to MAX_PAUSE_MS. */
 const FIRST_PAUSE_MS = 100;
@@ -54,5 +55,23 @@ export async function recordSentNotice<T>(write: () => Promise<T>, o: RecordSent
   }
 }
 
+/**
+ * The log lines of a record's tries: "could not record <what> yet; retrying" (`warn`) at tries 1,
+ * 2, 4, 8, ..., and "could not record <what>; <consequence>" (`error`) when it is given up.
+ */
+export function loggedTries(
+  logger: Logger,
+  fields: Record<string, unknown>,
+  what: string,
+  consequence: string,
+): Pick<RecordSentOptions, 'onRetry' | 'onGiveUp'> {
+  return {
+    onRetry: (err, tries) => {
+      if (worthLogging(tries)) logger.warn({ ...fields, tries, error: err.message }, `could not record ${what} yet; retrying`);
+    },
+    onGiveUp: (err, tries) => logger.error({ ...fields, tries, error: err.message }, `could not record ${what}; ${consequence}`),
+  };
+}
+
 /** Whether a retry is worth a log line: the first few, then ever more seldom (1, 2, 4, 8, ...). */
-export const worthLogging = (tries: number): boolean => (tries & (tries - 1)) === 0;
+const worthLogging = (tries: number): boolean => (tries & (tries - 1)) === 0;

@@ -19,7 +19,7 @@ import { toStorableText } from '../lib/domain/schemas';
 import { Failures, type DeliveryFailureDetails, type RefundDraft, type RefundRefusal, type RefundStatus } from '../workflows/definitions';
 import { createDeliveryRecovery, type DeliveryRecovery } from './delivery-recovery';
 import { recordedUrl, sendDeveloperNotice } from './developer-notice';
-import { recordSentNotice, worthLogging } from './record-sent-notice';
+import { loggedTries, recordSentNotice } from './record-sent-notice';
 import type { ActivityDeps } from './deps';
 
 export type RefundClaim =
@@ -173,15 +173,7 @@ export function createRefundActivities(
       const record = { refundId, attempt, url: recordedUrl(url), ok, httpStatus, error, durationMs };
       const row = await recordSentNotice(() => finishRefundNotifyAttempt(db, record), {
         startedAt,
-        onRetry: (err, tries) => {
-          if (worthLogging(tries))
-            logger.warn({ ...fields, ok, tries, error: err.message }, 'could not record the refund notice attempt yet; retrying');
-        },
-        onGiveUp: (err, tries) =>
-          logger.error(
-            { ...fields, ok, tries, error: err.message },
-            'could not record the refund notice attempt; the next attempt notifies again',
-          ),
+        ...loggedTries(logger, { ...fields, ok }, 'the refund notice attempt', 'the next attempt notifies again'),
       });
       metrics.deliveryAttempts.inc({ outcome: ok ? 'refund_notified' : 'refund_notice_failed' });
       const health = await recovery

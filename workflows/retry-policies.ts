@@ -57,10 +57,9 @@ export const activityOptions = {
    * while it cannot reach the database; a retry after the POST went out counts a new attempt.
    */
   redelivery: {
-    // As a delivery attempt's (developerNoticeAttempt): the record of a sent redelivery is retried
-    // within the attempt, rather than the attempt sending once more.
-    startToCloseTimeout: developerNoticeAttempt.startToCloseTimeout,
-    heartbeatTimeout: developerNoticeAttempt.heartbeatTimeout,
+    // A delivery attempt's timeouts: the record of a sent redelivery is retried within the
+    // attempt, rather than the attempt sending once more.
+    ...developerNoticeAttempt,
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes: [Failures.OrderMissing] },
   },
   /**

@@ -222,6 +222,26 @@ export async function beginDeliveryAttempt(db: Db, orderId: string): Promise<Ord
 }
 
 /**
+ * The insert of an attempt's record, and its parameters: only if the order has none for that
+ * attempt yet, because the record is written again when a first try's commit went unanswered
+ * (activities/record-sent-notice.ts).
+ */
+const INSERT_ATTEMPT_ONCE = `insert into delivery_attempts (order_id, attempt, url, ok, http_status, error, duration_ms)
+  select ?::varchar, ?::int, ?::varchar, ?::boolean, ?::int, ?::text, ?::int
+  where not exists (select 1 from delivery_attempts where order_id = ? and attempt = ?)`;
+const insertAttemptOnceParams = (a: DeliveryAttemptRecord) => [
+  a.orderId,
+  a.attempt,
+  a.url,
+  a.ok,
+  a.httpStatus,
+  a.error,
+  a.durationMs,
+  a.orderId,
+  a.attempt,
+];
+
+/**
  * Records an attempt's outcome; a success marks the order DELIVERED (unless REFUNDED). One statement (the insert
  * runs in a data-modifying WITH), so both happen or neither, in one round trip.
  */
@@ -231,17 +251,12 @@ export async function finishDeliveryAttempt(db: Db, a: DeliveryAttemptRecord): P
   const delivered = a.ok
     ? `, status = case when status = 'REFUNDED' then status else 'DELIVERED' end, delivered_at = coalesce(delivered_at, now())`
     : '';
-  // Written again when a first try's commit went unanswered (activities/record-sent-notice.ts):
-  // the attempt is recorded once, and the update is the same.
+  // Written again, the attempt is recorded once, and the update is the same.
   const { rows } = await db.raw(
-    `with attempt as (
-       insert into delivery_attempts (order_id, attempt, url, ok, http_status, error, duration_ms)
-       select ?::varchar, ?::int, ?::varchar, ?::boolean, ?::int, ?::text, ?::int
-       where not exists (select 1 from delivery_attempts where order_id = ? and attempt = ?)
-     )
+    `with attempt as (${INSERT_ATTEMPT_ONCE})
      update orders set last_delivery_error = ?, updated_at = now()${delivered}
      where order_id = ? returning *`,
-    [a.orderId, a.attempt, a.url, a.ok, a.httpStatus, a.error, a.durationMs, a.orderId, a.attempt, a.ok ? null : a.error, a.orderId],
+    [...insertAttemptOnceParams(a), a.ok ? null : a.error, a.orderId],
   );
   return toOrder(rows[0]);
 }
@@ -264,13 +279,7 @@ export async function beginRedeliveryAttempt(db: Db, orderId: string): Promise<O
  * first deliveredAt, and its last delivery error stays that of the delivery, whatever this did.
  */
 export async function recordRedeliveryAttempt(db: Db, a: DeliveryAttemptRecord): Promise<void> {
-  // Once, however often it is written (see finishDeliveryAttempt).
-  await db.raw(
-    `insert into delivery_attempts (order_id, attempt, url, ok, http_status, error, duration_ms)
-     select ?::varchar, ?::int, ?::varchar, ?::boolean, ?::int, ?::text, ?::int
-     where not exists (select 1 from delivery_attempts where order_id = ? and attempt = ?)`,
-    [a.orderId, a.attempt, a.url, a.ok, a.httpStatus, a.error, a.durationMs, a.orderId, a.attempt],
-  );
+  await db.raw(INSERT_ATTEMPT_ONCE, insertAttemptOnceParams(a));
 }
 
 export async function markAlerted(db: Db, orderId: string): Promise<void> {
