@@ -9,6 +9,7 @@ import type { StepRow } from './scenarios/throughput';
 import type { Summary } from './stats';
 import { bestOf } from './analysis';
 import { fmt, summarize } from './stats';
+import { npmStartVariant } from './latency-bound';
 
 // Raw JSON of any age: fields are looked up defensively.
 type Raw = Record<string, any> | undefined;
@@ -56,10 +57,7 @@ export function leadTable(results: ScenarioResult[], changes?: ChangesSection): 
 
   const st = raw('steps');
   const variants = st?.variants as Array<{ npmStart?: boolean; localSteps?: string; reqMs?: number[]; cbMs?: number[] }> | undefined;
-  // The instance run with `npm start`'s settings; runs before the flag had two, `npm start`'s the local-steps one.
-  const npmStart =
-    variants?.find((v) => v.npmStart === true) ??
-    (variants?.some((v) => 'npmStart' in v) ? undefined : variants?.find((v) => v.localSteps === 'true'));
+  const npmStart = npmStartVariant(variants);
   const floorMs = st?.floor?.answerMs as number[] | undefined;
   if (npmStart?.reqMs?.length && floorMs?.length) {
     const floor = summarize(floorMs);

@@ -7,6 +7,7 @@
 // endpoint and the superapp are origins of their own, as in production: vpay pools its sockets per
 // origin (SOCKETS_PER_ORIGIN), and endpoints sharing one would also share that pool, which no two
 // developers do.
+import { performance } from 'node:perf_hooks';
 import { newResult, sleep, type BenchContext, type ScenarioResult } from '../context';
 import { noErrors, reconcile } from '../checks';
 import { startVpayInstance, type VpayInstance } from '../stack';
@@ -14,10 +15,30 @@ import { capacityFor } from '../capacity';
 import { fmt, summarize, type Summary } from '../stats';
 import type { PurchaseStats } from '../agent-protocol';
 import { SOCKETS_PER_ORIGIN } from '../../lib/outbound/safe-post';
+import { coresUsed, cpuTicks, StepMeter } from '../sys';
 
 const four = (s: Summary) => `${fmt(s.p50, 0)} / ${fmt(s.p95, 0)} / ${fmt(s.p99, 0)} / ${fmt(s.max, 0)}`;
 
 type Kind = 'base' | 'slow';
+
+/** The CPU of the slow steps against the base steps', for the finding ('' for runs that did not measure it). */
+function cpuFinding(base: Step[], slow: Step[]): string {
+  const all = [...base, ...slow];
+  if (!all.length || all.some((s) => !s.cores)) return '';
+  const mean = (xs: Step[]) => xs.reduce((sum, s) => sum + s.cores!.total, 0) / Math.max(1, xs.length);
+  const busiest = (xs: Step[]) => Math.max(0, ...xs.flatMap((s) => s.coresPerSecond ?? []));
+  return (
+    ` The stack used ${fmt(mean(slow), 2)} cores in the slow steps (busiest second ${fmt(busiest(slow), 2)}) against ${fmt(mean(base), 2)} ` +
+    `in the base steps (busiest second ${fmt(busiest(base), 2)}).`
+  );
+}
+
+/** A step's CPU for the table ("–" for runs that did not measure it). */
+function coresCell(s: Step): string {
+  if (!s.cores) return '–';
+  const busiest = s.coresPerSecond?.length ? ` (${fmt(Math.max(...s.coresPerSecond), 2)})` : '';
+  return `${fmt(s.cores.vpay, 2)} / ${fmt(s.cores.temporal, 2)} / ${fmt(s.cores.postgres, 2)} / ${fmt(s.cores.total, 2)}${busiest}`;
+}
 /** Base, slow, slow, base: each kind's mean step sits at the same point of the run. */
 const ORDER: Kind[] = ['base', 'slow', 'slow', 'base'];
 
@@ -26,6 +47,14 @@ interface Step {
   stats: PurchaseStats;
   /** The slow app's attempts in flight at the fake developer, sampled every 500 ms. */
   inFlight: { mean: number; max: number; samples: number };
+  /**
+   * Cores each process used over the step, and the whole stack's cores in each second of it: is the
+   * payment path slowed by the CPU the slow app's attempts cost, in bursts when they time out
+   * together? Absent from runs before it was measured.
+   */
+  cores?: Record<string, number>;
+  vpayEventLoopUtilization?: number;
+  coresPerSecond?: number[];
 }
 
 export async function slowDeveloper(ctx: BenchContext): Promise<ScenarioResult> {
@@ -151,6 +180,7 @@ export async function slowDeveloper(ctx: BenchContext): Promise<ScenarioResult> 
           'payment request',
           'callback',
           'callback sent → delivered',
+          'cores: vpay / Temporal / PostgreSQL / all (busiest second)',
         ],
         rows: steps.map((s, i) => [
           `${i + 1}. ${s.kind}`,
@@ -159,13 +189,15 @@ export async function slowDeveloper(ctx: BenchContext): Promise<ScenarioResult> 
           four(s.stats.req),
           four(s.stats.cb),
           four(s.stats.s2d),
+          coresCell(s),
         ]),
       },
     );
     res.findings.push(
       `With one developer's endpoint slow (${fmt(inFlightMean)} of its attempts in flight on average, ${inFlightMax} at most, of ${slots} delivery slots), ` +
         `another app's payment request took ${fmt(slow.req.p99, 0)} ms at p99 (${fmt(base.req.p99, 0)} ms with none slow) and its callback ${fmt(slow.cb.p99, 0)} ms ` +
-        `(${fmt(base.cb.p99, 0)} ms); its deliveries, which share the delivery slots, took ${fmt(slow.s2d.p99, 0)} ms at p99 from the callback (${fmt(base.s2d.p99, 0)} ms).`,
+        `(${fmt(base.cb.p99, 0)} ms); its deliveries, which share the delivery slots, took ${fmt(slow.s2d.p99, 0)} ms at p99 from the callback (${fmt(base.s2d.p99, 0)} ms).` +
+        cpuFinding(baseSteps, slowSteps),
     );
     res.raw = { capacity: measured.ratePerSec, offered, slots, slowOrders: p.slowOrders, origins, base, slow, steps };
     return res;
@@ -218,11 +250,23 @@ async function measureStep(
 ): Promise<Step> {
   const agent = ctx.stack.agent;
   const samples: number[] = [];
+  const procs = ctx.stack.procs();
+  const meter = new StepMeter(procs);
+  const coresPerSecond: number[] = [];
   let running = true;
   const sampler = (async () => {
     while (running) {
       samples.push(await agent.call('slowInFlight', undefined));
       await sleep(500);
+    }
+  })();
+  const cpuSampler = (async () => {
+    let last = { ticks: cpuTicks(procs), at: performance.now() };
+    while (running) {
+      await sleep(1000);
+      const now = { ticks: cpuTicks(procs), at: performance.now() };
+      coresPerSecond.push(coresUsed(last.ticks, now.ticks, now.at - last.at).total);
+      last = now;
     }
   })();
   try {
@@ -243,9 +287,11 @@ async function measureStep(
         max: Math.max(0, ...samples),
         samples: samples.length,
       },
+      ...meter.stop(),
+      coresPerSecond,
     };
   } finally {
     running = false;
-    await sampler;
+    await Promise.all([sampler, cpuSampler]);
   }
 }

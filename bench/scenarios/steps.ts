@@ -17,6 +17,7 @@ import { fmt, median, sampleDistinct, summarize, type Summary } from '../stats';
 import { purchaseSteps, type PathSteps, type PurchaseSteps } from '../history-steps';
 import { startFloor, type Floor } from '../ceiling/floor';
 import { balancedOrders } from '../balanced-orders';
+import { CALLBACK_P99_OVER_FLOOR, REQUEST_P99_OVER_FLOOR } from '../latency-bound';
 import { purchaseWorkflowId } from '../../workflows/workflow-ids';
 
 /**
@@ -49,10 +50,6 @@ const FLOOR = VARIANTS.length;
 const FLOOR_LABEL = "Temporal's floor (update-with-start, answered at once)";
 /** The order of the four sides in each round, cycled: over 4 rounds each runs once in each position and once right after each other side. */
 const ORDERS = balancedOrders(VARIANTS.length + 1);
-
-/** The light-load targets, as multiples of the floor's answer p99. */
-const REQUEST_P99_OVER_FLOOR = 1.5;
-const CALLBACK_P99_OVER_FLOOR = 1;
 
 /** All of an instance's trade numbers (the agent hands out at most this many). */
 const ALL = Number.MAX_SAFE_INTEGER;
