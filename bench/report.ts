@@ -35,7 +35,7 @@ export interface RunInfo {
    * that opens the scenario's section. The lead table and the run's own tallies leave them out.
    */
   partials?: Record<string, { stamp: string; note: string }>;
-  /** The command that rendered this report again, when it adds partial runs. */
+  /** The command that rendered this report again from a recorded run (--report-from). */
   renderedWith?: string;
 }
 
@@ -94,7 +94,13 @@ export function renderReport(results: ScenarioResult[], info: RunInfo): string {
             `Rendered with \`${info.renderedWith ?? 'tsx bench/run.ts --report-from … --with-partial …'}\`; "In one table", "Machine", "What changed" and the analysis are the full run's alone.`,
           '',
         ]
-      : []),
+      : info.renderedWith
+        ? [
+            // The analysis is computed when the report is rendered: say so when that was after the run.
+            `Rendered again from the run's raw JSON with \`${info.renderedWith}\`: the analysis ("What the numbers show") is the code's at that time; the tables and figures are the run's.`,
+            '',
+          ]
+        : []),
     ...(lead
       ? [
           '## In one table',

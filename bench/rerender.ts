@@ -39,7 +39,8 @@ export function renderAgain(root: string, stamp: string, partialStamps: string[]
     analysis: analyse(run.results, info.machine.nproc),
     glance: glanceWithPartials(added.results, added.partials),
     changes,
-    ...(partialStamps.length ? { partials, renderedWith: command } : {}),
+    ...(partialStamps.length ? { partials } : {}),
+    ...(command ? { renderedWith: command } : {}),
   });
   // A run recorded before a scenario was added is still a full run: what counts is that it was
   // not limited with --only.

@@ -146,7 +146,9 @@ export async function ceiling(ctx: BenchContext): Promise<ScenarioResult> {
     res.findings.push(
       `The bare workflow peaked at ${fmt(best.stats.ratePerSec)} purchases/s (${best.concurrency} concurrent); ` +
         `Temporal spent ${fmt(per.temporal, 1)} ms of CPU per purchase on it, the worker+driver process ${fmt(per.vpay, 1)} ms` +
-        (Number.isFinite(overall) ? `; vpay reached ${fmt(overall * 100, 0)} % of it.` : '.'),
+        (Number.isFinite(overall)
+          ? `; vpay's best step reached ${fmt(overall * 100, 0)} % of it (best against best, information: the ratio is the paired rounds').`
+          : '.'),
     );
     const vcpu = ctx.shared.vpayCpuMsPerPurchase;
     if (vcpu) {

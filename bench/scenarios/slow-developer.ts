@@ -48,7 +48,7 @@ interface Step {
   /** The slow app's attempts in flight at the fake developer, sampled every 500 ms. */
   inFlight: { mean: number; max: number; samples: number };
   /**
-   * Cores each process used over the step, and the whole stack's cores in each second of it: is the
+   * Cores each process used over the step (its window and the drain after it), and the whole stack's cores in each second of it: is the
    * payment path slowed by the CPU the slow app's attempts cost, in bursts when they time out
    * together? Absent from runs before it was measured.
    */
@@ -264,13 +264,16 @@ async function measureStep(
     let last = { ticks: cpuTicks(procs), at: performance.now() };
     while (running) {
       await sleep(1000);
+      if (!running) break; // the step ended during this second: no sample past its end
       const now = { ticks: cpuTicks(procs), at: performance.now() };
       coresPerSecond.push(coresUsed(last.ticks, now.ticks, now.at - last.at).total);
       last = now;
     }
   })();
+  let stats: PurchaseStats;
+  let cpu: ReturnType<StepMeter['stop']>;
   try {
-    const stats = await agent.call('openLoop', {
+    stats = await agent.call('openLoop', {
       instance: inst.name,
       ratePerSec,
       durationMs: stepMs,
@@ -279,19 +282,21 @@ async function measureStep(
       deliveryTimeoutMs: ctx.profile.deliveryTimeoutMs,
       raw: true,
     });
-    return {
-      kind,
-      stats,
-      inFlight: {
-        mean: samples.reduce((a, b) => a + b, 0) / Math.max(1, samples.length),
-        max: Math.max(0, ...samples),
-        samples: samples.length,
-      },
-      ...meter.stop(),
-      coresPerSecond,
-    };
+    // The step is the open loop's window and its drain (the last purchases' deliveries).
+    cpu = meter.stop();
   } finally {
     running = false;
     await Promise.all([sampler, cpuSampler]);
   }
+  return {
+    kind,
+    stats,
+    inFlight: {
+      mean: samples.reduce((a, b) => a + b, 0) / Math.max(1, samples.length),
+      max: Math.max(0, ...samples),
+      samples: samples.length,
+    },
+    ...cpu,
+    coresPerSecond,
+  };
 }

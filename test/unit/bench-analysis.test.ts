@@ -82,6 +82,19 @@ describe("the report's analysis", () => {
     expect(analyse([throughput, ceiling, steps], 2)).toContain(text);
   });
 
+  it("sets the pooled p99 beside each round's p99 against the floor's in the same round", () => {
+    const raw = steps.raw as any;
+    const npm = raw.variants.find((v: any) => v.npmStart);
+    const ratios = raw.rounds
+      .filter((r: any) => r.side === 'floor')
+      .map((f: any) => raw.rounds.find((r: any) => r.round === f.round && r.side === npm.label).req.p99 / f.req.p99)
+      .sort((a: number, b: number) => a - b);
+    expect(ratios).toHaveLength(8);
+    const mid = (ratios[3] + ratios[4]) / 2;
+    const above = ratios.filter((r: number) => r > 1.5).length;
+    expect(latencyBound(raw, 2)).toContain(`the request ${fmt(mid, 2)}× at the median of 8 rounds, ${above} of them above 1.5×`);
+  });
+
   it('says nothing of the light-load bound when the run has no floor or no histories', () => {
     const raw = steps.raw as any;
     expect(latencyBound({ ...raw, floor: undefined }, 2)).toBeUndefined();

@@ -85,6 +85,12 @@ describe('the report of a full run with a partial run added', () => {
     expect(withPartial.full).toBe(true);
   });
 
+  it('says when a report was rendered again from the raw JSON, and with what', () => {
+    const again = renderAgain(ROOT, FULL, [], ORDER, `npm run bench -- --report-from ${FULL}`).markdown;
+    expect(again).toContain(`Rendered again from the run's raw JSON with \`npm run bench -- --report-from ${FULL}\`: the analysis (`);
+    expect(plain.markdown).not.toContain('Rendered again');
+  });
+
   it('refuses a partial run that adds no scenario the full run lacks', () => {
     // 2026-12-01T19-10-06Z ran throughput and offered, both in the full run.
     expect(() => renderAgain(ROOT, FULL, ['2026-12-01T19-10-06Z'], ORDER)).toThrow(/has no scenario the full run lacks/);
