@@ -8,7 +8,7 @@ import type { StepRow } from './scenarios/throughput';
 import type { AgentReport, CreatePaidStats, PurchaseStats } from './agent-protocol';
 import { storesOf, type Journal } from './stores';
 import { tuningBest } from './tuning-best';
-import { fmt, fmtInt, fmtMs, type Summary } from './stats';
+import { fmt, fmtInt, fmtMs, roundsMedian, type Summary } from './stats';
 import type { PairedResult } from './scenarios/paired';
 import type { PendingStep } from './scenarios/pending';
 import { latencyBound, type StepsRaw } from './latency-bound';
@@ -20,13 +20,6 @@ const CPU_BOUND = 0.85;
 
 /** The issue's goal for vpay's saturated purchases/s against Temporal's floor. */
 const FLOOR_GOAL = 0.6;
-
-/** The middle two averaged, as the paired rounds' own medians are (bench/scenarios/paired.ts). */
-function roundsMedian(xs: number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 /** CPU ms per purchase above what the process burns idle. */
 function marginalMs(step: StepRow, idle: Record<string, number>, key: string): number {
@@ -177,6 +170,7 @@ export function analyse(results: ScenarioResult[], nproc: number): string[] {
     const all = ['vpay', 'temporal', 'postgres', 'agent'].reduce((sum, k) => sum + perPurchase(v, k), 0);
     const paired = Number.isFinite(ce.paired?.medianRatio) ? ce.paired : undefined;
     const allBare = ['vpay', 'temporal'].reduce((sum, k) => sum + perPurchase(c, k), 0);
+    const cpuRatio = allBare / all;
     out.push(
       '**vpay against the bare workflow.** ' +
         // The issue's verdict comes from the paired rounds only: the sweeps' best steps ran at different
@@ -199,10 +193,10 @@ export function analyse(results: ScenarioResult[], nproc: number): string[] {
         // On a saturated machine a rate is cores over CPU per purchase, so this is where the ratio goes, not an independent prediction.
         (cpuBound && paired
           ? ` With both best steps CPU-bound, the rates follow the CPU per purchase: ${fmt(allBare, 1)} against ${fmt(all, 1)} ms ` +
-            `(the bare workflow's best step at ${c.concurrency} concurrent, vpay's at ${v.concurrency}) gives ${fmt(allBare / all, 2)}; ` +
-            (Math.abs(paired.medianRatio / (allBare / all) - 1) <= 0.05
+            `(the bare workflow's best step at ${c.concurrency} concurrent, vpay's at ${v.concurrency}) gives ${fmt(cpuRatio, 2)}; ` +
+            (Math.abs(paired.medianRatio / cpuRatio - 1) <= 0.05
               ? `the paired rounds' ${fmt(paired.medianRatio, 2)} is consistent with it, so the CPU split above is where the gap goes.`
-              : `the paired rounds measured ${fmt(paired.medianRatio, 2)}, ${fmt(Math.abs(1 - paired.medianRatio / (allBare / all)) * 100, 0)} % ${paired.medianRatio < allBare / all ? 'below' : 'above'} it. ` +
+              : `the paired rounds measured ${fmt(paired.medianRatio, 2)}, ${fmt(Math.abs(1 - paired.medianRatio / cpuRatio) * 100, 0)} % ${paired.medianRatio < cpuRatio ? 'below' : 'above'} it. ` +
                 'The rounds record rates only, not CPU, so what makes the difference is not measured here.')
           : ''),
     );

@@ -5,7 +5,7 @@
 // history (HTTP, the API's own work, gRPC). The floor's histories are not sampled, so the split
 // is vpay's alone. Raw JSON of older runs lacks some fields: undefined then.
 import type { PurchaseSteps } from './history-steps';
-import { fmt, median, summarize } from './stats';
+import { fmt, median, roundsMedian, summarize } from './stats';
 
 /** The issue's light-load targets, as multiples of the floor's answer p99 (scenario 1b judges them). */
 export const REQUEST_P99_OVER_FLOOR = 1.5;
@@ -45,13 +45,6 @@ export function roundRatios(raw: StepsRaw | undefined, label: string | undefined
   return out;
 }
 
-/** The middle value (the middle two averaged), as the paired rounds' medians are. */
-function middle(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
 /**
  * The instance run with `npm start`'s settings. Runs before the `npmStart` flag had two instances,
  * `npm start`'s the one with local steps.
@@ -88,7 +81,7 @@ export function latencyBound(raw: StepsRaw | undefined, nproc: number): string |
   const rounds = roundRatios(raw, npm.label);
   const roundText = (ratios: number[], goal: number, what: string) =>
     ratios.length
-      ? `${what} ${fmt(middle(ratios), 2)}× at the median of ${ratios.length} rounds, ${ratios.filter((r) => r > goal).length} of them above ${goal}×`
+      ? `${what} ${fmt(roundsMedian(ratios), 2)}× at the median of ${ratios.length} rounds, ${ratios.filter((r) => r > goal).length} of them above ${goal}×`
       : '';
   const byRound = [
     roundText(rounds.req, REQUEST_P99_OVER_FLOOR, 'the request'),

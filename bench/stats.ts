@@ -36,6 +36,16 @@ export function median(values: readonly number[]): number {
   );
 }
 
+/**
+ * The median as the side-by-side rounds take it: the middle value, the middle two averaged for an
+ * even count (six rounds' ratios have no single middle one). `median` above is nearest-rank.
+ */
+export function roundsMedian(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
 /** A number for a table cell: fixed decimals, "–" for NaN/undefined. */
 export function fmt(v: number | undefined | null, decimals = 1): string {
   if (v === undefined || v === null || !Number.isFinite(v)) return '–';

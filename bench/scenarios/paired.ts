@@ -6,7 +6,7 @@
 import type { BenchContext, ScenarioResult, Table } from '../context';
 import { noErrors, reconcile } from '../checks';
 import { startVpayInstance } from '../stack';
-import { fmt } from '../stats';
+import { fmt, roundsMedian } from '../stats';
 import type { Ceiling } from '../ceiling/driver';
 import type { Floor } from '../ceiling/floor';
 import { balancedOrders } from '../balanced-orders';
@@ -46,12 +46,6 @@ export interface PairedResult {
   floorConcurrency?: number;
   /** Median of the rounds' vpay / floor. */
   medianFloorRatio?: number;
-}
-
-export function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 export async function pairedRounds(ctx: BenchContext, res: ScenarioResult, ceiling: Ceiling, floor: Floor): Promise<PairedResult> {
@@ -106,9 +100,9 @@ export async function pairedRounds(ctx: BenchContext, res: ScenarioResult, ceili
       concurrency,
       stepMs,
       rounds,
-      medianRatio: median(rounds.map((r) => r.ratio)),
+      medianRatio: roundsMedian(rounds.map((r) => r.ratio)),
       floorConcurrency,
-      medianFloorRatio: median(rounds.map((r) => r.floorRatio!)),
+      medianFloorRatio: roundsMedian(rounds.map((r) => r.floorRatio!)),
     };
   } finally {
     await inst.stop();

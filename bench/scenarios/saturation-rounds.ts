@@ -7,10 +7,9 @@ import type { BenchContext, ScenarioResult, Table } from '../context';
 import { noErrors, reconcile } from '../checks';
 import { startVpayInstance, type VpayInstance } from '../stack';
 import { StepMeter } from '../sys';
-import { fmt } from '../stats';
+import { fmt, roundsMedian } from '../stats';
 import { balancedOrders } from '../balanced-orders';
 import { cpuMsPerPurchase } from './throughput';
-import { median } from './paired';
 
 export interface SaturationSide {
   name: string;
@@ -130,7 +129,7 @@ export function saturationTable(
   ratios: readonly RoundRatio[],
   o: { order: 'first' | 'order' },
 ): { table: Table; medians: number[] } {
-  const medians = ratios.map((q) => median(p.rounds.map((r) => r.rates[q.num] / r.rates[q.den])));
+  const medians = ratios.map((q) => roundsMedian(p.rounds.map((r) => r.rates[q.num] / r.rates[q.den])));
   const table: Table = {
     title: `Each round: whole purchases per second at ${p.concurrency} concurrent (whole purchase p99 in ms)`,
     columns: ['round', o.order, ...sides.map((s) => s.label), ...ratios.map((q) => q.label)],
@@ -149,7 +148,7 @@ export function saturationTable(
 
 /** CPU per whole purchase of each side, the median over its rounds' steps, by process. */
 export function cpuPerPurchaseTable(p: SaturationRounds, sides: readonly SaturationSide[]): Table {
-  const med = (i: number, k: string) => fmt(median(p.rounds.map((r) => r.cpuMsPerPurchase[i]?.[k] ?? Number.NaN)), 1);
+  const med = (i: number, k: string) => fmt(roundsMedian(p.rounds.map((r) => r.cpuMsPerPurchase[i]?.[k] ?? Number.NaN)), 1);
   const maxOther = (i: number) => fmt(Math.max(...p.rounds.map((r) => r.cores[i]?.other ?? 0)), 2);
   return {
     title:

@@ -7,7 +7,6 @@
 // endpoint and the superapp are origins of their own, as in production: vpay pools its sockets per
 // origin (SOCKETS_PER_ORIGIN), and endpoints sharing one would also share that pool, which no two
 // developers do.
-import { performance } from 'node:perf_hooks';
 import { newResult, sleep, type BenchContext, type ScenarioResult } from '../context';
 import { noErrors, reconcile } from '../checks';
 import { startVpayInstance, type VpayInstance } from '../stack';
@@ -15,7 +14,7 @@ import { capacityFor } from '../capacity';
 import { fmt, summarize, type Summary } from '../stats';
 import type { PurchaseStats } from '../agent-protocol';
 import { SOCKETS_PER_ORIGIN } from '../../lib/outbound/safe-post';
-import { coresUsed, cpuTicks, StepMeter } from '../sys';
+import { StepMeter } from '../sys';
 
 const four = (s: Summary) => `${fmt(s.p50, 0)} / ${fmt(s.p95, 0)} / ${fmt(s.p99, 0)} / ${fmt(s.max, 0)}`;
 
@@ -261,13 +260,12 @@ async function measureStep(
     }
   })();
   const cpuSampler = (async () => {
-    let last = { ticks: cpuTicks(procs), at: performance.now() };
+    let second = new StepMeter(procs);
     while (running) {
       await sleep(1000);
       if (!running) break; // the step ended during this second: no sample past its end
-      const now = { ticks: cpuTicks(procs), at: performance.now() };
-      coresPerSecond.push(coresUsed(last.ticks, now.ticks, now.at - last.at).total);
-      last = now;
+      coresPerSecond.push(second.stop().cores.total);
+      second = new StepMeter(procs);
     }
   })();
   let stats: PurchaseStats;
