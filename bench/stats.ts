@@ -1,4 +1,5 @@
-// Latency and rate arithmetic for the benchmark: percentiles by nearest rank over the raw samples.
+// Latency and rate arithmetic for the benchmark: percentiles by nearest rank over the raw samples,
+// and the median of side-by-side rounds (roundsMedian), which averages the middle two.
 
 export interface Summary {
   n: number;

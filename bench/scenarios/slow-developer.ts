@@ -7,6 +7,7 @@
 // endpoint and the superapp are origins of their own, as in production: vpay pools its sockets per
 // origin (SOCKETS_PER_ORIGIN), and endpoints sharing one would also share that pool, which no two
 // developers do.
+import { performance } from 'node:perf_hooks';
 import { newResult, sleep, type BenchContext, type ScenarioResult } from '../context';
 import { noErrors, reconcile } from '../checks';
 import { startVpayInstance, type VpayInstance } from '../stack';
@@ -14,7 +15,7 @@ import { capacityFor } from '../capacity';
 import { fmt, summarize, type Summary } from '../stats';
 import type { PurchaseStats } from '../agent-protocol';
 import { SOCKETS_PER_ORIGIN } from '../../lib/outbound/safe-post';
-import { StepMeter } from '../sys';
+import { coresUsed, cpuTicks, StepMeter } from '../sys';
 
 const four = (s: Summary) => `${fmt(s.p50, 0)} / ${fmt(s.p95, 0)} / ${fmt(s.p99, 0)} / ${fmt(s.max, 0)}`;
 
@@ -260,12 +261,14 @@ async function measureStep(
     }
   })();
   const cpuSampler = (async () => {
-    let second = new StepMeter(procs);
+    // Each reading ends one second and starts the next, so the seconds join up and /proc is read once a second.
+    let last = { ticks: cpuTicks(procs), at: performance.now() };
     while (running) {
       await sleep(1000);
       if (!running) break; // the step ended during this second: no sample past its end
-      coresPerSecond.push(second.stop().cores.total);
-      second = new StepMeter(procs);
+      const now = { ticks: cpuTicks(procs), at: performance.now() };
+      coresPerSecond.push(coresUsed(last.ticks, now.ticks, now.at - last.at).total);
+      last = now;
     }
   })();
   let stats: PurchaseStats;
