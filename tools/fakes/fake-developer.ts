@@ -50,6 +50,11 @@ export interface DeliveryRecord {
   failed: number;
   /** performance.now() at the arrival of the first acknowledged attempt. */
   firstOkAt?: number;
+  /**
+   * Each acknowledged attempt's X-Vpay-Attempt and arrival (performance.now()), in arrival order:
+   * what a test shows when an order was notified more than once.
+   */
+  acks: Array<{ attempt: number; at: number }>;
 }
 
 export interface DeveloperReport {
@@ -269,9 +274,11 @@ export class FakeDeveloper {
     const refused = !signatureValid && this.rejectBadSignatures;
     const answeredOk = !refused && (mode === 'ok' || (mode === 'flaky' && this.flakyRequests++ % 2 === 1));
     let rec = this.records.get(orderId);
-    if (!rec) this.records.set(orderId, (rec = { ok: 0, failed: 0 }));
-    if (answeredOk) rec.ok++;
-    else rec.failed++;
+    if (!rec) this.records.set(orderId, (rec = { ok: 0, failed: 0, acks: [] }));
+    if (answeredOk) {
+      rec.ok++;
+      rec.acks.push({ attempt, at });
+    } else rec.failed++;
     if (this.record) {
       this.received.push({ deliveryId, attempt, event: String(body.Event), rawPayload, payload, signatureValid, answeredOk });
     }
