@@ -122,6 +122,8 @@ export interface AgentApi {
   developerAppMode(a: { instance: string; mode: 'ok' | 'slow' }): Promise<void>;
   /** Notifications the fake developer is answering slowly whose sender still waits (vpay's attempts in flight). */
   slowInFlight(): Promise<number>;
+  /** Slow notifications ended so far (their sender gave up at its timeout), cumulative. */
+  slowEnded(): Promise<number>;
   waitDelivered(a: { instance: string; timeoutMs: number }): Promise<DrainStats>;
   queryLoop(a: { instance: string; concurrency: number; durationMs: number; outTradeNos?: string[] }): Promise<QueryStats>;
   /** Up to `max` distinct outTradeNos of the instance's completed purchases, drawn at random (all if fewer). */

@@ -141,6 +141,10 @@ const handlers: AgentApi = {
     return developer.slowInFlight;
   },
 
+  async slowEnded() {
+    return developer.slowEnded;
+  },
+
   async waitDelivered({ instance, timeoutMs }) {
     const app = appOf(instance);
     const deadline = performance.now() + timeoutMs;

@@ -16,6 +16,7 @@ import { fmt, summarize, type Summary } from '../stats';
 import type { PurchaseStats } from '../agent-protocol';
 import { SOCKETS_PER_ORIGIN } from '../../lib/outbound/safe-post';
 import { coresUsed, cpuTicks, StepMeter } from '../sys';
+import { byKind, DRAIN_FACTOR, kindOf, secondsOf, WAVE_ENDED, type SecondsPooled } from '../slow-seconds';
 
 const four = (s: Summary) => `${fmt(s.p50, 0)} / ${fmt(s.p95, 0)} / ${fmt(s.p99, 0)} / ${fmt(s.max, 0)}`;
 
@@ -33,6 +34,62 @@ function cpuFinding(base: Step[], slow: Step[]): string {
   );
 }
 
+/**
+ * The payment requests of the slow steps' seconds by what came just before them: a drain of the
+ * measured app's held-back deliveries, a wave of slow attempts timing out, or neither; for the
+ * finding ('' for runs that did not record seconds).
+ */
+function secondsFinding(slow: Step[], offered: number): string {
+  const k = byKind(slow, offered);
+  if (!k) return '';
+  const part = (p: SecondsPooled) =>
+    p.seconds === 0
+      ? 'none'
+      : `${p.seconds} s at ${fmt(p.meanCores, 2)} cores on average, requests p50 / p99 ${fmt(p.req.p50, 0)} / ${fmt(p.req.p99, 0)} ms (${p.req.n})`;
+  return (
+    ` Second by second in the slow steps: the seconds after a drain (in it or the two before, the measured app got over ${DRAIN_FACTOR}× its offered rate of ` +
+    `deliveries, held back while the slow app's attempts had the delivery slots): ${part(k.drain)}; after a wave of timeouts (at least ${WAVE_ENDED} slow ` +
+    `attempts ended in it or the second before) with no drain: ${part(k.wave)}; the other seconds: ${part(k.other)}.`
+  );
+}
+
+/** The slow step whose payment request p99 was highest, second by second (no table for runs that did not record seconds). */
+function secondsTable(steps: Step[], offered: number) {
+  const worst = steps.reduce<{ s: Step; i: number } | undefined>(
+    (w, s, i) => (s.kind === 'slow' && (!w || s.stats.req.p99 > w.s.stats.req.p99) ? { s, i } : w),
+    undefined,
+  );
+  const seconds = worst ? secondsOf(worst.s) : [];
+  if (!worst || seconds.length === 0) return [];
+  const mark = { drain: ' (drain)', wave: ' (wave)', other: '' };
+  return [
+    {
+      title:
+        `Step ${worst.i + 1} (the slow step with the highest request p99), second by second: "drain", the measured app got over ${DRAIN_FACTOR}× its ` +
+        `offered rate of deliveries in it or the two seconds before; "wave", at least ${WAVE_ENDED} slow attempts ended in it or the second before`,
+      columns: [
+        'second',
+        'slow attempts ended',
+        "measured app's deliveries",
+        'cores (all)',
+        'requests meant to be sent',
+        'payment request p50 / p99 / max (ms)',
+      ],
+      rows: seconds.map((sec, i) => {
+        const r = summarize(sec.reqMs);
+        return [
+          `${sec.second + 1}${mark[kindOf(seconds, i, offered)]}`,
+          String(sec.slowEnded),
+          String(sec.delivered),
+          fmt(sec.cores, 2),
+          String(r.n),
+          r.n ? `${fmt(r.p50, 0)} / ${fmt(r.p99, 0)} / ${fmt(r.max, 0)}` : '–',
+        ];
+      }),
+    },
+  ];
+}
+
 /** A step's CPU for the table ("–" for runs that did not measure it). */
 function coresCell(s: Step): string {
   if (!s.cores) return '–';
@@ -48,13 +105,19 @@ interface Step {
   /** The slow app's attempts in flight at the fake developer, sampled every 500 ms. */
   inFlight: { mean: number; max: number; samples: number };
   /**
-   * Cores each process used over the step (its window and the drain after it), and the whole stack's cores in each second of it: is the
-   * payment path slowed by the CPU the slow app's attempts cost, in bursts when they time out
-   * together? Absent from runs before it was measured.
+   * Cores each process used over the step (its window and the drain after it), and the whole
+   * stack's cores in each second of it: what does the payment path wait for in the slow steps
+   * (bench/slow-seconds.ts sets each second's requests beside it)? Absent from runs before it was measured.
    */
   cores?: Record<string, number>;
   vpayEventLoopUtilization?: number;
   coresPerSecond?: number[];
+  /**
+   * The slow app's attempts that ended (timed out) in each second, beside coresPerSecond: do the
+   * payment path's slow seconds follow the seconds its attempts time out together? Absent from
+   * runs before it was measured.
+   */
+  slowEndedPerSecond?: number[];
 }
 
 export async function slowDeveloper(ctx: BenchContext): Promise<ScenarioResult> {
@@ -192,12 +255,14 @@ export async function slowDeveloper(ctx: BenchContext): Promise<ScenarioResult> 
           coresCell(s),
         ]),
       },
+      ...secondsTable(steps, offered),
     );
     res.findings.push(
       `With one developer's endpoint slow (${fmt(inFlightMean)} of its attempts in flight on average, ${inFlightMax} at most, of ${slots} delivery slots), ` +
         `another app's payment request took ${fmt(slow.req.p99, 0)} ms at p99 (${fmt(base.req.p99, 0)} ms with none slow) and its callback ${fmt(slow.cb.p99, 0)} ms ` +
         `(${fmt(base.cb.p99, 0)} ms); its deliveries, which share the delivery slots, took ${fmt(slow.s2d.p99, 0)} ms at p99 from the callback (${fmt(base.s2d.p99, 0)} ms).` +
-        cpuFinding(baseSteps, slowSteps),
+        cpuFinding(baseSteps, slowSteps) +
+        secondsFinding(slowSteps, offered),
     );
     res.raw = { capacity: measured.ratePerSec, offered, slots, slowOrders: p.slowOrders, origins, base, slow, steps };
     return res;
@@ -260,6 +325,8 @@ async function measureStep(
       await sleep(500);
     }
   })();
+  const slowEndedPerSecond: number[] = [];
+  let lastEnded = await agent.call('slowEnded', undefined);
   const cpuSampler = (async () => {
     // Each reading ends one second and starts the next, so the seconds join up and /proc is read once a second.
     let last = { ticks: cpuTicks(procs), at: performance.now() };
@@ -269,6 +336,10 @@ async function measureStep(
       const now = { ticks: cpuTicks(procs), at: performance.now() };
       coresPerSecond.push(coresUsed(last.ticks, now.ticks, now.at - last.at).total);
       last = now;
+      // Read just after the CPU: the two series share their seconds to within one call to the agent.
+      const ended = await agent.call('slowEnded', undefined);
+      slowEndedPerSecond.push(ended - lastEnded);
+      lastEnded = ended;
     }
   })();
   let stats: PurchaseStats;
@@ -281,7 +352,8 @@ async function measureStep(
       maxInFlight: Math.ceil(ratePerSec * (stepMs / 1000) + 10),
       tag,
       deliveryTimeoutMs: ctx.profile.deliveryTimeoutMs,
-      raw: true,
+      // Each purchase's intended start too, to set the requests of each second beside its CPU.
+      raw: 'timeline',
     });
     // The step is the open loop's window and its drain (the last purchases' deliveries).
     cpu = meter.stop();
@@ -299,5 +371,6 @@ async function measureStep(
     },
     ...cpu,
     coresPerSecond,
+    slowEndedPerSecond,
   };
 }

@@ -109,6 +109,8 @@ export class FakeDeveloper {
   private readonly slowAnswers = new Set<NodeJS.Timeout>();
   /** 'slow' notifications whose sender still waits (its connection open): what vpay has in flight. */
   private slowOpen = 0;
+  /** 'slow' notifications ended so far: their sender gave up at its timeout (or took the late answer). */
+  private slowClosed = 0;
   /** Notifications answered nothing yet in 'hold' mode, until releaseHeld(). */
   private readonly held: http.ServerResponse[] = [];
   private server?: http.Server;
@@ -150,6 +152,11 @@ export class FakeDeveloper {
   /** How many 'slow' notifications are still awaited by their sender (it gives up at its timeout). */
   get slowInFlight(): number {
     return this.slowOpen;
+  }
+
+  /** How many 'slow' notifications have ended so far (nearly all by their sender's timeout). */
+  get slowEnded(): number {
+    return this.slowClosed;
   }
 
   /** How many notifications 'hold' mode is holding. */
@@ -327,7 +334,10 @@ export class FakeDeveloper {
         return;
       case 'slow': {
         this.slowOpen++;
-        res.once('close', () => this.slowOpen--);
+        res.once('close', () => {
+          this.slowOpen--;
+          this.slowClosed++;
+        });
         const t = setTimeout(() => {
           this.slowAnswers.delete(t);
           replyJson(res, 200, OK_BODY);
