@@ -5,6 +5,7 @@
 // measured app's deliveries received in it. Pure, so a test can feed it numbers.
 import { summarize, type Summary } from './stats';
 import { timedSamples } from './crash-timeline';
+import { SOCKETS_PER_ORIGIN } from '../lib/outbound/safe-post';
 
 /** What one step kept (bench/scenarios/slow-developer.ts's Step, the fields used here). */
 export interface SecondsOfStep {
@@ -30,7 +31,7 @@ export interface Second {
  * second before (a failure's workflow task and timer come just after it): a quarter of the
  * sockets one origin gets (lib/outbound/safe-post.ts SOCKETS_PER_ORIGIN, 64).
  */
-export const WAVE_ENDED = 16;
+export const WAVE_ENDED = SOCKETS_PER_ORIGIN / 4;
 /**
  * A second follows a drain when, in it or one of the two seconds before, the measured app got more
  * than this many times its offered rate of deliveries: deliveries held back (waiting for a
@@ -38,7 +39,10 @@ export const WAVE_ENDED = 16;
  */
 export const DRAIN_FACTOR = 1.5;
 
-/** The step's seconds; [] for runs that did not record them. */
+/**
+ * The step's seconds; [] for runs that did not record them. Only whole seconds are sampled, so the
+ * last deliveries of a step, arriving in the part second before its end, are not counted.
+ */
 export function secondsOf(step: SecondsOfStep): Second[] {
   const cores = step.coresPerSecond;
   const ended = step.slowEndedPerSecond;
@@ -54,14 +58,18 @@ export function secondsOf(step: SecondsOfStep): Second[] {
   }));
 }
 
-export type SecondKind = 'drain' | 'wave' | 'other';
+export type SecondKind = 'drain and wave' | 'drain' | 'wave' | 'other';
+export const SECOND_KINDS: readonly SecondKind[] = ['drain and wave', 'drain', 'wave', 'other'];
 
-/** Whether second i follows a drain of held-back deliveries, a wave of timeouts (and no drain), or neither. */
+/**
+ * What came just before second i: a drain of held-back deliveries (in it or the two seconds
+ * before), a wave of timeouts (in it or the second before), both, or neither.
+ */
 export function kindOf(seconds: Second[], i: number, offeredPerSec: number): SecondKind {
   const back = (n: number) => seconds.slice(Math.max(0, i - n), i + 1);
-  if (back(2).some((s) => s.delivered > DRAIN_FACTOR * offeredPerSec)) return 'drain';
-  if (back(1).some((s) => s.slowEnded >= WAVE_ENDED)) return 'wave';
-  return 'other';
+  const drain = back(2).some((s) => s.delivered > DRAIN_FACTOR * offeredPerSec);
+  const wave = back(1).some((s) => s.slowEnded >= WAVE_ENDED);
+  return drain && wave ? 'drain and wave' : drain ? 'drain' : wave ? 'wave' : 'other';
 }
 
 export interface SecondsPooled {
@@ -88,5 +96,5 @@ export function byKind(steps: SecondsOfStep[], offeredPerSec: number): Record<Se
       req: summarize(chosen.flatMap((c) => c.reqMs)),
     };
   };
-  return { drain: pool('drain'), wave: pool('wave'), other: pool('other') };
+  return Object.fromEntries(SECOND_KINDS.map((k) => [k, pool(k)])) as Record<SecondKind, SecondsPooled>;
 }

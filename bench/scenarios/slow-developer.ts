@@ -16,7 +16,7 @@ import { fmt, summarize, type Summary } from '../stats';
 import type { PurchaseStats } from '../agent-protocol';
 import { SOCKETS_PER_ORIGIN } from '../../lib/outbound/safe-post';
 import { coresUsed, cpuTicks, StepMeter } from '../sys';
-import { byKind, DRAIN_FACTOR, kindOf, secondsOf, WAVE_ENDED, type SecondsPooled } from '../slow-seconds';
+import { byKind, DRAIN_FACTOR, kindOf, SECOND_KINDS, secondsOf, WAVE_ENDED, type SecondsPooled } from '../slow-seconds';
 
 const four = (s: Summary) => `${fmt(s.p50, 0)} / ${fmt(s.p95, 0)} / ${fmt(s.p99, 0)} / ${fmt(s.max, 0)}`;
 
@@ -36,8 +36,8 @@ function cpuFinding(base: Step[], slow: Step[]): string {
 
 /**
  * The payment requests of the slow steps' seconds by what came just before them: a drain of the
- * measured app's held-back deliveries, a wave of slow attempts timing out, or neither; for the
- * finding ('' for runs that did not record seconds).
+ * measured app's held-back deliveries, a wave of slow attempts timing out, both, or neither; for
+ * the finding ('' for runs that did not record seconds).
  */
 function secondsFinding(slow: Step[], offered: number): string {
   const k = byKind(slow, offered);
@@ -47,9 +47,11 @@ function secondsFinding(slow: Step[], offered: number): string {
       ? 'none'
       : `${p.seconds} s at ${fmt(p.meanCores, 2)} cores on average, requests p50 / p99 ${fmt(p.req.p50, 0)} / ${fmt(p.req.p99, 0)} ms (${p.req.n})`;
   return (
-    ` Second by second in the slow steps: the seconds after a drain (in it or the two before, the measured app got over ${DRAIN_FACTOR}× its offered rate of ` +
-    `deliveries, held back while the slow app's attempts had the delivery slots): ${part(k.drain)}; after a wave of timeouts (at least ${WAVE_ENDED} slow ` +
-    `attempts ended in it or the second before) with no drain: ${part(k.wave)}; the other seconds: ${part(k.other)}.`
+    ` Second by second in the slow steps, by what came just before each second: a drain (in it or the two seconds before, the measured app got over ` +
+    `${DRAIN_FACTOR}× its offered rate of deliveries, held back while the slow app's attempts had the delivery slots), a wave (at least ${WAVE_ENDED} ` +
+    `slow attempts ended in it or the second before), both, or neither: ` +
+    SECOND_KINDS.map((kind) => `${kind}, ${part(k[kind])}`).join('; ') +
+    '.'
   );
 }
 
@@ -61,12 +63,12 @@ function secondsTable(steps: Step[], offered: number) {
   );
   const seconds = worst ? secondsOf(worst.s) : [];
   if (!worst || seconds.length === 0) return [];
-  const mark = { drain: ' (drain)', wave: ' (wave)', other: '' };
   return [
     {
       title:
         `Step ${worst.i + 1} (the slow step with the highest request p99), second by second: "drain", the measured app got over ${DRAIN_FACTOR}× its ` +
-        `offered rate of deliveries in it or the two seconds before; "wave", at least ${WAVE_ENDED} slow attempts ended in it or the second before`,
+        `offered rate of deliveries in it or the two seconds before; "wave", at least ${WAVE_ENDED} slow attempts ended in it or the second before. ` +
+        'Second k holds the requests meant to be sent k-1 to k s after the step began; deliveries after the last whole second are not counted',
       columns: [
         'second',
         'slow attempts ended',
@@ -77,8 +79,9 @@ function secondsTable(steps: Step[], offered: number) {
       ],
       rows: seconds.map((sec, i) => {
         const r = summarize(sec.reqMs);
+        const kind = kindOf(seconds, i, offered);
         return [
-          `${sec.second + 1}${mark[kindOf(seconds, i, offered)]}`,
+          `${sec.second + 1}${kind === 'other' ? '' : ` (${kind})`}`,
           String(sec.slowEnded),
           String(sec.delivered),
           fmt(sec.cores, 2),
@@ -327,11 +330,15 @@ async function measureStep(
   })();
   const slowEndedPerSecond: number[] = [];
   let lastEnded = await agent.call('slowEnded', undefined);
+  // The seconds are counted from here, just before the open loop is asked to start (one call to
+  // the agent later), so second k holds the requests meant to be sent k s after the loop's start.
+  const t0 = performance.now();
   const cpuSampler = (async () => {
-    // Each reading ends one second and starts the next, so the seconds join up and /proc is read once a second.
+    // Each reading ends one second and starts the next, so the seconds join up and /proc is read
+    // once a second; each is taken at t0 + k s, so the time the readings take does not add up.
     let last = { ticks: cpuTicks(procs), at: performance.now() };
-    while (running) {
-      await sleep(1000);
+    for (let k = 1; running; k++) {
+      await sleep(Math.max(0, t0 + k * 1000 - performance.now()));
       if (!running) break; // the step ended during this second: no sample past its end
       const now = { ticks: cpuTicks(procs), at: performance.now() };
       coresPerSecond.push(coresUsed(last.ticks, now.ticks, now.at - last.at).total);

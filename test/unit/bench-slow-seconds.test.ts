@@ -1,7 +1,7 @@
 // Scenario 1d second by second (bench/slow-seconds.ts): each payment request lands in the second
 // it was meant to be sent and each delivery in the second it arrived; a second follows a drain
-// (many of the measured app's deliveries at once), a wave of timeouts, or neither; runs that did
-// not record seconds give none.
+// (many of the measured app's deliveries at once), a wave of timeouts, both, or neither; runs that
+// did not record seconds give none.
 import { byKind, DRAIN_FACTOR, kindOf, secondsOf, WAVE_ENDED, type SecondsOfStep } from '../../bench/slow-seconds';
 
 /** A step with the given purchases: [intended start ms, request ms, whole purchase ms]. */
@@ -20,7 +20,7 @@ const step = (ended: number[], cores: number[], purchases: Array<[number, number
 const OFFERED = 2;
 
 describe('scenario 1d second by second', () => {
-  // Second 0: two purchases delivered within it. Second 1: a wave of timeouts. Seconds 2-5: quiet,
+  // Second 0: one purchase delivered within it. Second 1: a wave of timeouts. Seconds 2-5: quiet,
   // but for second 4, where four purchases held back since second 0 are delivered at once (over
   // DRAIN_FACTOR x 2/s), so seconds 4, 5 and 6 follow a drain.
   const s = step(
@@ -48,7 +48,15 @@ describe('scenario 1d second by second', () => {
     expect(seconds.map((sec) => sec.delivered)).toEqual([1, 2, 1, 0, 4, 1, 2, 1]);
   });
 
-  it('tells a second after a drain from one after a wave of timeouts', () => {
+  it('puts an event on a whole second in the second it begins, and keeps only the seconds both series cover', () => {
+    const edge = secondsOf(step([0, 0, 0], [1, 1], [[1_000, 10, 1_000]]));
+    expect(edge.map((sec) => [sec.reqMs, sec.delivered])).toEqual([
+      [[], 0],
+      [[10], 0],
+    ]);
+  });
+
+  it('tells a second after a drain from one after a wave of timeouts, and from one after both', () => {
     const seconds = secondsOf(s);
     expect(seconds.map((_, i) => kindOf(seconds, i, OFFERED))).toEqual([
       'other',
@@ -56,6 +64,18 @@ describe('scenario 1d second by second', () => {
       'wave',
       'other',
       'drain',
+      'drain',
+      'drain',
+      'other',
+    ]);
+    // The same drain just after a wave: second 4 follows both, 5 and 6 the drain alone.
+    const both = secondsOf({ ...s, slowEndedPerSecond: [0, 0, 0, WAVE_ENDED, 0, 0, 0, 0] });
+    expect(both.map((_, i) => kindOf(both, i, OFFERED))).toEqual([
+      'other',
+      'other',
+      'other',
+      'wave',
+      'drain and wave',
       'drain',
       'drain',
       'other',
@@ -85,6 +105,7 @@ describe('scenario 1d second by second', () => {
     expect(k.wave.req.max).toBe(90);
     expect(k.other.seconds).toBe(6);
     expect(k.other.req.max).toBe(70);
+    expect(k['drain and wave'].seconds).toBe(0);
   });
 
   it('gives nothing for a run that did not record seconds', () => {
