@@ -331,7 +331,8 @@ async function measureStep(
   const slowEndedPerSecond: number[] = [];
   let lastEnded = await agent.call('slowEnded', undefined);
   // The seconds are counted from here, just before the open loop is asked to start (one call to
-  // the agent later), so second k holds the requests meant to be sent k s after the loop's start.
+  // the agent later), so the k-th reading covers the requests meant to be sent k-1 to k s after
+  // the loop's start.
   const t0 = performance.now();
   const cpuSampler = (async () => {
     // Each reading ends one second and starts the next, so the seconds join up and /proc is read

@@ -131,7 +131,7 @@ function countEach(messages: string[]): Record<string, number> {
  */
 async function whatBecameOf(databaseUrl: string, orderIds: string[]) {
   if (orderIds.length === 0) return [];
-  const pg = new PgClient({ connectionString: databaseUrl });
+  const pg = new PgClient({ connectionString: databaseUrl, ...BOUNDED });
   await pg.connect();
   let rows: Array<{
     order_id: string;
@@ -170,6 +170,9 @@ async function whatBecameOf(databaseUrl: string, orderIds: string[]) {
   );
 }
 
+/** A diagnostic lookup gives up rather than turn a failure's diff into the test's timeout. */
+const BOUNDED = { connectionTimeoutMillis: 10_000, statement_timeout: 10_000 };
+
 /** `promise`, or a rejection once `ms` have passed. */
 function withinMs<T>(ms: number, promise: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -182,7 +185,7 @@ function withinMs<T>(ms: number, promise: Promise<T>): Promise<T> {
  * (acknowledged), false (recorded as failed), absent when never recorded.
  */
 async function recordedAttempts(databaseUrl: string, orderIds: string[]): Promise<Map<string, boolean>> {
-  const pg = new PgClient({ connectionString: databaseUrl });
+  const pg = new PgClient({ connectionString: databaseUrl, ...BOUNDED });
   await pg.connect();
   try {
     const { rows } = await pg.query('select order_id, attempt, ok from delivery_attempts where order_id = any($1)', [orderIds]);

@@ -108,6 +108,18 @@ describe('scenario 1d second by second', () => {
     expect(k['drain and wave'].seconds).toBe(0);
   });
 
+  it('sorts each step on its own: a drain at the end of one step is not carried into the next', () => {
+    const endsInDrain = step(
+      [0, 0],
+      [1, 1],
+      [...Array(4)].map((): [number, number, number] => [0, 10, 1_500]),
+    );
+    const quiet = step([0, 0], [1, 1], [[0, 10, 100]]);
+    const k = byKind([endsInDrain, quiet], OFFERED)!;
+    expect(k.drain.seconds).toBe(1);
+    expect(k.other.seconds).toBe(3);
+  });
+
   it('gives nothing for a run that did not record seconds', () => {
     const old: SecondsOfStep = { coresPerSecond: [1, 1], stats: { raw: { reqMs: [1], wholeMs: [2] } } };
     expect(secondsOf(old)).toEqual([]);

@@ -49,7 +49,11 @@ describe("the fake developer's records", () => {
     developer.mode = 'slow';
     try {
       const ended = developer.slowEnded;
-      await expect(notify('order-2', 1, 300)).rejects.toBeInstanceOf(PostTimeoutError);
+      const sent = notify('order-2', 1, 1_000);
+      // Arrived and still awaited: in flight, not ended.
+      await waitFor('the slow notification arrived', () => developer.slowInFlight === 1, 5_000, 10);
+      expect(developer.slowEnded).toBe(ended);
+      await expect(sent).rejects.toBeInstanceOf(PostTimeoutError);
       await waitFor('the slow notification ended', () => developer.slowEnded === ended + 1, 5_000, 20);
       expect(developer.slowInFlight).toBe(0);
       expect(developer.records.get('order-2')).toMatchObject({ ok: 0, failed: 1, acks: [] });
