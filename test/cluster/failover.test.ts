@@ -131,24 +131,18 @@ function countEach(messages: string[]): Record<string, number> {
  */
 async function whatBecameOf(databaseUrl: string, orderIds: string[]) {
   if (orderIds.length === 0) return [];
-  const pg = new PgClient({ connectionString: databaseUrl, ...BOUNDED });
-  await pg.connect();
-  let rows: Array<{
+  const rows = await queryRows<{
     order_id: string;
     app_id: string;
     out_trade_no: string;
     status: string;
     delivery_attempts: number;
     last_delivery_error: string | null;
-  }>;
-  try {
-    ({ rows } = await pg.query(
-      'select order_id, app_id, out_trade_no, status, delivery_attempts, last_delivery_error from orders where order_id = any($1)',
-      [orderIds],
-    ));
-  } finally {
-    await pg.end();
-  }
+  }>(
+    databaseUrl,
+    'select order_id, app_id, out_trade_no, status, delivery_attempts, last_delivery_error from orders where order_id = any($1)',
+    [orderIds],
+  );
   return Promise.all(
     orderIds.map(async (orderId) => {
       const row = rows.find((r) => r.order_id === orderId);
@@ -170,8 +164,19 @@ async function whatBecameOf(databaseUrl: string, orderIds: string[]) {
   );
 }
 
-/** A diagnostic lookup gives up rather than turn a failure's diff into the test's timeout. */
-const BOUNDED = { connectionTimeoutMillis: 10_000, statement_timeout: 10_000 };
+/**
+ * The rows of one query on the cluster's vpay database, on a connection of its own. A diagnostic
+ * lookup gives up rather than turn a failure's diff into the test's timeout.
+ */
+async function queryRows<Row>(databaseUrl: string, sql: string, params: unknown[]): Promise<Row[]> {
+  const pg = new PgClient({ connectionString: databaseUrl, connectionTimeoutMillis: 10_000, statement_timeout: 10_000 });
+  await pg.connect();
+  try {
+    return (await pg.query(sql, params)).rows as Row[];
+  } finally {
+    await pg.end();
+  }
+}
 
 /** `promise`, or a rejection once `ms` have passed. */
 function withinMs<T>(ms: number, promise: Promise<T>): Promise<T> {
@@ -185,14 +190,12 @@ function withinMs<T>(ms: number, promise: Promise<T>): Promise<T> {
  * (acknowledged), false (recorded as failed), absent when never recorded.
  */
 async function recordedAttempts(databaseUrl: string, orderIds: string[]): Promise<Map<string, boolean>> {
-  const pg = new PgClient({ connectionString: databaseUrl, ...BOUNDED });
-  await pg.connect();
-  try {
-    const { rows } = await pg.query('select order_id, attempt, ok from delivery_attempts where order_id = any($1)', [orderIds]);
-    return new Map(rows.map((r: { order_id: string; attempt: number; ok: boolean }) => [`${r.order_id}/${r.attempt}`, r.ok]));
-  } finally {
-    await pg.end();
-  }
+  const rows = await queryRows<{ order_id: string; attempt: number; ok: boolean }>(
+    databaseUrl,
+    'select order_id, attempt, ok from delivery_attempts where order_id = any($1)',
+    [orderIds],
+  );
+  return new Map(rows.map((r) => [`${r.order_id}/${r.attempt}`, r.ok]));
 }
 
 /** An order's acknowledged attempts: what vpay recorded of each, and its arrival in ms after each kill (negative: before it). */
@@ -294,9 +297,9 @@ test(
     // after the developer acknowledged and before DELIVERED was committed. That order is notified
     // once more by the next attempt, with the same X-Vpay-Delivery-Id. Any other repeat fails: the
     // attempt first acknowledged must be one vpay never recorded (a recorded one, even recorded as
-    // failed, was not lost to the kill), and its acknowledgement must have
-    // arrived within ACK_TO_COMMIT_MS of the worker's kill, either side (one sent just before the
-    // signal may be read here just after it).
+    // failed, was not lost to the kill), and its acknowledgement must have arrived within
+    // ACK_TO_COMMIT_MS of the worker's kill, either side (one sent just before the signal may be
+    // read here just after it).
     const workerKilledAt = killedAt.get(c.workers[0].name)!;
     const repeated = orders.filter((id) => developer.records.get(id)!.ok > 1);
     const recorded = await recordedAttempts(c.databaseUrl, repeated);
