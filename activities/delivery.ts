@@ -6,10 +6,13 @@ import {
   beginDeliveryAttempt,
   beginRedeliveryAttempt,
   finishDeliveryAttempt,
+  getOrder,
   recordRedeliveryAttempt,
   type OrderRow,
 } from '../lib/db/repos/orders';
-import { deliveryIdFor, deliveryNoticeBody } from '../lib/outbound/delivery-notice';
+import { deliveryIdFor, deliveryNoticeBody, deliveryUrlFor } from '../lib/outbound/delivery-notice';
+import { defaultEndpointShare, EndpointShare, endpointOf } from '../lib/outbound/endpoint-share';
+import type { Config } from '../lib/platform/config';
 import { Failures, type DeliveryFailureDetails } from '../workflows/definitions';
 import type { RedeliveryResult } from '../workflows/definitions';
 import type { App } from '../lib/db/repos/apps';
@@ -18,14 +21,46 @@ import { recordedUrl, sendDeveloperNotice, type SentNotice } from './developer-n
 import { loggedTries, recordSentNotice } from './record-sent-notice';
 import type { ActivityDeps } from './deps';
 
+/** The worker's endpoint share: WORKER_MAX_DELIVERIES_PER_ENDPOINT, or its default over the delivery slots. */
+export const endpointShareFor = (config: Config): EndpointShare =>
+  new EndpointShare(config.workerMaxDeliveriesPerEndpoint ?? defaultEndpointShare(config.workerMaxConcurrentDeliveries));
+
+const givesNothingBack = (): void => undefined;
+
 /**
  * `recovery` is shared by the deliveries and the refund notices of one worker (activities/index.ts):
  * they go to the same endpoints, so what one learns of an endpoint's health the other uses.
+ * `share` is the worker's: one per process, as its delivery slots and its sockets are.
  */
 export function createDeliveryActivities(
   { db, config, post, logger, metrics, wakePurchase, wakeRefund }: ActivityDeps,
   recovery: DeliveryRecovery = createDeliveryRecovery({ db, wake: wakePurchase, wakeRefund, logger, metrics }),
+  share: EndpointShare = endpointShareFor(config),
 ) {
+  /**
+   * A place in the order's endpoint's share, taken before the attempt is counted: when every place
+   * is taken, the attempt fails with EndpointBusy having counted and sent nothing, and its slot is
+   * free at once (the activity's retry policy tries it again, activityOptions.delivery). An order
+   * that needs no place (gone, delivered, refunded, no URL) gets one that holds nothing: the
+   * attempt answers it without sending. Gives back the app read for it, which the attempt reuses.
+   */
+  const takePlace = async (orderId: string): Promise<{ giveBack: () => void; app?: App }> => {
+    const order = await getOrder(db, orderId);
+    if (!order || order.status === 'DELIVERED' || order.status === 'REFUNDED') return { giveBack: givesNothingBack };
+    const app = await getApp(db, order.appId);
+    const url = app && deliveryUrlFor(app, order);
+    if (!url) return { giveBack: givesNothingBack, app };
+    const giveBack = share.tryTake(endpointOf(url));
+    if (giveBack) return { giveBack, app };
+    metrics.deliveryEndpointBusy.inc();
+    // Neither the URL nor the origin: this message is the pending activity's last failure, which
+    // the Web UI shows.
+    throw ApplicationFailure.create({
+      type: Failures.EndpointBusy,
+      message: `the developer's endpoint already has ${share.limit} delivery attempts in flight on this worker; tried again shortly`,
+    });
+  };
+
   /** The order's notification (CONTRACT.md 4), once, as attempt `attempt`; never throws. */
   const sendNotice = (app: App, order: OrderRow, attempt: number): Promise<SentNotice> =>
     sendDeveloperNotice(post, config.deliveryAllowPrivate, {
@@ -36,6 +71,63 @@ export function createDeliveryActivities(
       attempt,
       noun: 'notification',
     });
+
+  /** The attempt itself, once it holds its place (deliverOrder). */
+  const attemptDelivery = async (
+    orderId: string,
+    startedAt: number,
+    readForPlace: App | undefined,
+  ): Promise<{ deliveredAt: string; attempts: number; refunded?: boolean }> => {
+    const order = await beginDeliveryAttempt(db, orderId);
+    if (!order) throw ApplicationFailure.create({ type: Failures.OrderMissing, message: `no order ${orderId}`, nonRetryable: true });
+    if (order.status === 'REFUNDED') {
+      logger.info(orderFields(order), 'delivery not attempted: the order is refunded');
+      return { deliveredAt: order.deliveredAt?.toISOString() ?? '', attempts: order.deliveryAttempts, refunded: true };
+    }
+    if (order.status === 'DELIVERED' && order.deliveredAt) {
+      return { deliveredAt: order.deliveredAt.toISOString(), attempts: order.deliveryAttempts };
+    }
+    // The app as it was read for the place, a moment ago: a rotated key signs from the next
+    // attempt on (CONTRACT.md 7.4). notifyEnabled is deliberately not consulted: turning
+    // notifications off refuses new payments, but an order already paid is owed its item
+    // (docs/ARCHITECTURE.md, *Turning notifications off*).
+    const app = readForPlace ?? (await getApp(db, order.appId));
+    if (!app) throw ApplicationFailure.create({ type: Failures.OrderMissing, message: `no app ${order.appId}`, nonRetryable: true });
+    const attempt = order.deliveryAttempts;
+    const fields = { ...orderFields(order), attempt };
+    const sent = await sendNotice(app, order, attempt);
+    const { ok, error } = sent;
+    const row = await recordSentNotice(() => finishDeliveryAttempt(db, { orderId, attempt, ...sent, url: recordedUrl(sent.url) }), {
+      startedAt,
+      ...loggedTries(logger, { ...fields, ok }, 'the delivery attempt', 'the next attempt notifies again'),
+    });
+    metrics.deliveryAttempts.inc({ outcome: ok ? 'delivered' : 'failed' });
+    // The outcome is already recorded: bookkeeping for the endpoint's health must not undo it.
+    const health = await recovery
+      .onAttempt({ appId: order.appId, env: order.env }, { ok, attempt })
+      .catch((err: Error): { failingForMs?: number } => {
+        logger.warn({ ...fields, error: err.message }, "could not record the delivery endpoint's health");
+        return {};
+      });
+    if (!ok) {
+      logger.warn({ ...fields, error }, 'delivery attempt failed; will retry');
+      // The workflow spaces the retries with its own timers (workflows/purchase.ts), paced by
+      // how long the endpoint has been failing.
+      const details: DeliveryFailureDetails = { endpointFailingForMs: health.failingForMs ?? 0 };
+      throw ApplicationFailure.create({ type: Failures.DeliveryFailed, message: error ?? 'delivery failed', details: [details] });
+    }
+    if (row.paymentRecordedAt && row.deliveredAt) {
+      metrics.callbackToDeliveredSeconds.observe((row.deliveredAt.getTime() - row.paymentRecordedAt.getTime()) / 1000);
+    }
+    if (row.status === 'REFUNDED') {
+      // Begun before a full refund and acknowledged after it: the delivery is recorded, but the
+      // order stays REFUNDED (finishDeliveryAttempt), and the purchase ends REFUNDED with it.
+      logger.info(fields, 'order delivered, but it was refunded in full meanwhile');
+      return { deliveredAt: row.deliveredAt!.toISOString(), attempts: row.deliveryAttempts, refunded: true };
+    }
+    logger.info(fields, 'order delivered');
+    return { deliveredAt: row.deliveredAt!.toISOString(), attempts: row.deliveryAttempts };
+  };
 
   return {
     /**
@@ -51,55 +143,12 @@ export function createDeliveryActivities(
      */
     async deliverOrder({ orderId }: { orderId: string }): Promise<{ deliveredAt: string; attempts: number; refunded?: boolean }> {
       const startedAt = Date.now();
-      const order = await beginDeliveryAttempt(db, orderId);
-      if (!order) throw ApplicationFailure.create({ type: Failures.OrderMissing, message: `no order ${orderId}`, nonRetryable: true });
-      if (order.status === 'REFUNDED') {
-        logger.info(orderFields(order), 'delivery not attempted: the order is refunded');
-        return { deliveredAt: order.deliveredAt?.toISOString() ?? '', attempts: order.deliveryAttempts, refunded: true };
+      const place = await takePlace(orderId);
+      try {
+        return await attemptDelivery(orderId, startedAt, place.app);
+      } finally {
+        place.giveBack();
       }
-      if (order.status === 'DELIVERED' && order.deliveredAt) {
-        return { deliveredAt: order.deliveredAt.toISOString(), attempts: order.deliveryAttempts };
-      }
-      // The app as it is now: a rotated key signs from the next attempt on (CONTRACT.md 7.4).
-      // notifyEnabled is deliberately not consulted: turning notifications off refuses new
-      // payments, but an order already paid is owed its item (docs/ARCHITECTURE.md, *Turning
-      // notifications off*).
-      const app = await getApp(db, order.appId);
-      if (!app) throw ApplicationFailure.create({ type: Failures.OrderMissing, message: `no app ${order.appId}`, nonRetryable: true });
-      const attempt = order.deliveryAttempts;
-      const fields = { ...orderFields(order), attempt };
-      const sent = await sendNotice(app, order, attempt);
-      const { ok, error } = sent;
-      const row = await recordSentNotice(() => finishDeliveryAttempt(db, { orderId, attempt, ...sent, url: recordedUrl(sent.url) }), {
-        startedAt,
-        ...loggedTries(logger, { ...fields, ok }, 'the delivery attempt', 'the next attempt notifies again'),
-      });
-      metrics.deliveryAttempts.inc({ outcome: ok ? 'delivered' : 'failed' });
-      // The outcome is already recorded: bookkeeping for the endpoint's health must not undo it.
-      const health = await recovery
-        .onAttempt({ appId: order.appId, env: order.env }, { ok, attempt })
-        .catch((err: Error): { failingForMs?: number } => {
-          logger.warn({ ...fields, error: err.message }, "could not record the delivery endpoint's health");
-          return {};
-        });
-      if (!ok) {
-        logger.warn({ ...fields, error }, 'delivery attempt failed; will retry');
-        // The workflow spaces the retries with its own timers (workflows/purchase.ts), paced by
-        // how long the endpoint has been failing.
-        const details: DeliveryFailureDetails = { endpointFailingForMs: health.failingForMs ?? 0 };
-        throw ApplicationFailure.create({ type: Failures.DeliveryFailed, message: error ?? 'delivery failed', details: [details] });
-      }
-      if (row.paymentRecordedAt && row.deliveredAt) {
-        metrics.callbackToDeliveredSeconds.observe((row.deliveredAt.getTime() - row.paymentRecordedAt.getTime()) / 1000);
-      }
-      if (row.status === 'REFUNDED') {
-        // Begun before a full refund and acknowledged after it: the delivery is recorded, but the
-        // order stays REFUNDED (finishDeliveryAttempt), and the purchase ends REFUNDED with it.
-        logger.info(fields, 'order delivered, but it was refunded in full meanwhile');
-        return { deliveredAt: row.deliveredAt!.toISOString(), attempts: row.deliveryAttempts, refunded: true };
-      }
-      logger.info(fields, 'order delivered');
-      return { deliveredAt: row.deliveredAt!.toISOString(), attempts: row.deliveryAttempts };
     },
 
     /**

@@ -7,7 +7,7 @@
 //     (the report again from bench/results/<timestamp>-*.json; --with-partial adds the scenarios it
 //     lacks from partial runs in bench/results/partial/, each section saying which run it is from)
 //
-// Scenarios: steps, throughput, offered, slowdev, deliveryqueue, levers, workflowtype, paidlocal, ceiling, walstore, tuning, scale, backlog, soak, pending, crash, cluster
+// Scenarios: steps, throughput, offered, slowdev, slowshare, deliveryqueue, levers, workflowtype, paidlocal, ceiling, walstore, tuning, scale, backlog, soak, pending, crash, cluster
 // (in that order; later ones use
 // figures of earlier ones when they ran). --smoke runs tiny sizes and asserts correctness only;
 // its results go to a temporary directory. Exit code 1 if any correctness check failed.
@@ -43,6 +43,7 @@ import { offeredLoad } from './scenarios/offered-load';
 import { pending } from './scenarios/pending';
 import { crash } from './scenarios/crash';
 import { slowDeveloper } from './scenarios/slow-developer';
+import { slowShare } from './scenarios/slow-share';
 import { deliveryQueue } from './scenarios/delivery-queue';
 import { levers } from './scenarios/levers';
 import { workflowType } from './scenarios/workflow-type';
@@ -54,6 +55,8 @@ const SCENARIOS: Record<string, Scenario> = {
   throughput,
   offered: offeredLoad,
   slowdev: slowDeveloper,
+  // 1d'. the slow endpoint with and without its share of the delivery slots, side by side (bench/scenarios/slow-share.ts).
+  slowshare: slowShare,
   deliveryqueue: deliveryQueue,
   // 1g. the latency levers (local request steps, local PAID row) at saturation (bench/scenarios/levers.ts).
   levers,

@@ -119,6 +119,12 @@ export const Failures = {
   OrderMissing: 'OrderMissing',
   /** One delivery attempt failed (retryable; the workflow retries it), with DeliveryFailureDetails. */
   DeliveryFailed: 'DeliveryFailed',
+  /**
+   * A delivery attempt refused before it was counted or sent: its endpoint already has its share
+   * of the worker's delivery slots in flight (lib/outbound/endpoint-share.ts). Retryable: the
+   * activity's retry policy tries it again shortly, and the workflow never sees it.
+   */
+  EndpointBusy: 'EndpointBusy',
   /** Refunds (8.1, 8.2): a refundId or outRefundNo already used with other fields (409 / 40904). */
   RefundConflict: 'RefundConflict',
   /** The order is not paid (409 / 40905). */

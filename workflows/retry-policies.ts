@@ -43,14 +43,29 @@ export const activityOptions = {
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5m' },
   },
   /**
-   * One delivery attempt (CONTRACT.md 4). The workflow itself spaces the attempts with timers,
-   * so the activity is tried once; the POST times out at 10 s, the rest is the database. Once the
-   * developer has answered, the attempt's record is retried for up to the start-to-close timeout
-   * (activities/record-sent-notice.ts), heartbeating: a failed attempt would notify again. The
-   * heartbeat timeout still finds a dead worker's attempt within 30 s, as the old 30 s
-   * start-to-close did (the options are not part of a history's replay).
+   * One delivery attempt (CONTRACT.md 4). The workflow itself spaces the attempts the developer
+   * failed (DeliveryFailed) with timers; the POST times out at 10 s, the rest is the database. Once
+   * the developer has answered, the attempt's record is retried for up to the start-to-close
+   * timeout (activities/record-sent-notice.ts), heartbeating: a failed attempt would notify again.
+   * The heartbeat timeout finds a dead worker's attempt within 30 s.
+   *
+   * The server retries, without the workflow seeing them, the attempts the developer never failed:
+   * one refused before it was counted or sent because its endpoint has its share of the delivery
+   * slots (EndpointBusy, activities/delivery.ts), one the database failed before it was sent, and
+   * one whose worker died (the next attempt finds the order DELIVERED if the lost one got through
+   * and was recorded). Every other failure is the workflow's: DeliveryFailed and OrderMissing are
+   * never retried here. The options are not part of a history's replay: running purchases take
+   * them at their next attempt.
    */
-  delivery: developerNoticeAttempt,
+  delivery: {
+    ...developerNoticeAttempt,
+    retry: {
+      initialInterval: '1s',
+      backoffCoefficient: 2,
+      maximumInterval: '10s',
+      nonRetryableErrorTypes: [Failures.DeliveryFailed, Failures.OrderMissing],
+    },
+  },
   /**
    * A console-asked redelivery of a DELIVERED order: sent once, whatever the developer answers
    * (the activity returns the answer rather than failing). Retried, like the projection, only

@@ -15,12 +15,18 @@ import { capacityFor } from '../capacity';
 import { fmt, summarize, type Summary } from '../stats';
 import type { PurchaseStats } from '../agent-protocol';
 import { SOCKETS_PER_ORIGIN } from '../../lib/outbound/safe-post';
+import { defaultEndpointShare } from '../../lib/outbound/endpoint-share';
+import type { Config } from '../../lib/platform/config';
 import { coresUsed, cpuTicks, StepMeter } from '../sys';
 import { byKind, DRAIN_FACTOR, kindOf, SECOND_KINDS, secondsOf, WAVE_ENDED, type SecondsPooled } from '../slow-seconds';
 
 const four = (s: Summary) => `${fmt(s.p50, 0)} / ${fmt(s.p95, 0)} / ${fmt(s.p99, 0)} / ${fmt(s.max, 0)}`;
 
-type Kind = 'base' | 'slow';
+export type Kind = 'base' | 'slow';
+
+/** The attempts one endpoint may have in flight in the instance's worker (WORKER_MAX_DELIVERIES_PER_ENDPOINT or its default). */
+export const endpointShareOf = (config: Config): number =>
+  config.workerMaxDeliveriesPerEndpoint ?? defaultEndpointShare(config.workerMaxConcurrentDeliveries);
 
 /** The CPU of the slow steps against the base steps', for the finding ('' for runs that did not measure it). */
 function cpuFinding(base: Step[], slow: Step[]): string {
@@ -102,7 +108,7 @@ function coresCell(s: Step): string {
 /** Base, slow, slow, base: each kind's mean step sits at the same point of the run. */
 const ORDER: Kind[] = ['base', 'slow', 'slow', 'base'];
 
-interface Step {
+export interface Step {
   kind: Kind;
   stats: PurchaseStats;
   /** The slow app's attempts in flight at the fake developer, sampled every 500 ms. */
@@ -156,25 +162,25 @@ export async function slowDeveloper(ctx: BenchContext): Promise<ScenarioResult> 
     if (measured.calibration) noErrors(res, 'slow developer: calibration', measured.calibration);
     const offered = (measured.ratePerSec * p.percent) / 100;
     const slots = inst.config.workerMaxConcurrentDeliveries;
+    const share = endpointShareOf(inst.config);
     res.setup =
-      `One vpay instance (\`npm start\`'s settings: ${slots} delivery slots, ${inst.config.deliveryRetryInitialMs / 1000} s first delivery retry) and two apps. ` +
+      `One vpay instance (\`npm start\`'s settings: ${slots} delivery slots, ${share} of them at most for one endpoint, ${inst.config.deliveryRetryInitialMs / 1000} s first delivery retry) and two apps. ` +
       `The measured app: an open loop at ${p.percent} % of ${fmt(measured.ratePerSec)} purchases/s (${measured.calibration ? 'measured just before in a closed loop' : "the throughput sweep's best"}), ` +
       `${p.stepMs / 1000} s a step, steps in the order ${ORDER.join(', ')}. In the slow steps a second app's endpoint answers after 11 s (vpay gives up at 10 s): ` +
       `${p.slowOrders} of its purchases are paid just before the first slow step, and their attempts (every one failing at the timeout, retried on vpay's backoff) ` +
       'keep delivery slots busy. After the slow steps its endpoint recovers, one more purchase of it gets through and wakes the rest, and every one is delivered. ' +
       `The superapp and each app's endpoint are origins of their own (a port of 127.0.0.1 each, at the fake superapp and the fake developer), as in production, ` +
-      `where every developer has its own: vpay keeps at most ${SOCKETS_PER_ORIGIN} sockets open per origin and more requests to it wait for one, ` +
-      'so endpoints sharing an origin would also queue behind each other, which no two developers do. ' +
-      `At most ${SOCKETS_PER_ORIGIN} slow attempts hang at the slow endpoint at once; its attempts beyond wait for one of its sockets, each holding a delivery slot meanwhile. ` +
-      `What the two apps share is the worker's ${slots} delivery slots, not sockets: while the slow app has that many attempts due, the measured app's deliveries wait for a free slot. ` +
+      `where every developer has its own: vpay keeps at most ${SOCKETS_PER_ORIGIN} sockets open per origin, and counts each endpoint's share of the delivery slots per origin. ` +
+      `At most ${share} slow attempts hang at the slow endpoint at once (its share); its attempts beyond are refused before they are counted or sent, and the server tries them again ` +
+      `1 to 10 s later (lib/outbound/endpoint-share.ts). The other ${slots - share} delivery slots stay for the measured app's deliveries. ` +
       'Latencies as in 1c: the payment request from its intended send, the callback from its send, "callback sent → delivered" from the callback\'s send.';
 
     let slowOn = false;
     const steps: Step[] = [];
     for (const kind of ORDER) {
       if (kind === 'slow' && !slowOn) {
-        // What can hang at once: the delivery slots, and vpay's sockets to the endpoint's origin.
-        await goSlow(ctx, res, inst, slowName, Math.min(p.slowOrders, slots, SOCKETS_PER_ORIGIN));
+        // What can hang at once: the endpoint's share of the delivery slots.
+        await goSlow(ctx, res, inst, slowName, Math.min(p.slowOrders, share));
         slowOn = true;
       }
       if (kind === 'base' && slowOn) {
@@ -267,15 +273,15 @@ export async function slowDeveloper(ctx: BenchContext): Promise<ScenarioResult> 
         cpuFinding(baseSteps, slowSteps) +
         secondsFinding(slowSteps, offered),
     );
-    res.raw = { capacity: measured.ratePerSec, offered, slots, slowOrders: p.slowOrders, origins, base, slow, steps };
+    res.raw = { capacity: measured.ratePerSec, offered, slots, share, slowOrders: p.slowOrders, origins, base, slow, steps };
     return res;
   } finally {
     await inst.stop();
   }
 }
 
-/** The slow app's endpoint turns slow, and `n` of its purchases are paid; waits until its attempts fill up to `expect` slots. */
-async function goSlow(ctx: BenchContext, res: ScenarioResult, inst: VpayInstance, slowName: string, expect: number): Promise<void> {
+/** The slow app's endpoint turns slow, and its purchases are paid; waits until `expect` of its attempts are in flight. */
+export async function goSlow(ctx: BenchContext, res: ScenarioResult, inst: VpayInstance, slowName: string, expect: number): Promise<void> {
   const p = ctx.profile.slowDeveloper;
   const agent = ctx.stack.agent;
   await agent.call('developerAppMode', { instance: slowName, mode: 'slow' });
@@ -287,12 +293,12 @@ async function goSlow(ctx: BenchContext, res: ScenarioResult, inst: VpayInstance
   res.checks.push({
     name: `slow developer: the slow app's attempts reached ${expect} in flight`,
     ok: inFlight >= expect,
-    detail: `${inFlight} in flight after its ${paid.created} purchases were paid (${inst.config.workerMaxConcurrentDeliveries} delivery slots)`,
+    detail: `${inFlight} in flight after its ${paid.created} purchases were paid (${inst.config.workerMaxConcurrentDeliveries} delivery slots, ${endpointShareOf(inst.config)} for one endpoint)`,
   });
 }
 
 /** The slow app's endpoint recovers; one more purchase gets through and wakes the rest; waits until all are delivered and none is in flight. */
-async function recover(ctx: BenchContext, res: ScenarioResult, slowName: string): Promise<void> {
+export async function recover(ctx: BenchContext, res: ScenarioResult, slowName: string): Promise<void> {
   const agent = ctx.stack.agent;
   await agent.call('developerAppMode', { instance: slowName, mode: 'ok' });
   const one = await agent.call('createPaid', { instance: slowName, n: 1, concurrency: 1, tag: 'recovered', timeLimitMs: 30_000 });
@@ -308,7 +314,7 @@ async function recover(ctx: BenchContext, res: ScenarioResult, slowName: string)
 }
 
 /** One step of the measured app's open loop, sampling the slow attempts in flight alongside. */
-async function measureStep(
+export async function measureStep(
   ctx: BenchContext,
   inst: VpayInstance,
   ratePerSec: number,

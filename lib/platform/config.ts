@@ -92,6 +92,13 @@ const EnvSchema = z.object({
    * the payment path's activities.
    */
   WORKER_MAX_CONCURRENT_DELIVERIES: z.coerce.number().int().min(1).default(100),
+  /**
+   * Delivery attempts one developer endpoint (a URL's origin) may have in flight at once in one
+   * worker; an attempt beyond it is refused before it is counted or sent and tried again shortly
+   * (activities/delivery.ts). Unset: half of WORKER_MAX_CONCURRENT_DELIVERIES, at most 64 (the
+   * sockets one origin gets).
+   */
+  WORKER_MAX_DELIVERIES_PER_ENDPOINT: z.coerce.number().int().min(1).optional(),
   /** How long the API waits for a workflow's answer (prepay outcome, payment recorded). */
   WORKFLOW_ANSWER_TIMEOUT_MS: positiveMs.default(30_000),
   /**
@@ -170,6 +177,8 @@ export interface Config {
   separateDeliveryQueue: boolean;
   /** WORKER_MAX_CONCURRENT_DELIVERIES: the delivery Worker's activity slots. */
   workerMaxConcurrentDeliveries: number;
+  /** WORKER_MAX_DELIVERIES_PER_ENDPOINT; unset: lib/outbound/endpoint-share.ts defaultEndpointShare. */
+  workerMaxDeliveriesPerEndpoint?: number;
 }
 
 export class ConfigError extends Error {}
@@ -244,6 +253,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     deliveryTaskQueue: e.DELIVERY_TASK_QUEUE ?? `${e.TEMPORAL_TASK_QUEUE}-delivery`,
     separateDeliveryQueue: e.SEPARATE_DELIVERY_QUEUE,
     workerMaxConcurrentDeliveries: e.WORKER_MAX_CONCURRENT_DELIVERIES,
+    workerMaxDeliveriesPerEndpoint: e.WORKER_MAX_DELIVERIES_PER_ENDPOINT,
   };
 }
 

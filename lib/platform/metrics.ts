@@ -43,6 +43,11 @@ export function createMetrics(withDefaults = true) {
       labelNames: ['outcome'] as const,
       registers: [registry],
     }),
+    deliveryEndpointBusy: new Counter({
+      name: 'vpay_delivery_endpoint_busy_total',
+      help: "Delivery attempts refused before they were counted or sent, their endpoint's share of the delivery slots in use; each is tried again shortly",
+      registers: [registry],
+    }),
     deliveryWakeups: new Counter({
       name: 'vpay_delivery_wakeups_total',
       help: 'Waiting orders told to retry their delivery at once because their endpoint recovered',

@@ -1,6 +1,7 @@
 // Issue 12, item 3: a developer endpoint that hangs must not hold back other apps' payments. Its
 // delivery attempts run on the delivery task queue, in the delivery Worker's own slots
-// (workflows/task-queues.ts), so a payment callback's PAID row still finds a slot in the main Worker.
+// (workflows/task-queues.ts), so a payment callback's PAID row still finds a slot in the main Worker;
+// and each endpoint gets only its share of those slots (lib/outbound/endpoint-share.ts).
 import { startVpay, type Vpay } from '../support/vpay';
 import { paidOrder, setupApp, type TestApp } from '../support/minigame';
 import { waitFor } from '../support/wait-for';
@@ -18,7 +19,9 @@ describe('a hanging developer endpoint', () => {
 
   beforeAll(async () => {
     vpay = await startVpay(
-      { WORKER_MAX_CONCURRENT_DELIVERIES: String(SLOTS) },
+      // The endpoint's share as large as the slots, so that this one endpoint can fill them (the
+      // next describe tests the share).
+      { WORKER_MAX_CONCURRENT_DELIVERIES: String(SLOTS), WORKER_MAX_DELIVERIES_PER_ENDPOINT: String(SLOTS) },
       { workerTuning: { maxConcurrentActivityTaskExecutions: SLOTS } },
     );
     // The slow app delivers to its own path of the fake developer, which holds every notification.
@@ -60,6 +63,59 @@ describe('a hanging developer endpoint', () => {
     expect(finals.map((f) => f.status)).toEqual(Array(HANGING + 1).fill('DELIVERED'));
     for (const { orderId } of [...hanging, paid]) {
       expect(vpay.developer.received.filter((d) => d.payload.OrderId === orderId)).toHaveLength(1);
+    }
+  });
+});
+
+describe("each endpoint's share of the delivery slots (WORKER_MAX_DELIVERIES_PER_ENDPOINT)", () => {
+  const SHARE_SLOTS = 4;
+  const SHARE = 2;
+  let vpay: Vpay;
+  let slow: TestApp;
+  let other: TestApp;
+
+  beforeAll(async () => {
+    vpay = await startVpay({ WORKER_MAX_CONCURRENT_DELIVERIES: String(SHARE_SLOTS), WORKER_MAX_DELIVERIES_PER_ENDPOINT: String(SHARE) });
+    // Two developers, each on an origin of its own: the share is counted per origin.
+    slow = await setupApp(vpay, { deliveryUrl: await vpay.developer.serveOnOwnOrigin('slow') });
+    vpay.developer.appKeys.set('slow', slow.appKey);
+    vpay.developer.appModes.set('slow', 'hold');
+    other = await setupApp(vpay, { deliveryUrl: vpay.developer.deliveryUrlFor('other') });
+    vpay.developer.appKeys.set('other', other.appKey);
+  });
+  afterAll(async () => {
+    vpay?.developer.releaseHeld();
+    await vpay?.stop();
+  });
+
+  it('a hanging endpoint holds only its share: another developer is delivered meanwhile, and the refused attempts count nothing', async () => {
+    // As many of the slow app's purchases as there are slots: without the share they would fill them all.
+    const hanging = await Promise.all(Array.from({ length: SHARE_SLOTS }, () => paidOrder(vpay, slow)));
+    await waitFor('the slow endpoint holding its share', () => vpay.developer.heldCount === SHARE);
+    const busy = () => vpay.metrics.registry.getSingleMetric('vpay_delivery_endpoint_busy_total')?.get();
+    await waitFor('attempts beyond the share refused', async () => ((await busy())?.values[0]?.value ?? 0) > 0);
+
+    // The other developer's delivery takes one of the free slots while the slow endpoint still hangs.
+    const paid = await paidOrder(vpay, other);
+    const otherFinal = await vpay.api.client.workflow.getHandle(purchaseWorkflowId(other.appId, paid.outTradeNo)).result();
+    expect(otherFinal).toMatchObject({ status: 'DELIVERED', deliveryAttempts: 1 });
+    expect(vpay.developer.heldCount).toBe(SHARE);
+    const slowStates = await Promise.all(
+      hanging.map((h) => vpay.api.client.workflow.getHandle(purchaseWorkflowId(slow.appId, h.outTradeNo)).query(getStatusQuery)),
+    );
+    // The refused ones were neither sent nor counted; none timed out (the held ones would in 10 s).
+    expect(slowStates.map((st) => st.deliveryAttempts)).toEqual(Array(SHARE_SLOTS).fill(0));
+    expect(vpay.developer.received.filter((d) => hanging.some((h) => h.orderId === d.payload.OrderId))).toHaveLength(SHARE);
+
+    // The endpoint recovers: every order is delivered once, as its first attempt.
+    vpay.developer.appModes.set('slow', 'ok');
+    vpay.developer.releaseHeld();
+    const finals = await Promise.all(
+      hanging.map((h) => vpay.api.client.workflow.getHandle(purchaseWorkflowId(slow.appId, h.outTradeNo)).result()),
+    );
+    expect(finals.map((f) => [f.status, f.deliveryAttempts])).toEqual(Array(SHARE_SLOTS).fill(['DELIVERED', 1]));
+    for (const { orderId } of hanging) {
+      expect(vpay.developer.received.filter((d) => d.payload.OrderId === orderId).map((d) => d.attempt)).toEqual([1]);
     }
   });
 });

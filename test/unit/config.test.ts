@@ -96,6 +96,7 @@ describe('loadConfig', () => {
       WORKER_MAX_CACHED_WORKFLOWS: '500',
       PAYMENT_REQUESTS_MAX_IN_FLIGHT: '0',
       WORKER_MAX_CONCURRENT_DELIVERIES: '20',
+      WORKER_MAX_DELIVERIES_PER_ENDPOINT: '5',
       DELIVERY_TASK_QUEUE: 'payments-deliveries',
       SEPARATE_DELIVERY_QUEUE: 'false',
       PURCHASE_LOCAL_PAID_ROW: 'false',
@@ -124,6 +125,7 @@ describe('loadConfig', () => {
       workerMaxCachedWorkflows: 500,
       paymentRequestsMaxInFlight: 0,
       workerMaxConcurrentDeliveries: 20,
+      workerMaxDeliveriesPerEndpoint: 5,
       deliveryTaskQueue: 'payments-deliveries',
       separateDeliveryQueue: false,
     });
@@ -137,6 +139,7 @@ describe('loadConfig', () => {
     [{ PURCHASE_LOCAL_STEPS: 'yes' }, /PURCHASE_LOCAL_STEPS/],
     [{ WORKER_MAX_CACHED_WORKFLOWS: '-1' }, /WORKER_MAX_CACHED_WORKFLOWS/],
     [{ WORKER_MAX_CONCURRENT_DELIVERIES: '0' }, /WORKER_MAX_CONCURRENT_DELIVERIES/],
+    [{ WORKER_MAX_DELIVERIES_PER_ENDPOINT: '0' }, /WORKER_MAX_DELIVERIES_PER_ENDPOINT/],
     [{ SEPARATE_DELIVERY_QUEUE: 'yes' }, /SEPARATE_DELIVERY_QUEUE/],
     [{ DELIVERY_TASK_QUEUE: 'vpay-purchases' }, /DELIVERY_TASK_QUEUE must differ from TEMPORAL_TASK_QUEUE/],
     [{ TEMPORAL_TASK_QUEUE: 'q', DELIVERY_TASK_QUEUE: 'q' }, /DELIVERY_TASK_QUEUE must differ/],

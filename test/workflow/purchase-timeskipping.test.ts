@@ -45,9 +45,10 @@ afterAll(async () => {
 });
 
 /** Stub activities that record what the workflow asked for. */
-function stubActivities(o: { deliverFailuresBeforeSuccess?: number; endpointFailingForMs?: number } = {}) {
+function stubActivities(o: { deliverFailuresBeforeSuccess?: number; endpointFailingForMs?: number; busyBeforeSuccess?: number } = {}) {
   const calls = {
     projections: [] as OrderProjection[],
+    busy: 0,
     deliveries: 0,
     deliveredOnce: 0,
     alerts: 0,
@@ -68,6 +69,11 @@ function stubActivities(o: { deliverFailuresBeforeSuccess?: number; endpointFail
       calls.confirmations++;
     },
     async deliverOrder() {
+      if (calls.busy < (o.busyBeforeSuccess ?? 0)) {
+        // Like the real activity when the endpoint has its share in flight: nothing counted or sent.
+        calls.busy++;
+        throw ApplicationFailure.create({ type: Failures.EndpointBusy, message: 'the endpoint has its share in flight' });
+      }
       calls.deliveries++;
       if (calls.deliveries <= (o.deliverFailuresBeforeSuccess ?? 0)) {
         throw ApplicationFailure.create({
@@ -237,6 +243,27 @@ describe('purchase workflow over virtual time', () => {
     expect(calls.deliveries).toBe(2);
     expect(calls.deliveredOnce).toBe(1);
     expect(state).toMatchObject({ status: 'DELIVERED', deliveryAttempts: 2 });
+  });
+
+  it('tries an attempt refused for a busy endpoint again within seconds, without counting it or waiting out a backoff', async () => {
+    // The first backoff is an hour: only the activity's own retries can deliver sooner.
+    const { calls, activities } = stubActivities({ busyBeforeSuccess: 3 });
+    const inp = await input({ deliveryRetryInitialMs: HOUR });
+    const { state, elapsed, failedEvents } = await withWorker(activities, async (tq) => {
+      const { handle } = await startWithPrepay(tq, inp);
+      await handle.executeUpdate(recordPaymentUpdate, { args: [payment(inp.order)] });
+      const state = await handle.result();
+      const { startTime, closeTime } = await handle.describe();
+      const history = await handle.fetchHistory();
+      const failedEvents = (history.events ?? []).filter((e) => e.activityTaskFailedEventAttributes).length;
+      return { state, elapsed: closeTime!.getTime() - startTime.getTime(), failedEvents };
+    });
+    expect(calls.busy).toBe(3);
+    expect(calls.deliveries).toBe(1);
+    // Retried 1, 2 and 4 s apart (activityOptions.delivery), well inside the first backoff.
+    expect(elapsed).toBeLessThan(60_000);
+    expect(failedEvents).toBe(0);
+    expect(state).toMatchObject({ status: 'DELIVERED', deliveryAttempts: 1, lastDeliveryError: null });
   });
 
   it('waits at least as long as the endpoint has been failing (capped) before retrying', async () => {
