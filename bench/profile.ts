@@ -60,7 +60,15 @@ export interface Profile {
    * One app's endpoint slow (answering past the 10 s delivery timeout) for `slowOrders` paid
    * purchases, beside an open loop of another app at `percent` % of capacity; steps of `stepMs`.
    */
-  slowDeveloper: { slowOrders: number; percent: number; stepMs: number; calibrateConcurrency: number; calibrateMs: number };
+  slowDeveloper: {
+    slowOrders: number;
+    percent: number;
+    stepMs: number;
+    calibrateConcurrency: number;
+    calibrateMs: number;
+    /** 1d' (bench/scenarios/slow-share.ts): rounds of four slow steps, two with the endpoint's share and two without. */
+    shareRounds: number;
+  };
   /** Alternating rounds of a closed loop on vpay with and without the separate delivery queue. */
   deliveryQueue: { rounds: number; stepMs: number };
   /** Rounds of a closed loop on vpay with both latency levers (npm start), neither, and the request's alone; the order balanced. */
@@ -117,7 +125,7 @@ export const FULL: Profile = {
     calibrateMs: 15_000,
   },
   // 250 slow purchases: more than the 100 delivery slots, so they stay full through both slow steps.
-  slowDeveloper: { slowOrders: 250, percent: 50, stepMs: 20_000, calibrateConcurrency: 32, calibrateMs: 15_000 },
+  slowDeveloper: { slowOrders: 250, percent: 50, stepMs: 20_000, calibrateConcurrency: 32, calibrateMs: 15_000, shareRounds: 2 },
   deliveryQueue: { rounds: 6, stepMs: 20_000 },
   // 6 rounds run each order of the three sides once (bench/balanced-orders.ts): 6 min of load.
   levers: { rounds: 6, stepMs: 20_000 },
@@ -156,7 +164,7 @@ export const SMOKE: Profile = {
     calibrateConcurrency: 4,
     calibrateMs: 3_000,
   },
-  slowDeveloper: { slowOrders: 6, percent: 50, stepMs: 3_000, calibrateConcurrency: 4, calibrateMs: 3_000 },
+  slowDeveloper: { slowOrders: 6, percent: 50, stepMs: 3_000, calibrateConcurrency: 4, calibrateMs: 3_000, shareRounds: 1 },
   deliveryQueue: { rounds: 2, stepMs: 3_000 },
   levers: { rounds: 2, stepMs: 2_000 },
   workflowType: { rounds: 2, stepMs: 2_000 },

@@ -180,7 +180,7 @@ export async function slowDeveloper(ctx: BenchContext): Promise<ScenarioResult> 
     for (const kind of ORDER) {
       if (kind === 'slow' && !slowOn) {
         // What can hang at once: the endpoint's share of the delivery slots.
-        await goSlow(ctx, res, inst, slowName, Math.min(p.slowOrders, share));
+        await goSlow(ctx, res, inst, slowName, Math.min(p.slowOrders, share, SOCKETS_PER_ORIGIN));
         slowOn = true;
       }
       if (kind === 'base' && slowOn) {

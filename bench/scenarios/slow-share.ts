@@ -3,20 +3,27 @@
 // "share" has `npm start`'s settings (an endpoint gets half of the delivery slots at most), "no
 // share" lets one endpoint have all of them, as vpay did before the share. Each slow step is 1d's:
 // one app's endpoint answers after 11 s while another app's purchases arrive in an open loop at
-// half of capacity. The sides take turns in the order share, no share, no share, share, so drift
-// in the machine falls on both alike.
+// half of capacity. The sides take turns in the order share, no share, no share, share (and its
+// mirror, in a second round), so drift in the machine falls on both alike.
 import { newResult, type BenchContext, type ScenarioResult } from '../context';
 import { noErrors, reconcile } from '../checks';
 import { startVpayInstance, type VpayInstance } from '../stack';
 import { capacityFor } from '../capacity';
 import { fmt, summarize, type Summary } from '../stats';
+import { SOCKETS_PER_ORIGIN } from '../../lib/outbound/safe-post';
 import { endpointShareOf, goSlow, measureStep, recover, type Step } from './slow-developer';
 
 const four = (s: Summary) => `${fmt(s.p50, 0)} / ${fmt(s.p95, 0)} / ${fmt(s.p99, 0)} / ${fmt(s.max, 0)}`;
 
 type Side = 'share' | 'no share';
-/** Each side's mean step sits at the same point of the run. */
-const ORDER: Side[] = ['share', 'no share', 'no share', 'share'];
+/**
+ * `rounds` of four steps: share, no share, no share, share, then the mirror of it, and so on, so
+ * each side's mean step sits at the same point of the run and each side goes first as often.
+ */
+const orderOf = (rounds: number): Side[] =>
+  Array.from({ length: rounds }, (_, r): Side[] =>
+    r % 2 === 0 ? ['share', 'no share', 'no share', 'share'] : ['no share', 'share', 'share', 'no share'],
+  ).flat();
 
 interface SideRun {
   side: Side;
@@ -29,6 +36,7 @@ interface SideRun {
 
 export async function slowShare(ctx: BenchContext): Promise<ScenarioResult> {
   const p = ctx.profile.slowDeveloper;
+  const ORDER = orderOf(p.shareRounds);
   const agent = ctx.stack.agent;
   const res = newResult('slowshare', "1d'. A slow endpoint with and without its share of the delivery slots, side by side", '');
   const runs: SideRun[] = [];
@@ -72,7 +80,7 @@ export async function slowShare(ctx: BenchContext): Promise<ScenarioResult> {
 
     for (const [i, side] of ORDER.entries()) {
       const run = runs.find((r) => r.side === side)!;
-      await goSlow(ctx, res, run.inst, run.slowName, Math.min(p.slowOrders, run.share));
+      await goSlow(ctx, res, run.inst, run.slowName, Math.min(p.slowOrders, run.share, SOCKETS_PER_ORIGIN));
       const step = await measureStep(ctx, run.inst, offered, p.stepMs, `${side === 'share' ? 'share' : 'whole'}${i}`, 'slow');
       await recover(ctx, res, run.slowName);
       noErrors(res, `slow share: step ${i + 1} (${side})`, step.stats);
@@ -108,7 +116,7 @@ export async function slowShare(ctx: BenchContext): Promise<ScenarioResult> {
     const [withShare, without] = runs.map(pooled);
     res.tables.push(
       {
-        title: "The measured app in the slow steps, each side's two steps pooled (ms: p50 / p95 / p99 / max)",
+        title: "The measured app in the slow steps, each side's steps pooled (ms: p50 / p95 / p99 / max)",
         columns: [
           'side',
           'slow attempts in flight (mean / max)',
