@@ -139,7 +139,8 @@ export function createDeliveryActivities(
      * once the developer has answered. One that finds it REFUNDED (refunded in full, CONTRACT.md 8.3)
      * starts no attempt and answers `refunded`: the purchase stops. One begun before a full refund
      * that succeeds after it answers `refunded` too (with its deliveredAt): the row stays REFUNDED,
-     * and so does the purchase.
+     * and so does the purchase. An attempt first takes a place in its endpoint's share of the
+     * worker's delivery slots (takePlace): with none free it fails with EndpointBusy, uncounted.
      */
     async deliverOrder({ orderId }: { orderId: string }): Promise<{ deliveredAt: string; attempts: number; refunded?: boolean }> {
       const startedAt = Date.now();
