@@ -1,5 +1,5 @@
 // The delivery activity: one signed notification to the game developer's backend per attempt.
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import { orderFields } from '../lib/platform/logger';
 import { getApp } from '../lib/db/repos/apps';
 import {
@@ -11,8 +11,7 @@ import {
   type OrderRow,
 } from '../lib/db/repos/orders';
 import { deliveryIdFor, deliveryNoticeBody, deliveryUrlFor } from '../lib/outbound/delivery-notice';
-import { defaultEndpointShare, EndpointShare, endpointOf } from '../lib/outbound/endpoint-share';
-import type { Config } from '../lib/platform/config';
+import { EndpointShare, endpointOf, endpointShareLimit } from '../lib/outbound/endpoint-share';
 import { Failures, type DeliveryFailureDetails } from '../workflows/definitions';
 import type { RedeliveryResult } from '../workflows/definitions';
 import type { App } from '../lib/db/repos/apps';
@@ -21,11 +20,33 @@ import { recordedUrl, sendDeveloperNotice, type SentNotice } from './developer-n
 import { loggedTries, recordSentNotice } from './record-sent-notice';
 import type { ActivityDeps } from './deps';
 
-/** The worker's endpoint share: WORKER_MAX_DELIVERIES_PER_ENDPOINT, or its default over the delivery slots. */
-export const endpointShareFor = (config: Config): EndpointShare =>
-  new EndpointShare(config.workerMaxDeliveriesPerEndpoint ?? defaultEndpointShare(config.workerMaxConcurrentDeliveries));
-
 const givesNothingBack = (): void => undefined;
+
+/**
+ * What the workflow gets of a failed attempt. Only a refusal for a busy endpoint (and a timeout,
+ * which never passes through here) is the server's to retry (activityOptions.delivery); every other
+ * failure reaches the workflow, which paces the next attempt with its own backoff as it always has:
+ * one that came after the POST (its record refused, or given up) must not notify again within
+ * seconds. So any failure but those two is marked non-retryable. A cancellation stays one.
+ */
+function forTheWorkflow(err: unknown): unknown {
+  if (err instanceof CancelledFailure) return err;
+  // DeliveryFailed is in the policy's nonRetryableErrorTypes; OrderMissing is non-retryable already.
+  if (
+    err instanceof ApplicationFailure &&
+    (err.nonRetryable || err.type === Failures.EndpointBusy || err.type === Failures.DeliveryFailed)
+  ) {
+    return err;
+  }
+  return ApplicationFailure.fromError(err, { nonRetryable: true });
+}
+
+/**
+ * Whether this attempt was scheduled with the retry policy that retries a refusal. One scheduled
+ * before it (maximumAttempts 1: still pending at an upgrade, or scheduled by an older worker during
+ * a rolling one) takes no place, as before: a refusal would reach its workflow as a failed attempt.
+ */
+const retriedByTheServer = (): boolean => Context.current().info.retryPolicy?.maximumAttempts !== 1;
 
 /**
  * `recovery` is shared by the deliveries and the refund notices of one worker (activities/index.ts):
@@ -35,7 +56,7 @@ const givesNothingBack = (): void => undefined;
 export function createDeliveryActivities(
   { db, config, post, logger, metrics, wakePurchase, wakeRefund }: ActivityDeps,
   recovery: DeliveryRecovery = createDeliveryRecovery({ db, wake: wakePurchase, wakeRefund, logger, metrics }),
-  share: EndpointShare = endpointShareFor(config),
+  share: EndpointShare = new EndpointShare(endpointShareLimit(config)),
 ) {
   /**
    * A place in the order's endpoint's share, taken before the attempt is counted: when every place
@@ -45,12 +66,14 @@ export function createDeliveryActivities(
    * attempt answers it without sending. Gives back the app read for it, which the attempt reuses.
    */
   const takePlace = async (orderId: string): Promise<{ giveBack: () => void; app?: App }> => {
+    if (!retriedByTheServer()) return { giveBack: givesNothingBack };
     const order = await getOrder(db, orderId);
     if (!order || order.status === 'DELIVERED' || order.status === 'REFUNDED') return { giveBack: givesNothingBack };
     const app = await getApp(db, order.appId);
     const url = app && deliveryUrlFor(app, order);
     if (!url) return { giveBack: givesNothingBack, app };
-    const giveBack = share.tryTake(endpointOf(url));
+    const endpoint = endpointOf(url);
+    const giveBack = share.tryTake(endpoint, orderId);
     if (giveBack) return { giveBack, app };
     metrics.deliveryEndpointBusy.inc();
     // Neither the URL nor the origin: this message is the pending activity's last failure, which
@@ -58,6 +81,7 @@ export function createDeliveryActivities(
     throw ApplicationFailure.create({
       type: Failures.EndpointBusy,
       message: `the developer's endpoint already has ${share.limit} delivery attempts in flight on this worker; tried again shortly`,
+      nextRetryDelay: share.retryDelayMs(endpoint, orderId),
     });
   };
 
@@ -95,6 +119,9 @@ export function createDeliveryActivities(
     if (!app) throw ApplicationFailure.create({ type: Failures.OrderMissing, message: `no app ${order.appId}`, nonRetryable: true });
     const attempt = order.deliveryAttempts;
     const fields = { ...orderFields(order), attempt };
+    // The server's heartbeat timeout counts from here rather than from the reads before, so a slow
+    // start cannot get this attempt retried (and sent again) while its POST is still under way.
+    Context.current().heartbeat();
     const sent = await sendNotice(app, order, attempt);
     const { ok, error } = sent;
     const row = await recordSentNotice(() => finishDeliveryAttempt(db, { orderId, attempt, ...sent, url: recordedUrl(sent.url) }), {
@@ -144,11 +171,15 @@ export function createDeliveryActivities(
      */
     async deliverOrder({ orderId }: { orderId: string }): Promise<{ deliveredAt: string; attempts: number; refunded?: boolean }> {
       const startedAt = Date.now();
-      const place = await takePlace(orderId);
       try {
-        return await attemptDelivery(orderId, startedAt, place.app);
-      } finally {
-        place.giveBack();
+        const place = await takePlace(orderId);
+        try {
+          return await attemptDelivery(orderId, startedAt, place.app);
+        } finally {
+          place.giveBack();
+        }
+      } catch (err) {
+        throw forTheWorkflow(err);
       }
     },
 

@@ -43,19 +43,19 @@ export const activityOptions = {
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5m' },
   },
   /**
-   * One delivery attempt (CONTRACT.md 4). The workflow itself spaces the attempts the developer
-   * failed (DeliveryFailed) with timers; the POST times out at 10 s, the rest is the database. Once
-   * the developer has answered, the attempt's record is retried for up to the start-to-close
-   * timeout (activities/record-sent-notice.ts), heartbeating: a failed attempt would notify again.
-   * The heartbeat timeout finds a dead worker's attempt within 30 s.
+   * One delivery attempt (CONTRACT.md 4). The workflow itself spaces the failed attempts with
+   * timers; the POST times out at 10 s, the rest is the database. Once the developer has answered,
+   * the attempt's record is retried for up to the start-to-close timeout
+   * (activities/record-sent-notice.ts), heartbeating: a failed attempt would notify again. The
+   * heartbeat timeout finds a dead worker's attempt within 30 s.
    *
-   * The server retries, without the workflow seeing them, the attempts the developer never failed:
-   * one refused before it was counted or sent because its endpoint has its share of the delivery
-   * slots (EndpointBusy, activities/delivery.ts), one the database failed before it was sent, and
-   * one whose worker died (the next attempt finds the order DELIVERED if the lost one got through
-   * and was recorded). Every other failure is the workflow's: DeliveryFailed and OrderMissing are
-   * never retried here. The options are not part of a history's replay: running purchases take
-   * them at their next attempt.
+   * The server retries only what the workflow need not see: an attempt refused before it was
+   * counted or sent because its endpoint has its share of the delivery slots (EndpointBusy, with
+   * the delay the refusal names, activities/delivery.ts), and one that timed out (its worker died;
+   * the next attempt finds the order DELIVERED if the lost one got through and was recorded). The
+   * activity marks every other failure non-retryable, and DeliveryFailed and OrderMissing are listed
+   * here too for attempts run by older workers' code. The options are not part of a history's
+   * replay: running purchases take them at their next attempt.
    */
   delivery: {
     ...developerNoticeAttempt,

@@ -15,18 +15,13 @@ import { capacityFor } from '../capacity';
 import { fmt, summarize, type Summary } from '../stats';
 import type { PurchaseStats } from '../agent-protocol';
 import { SOCKETS_PER_ORIGIN } from '../../lib/outbound/safe-post';
-import { defaultEndpointShare } from '../../lib/outbound/endpoint-share';
-import type { Config } from '../../lib/platform/config';
+import { endpointShareLimit } from '../../lib/outbound/endpoint-share';
 import { coresUsed, cpuTicks, StepMeter } from '../sys';
 import { byKind, DRAIN_FACTOR, kindOf, SECOND_KINDS, secondsOf, WAVE_ENDED, type SecondsPooled } from '../slow-seconds';
 
 const four = (s: Summary) => `${fmt(s.p50, 0)} / ${fmt(s.p95, 0)} / ${fmt(s.p99, 0)} / ${fmt(s.max, 0)}`;
 
-export type Kind = 'base' | 'slow';
-
-/** The attempts one endpoint may have in flight in the instance's worker (WORKER_MAX_DELIVERIES_PER_ENDPOINT or its default). */
-export const endpointShareOf = (config: Config): number =>
-  config.workerMaxDeliveriesPerEndpoint ?? defaultEndpointShare(config.workerMaxConcurrentDeliveries);
+type Kind = 'base' | 'slow';
 
 /** The CPU of the slow steps against the base steps', for the finding ('' for runs that did not measure it). */
 function cpuFinding(base: Step[], slow: Step[]): string {
@@ -162,7 +157,7 @@ export async function slowDeveloper(ctx: BenchContext): Promise<ScenarioResult> 
     if (measured.calibration) noErrors(res, 'slow developer: calibration', measured.calibration);
     const offered = (measured.ratePerSec * p.percent) / 100;
     const slots = inst.config.workerMaxConcurrentDeliveries;
-    const share = endpointShareOf(inst.config);
+    const share = endpointShareLimit(inst.config);
     res.setup =
       `One vpay instance (\`npm start\`'s settings: ${slots} delivery slots, ${share} of them at most for one endpoint, ${inst.config.deliveryRetryInitialMs / 1000} s first delivery retry) and two apps. ` +
       `The measured app: an open loop at ${p.percent} % of ${fmt(measured.ratePerSec)} purchases/s (${measured.calibration ? 'measured just before in a closed loop' : "the throughput sweep's best"}), ` +
@@ -293,7 +288,7 @@ export async function goSlow(ctx: BenchContext, res: ScenarioResult, inst: VpayI
   res.checks.push({
     name: `slow developer: the slow app's attempts reached ${expect} in flight`,
     ok: inFlight >= expect,
-    detail: `${inFlight} in flight after its ${paid.created} purchases were paid (${inst.config.workerMaxConcurrentDeliveries} delivery slots, ${endpointShareOf(inst.config)} for one endpoint)`,
+    detail: `${inFlight} in flight after its ${paid.created} purchases were paid (${inst.config.workerMaxConcurrentDeliveries} delivery slots, ${endpointShareLimit(inst.config)} for one endpoint)`,
   });
 }
 

@@ -3,38 +3,98 @@
 // every other developer's deliveries wait behind it in the task queue until its attempts time out
 // together; then they arrive in a burst the payment path pays for. With it, an attempt beyond an
 // endpoint's share is refused before it is counted or sent (activities/delivery.ts), so its slot is
-// free at once for another endpoint's attempt.
+// free at once for another endpoint's attempt, and told when to try again (retryDelayMs).
 import { SOCKETS_PER_ORIGIN } from './safe-post';
+
+/** The soonest and latest a refused attempt is tried again. */
+export const RETRY_DELAY_BOUNDS_MS = { min: 1_000, max: 120_000 } as const;
+/** A refused order not seen again for this long is no longer counted as waiting. */
+const WAITING_FORGOTTEN_AFTER_MS = 2 * RETRY_DELAY_BOUNDS_MS.max;
+/** How much each finished hold moves the estimate of how long a place is held. */
+const HOLD_WEIGHT = 0.2;
+
+interface Endpoint {
+  inFlight: number;
+  /** Sum of the current holds' start times, for their mean age. */
+  startedSum: number;
+  /** Moving average of how long a place was held, once any was given back. */
+  holdMs: number | undefined;
+  /** Orders refused and not yet given a place, with when each was last refused. */
+  waiting: Map<string, number>;
+}
 
 /** Attempts one endpoint (a URL's origin) may have in flight at once, in one process. */
 export class EndpointShare {
-  private readonly inFlight = new Map<string, number>();
+  private readonly endpoints = new Map<string, Endpoint>();
 
-  constructor(readonly limit: number) {
+  constructor(
+    readonly limit: number,
+    private readonly now: () => number = Date.now,
+    private readonly random: () => number = Math.random,
+  ) {
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError('EndpointShare: limit must be a positive integer');
   }
 
+  private of(endpoint: string): Endpoint {
+    let e = this.endpoints.get(endpoint);
+    if (!e) {
+      e = { inFlight: 0, startedSum: 0, holdMs: undefined, waiting: new Map() };
+      this.endpoints.set(endpoint, e);
+    }
+    return e;
+  }
+
   /**
-   * Takes one of `endpoint`'s places: the function that gives it back (calling it again does
-   * nothing), or undefined when all `limit` are taken.
+   * Takes one of `endpoint`'s places for `order`: the function that gives it back (calling it
+   * again does nothing), or undefined when all `limit` are taken.
    */
-  tryTake(endpoint: string): (() => void) | undefined {
-    const n = this.inFlight.get(endpoint) ?? 0;
-    if (n >= this.limit) return undefined;
-    this.inFlight.set(endpoint, n + 1);
+  tryTake(endpoint: string, order: string): (() => void) | undefined {
+    const e = this.of(endpoint);
+    if (e.inFlight >= this.limit) return undefined;
+    const started = this.now();
+    e.inFlight++;
+    e.startedSum += started;
+    e.waiting.delete(order);
     let given = false;
     return () => {
       if (given) return;
       given = true;
-      const left = (this.inFlight.get(endpoint) ?? 1) - 1;
-      if (left > 0) this.inFlight.set(endpoint, left);
-      else this.inFlight.delete(endpoint);
+      e.inFlight--;
+      e.startedSum -= started;
+      const held = this.now() - started;
+      e.holdMs = e.holdMs === undefined ? held : e.holdMs + HOLD_WEIGHT * (held - e.holdMs);
+      if (e.inFlight === 0 && e.waiting.size === 0) this.endpoints.delete(endpoint);
     };
   }
 
-  /** Places `endpoint` holds now (for tests and metrics). */
+  /**
+   * Counts `order` as waiting for one of `endpoint`'s places, and says when to try it again: about
+   * when a place should be free for it, the orders waiting ahead of it served `limit` at a time,
+   * each holding its place as long as places are held now (the longer of the recent holds and the
+   * current holds' age), jittered so that the waiting orders do not all come back at once; within
+   * RETRY_DELAY_BOUNDS_MS. So however many orders wait, their retries together come about as often
+   * as places free up, not once a second each.
+   */
+  retryDelayMs(endpoint: string, order: string): number {
+    const e = this.of(endpoint);
+    const now = this.now();
+    e.waiting.set(order, now);
+    for (const [o, at] of e.waiting) if (now - at > WAITING_FORGOTTEN_AFTER_MS) e.waiting.delete(o);
+    const currentAge = e.inFlight > 0 ? now - e.startedSum / e.inFlight : 0;
+    const holdMs = Math.max(e.holdMs ?? 0, currentAge);
+    const dueIn = (e.waiting.size * holdMs) / this.limit;
+    const jittered = dueIn * (0.5 + this.random());
+    return Math.round(Math.min(RETRY_DELAY_BOUNDS_MS.max, Math.max(RETRY_DELAY_BOUNDS_MS.min, jittered)));
+  }
+
+  /** Places `endpoint` holds now. */
   held(endpoint: string): number {
-    return this.inFlight.get(endpoint) ?? 0;
+    return this.endpoints.get(endpoint)?.inFlight ?? 0;
+  }
+
+  /** Orders counted as waiting for `endpoint`'s places. */
+  waiting(endpoint: string): number {
+    return this.endpoints.get(endpoint)?.waiting.size ?? 0;
   }
 }
 
@@ -52,10 +112,12 @@ export function endpointOf(url: string): string {
 }
 
 /**
- * The share when WORKER_MAX_DELIVERIES_PER_ENDPOINT is unset: half of the delivery slots, so one
- * hanging endpoint leaves the other half to everyone else, and never more than the sockets one
- * origin gets, so no attempt holds a slot while it waits for a socket.
+ * The share: WORKER_MAX_DELIVERIES_PER_ENDPOINT, or when unset half of the delivery slots (rounded
+ * up), so one hanging endpoint leaves the other half to everyone else, and never more than the
+ * sockets one origin gets, so no delivery attempt holds a slot while it waits for a socket.
  */
-export function defaultEndpointShare(deliverySlots: number): number {
-  return Math.max(1, Math.min(SOCKETS_PER_ORIGIN, Math.ceil(deliverySlots / 2)));
+export function endpointShareLimit(config: { workerMaxDeliveriesPerEndpoint?: number; workerMaxConcurrentDeliveries: number }): number {
+  return (
+    config.workerMaxDeliveriesPerEndpoint ?? Math.max(1, Math.min(SOCKETS_PER_ORIGIN, Math.ceil(config.workerMaxConcurrentDeliveries / 2)))
+  );
 }

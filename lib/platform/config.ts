@@ -94,7 +94,7 @@ const EnvSchema = z.object({
   WORKER_MAX_CONCURRENT_DELIVERIES: z.coerce.number().int().min(1).default(100),
   /**
    * Delivery attempts one developer endpoint (a URL's origin) may have in flight at once in one
-   * worker; an attempt beyond it is refused before it is counted or sent and tried again shortly
+   * worker; an attempt beyond it is refused before it is counted or sent and tried again later
    * (activities/delivery.ts). Unset: half of WORKER_MAX_CONCURRENT_DELIVERIES, at most 64 (the
    * sockets one origin gets).
    */
@@ -177,7 +177,7 @@ export interface Config {
   separateDeliveryQueue: boolean;
   /** WORKER_MAX_CONCURRENT_DELIVERIES: the delivery Worker's activity slots. */
   workerMaxConcurrentDeliveries: number;
-  /** WORKER_MAX_DELIVERIES_PER_ENDPOINT; unset: lib/outbound/endpoint-share.ts defaultEndpointShare. */
+  /** WORKER_MAX_DELIVERIES_PER_ENDPOINT; unset: lib/outbound/endpoint-share.ts endpointShareLimit. */
   workerMaxDeliveriesPerEndpoint?: number;
 }
 

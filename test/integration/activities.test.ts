@@ -10,6 +10,7 @@ import { claimRefund, finishRefundNotifyAttempt } from '../../lib/db/repos/refun
 import { finishDeliveryAttempt, getOrder, insertNewOrder, projectOrder, type OrderRow } from '../../lib/db/repos/orders';
 import { payEventSigOf } from '../../lib/domain/signatures';
 import { createDeliveryActivities } from '../../activities/delivery';
+import { EndpointShare, endpointOf } from '../../lib/outbound/endpoint-share';
 import { createAlertActivities } from '../../activities/alerts';
 import { createProjectionActivities } from '../../activities/projection';
 import { Failures, type DeliveryFailureDetails, type OrderDraft } from '../../workflows/definitions';
@@ -226,10 +227,10 @@ describe('projectOrder (lib/db/repos/orders.ts)', () => {
 });
 
 describe('deliverOrder', () => {
-  function delivery(answers: Answer[]) {
-    const t = testDeps(answers, { db, env: { DELIVERY_ALLOW_PRIVATE: 'true' } });
-    const { deliverOrder } = createDeliveryActivities(t.deps);
-    const env = activityEnvironment();
+  function delivery(answers: Answer[], o: { share?: EndpointShare; info?: Parameters<typeof activityEnvironment>[0]; noDb?: true } = {}) {
+    const t = testDeps(answers, { db: o.noDb ? undefined : db, env: { DELIVERY_ALLOW_PRIVATE: 'true' } });
+    const { deliverOrder } = createDeliveryActivities(t.deps, undefined, o.share);
+    const env = activityEnvironment(o.info);
     // run() cannot infer the result type from the function; name it.
     return { ...t, deliver: (orderId: string) => env.run(deliverOrder, { orderId }) as ReturnType<typeof deliverOrder> };
   }
@@ -283,6 +284,74 @@ describe('deliverOrder', () => {
       [3, false, null],
     ]);
     expect(await counted(t.metrics.deliveryAttempts, { outcome: 'failed' })).toBe(3);
+  });
+
+  describe("the endpoint's share of the delivery slots", () => {
+    const ENDPOINT = endpointOf(DELIVERY_URL);
+
+    it('refuses an attempt beyond the share before counting or sending it, for the server to retry after a delay', async () => {
+      const app = await newApp();
+      const order = await paidOrder(app);
+      const share = new EndpointShare(1);
+      share.tryTake(ENDPOINT, 'another order')!;
+      const t = delivery([{ status: 200, json: { returnCode: 0 } }], { share });
+
+      const failure = await failureOf(t.deliver(order.orderId));
+
+      expect(failure.type).toBe(Failures.EndpointBusy);
+      expect(failure.nonRetryable).toBe(false);
+      expect(failure.nextRetryDelay).toBeGreaterThanOrEqual(1_000);
+      expect(failure.message).not.toContain('developer.test');
+      expect(t.posts).toHaveLength(0);
+      expect((await getOrder(db, order.orderId))!).toMatchObject({ status: 'PAID', deliveryAttempts: 0 });
+      expect(await attemptsOf(order.orderId)).toEqual([]);
+      expect((await t.metrics.deliveryEndpointBusy.get()).values[0]?.value).toBe(1);
+      expect(share.waiting(ENDPOINT)).toBe(1);
+    });
+
+    it('gives the place back after a failed attempt and after a success; the next attempt is numbered on', async () => {
+      const app = await newApp();
+      const order = await paidOrder(app);
+      const share = new EndpointShare(1);
+      const t = delivery([{ status: 500 }, { status: 200, json: { returnCode: 0 } }], { share });
+
+      expect((await failureOf(t.deliver(order.orderId))).type).toBe(Failures.DeliveryFailed);
+      expect(share.held(ENDPOINT)).toBe(0);
+      await expect(t.deliver(order.orderId)).resolves.toMatchObject({ attempts: 2 });
+      expect(share.held(ENDPOINT)).toBe(0);
+      expect(t.posts.map((p) => p.opts.headers?.['x-vpay-attempt'])).toEqual(['1', '2']);
+    });
+
+    it('takes no place for an order already DELIVERED: it answers at once however busy its endpoint', async () => {
+      const app = await newApp();
+      const order = await paidOrder(app);
+      const first = await delivery([{ status: 200, json: { returnCode: 0 } }]).deliver(order.orderId);
+      const share = new EndpointShare(1);
+      share.tryTake(ENDPOINT, 'another order');
+      await expect(delivery([], { share }).deliver(order.orderId)).resolves.toEqual(first);
+    });
+
+    it('takes no place for an attempt scheduled under the old policy (tried once): a refusal would reach its workflow', async () => {
+      const app = await newApp();
+      const order = await paidOrder(app);
+      const share = new EndpointShare(1);
+      share.tryTake(ENDPOINT, 'another order');
+      const t = delivery([{ status: 200, json: { returnCode: 0 } }], {
+        share,
+        info: { retryPolicy: { maximumAttempts: 1 } } as Parameters<typeof activityEnvironment>[0],
+      });
+      await expect(t.deliver(order.orderId)).resolves.toMatchObject({ attempts: 1 });
+      expect(t.posts).toHaveLength(1);
+    });
+  });
+
+  it("hands any failure but a busy endpoint and the developer's own to the workflow: non-retryable here", async () => {
+    // No database at all: the first read fails, as when PostgreSQL is down before the POST.
+    const t = delivery([{ status: 200, json: { returnCode: 0 } }], { noDb: true });
+    const failure = await failureOf(t.deliver('ord_any'));
+    expect(failure.message).toMatch(/used the database/);
+    expect(failure.nonRetryable).toBe(true);
+    expect(t.posts).toHaveLength(0);
   });
 
   it('sends nothing for an order already DELIVERED (a retry after a worker died)', async () => {

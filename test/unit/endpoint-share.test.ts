@@ -1,36 +1,108 @@
 // Each developer endpoint's share of a worker's delivery slots (lib/outbound/endpoint-share.ts).
 import { describe, expect, it } from '@jest/globals';
-import { defaultEndpointShare, EndpointShare, endpointOf } from '../../lib/outbound/endpoint-share';
+import { EndpointShare, endpointOf, endpointShareLimit, RETRY_DELAY_BOUNDS_MS } from '../../lib/outbound/endpoint-share';
 import { SOCKETS_PER_ORIGIN } from '../../lib/outbound/safe-post';
 
-describe('EndpointShare', () => {
+/** A share on a clock the test moves, with no jitter (random 0.5: the factor is 1). */
+function shareAt(limit: number) {
+  let now = 1_000_000;
+  const share = new EndpointShare(
+    limit,
+    () => now,
+    () => 0.5,
+  );
+  return { share, advance: (ms: number) => (now += ms) };
+}
+
+describe('EndpointShare places', () => {
   it('gives an endpoint at most `limit` places, and another endpoint its own', () => {
     const share = new EndpointShare(2);
-    const a1 = share.tryTake('http://a');
-    const a2 = share.tryTake('http://a');
+    const a1 = share.tryTake('http://a', 'o1');
+    const a2 = share.tryTake('http://a', 'o2');
     expect([a1, a2].every((g) => typeof g === 'function')).toBe(true);
-    expect(share.tryTake('http://a')).toBeUndefined();
-    expect(share.tryTake('http://b')).toBeDefined();
+    expect(share.tryTake('http://a', 'o3')).toBeUndefined();
+    expect(share.tryTake('http://b', 'o4')).toBeDefined();
     expect(share.held('http://a')).toBe(2);
     expect(share.held('http://b')).toBe(1);
   });
 
   it('frees a place when it is given back, once however often it is given back', () => {
     const share = new EndpointShare(1);
-    const giveBack = share.tryTake('http://a')!;
-    expect(share.tryTake('http://a')).toBeUndefined();
+    const giveBack = share.tryTake('http://a', 'o1')!;
+    expect(share.tryTake('http://a', 'o2')).toBeUndefined();
     giveBack();
     giveBack();
     expect(share.held('http://a')).toBe(0);
-    const again = share.tryTake('http://a');
-    expect(again).toBeDefined();
+    expect(share.tryTake('http://a', 'o2')).toBeDefined();
     // The second give-back above freed nothing more: the place just taken is the only one.
-    expect(share.tryTake('http://a')).toBeUndefined();
+    expect(share.tryTake('http://a', 'o3')).toBeUndefined();
   });
 
   it('refuses a limit below 1', () => {
     expect(() => new EndpointShare(0)).toThrow(RangeError);
     expect(() => new EndpointShare(1.5)).toThrow(RangeError);
+  });
+});
+
+describe('EndpointShare retry delays', () => {
+  it('is the soonest bound while places turn over quickly and few wait', () => {
+    const { share, advance } = shareAt(2);
+    const g = share.tryTake('http://a', 'o1')!;
+    advance(50);
+    g();
+    share.tryTake('http://a', 'o2');
+    share.tryTake('http://a', 'o3');
+    expect(share.retryDelayMs('http://a', 'o4')).toBe(RETRY_DELAY_BOUNDS_MS.min);
+  });
+
+  it('grows with the orders waiting and with how long places are held, so their retries come about as often as places free up', () => {
+    const { share, advance } = shareAt(10);
+    for (let i = 0; i < 10; i++) share.tryTake('http://slow', `held${i}`);
+    advance(10_000); // every place held for 10 s so far
+    const first = share.retryDelayMs('http://slow', 'w0');
+    for (let i = 1; i < 100; i++) share.retryDelayMs('http://slow', `w${i}`);
+    expect(share.waiting('http://slow')).toBe(100);
+    // 100 waiting, 10 places, each held 10 s: about 100 s before the last gets one.
+    expect(share.retryDelayMs('http://slow', 'w99')).toBe(100_000);
+    expect(first).toBe(RETRY_DELAY_BOUNDS_MS.min);
+    // An order asking again is still one order waiting, not two.
+    expect(share.waiting('http://slow')).toBe(100);
+  });
+
+  it('stays within its latest bound however many wait', () => {
+    const { share, advance } = shareAt(1);
+    share.tryTake('http://slow', 'held');
+    advance(10_000);
+    for (let i = 0; i < 1000; i++) share.retryDelayMs('http://slow', `w${i}`);
+    expect(share.retryDelayMs('http://slow', 'w0')).toBe(RETRY_DELAY_BOUNDS_MS.max);
+  });
+
+  it('stops counting an order once it gets a place, and forgets one not seen for long', () => {
+    const { share, advance } = shareAt(1);
+    const g = share.tryTake('http://a', 'held')!;
+    share.retryDelayMs('http://a', 'w1');
+    share.retryDelayMs('http://a', 'w2');
+    g();
+    share.tryTake('http://a', 'w1');
+    expect(share.waiting('http://a')).toBe(1);
+    advance(2 * RETRY_DELAY_BOUNDS_MS.max + 1);
+    share.retryDelayMs('http://a', 'w3');
+    expect(share.waiting('http://a')).toBe(1); // w2 forgotten, w3 counted
+  });
+
+  it('jitters the delay between half and one and a half times the estimate', () => {
+    const at = (r: number) => {
+      let now = 0;
+      const share = new EndpointShare(
+        1,
+        () => now,
+        () => r,
+      );
+      share.tryTake('http://a', 'held');
+      now += 20_000;
+      return share.retryDelayMs('http://a', 'w');
+    };
+    expect([at(0), at(0.5), at(0.999)]).toEqual([10_000, 20_000, 29_980]);
   });
 });
 
@@ -46,11 +118,13 @@ describe('endpointOf', () => {
   });
 });
 
-describe('defaultEndpointShare', () => {
-  it('is half of the delivery slots, at least 1 and at most the sockets one origin gets', () => {
-    expect(defaultEndpointShare(100)).toBe(50);
-    expect(defaultEndpointShare(3)).toBe(2);
-    expect(defaultEndpointShare(1)).toBe(1);
-    expect(defaultEndpointShare(1000)).toBe(SOCKETS_PER_ORIGIN);
+describe('endpointShareLimit', () => {
+  it('is WORKER_MAX_DELIVERIES_PER_ENDPOINT when set', () => {
+    expect(endpointShareLimit({ workerMaxDeliveriesPerEndpoint: 7, workerMaxConcurrentDeliveries: 100 })).toBe(7);
+  });
+
+  it('is otherwise half of the delivery slots (rounded up), at least 1 and at most the sockets one origin gets', () => {
+    const of = (slots: number) => endpointShareLimit({ workerMaxConcurrentDeliveries: slots });
+    expect([of(100), of(3), of(1), of(1000)]).toEqual([50, 2, 1, SOCKETS_PER_ORIGIN]);
   });
 });
