@@ -27,7 +27,8 @@ const givesNothingBack = (): void => undefined;
  * which never passes through here) is the server's to retry (activityOptions.delivery); every other
  * failure reaches the workflow, which paces the next attempt with its own backoff as it always has:
  * one that came after the POST (its record refused, or given up) must not notify again within
- * seconds. So any failure but those two is marked non-retryable. A cancellation stays one.
+ * seconds. So any failure but those two is marked non-retryable. A cancellation stays one; at a
+ * worker's shutdown the SDK's core reports it as a WorkerShutdown failure, which the policy lists.
  */
 function forTheWorkflow(err: unknown): unknown {
   if (err instanceof CancelledFailure) return err;
@@ -80,7 +81,7 @@ export function createDeliveryActivities(
     // the Web UI shows.
     throw ApplicationFailure.create({
       type: Failures.EndpointBusy,
-      message: `the developer's endpoint already has ${share.limit} delivery attempts in flight on this worker; tried again shortly`,
+      message: `the developer's endpoint already has ${share.limit} delivery attempts in flight on this worker; tried again when a place should be free`,
       nextRetryDelay: share.retryDelayMs(endpoint, orderId),
     });
   };

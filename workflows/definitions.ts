@@ -122,7 +122,7 @@ export const Failures = {
   /**
    * A delivery attempt refused before it was counted or sent: its endpoint already has its share
    * of the worker's delivery slots in flight (lib/outbound/endpoint-share.ts). Retryable: the
-   * activity's retry policy tries it again shortly, and the workflow never sees it.
+   * server tries it again after the delay the failure names, and the workflow never sees it.
    */
   EndpointBusy: 'EndpointBusy',
   /** Refunds (8.1, 8.2): a refundId or outRefundNo already used with other fields (409 / 40904). */

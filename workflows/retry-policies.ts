@@ -53,9 +53,11 @@ export const activityOptions = {
    * counted or sent because its endpoint has its share of the delivery slots (EndpointBusy, with
    * the delay the refusal names, activities/delivery.ts), and one that timed out (its worker died;
    * the next attempt finds the order DELIVERED if the lost one got through and was recorded). The
-   * activity marks every other failure non-retryable, and DeliveryFailed and OrderMissing are listed
-   * here too for attempts run by older workers' code. The options are not part of a history's
-   * replay: running purchases take them at their next attempt.
+   * activity marks every other failure non-retryable; the types listed here are the ones it cannot
+   * mark (a cancellation at shutdown is reported by the SDK's core) or that older workers' code
+   * throws as they are. A pre-share worker's plain errors stay retryable here: docs/OPERATIONS.md,
+   * *Upgrading*. The options are not part of a history's replay: running purchases take them at
+   * their next attempt.
    */
   delivery: {
     ...developerNoticeAttempt,
@@ -63,7 +65,9 @@ export const activityOptions = {
       initialInterval: '1s',
       backoffCoefficient: 2,
       maximumInterval: '10s',
-      nonRetryableErrorTypes: [Failures.DeliveryFailed, Failures.OrderMissing],
+      // WorkerShutdown: what the SDK's core reports for an attempt its worker cancelled at shutdown
+      // (one waiting to record its POST, say): the workflow paces it, as any failure after a POST.
+      nonRetryableErrorTypes: [Failures.DeliveryFailed, Failures.OrderMissing, 'WorkerShutdown'],
     },
   },
   /**

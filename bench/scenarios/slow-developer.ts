@@ -167,7 +167,7 @@ export async function slowDeveloper(ctx: BenchContext): Promise<ScenarioResult> 
       `The superapp and each app's endpoint are origins of their own (a port of 127.0.0.1 each, at the fake superapp and the fake developer), as in production, ` +
       `where every developer has its own: vpay keeps at most ${SOCKETS_PER_ORIGIN} sockets open per origin, and counts each endpoint's share of the delivery slots per origin. ` +
       `At most ${share} slow attempts hang at the slow endpoint at once (its share); its attempts beyond are refused before they are counted or sent, and the server tries them again ` +
-      `1 to 10 s later (lib/outbound/endpoint-share.ts). The other ${slots - share} delivery slots stay for the measured app's deliveries. ` +
+      `when a place should be free for them (lib/outbound/endpoint-share.ts). The other ${slots - share} delivery slots stay for the measured app's deliveries. ` +
       'Latencies as in 1c: the payment request from its intended send, the callback from its send, "callback sent → delivered" from the callback\'s send.';
 
     let slowOn = false;

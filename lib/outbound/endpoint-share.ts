@@ -8,8 +8,11 @@ import { SOCKETS_PER_ORIGIN } from './safe-post';
 
 /** The soonest and latest a refused attempt is tried again. */
 export const RETRY_DELAY_BOUNDS_MS = { min: 1_000, max: 120_000 } as const;
-/** A refused order not seen again for this long is no longer counted as waiting. */
-const WAITING_FORGOTTEN_AFTER_MS = 2 * RETRY_DELAY_BOUNDS_MS.max;
+/**
+ * A refused order not seen again for this long is no longer counted as waiting: it got a place on
+ * another worker, or needed none any more (delivered, refunded).
+ */
+const WAITING_FORGOTTEN_AFTER_MS = RETRY_DELAY_BOUNDS_MS.max + 30_000;
 /** How much each finished hold moves the estimate of how long a place is held. */
 const HOLD_WEIGHT = 0.2;
 
@@ -19,7 +22,7 @@ interface Endpoint {
   startedSum: number;
   /** Moving average of how long a place was held, once any was given back. */
   holdMs: number | undefined;
-  /** Orders refused and not yet given a place, with when each was last refused. */
+  /** Orders refused and not yet given a place, with when each was last refused, oldest first. */
   waiting: Map<string, number>;
 }
 
@@ -33,6 +36,14 @@ export class EndpointShare {
     private readonly random: () => number = Math.random,
   ) {
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError('EndpointShare: limit must be a positive integer');
+  }
+
+  /** Forgets the waiting orders not seen for long; the map is in last-seen order, so from its head. */
+  private prune(e: Endpoint, now: number): void {
+    for (const [order, at] of e.waiting) {
+      if (now - at <= WAITING_FORGOTTEN_AFTER_MS) break;
+      e.waiting.delete(order);
+    }
   }
 
   private of(endpoint: string): Endpoint {
@@ -61,30 +72,34 @@ export class EndpointShare {
       given = true;
       e.inFlight--;
       e.startedSum -= started;
-      const held = this.now() - started;
+      const now = this.now();
+      const held = now - started;
       e.holdMs = e.holdMs === undefined ? held : e.holdMs + HOLD_WEIGHT * (held - e.holdMs);
+      this.prune(e, now);
       if (e.inFlight === 0 && e.waiting.size === 0) this.endpoints.delete(endpoint);
     };
   }
 
   /**
-   * Counts `order` as waiting for one of `endpoint`'s places, and says when to try it again: about
-   * when a place should be free for it, the orders waiting ahead of it served `limit` at a time,
-   * each holding its place as long as places are held now (the longer of the recent holds and the
-   * current holds' age), jittered so that the waiting orders do not all come back at once; within
-   * RETRY_DELAY_BOUNDS_MS. So however many orders wait, their retries together come about as often
-   * as places free up, not once a second each.
+   * Counts `order` as waiting for one of `endpoint`'s places, and says when to try it again. The
+   * latest: about when a place should be free for the last of the orders waiting, served `limit` at
+   * a time, each holding its place as long as places are held now (the longer of the recent holds
+   * and the current holds' age), within RETRY_DELAY_BOUNDS_MS. The delay is drawn evenly between
+   * the soonest bound and that, so the waiting orders neither come back together nor all wait for
+   * the last one's turn: together they retry about twice as often as places free up, not once a
+   * second each (below the latest bound; above it, once every two minutes each).
    */
   retryDelayMs(endpoint: string, order: string): number {
     const e = this.of(endpoint);
     const now = this.now();
+    e.waiting.delete(order); // then set again: the map stays in last-seen order
     e.waiting.set(order, now);
-    for (const [o, at] of e.waiting) if (now - at > WAITING_FORGOTTEN_AFTER_MS) e.waiting.delete(o);
+    this.prune(e, now);
     const currentAge = e.inFlight > 0 ? now - e.startedSum / e.inFlight : 0;
     const holdMs = Math.max(e.holdMs ?? 0, currentAge);
-    const dueIn = (e.waiting.size * holdMs) / this.limit;
-    const jittered = dueIn * (0.5 + this.random());
-    return Math.round(Math.min(RETRY_DELAY_BOUNDS_MS.max, Math.max(RETRY_DELAY_BOUNDS_MS.min, jittered)));
+    const { min, max } = RETRY_DELAY_BOUNDS_MS;
+    const latest = Math.min(max, Math.max(min, (e.waiting.size * holdMs) / this.limit));
+    return Math.round(min + this.random() * (latest - min));
   }
 
   /** Places `endpoint` holds now. */

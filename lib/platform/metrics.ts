@@ -45,7 +45,7 @@ export function createMetrics(withDefaults = true) {
     }),
     deliveryEndpointBusy: new Counter({
       name: 'vpay_delivery_endpoint_busy_total',
-      help: "Delivery attempts refused before they were counted or sent, their endpoint's share of the delivery slots in use; each is tried again shortly",
+      help: "Delivery attempts refused before they were counted or sent, their endpoint's share of the delivery slots in use; each is tried again when a place should be free",
       registers: [registry],
     }),
     deliveryWakeups: new Counter({

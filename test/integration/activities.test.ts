@@ -4,6 +4,7 @@
 // scripted (test/unit/activities/activity-deps.ts), so every outcome is chosen by the test.
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { ApplicationFailure } from '@temporalio/common';
 import { createDb, type Db } from '../../lib/db/db';
 import { insertApp, type App } from '../../lib/db/repos/apps';
 import { claimRefund, finishRefundNotifyAttempt } from '../../lib/db/repos/refunds';
@@ -438,6 +439,9 @@ describe('deliverOrder', () => {
       );
       // The proxy's refusal as pg reports it, and a log line that says a second notice is coming.
       expect((err as Error).message).toMatch(/Connection terminated|ECONNRESET|ECONNREFUSED|timeout/i);
+      // Sent, so the workflow's backoff paces the next attempt, never the server's quick retries.
+      expect(err).toBeInstanceOf(ApplicationFailure);
+      expect((err as ApplicationFailure).nonRetryable).toBe(true);
       expect(t.posts).toHaveLength(1);
       expect(t.retries().length).toBeGreaterThanOrEqual(2);
       expect(t.logs.filter((l) => l.msg === 'could not record the delivery attempt; the next attempt notifies again')).toMatchObject([

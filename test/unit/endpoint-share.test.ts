@@ -3,17 +3,6 @@ import { describe, expect, it } from '@jest/globals';
 import { EndpointShare, endpointOf, endpointShareLimit, RETRY_DELAY_BOUNDS_MS } from '../../lib/outbound/endpoint-share';
 import { SOCKETS_PER_ORIGIN } from '../../lib/outbound/safe-post';
 
-/** A share on a clock the test moves, with no jitter (random 0.5: the factor is 1). */
-function shareAt(limit: number) {
-  let now = 1_000_000;
-  const share = new EndpointShare(
-    limit,
-    () => now,
-    () => 0.5,
-  );
-  return { share, advance: (ms: number) => (now += ms) };
-}
-
 describe('EndpointShare places', () => {
   it('gives an endpoint at most `limit` places, and another endpoint its own', () => {
     const share = new EndpointShare(2);
@@ -45,6 +34,18 @@ describe('EndpointShare places', () => {
 });
 
 describe('EndpointShare retry delays', () => {
+  /** A share on a clock the test moves, its random draw set by the test. */
+  function shareAt(limit: number) {
+    let now = 1_000_000;
+    let draw = 1;
+    const share = new EndpointShare(
+      limit,
+      () => now,
+      () => draw,
+    );
+    return { share, advance: (ms: number) => (now += ms), draw: (r: number) => (draw = r) };
+  }
+
   it('is the soonest bound while places turn over quickly and few wait', () => {
     const { share, advance } = shareAt(2);
     const g = share.tryTake('http://a', 'o1')!;
@@ -55,26 +56,39 @@ describe('EndpointShare retry delays', () => {
     expect(share.retryDelayMs('http://a', 'o4')).toBe(RETRY_DELAY_BOUNDS_MS.min);
   });
 
-  it('grows with the orders waiting and with how long places are held, so their retries come about as often as places free up', () => {
+  it("reaches as far as the last waiting order's turn: the orders waiting times how long places are held, over the places", () => {
     const { share, advance } = shareAt(10);
     for (let i = 0; i < 10; i++) share.tryTake('http://slow', `held${i}`);
     advance(10_000); // every place held for 10 s so far
-    const first = share.retryDelayMs('http://slow', 'w0');
-    for (let i = 1; i < 100; i++) share.retryDelayMs('http://slow', `w${i}`);
-    expect(share.waiting('http://slow')).toBe(100);
+    for (let i = 0; i < 99; i++) share.retryDelayMs('http://slow', `w${i}`);
     // 100 waiting, 10 places, each held 10 s: about 100 s before the last gets one.
     expect(share.retryDelayMs('http://slow', 'w99')).toBe(100_000);
-    expect(first).toBe(RETRY_DELAY_BOUNDS_MS.min);
     // An order asking again is still one order waiting, not two.
+    expect(share.retryDelayMs('http://slow', 'w0')).toBe(100_000);
     expect(share.waiting('http://slow')).toBe(100);
   });
 
-  it('stays within its latest bound however many wait', () => {
-    const { share, advance } = shareAt(1);
+  it('draws the delay evenly between the soonest bound and that latest one', () => {
+    const { share, advance, draw } = shareAt(1);
+    share.tryTake('http://slow', 'held');
+    advance(20_000);
+    const at = (r: number) => {
+      draw(r);
+      return share.retryDelayMs('http://slow', 'w'); // one order waiting: latest 20 s
+    };
+    expect([at(0), at(0.5), at(0.999)]).toEqual([1_000, 10_500, 19_981]);
+  });
+
+  it('stays within the latest bound however many wait, still spread below it', () => {
+    const { share, advance, draw } = shareAt(1);
     share.tryTake('http://slow', 'held');
     advance(10_000);
     for (let i = 0; i < 1000; i++) share.retryDelayMs('http://slow', `w${i}`);
     expect(share.retryDelayMs('http://slow', 'w0')).toBe(RETRY_DELAY_BOUNDS_MS.max);
+    draw(0.25);
+    expect(share.retryDelayMs('http://slow', 'w1')).toBe(
+      RETRY_DELAY_BOUNDS_MS.min + 0.25 * (RETRY_DELAY_BOUNDS_MS.max - RETRY_DELAY_BOUNDS_MS.min),
+    );
   });
 
   it('stops counting an order once it gets a place, and forgets one not seen for long', () => {
@@ -85,24 +99,19 @@ describe('EndpointShare retry delays', () => {
     g();
     share.tryTake('http://a', 'w1');
     expect(share.waiting('http://a')).toBe(1);
-    advance(2 * RETRY_DELAY_BOUNDS_MS.max + 1);
+    advance(RETRY_DELAY_BOUNDS_MS.max + 30_001);
     share.retryDelayMs('http://a', 'w3');
     expect(share.waiting('http://a')).toBe(1); // w2 forgotten, w3 counted
   });
 
-  it('jitters the delay between half and one and a half times the estimate', () => {
-    const at = (r: number) => {
-      let now = 0;
-      const share = new EndpointShare(
-        1,
-        () => now,
-        () => r,
-      );
-      share.tryTake('http://a', 'held');
-      now += 20_000;
-      return share.retryDelayMs('http://a', 'w');
-    };
-    expect([at(0), at(0.5), at(0.999)]).toEqual([10_000, 20_000, 29_980]);
+  it('forgets an endpoint once nothing holds or waits for it', () => {
+    const { share, advance } = shareAt(1);
+    const g = share.tryTake('http://a', 'held')!;
+    share.retryDelayMs('http://a', 'w1'); // w1 then got its place on another worker: never seen again
+    advance(RETRY_DELAY_BOUNDS_MS.max + 30_001);
+    g();
+    expect([share.held('http://a'), share.waiting('http://a')]).toEqual([0, 0]);
+    expect((share as unknown as { endpoints: Map<string, unknown> }).endpoints.size).toBe(0);
   });
 });
 
