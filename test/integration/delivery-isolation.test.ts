@@ -13,6 +13,16 @@ import { createDb } from '../../lib/db/db';
 const SLOTS = 3;
 const HANGING = 2 * SLOTS;
 
+/** Two apps at the fake developer: "slow", delivering to `slowUrl` and held there, and "other", acknowledged. */
+async function slowAndOther(vpay: Vpay, slowUrl: string): Promise<{ slow: TestApp; other: TestApp }> {
+  const slow = await setupApp(vpay, { deliveryUrl: slowUrl });
+  vpay.developer.appKeys.set('slow', slow.appKey);
+  vpay.developer.appModes.set('slow', 'hold');
+  const other = await setupApp(vpay, { deliveryUrl: vpay.developer.deliveryUrlFor('other') });
+  vpay.developer.appKeys.set('other', other.appKey);
+  return { slow, other };
+}
+
 describe('a hanging developer endpoint', () => {
   let vpay: Vpay;
   let slow: TestApp;
@@ -26,11 +36,7 @@ describe('a hanging developer endpoint', () => {
       { workerTuning: { maxConcurrentActivityTaskExecutions: SLOTS } },
     );
     // The slow app delivers to its own path of the fake developer, which holds every notification.
-    slow = await setupApp(vpay, { deliveryUrl: vpay.developer.deliveryUrlFor('slow') });
-    vpay.developer.appKeys.set('slow', slow.appKey);
-    vpay.developer.appModes.set('slow', 'hold');
-    other = await setupApp(vpay, { deliveryUrl: vpay.developer.deliveryUrlFor('other') });
-    vpay.developer.appKeys.set('other', other.appKey);
+    ({ slow, other } = await slowAndOther(vpay, vpay.developer.deliveryUrlFor('slow')));
   });
   afterAll(async () => {
     vpay?.developer.releaseHeld();
@@ -78,11 +84,7 @@ describe("each endpoint's share of the delivery slots (WORKER_MAX_DELIVERIES_PER
   beforeAll(async () => {
     vpay = await startVpay({ WORKER_MAX_CONCURRENT_DELIVERIES: String(SHARE_SLOTS), WORKER_MAX_DELIVERIES_PER_ENDPOINT: String(SHARE) });
     // Two developers, each on an origin of its own: the share is counted per origin.
-    slow = await setupApp(vpay, { deliveryUrl: await vpay.developer.serveOnOwnOrigin('slow') });
-    vpay.developer.appKeys.set('slow', slow.appKey);
-    vpay.developer.appModes.set('slow', 'hold');
-    other = await setupApp(vpay, { deliveryUrl: vpay.developer.deliveryUrlFor('other') });
-    vpay.developer.appKeys.set('other', other.appKey);
+    ({ slow, other } = await slowAndOther(vpay, await vpay.developer.serveOnOwnOrigin('slow')));
   });
   afterAll(async () => {
     vpay?.developer.releaseHeld();
