@@ -22,7 +22,10 @@ interface Endpoint {
   startedSum: number;
   /** Moving average of how long a place was held, once any was given back. */
   holdMs: number | undefined;
-  /** Orders refused and not yet given a place, with when each was last refused, oldest first. */
+  /**
+   * Orders refused and not yet given a place, with when each was last refused, oldest first. An
+   * endpoint this worker never sees again keeps its entry until restart: one per endpoint, harmless.
+   */
   waiting: Map<string, number>;
 }
 
@@ -87,7 +90,7 @@ export class EndpointShare {
    * and the current holds' age), within RETRY_DELAY_BOUNDS_MS. The delay is drawn evenly between
    * the soonest bound and that, so the waiting orders neither come back together nor all wait for
    * the last one's turn: together they retry about twice as often as places free up, not once a
-   * second each (below the latest bound; above it, once every two minutes each).
+   * second each (below the latest bound; above it, each about once a minute on average).
    */
   retryDelayMs(endpoint: string, order: string): number {
     const e = this.of(endpoint);

@@ -48,12 +48,38 @@ describe('EndpointShare retry delays', () => {
 
   it('is the soonest bound while places turn over quickly and few wait', () => {
     const { share, advance } = shareAt(2);
-    const g = share.tryTake('http://a', 'o1')!;
+    share.tryTake('http://a', 'o1');
+    const g = share.tryTake('http://a', 'o2')!;
     advance(50);
-    g();
-    share.tryTake('http://a', 'o2');
+    g(); // a hold of 50 ms recorded; o1 keeps the endpoint's entry
     share.tryTake('http://a', 'o3');
-    expect(share.retryDelayMs('http://a', 'o4')).toBe(RETRY_DELAY_BOUNDS_MS.min);
+    // Two waiting, each place held about 50 ms: their turn is long before the soonest bound.
+    share.retryDelayMs('http://a', 'o4');
+    expect(share.retryDelayMs('http://a', 'o5')).toBe(RETRY_DELAY_BOUNDS_MS.min);
+  });
+
+  it('moves an order refused again to the end of the waiting, so the ones not seen for long are still forgotten', () => {
+    const { share, advance } = shareAt(1);
+    share.tryTake('http://a', 'held');
+    share.retryDelayMs('http://a', 'w1');
+    share.retryDelayMs('http://a', 'w2');
+    advance(100_000);
+    share.retryDelayMs('http://a', 'w1'); // w1 seen again; w2 not
+    advance(RETRY_DELAY_BOUNDS_MS.max + 30_000 - 100_000 + 1);
+    share.retryDelayMs('http://a', 'w3');
+    expect(share.waiting('http://a')).toBe(2); // w2 forgotten; w1 and w3 counted
+  });
+
+  it('keeps its counts when a place taken after the endpoint was forgotten is given back, and an old give-back called again', () => {
+    const { share } = shareAt(1);
+    const first = share.tryTake('http://a', 'o1')!;
+    first(); // nothing holds or waits: the endpoint is forgotten
+    const second = share.tryTake('http://a', 'o2')!;
+    first();
+    expect(share.held('http://a')).toBe(1);
+    expect(share.tryTake('http://a', 'o3')).toBeUndefined();
+    second();
+    expect(share.held('http://a')).toBe(0);
   });
 
   it("reaches as far as the last waiting order's turn: the orders waiting times how long places are held, over the places", () => {
