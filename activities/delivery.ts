@@ -1,12 +1,11 @@
 // The delivery activity: one signed notification to the game developer's backend per attempt.
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import { orderFields } from '../lib/platform/logger';
-import { getApp } from '../lib/db/repos/apps';
+import { getApp, getOrderWithApp } from '../lib/db/repos/apps';
 import {
   beginDeliveryAttempt,
   beginRedeliveryAttempt,
   finishDeliveryAttempt,
-  getOrder,
   recordRedeliveryAttempt,
   type OrderRow,
 } from '../lib/db/repos/orders';
@@ -68,9 +67,9 @@ export function createDeliveryActivities(
    */
   const takePlace = async (orderId: string): Promise<{ giveBack: () => void; app?: App }> => {
     if (!retriedByTheServer()) return { giveBack: givesNothingBack };
-    const order = await getOrder(db, orderId);
-    if (!order || order.status === 'DELIVERED' || order.status === 'REFUNDED') return { giveBack: givesNothingBack };
-    const app = await getApp(db, order.appId);
+    const found = await getOrderWithApp(db, orderId);
+    if (!found || found.order.status === 'DELIVERED' || found.order.status === 'REFUNDED') return { giveBack: givesNothingBack };
+    const { order, app } = found;
     const url = app && deliveryUrlFor(app, order);
     if (!url) return { giveBack: givesNothingBack, app };
     const endpoint = endpointOf(url);

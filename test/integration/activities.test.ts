@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { ApplicationFailure } from '@temporalio/common';
 import { createDb, type Db } from '../../lib/db/db';
-import { insertApp, type App } from '../../lib/db/repos/apps';
+import { getOrderWithApp, insertApp, type App } from '../../lib/db/repos/apps';
 import { claimRefund, finishRefundNotifyAttempt } from '../../lib/db/repos/refunds';
 import { finishDeliveryAttempt, getOrder, insertNewOrder, projectOrder, type OrderRow } from '../../lib/db/repos/orders';
 import { payEventSigOf } from '../../lib/domain/signatures';
@@ -289,6 +289,13 @@ describe('deliverOrder', () => {
 
   describe("the endpoint's share of the delivery slots", () => {
     const ENDPOINT = endpointOf(DELIVERY_URL);
+
+    it('reads the order with its app in one query: the order as getOrder reads it, the app as it is', async () => {
+      const app = await newApp();
+      const order = await paidOrder(app);
+      expect(await getOrderWithApp(db, order.orderId)).toEqual({ order, app });
+      expect(await getOrderWithApp(db, 'ord_none')).toBeUndefined();
+    });
 
     it('refuses an attempt beyond the share before counting or sending it, for the server to retry after a delay', async () => {
       const app = await newApp();

@@ -1,6 +1,7 @@
 // Reads and writes of apps and their users' session keys (items: items.ts).
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../db';
+import { toOrder, type OrderRow } from './orders';
 
 export interface App {
   appId: string;
@@ -72,6 +73,20 @@ export async function listApps(
   if (o.after) void q.whereRaw("(date_trunc('milliseconds', created_at), app_id) < (?, ?)", [o.after.createdAt, o.after.appId]);
   const rows = await q;
   return rows.map((r: any) => ({ ...toApp(r), createdAt: r.created_at }));
+}
+
+/**
+ * The order and its app in one round trip (a delivery attempt's first read, activities/delivery.ts);
+ * undefined when the order does not exist, `app` undefined when its app does not.
+ */
+export async function getOrderWithApp(db: Db, orderId: string): Promise<{ order: OrderRow; app: App | undefined } | undefined> {
+  const row = await db('orders as o')
+    .leftJoin('apps as a', 'a.app_id', 'o.app_id')
+    .where('o.order_id', orderId)
+    .first('o.*', db.raw('row_to_json(a.*) as vpay_app_row'));
+  if (!row) return undefined;
+  const { vpay_app_row: appRow, ...orderRow } = row;
+  return { order: toOrder(orderRow), app: appRow ? toApp(appRow) : undefined };
 }
 
 export async function getApp(db: Db, appId: string): Promise<App | undefined> {
