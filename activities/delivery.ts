@@ -22,6 +22,12 @@ import type { ActivityDeps } from './deps';
 const givesNothingBack = (): void => undefined;
 
 /**
+ * An attempt that took this long to reach its POST heartbeats first. With the POST's 10 s
+ * deadline that leaves 15 s of the 30 s heartbeat timeout (activityOptions.delivery) unused.
+ */
+export const HEARTBEAT_BEFORE_POST_AFTER_MS = 5_000;
+
+/**
  * What the workflow gets of a failed attempt. Only a refusal for a busy endpoint (and a timeout,
  * which never passes through here) is the server's to retry (activityOptions.delivery); every other
  * failure reaches the workflow, which paces the next attempt with its own backoff as it always has:
@@ -119,9 +125,12 @@ export function createDeliveryActivities(
     if (!app) throw ApplicationFailure.create({ type: Failures.OrderMissing, message: `no app ${order.appId}`, nonRetryable: true });
     const attempt = order.deliveryAttempts;
     const fields = { ...orderFields(order), attempt };
-    // The server's heartbeat timeout counts from here rather than from the reads before, so a slow
-    // start cannot get this attempt retried (and sent again) while its POST is still under way.
-    Context.current().heartbeat();
+    // The server's heartbeat timeout counts from the attempt's start; the POST takes at most 10 s
+    // (its deadline covers the wait for a socket). Only reads slow enough to leave less than that
+    // could get this attempt retried, and sent again, while its POST is still under way: then the
+    // timeout counts from here. Not on every attempt: a heartbeat is a round trip to the server
+    // and a write there, per delivery.
+    if (Date.now() - startedAt >= HEARTBEAT_BEFORE_POST_AFTER_MS) Context.current().heartbeat();
     const sent = await sendNotice(app, order, attempt);
     const { ok, error } = sent;
     const row = await recordSentNotice(() => finishDeliveryAttempt(db, { orderId, attempt, ...sent, url: recordedUrl(sent.url) }), {

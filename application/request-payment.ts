@@ -4,7 +4,7 @@
 // caller's signature checks.
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { App } from '../lib/db/repos/apps';
-import { getItem } from '../lib/db/repos/items';
+import { getOrderAndItem } from '../lib/db/repos/items';
 import { sellableVersion } from '../lib/domain/items';
 import { getOrderByTradeNo, type OrderRow } from '../lib/db/repos/orders';
 import type { PaymentRequest, SignData } from '../lib/domain/schemas';
@@ -28,7 +28,8 @@ export async function requestPayment(
   deps: ApplicationDeps,
   { app, request, signData: sd }: PaymentRequestInput,
 ): Promise<PaymentRequestResult> {
-  const existing = await getOrderByTradeNo(deps.db, app.appId, sd.outTradeNo);
+  // The order and the item in one read: the checks below take them in docs/API.md's order.
+  const { order: existing, item: stored } = await getOrderAndItem(deps.db, app.appId, sd.outTradeNo, sd.productId);
   // An identical replay answers as the first request did, whatever changed since.
   if (existing && isSameRequest(existing, request) && existing.status !== 'CREATED') return answerFromRow(existing);
 
@@ -38,7 +39,6 @@ export async function requestPayment(
   if (!(sd.env === 1 ? app.deliveryTestUrl : app.deliveryUrl)) throw new PurchaseRefused({ reason: 'noDeliveryUrl', env: sd.env });
   if (!app.notifyEnabled) throw new PurchaseRefused({ reason: 'notificationsOff' });
   // Players buy the live version (CONTRACT.md 7.6): a draft being edited or reviewed changes nothing here.
-  const stored = await getItem(deps.db, app.appId, sd.productId);
   const item = stored && sellableVersion(stored);
   if (!item) throw new PurchaseRefused({ reason: 'itemNotFound' });
   if (existing && !isSameRequest(existing, request)) throw new PurchaseRefused({ reason: 'outTradeNoConflict' });

@@ -106,7 +106,7 @@ export function latencyBound(raw: StepsRaw | undefined, nproc: number): string |
       : 'its steps as activity tasks. ') +
     (outside >= 0
       ? `About ${fmt(outside)} ms of the median lie outside the history: the HTTP hop from the client, the API's own work before it calls Temporal ` +
-        "(four PostgreSQL reads one after the other: the app, the player's session key, the order if it exists, the item; both signatures; the admission gate), " +
+        "(its PostgreSQL reads one after the other: the app with the player's session key, then the order if it exists with the item, two reads in runs since 2026-12-02 23:00 UTC and four in earlier ones; both signatures; the admission gate), " +
         "the update's gRPC round trip, and the answer's log line and JSON on the way back; of these the floor has only the gRPC round trip. "
       : '') +
     (localSteps && Number.isFinite(local) && gap > 0 && local <= gap

@@ -4,7 +4,7 @@
 // runs one; `npm start`, the tests and the benchmark start it in-process with the API.
 import { Client } from '@temporalio/client';
 import { NativeConnection, type Worker, type WorkflowBundleOption } from '@temporalio/worker';
-import { createDb } from '../lib/db/db';
+import { createDb, type Db } from '../lib/db/db';
 import { safePostJson } from '../lib/outbound/safe-post';
 import type { ServiceContext } from '../lib/platform/service-context';
 import { temporalConnectionOptions, type TemporalConnectionOptions } from '../lib/platform/temporal-connection';
@@ -26,6 +26,8 @@ export interface RunningWorker {
   worker: Worker;
   /** The delivery Worker: calls to developer endpoints, on the delivery task queue. */
   deliveryWorker: Worker;
+  /** The process's database pool (tests count the statements a purchase makes). */
+  db: Db;
   /** Resolves when both Workers have stopped; rejects with the first one's failure. */
   done: Promise<void>;
   stop(): Promise<void>;
@@ -81,6 +83,7 @@ export async function startWorker(
   return {
     worker: main,
     deliveryWorker: delivery,
+    db,
     done,
     async stop() {
       stopAll();

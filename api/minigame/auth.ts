@@ -2,7 +2,7 @@
 // with its app key, and, for a payment, the user by a signature with their session key.
 import type { Request } from 'express';
 import type { Db } from '../../lib/db/db';
-import { getApp, getSessionKey, type App } from '../../lib/db/repos/apps';
+import { getApp, getAppWithSessionKey, type App } from '../../lib/db/repos/apps';
 import { stillValidPreviousKey } from '../../lib/db/repos/app-keys';
 import type { PaymentRequest } from '../../lib/domain/schemas';
 import {
@@ -32,9 +32,11 @@ async function signedWithAppKey(db: Db, app: App, given: unknown, expectedWith: 
 
 /** The payment request's app (paySig, 401/40101), then its user (signature, 401/40102). */
 export async function authenticatePayment(db: Db, body: PaymentRequest): Promise<App> {
-  const app = await getApp(db, body.appId);
+  // Read together: the session key is only looked at once paySig holds.
+  const found = await getAppWithSessionKey(db, body.appId, body.openId);
+  const app = found?.app;
   if (!app || !(await signedWithAppKey(db, app, body.paySig, (key) => paySigOf(key, body.signData)))) throw minigameErrors.badPaySig();
-  const sessionKey = await getSessionKey(db, body.appId, body.openId);
+  const sessionKey = found.sessionKey;
   if (!sessionKey || !signatureMatches(body.signature, userSignatureOf(sessionKey, body.signData))) {
     throw minigameErrors.badUserSignature();
   }

@@ -3,14 +3,14 @@
 // run in a MockActivityEnvironment on a database of its own: no worker, no workflow. HTTP is
 // scripted (test/unit/activities/activity-deps.ts), so every outcome is chosen by the test.
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { ApplicationFailure } from '@temporalio/common';
 import { createDb, type Db } from '../../lib/db/db';
 import { getOrderWithApp, insertApp, type App } from '../../lib/db/repos/apps';
 import { claimRefund, finishRefundNotifyAttempt } from '../../lib/db/repos/refunds';
 import { finishDeliveryAttempt, getOrder, insertNewOrder, projectOrder, type OrderRow } from '../../lib/db/repos/orders';
 import { payEventSigOf } from '../../lib/domain/signatures';
-import { createDeliveryActivities } from '../../activities/delivery';
+import { createDeliveryActivities, HEARTBEAT_BEFORE_POST_AFTER_MS } from '../../activities/delivery';
 import { EndpointShare, endpointOf } from '../../lib/outbound/endpoint-share';
 import { createAlertActivities } from '../../activities/alerts';
 import { createProjectionActivities } from '../../activities/projection';
@@ -232,8 +232,14 @@ describe('deliverOrder', () => {
     const t = testDeps(answers, { db: o.noDb ? undefined : db, env: { DELIVERY_ALLOW_PRIVATE: 'true' } });
     const { deliverOrder } = createDeliveryActivities(t.deps, undefined, o.share);
     const env = activityEnvironment(o.info);
+    let heartbeats = 0;
+    env.on('heartbeat', () => heartbeats++);
     // run() cannot infer the result type from the function; name it.
-    return { ...t, deliver: (orderId: string) => env.run(deliverOrder, { orderId }) as ReturnType<typeof deliverOrder> };
+    return {
+      ...t,
+      heartbeats: () => heartbeats,
+      deliver: (orderId: string) => env.run(deliverOrder, { orderId }) as ReturnType<typeof deliverOrder>,
+    };
   }
 
   it('sends one signed notice, marks the order DELIVERED and records the attempt when acknowledged', async () => {
@@ -257,6 +263,41 @@ describe('deliverOrder', () => {
     expect(notice.PayEventSig).toBe(payEventSigOf(app.appKey!, notice.Payload));
     expect(await attemptsOf(order.orderId)).toMatchObject([{ attempt: 1, ok: true, http_status: 200, url: DELIVERY_URL }]);
     expect(await counted(t.metrics.deliveryAttempts, { outcome: 'delivered' })).toBe(1);
+  });
+
+  describe('a heartbeat before the POST', () => {
+    /** An attempt whose POST answers 200, with the heartbeats sent before it. */
+    async function deliverNoting(justBefore = (): void => undefined): Promise<{ beforePost: number }> {
+      const order = await paidOrder(await newApp());
+      let beforePost = -1;
+      const t = delivery([
+        () => {
+          beforePost = t.heartbeats();
+          return { status: 200, json: { returnCode: 0 } };
+        },
+      ]);
+      justBefore();
+      await expect(t.deliver(order.orderId)).resolves.toMatchObject({ attempts: 1 });
+      return { beforePost };
+    }
+
+    it('is not sent when the attempt reaches its POST quickly: it would cost the server a write per delivery', async () => {
+      await expect(deliverNoting()).resolves.toEqual({ beforePost: 0 });
+    });
+
+    it('is sent when the reads before the POST were slow, so the heartbeat timeout counts from the POST', async () => {
+      // The clock jumps once the attempt's first read has answered: as if that read took 5 s.
+      const realNow = Date.now.bind(Date);
+      let offset = 0;
+      const slowRead = () => (offset = HEARTBEAT_BEFORE_POST_AFTER_MS);
+      const clock = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + offset);
+      try {
+        await expect(deliverNoting(() => db.once('query-response', slowRead))).resolves.toEqual({ beforePost: 1 });
+      } finally {
+        clock.mockRestore();
+        db.off('query-response', slowRead);
+      }
+    });
   });
 
   it('fails retryably with the endpoint outage in its details on an unacknowledged answer, then counts on', async () => {

@@ -113,6 +113,7 @@ export async function startVpay(
   const noWorker: RunningWorker = {
     worker: undefined as never,
     deliveryWorker: undefined as never,
+    db: undefined as never,
     done: Promise.resolve(),
     stop: async () => undefined,
   };

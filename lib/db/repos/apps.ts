@@ -127,14 +127,25 @@ export async function putSession(
   return { created: Boolean(row.inserted) };
 }
 
-/** The user's current session key, or undefined when none or expired. */
-export async function getSessionKey(db: Db, appId: string, openId: string): Promise<string | undefined> {
-  const row = await db('user_sessions')
-    .where({ app_id: appId, open_id: openId })
-    .andWhere((q) => {
-      // A callback that builds on q; its return value is ignored (a builder, not a promise to await).
-      q.whereNull('expires_at').orWhere('expires_at', '>', db.fn.now());
-    })
-    .first('session_key');
-  return row?.session_key;
+/**
+ * The payment request's app and its user's current session key (undefined when none, or expired) in one round
+ * trip (api/minigame/auth.ts authenticatePayment); undefined when the app does not exist.
+ */
+export async function getAppWithSessionKey(
+  db: Db,
+  appId: string,
+  openId: string,
+): Promise<{ app: App; sessionKey: string | undefined } | undefined> {
+  const row = await db('apps as a')
+    .where('a.app_id', appId)
+    .first(
+      'a.*',
+      db.raw(
+        `(select s.session_key from user_sessions s where s.app_id = a.app_id and s.open_id = ?
+          and (s.expires_at is null or s.expires_at > CURRENT_TIMESTAMP)) as vpay_session_key`,
+        [openId],
+      ),
+    );
+  if (!row) return undefined;
+  return { app: toApp(row), sessionKey: row.vpay_session_key ?? undefined };
 }

@@ -4,6 +4,7 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db';
 import type { Item, ItemStatus } from '../../domain/items';
+import { toOrder, type OrderRow } from './orders';
 
 const toItem = (r: any): Item => ({
   appId: r.app_id,
@@ -55,6 +56,58 @@ export async function getItem(db: Db, appId: string, productId: string, o: { for
   if (o.forUpdate) void q.forUpdate();
   const row = await q;
   return row ? toItem(row) : undefined;
+}
+
+/** The columns toItem reads, each selected beside an order's as `vpay_item__<column>` (getOrderAndItem). */
+const ITEM_COLUMNS = [
+  'app_id',
+  'product_id',
+  'name',
+  'price',
+  'currency_type',
+  'image_url',
+  'status',
+  'live_name',
+  'live_price',
+  'live_currency_type',
+  'live_image_url',
+  'live_released_at',
+  'review_reason',
+  'first_released_at',
+  'created_at',
+  'updated_at',
+] as const;
+const ITEM_PREFIX = 'vpay_item__';
+
+/**
+ * The payment request's two reads in one round trip (application/request-payment.ts): the app's
+ * order under `outTradeNo` and the item `productId`, each undefined when there is none. Both come
+ * typed as their own reads give them (dates as Dates), the item's columns prefixed beside the order's.
+ */
+export async function getOrderAndItem(
+  db: Db,
+  appId: string,
+  outTradeNo: string,
+  productId: string,
+): Promise<{ order: OrderRow | undefined; item: Item | undefined }> {
+  const itemColumns = ITEM_COLUMNS.map((c) => `i.${c} as ${ITEM_PREFIX}${c}`).join(', ');
+  // One row always: the two left joins on a one-row table, each matching at most one row by its key.
+  const { rows } = await db.raw(
+    `select o.*, ${itemColumns} from (select 1) as one
+       left join orders o on o.app_id = ? and o.out_trade_no = ?
+       left join items i on i.app_id = ? and i.product_id = ?`,
+    [appId, outTradeNo, appId, productId],
+  );
+  const orderRow: Record<string, unknown> = {};
+  const itemRow: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(rows[0] as Record<string, unknown>)) {
+    if (k.startsWith(ITEM_PREFIX)) itemRow[k.slice(ITEM_PREFIX.length)] = v;
+    else orderRow[k] = v;
+  }
+  return {
+    order: orderRow.order_id === null ? undefined : toOrder(orderRow),
+    item: itemRow.product_id === null ? undefined : toItem(itemRow),
+  };
 }
 
 /** The named items of an app that exist, locked for the transaction's change, by productId. */
