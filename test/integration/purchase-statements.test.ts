@@ -17,10 +17,16 @@ afterAll(async () => {
   await vpay?.stop();
 });
 
-/** The statements `db` runs from now on, their SQL only. */
+/**
+ * The statements `db` runs from now on, their SQL only. Left out: a delivery's recheck of its
+ * endpoint's health, made at most once every 10 s per endpoint (activities/delivery-recovery.ts),
+ * so whether it falls in a given purchase depends on the time since the last one.
+ */
 function recorded(db: Knex): { sql: string[]; stop(): void } {
   const sql: string[] = [];
-  const onQuery = (q: { sql: string }) => sql.push(q.sql.replace(/\s+/g, ' '));
+  const onQuery = (q: { sql: string }) => {
+    if (!q.sql.includes('delivery_endpoint_health')) sql.push(q.sql.replace(/\s+/g, ' '));
+  };
   db.on('query', onQuery);
   return { sql, stop: () => db.off('query', onQuery) };
 }
@@ -44,7 +50,7 @@ async function purchase(): Promise<{ requestAnswered: string[] }> {
 
 describe("a purchase's PostgreSQL statements", () => {
   it('are two reads in the API for the request, one for the callback, and six writes and reads in the worker', async () => {
-    // The first purchase of an app records its endpoint's health once (a transition); count the next.
+    // A first purchase warms the pools and the app's endpoint; count the next.
     await purchase();
     const api = recorded(vpay.api.db);
     const worker = recorded(vpay.worker.db);
