@@ -58,25 +58,11 @@ export async function getItem(db: Db, appId: string, productId: string, o: { for
   return row ? toItem(row) : undefined;
 }
 
-/** The columns toItem reads, each selected beside an order's as `vpay_item__<column>` (getOrderAndItem). */
-const ITEM_COLUMNS = [
-  'app_id',
-  'product_id',
-  'name',
-  'price',
-  'currency_type',
-  'image_url',
-  'status',
-  'live_name',
-  'live_price',
-  'live_currency_type',
-  'live_image_url',
-  'live_released_at',
-  'review_reason',
-  'first_released_at',
-  'created_at',
-  'updated_at',
-] as const;
+/**
+ * The columns toItem reads (the key, created_at and the state), each selected beside an order's
+ * as `vpay_item__<column>` (getOrderAndItem).
+ */
+const ITEM_COLUMNS = ['app_id', 'product_id', 'created_at', ...STATE_COLUMNS];
 const ITEM_PREFIX = 'vpay_item__';
 
 /**
