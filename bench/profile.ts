@@ -75,6 +75,8 @@ export interface Profile {
   levers: { rounds: number; stepMs: number };
   /** Rounds of a closed loop on vpay with the purchaseV2 workflow type (npm start) and the patched purchase type, the first side alternating. */
   workflowType: { rounds: number; stepMs: number };
+  /** Rounds of a closed loop on vpay (separate and shared delivery queue) and the bare workflow, each on the default and on one task-queue partition. */
+  partitions: { rounds: number; stepMs: number };
   /**
    * vpay on the multi-service Temporal cluster and on the dev server, in `rounds` alternating
    * rounds: a closed loop at the sweep's best concurrency (else `concurrency`) for `capacityMs`,
@@ -130,6 +132,8 @@ export const FULL: Profile = {
   // 6 rounds run each order of the three sides once (bench/balanced-orders.ts): 6 min of load.
   levers: { rounds: 6, stepMs: 20_000 },
   workflowType: { rounds: 6, stepMs: 20_000 },
+  // 6 rounds run each of the six orders of the six sides once (bench/balanced-orders.ts): 12 min of load.
+  partitions: { rounds: 6, stepMs: 20_000 },
   // 4 rounds run each order twice; ~320 light-load purchases a side for the p99.
   cluster: { rounds: 4, capacityMs: 20_000, lightMs: 20_000, ratePerSec: 4, concurrency: 16, memoryEveryMs: 1_000 },
 };
@@ -168,5 +172,6 @@ export const SMOKE: Profile = {
   deliveryQueue: { rounds: 2, stepMs: 3_000 },
   levers: { rounds: 2, stepMs: 2_000 },
   workflowType: { rounds: 2, stepMs: 2_000 },
+  partitions: { rounds: 1, stepMs: 2_000 },
   cluster: { rounds: 2, capacityMs: 2_000, lightMs: 2_000, ratePerSec: 2, concurrency: 4, memoryEveryMs: 500 },
 };

@@ -7,7 +7,7 @@
 //     (the report again from bench/results/<timestamp>-*.json; --with-partial adds the scenarios it
 //     lacks from partial runs in bench/results/partial/, each section saying which run it is from)
 //
-// Scenarios: steps, throughput, offered, slowdev, slowshare, deliveryqueue, levers, workflowtype, paidlocal, ceiling, walstore, tuning, scale, backlog, soak, pending, crash, cluster
+// Scenarios: steps, throughput, offered, slowdev, slowshare, deliveryqueue, levers, workflowtype, paidlocal, ceiling, walstore, partitions, tuning, scale, backlog, soak, pending, crash, cluster
 // (in that order; later ones use
 // figures of earlier ones when they ran). --smoke runs tiny sizes and asserts correctness only;
 // its results go to a temporary directory. Exit code 1 if any correctness check failed.
@@ -38,6 +38,7 @@ import { scale } from './scenarios/scale';
 import { backlog } from './scenarios/backlog';
 import { soak } from './scenarios/soak';
 import { walstore } from './scenarios/walstore';
+import { partitions } from './scenarios/partitions';
 import { steps } from './scenarios/steps';
 import { offeredLoad } from './scenarios/offered-load';
 import { pending } from './scenarios/pending';
@@ -66,6 +67,8 @@ const SCENARIOS: Record<string, Scenario> = {
   paidlocal: paidLocal,
   ceiling,
   walstore,
+  // 2c. the dev server's task-queue partitions: the default against one (bench/scenarios/partitions.ts).
+  partitions,
   tuning,
   scale,
   backlog,

@@ -6,7 +6,9 @@
 import type { BenchContext, ScenarioResult, Table } from '../context';
 import { noErrors, reconcile } from '../checks';
 import { startVpayInstance, type VpayInstance } from '../stack';
-import { StepMeter } from '../sys';
+import { StepMeter, type ProcessSet } from '../sys';
+import type { PurchaseStats } from '../agent-protocol';
+import { startDefaultCeiling } from './ceiling';
 import { fmt, roundsMedian } from '../stats';
 import { balancedOrders } from '../balanced-orders';
 import { cpuMsPerPurchase } from './throughput';
@@ -14,7 +16,20 @@ import { cpuMsPerPurchase } from './throughput';
 export interface SaturationSide {
   name: string;
   label: string;
+  /** vpay's settings on this side (unused for the bare workflow). */
   env: Readonly<Record<string, string>>;
+  /** A Temporal server the scenario started (its address, and its pid for the CPU figures); the stack's when absent. */
+  temporal?: { address: string; pid: number };
+  /** The bare purchase-shaped workflow (bench/ceiling/, vpay's shape as `npm start` runs it) instead of vpay. */
+  bare?: boolean;
+}
+
+/** One side's load: a closed loop of `concurrency` whole purchases for `durationMs`. */
+interface SideRunner {
+  step(tag: string, durationMs: number, concurrency: number): Promise<PurchaseStats>;
+  /** Every purchase made on this side paid, confirmed and delivered exactly once. */
+  check(): Promise<void>;
+  stop(): Promise<void>;
 }
 
 export interface SaturationRound {
@@ -50,18 +65,11 @@ export async function saturationRounds(
   const { what, sides, rounds, stepMs } = o;
   const concurrency = ctx.shared.bestConcurrency ?? ctx.profile.throughput.concurrencies[0];
   const orders = balancedOrders(sides.length);
-  const insts: VpayInstance[] = [];
+  const runners: SideRunner[] = [];
+  const procs = (s: SaturationSide): ProcessSet => ({ ...ctx.stack.procs(), ...(s.temporal ? { temporal: s.temporal.pid } : {}) });
   try {
-    for (const s of sides) insts.push(await startVpayInstance(ctx.stack, ctx.cleanup, { name: s.name, env: { ...s.env } }));
-    const agent = ctx.stack.agent;
-    const step = (i: number, tag: string, durationMs: number) =>
-      agent.call('closedLoop', {
-        instance: insts[i].name,
-        concurrency,
-        durationMs,
-        tag,
-        deliveryTimeoutMs: ctx.profile.deliveryTimeoutMs,
-      });
+    for (const s of sides) runners.push(await startSide(ctx, res, s));
+    const step = (i: number, tag: string, durationMs: number) => runners[i].step(tag, durationMs, concurrency);
     for (const [i, s] of sides.entries()) noErrors(res, `${s.name}: warm-up`, await step(i, `${s.name}-warm`, ctx.profile.warmupMs));
     const rows: SaturationRound[] = [];
     for (let round = 1; round <= rounds; round++) {
@@ -77,7 +85,7 @@ export async function saturationRounds(
       };
       for (const i of order) {
         // Only this side's load runs meanwhile; the other instances' pollers idle in the same process.
-        const meter = new StepMeter(ctx.stack.procs());
+        const meter = new StepMeter(procs(sides[i]));
         const stats = await step(i, `${sides[i].name}-${round}`, stepMs);
         const { cores } = meter.stop();
         noErrors(res, `${what} round ${round}: ${sides[i].name}`, stats);
@@ -92,11 +100,44 @@ export async function saturationRounds(
           sides.map((s, i) => `${s.name} ${fmt(row.rates[i])} /s`).join(', '),
       );
     }
-    for (const inst of insts) await reconcile(ctx, inst, res);
+    for (const r of runners) await r.check();
     return { concurrency, stepMs, rounds: rows };
   } finally {
-    for (const inst of insts) await inst.stop();
+    for (const r of runners) await r.stop();
   }
+}
+
+async function startSide(ctx: BenchContext, res: ScenarioResult, s: SaturationSide): Promise<SideRunner> {
+  const deliveryTimeoutMs = ctx.profile.deliveryTimeoutMs;
+  if (s.bare) {
+    const c = await startDefaultCeiling(ctx, s.temporal?.address ?? ctx.stack.temporalAddress, `bench-${s.name}`);
+    const stop = ctx.cleanup.add(`stop the bare workflow's worker of ${s.name}`, () => c.stop());
+    return {
+      step: (tag, durationMs, concurrency) => c.run({ concurrency, durationMs, tag }),
+      check: async () => {
+        const rep = c.report();
+        res.checks.push({
+          name: `${s.name}: every bare purchase delivered exactly once`,
+          ok: rep.made > 0 && rep.deliveredOnce === rep.made,
+          detail: `${rep.made} purchases: ${rep.deliveredOnce} once, ${rep.deliveredMoreThanOnce} more than once, ${rep.neverDelivered} never`,
+        });
+      },
+      stop,
+    };
+  }
+  const inst: VpayInstance = await startVpayInstance(ctx.stack, ctx.cleanup, {
+    name: s.name,
+    env: { ...s.env },
+    temporalAddress: s.temporal?.address,
+  });
+  return {
+    step: (tag, durationMs, concurrency) =>
+      ctx.stack.agent.call('closedLoop', { instance: inst.name, concurrency, durationMs, tag, deliveryTimeoutMs }),
+    check: async () => {
+      await reconcile(ctx, inst, res);
+    },
+    stop: () => inst.stop(),
+  };
 }
 
 /** What a side-by-side scenario keeps as raw data: its rounds, its sides and the medians of its ratios. */
@@ -109,7 +150,7 @@ export function saturationRaw(
   return {
     concurrency: p.concurrency,
     stepMs: p.stepMs,
-    sides: sides.map((s) => ({ name: s.name, label: s.label, env: s.env })),
+    sides: sides.map((s) => ({ name: s.name, label: s.label, env: s.env, ...(s.bare ? { bare: true } : {}) })),
     rounds: p.rounds,
     ratios: ratios.map((q, i) => ({ ...q, median: medians[i] })),
   };

@@ -34,10 +34,26 @@ export interface TemporalDevServerOptions {
    * commits, which a development server can afford. See docs/BENCHMARKS.md (scenario 2b).
    */
   sqliteWal?: boolean;
+  /**
+   * Partitions of every task queue (matching.numTaskqueueReadPartitions and ...WritePartitions);
+   * the server's default (4) when omitted. Partitions spread a queue over matching hosts; on this
+   * one-process server a task that lands in a partition with no poller waiting is forwarded to
+   * another. Benchmark scenario 2c measures one partition against the default.
+   */
+  taskQueuePartitions?: number;
 }
 
 /** The SQLite settings `sqliteWal` adds, one `--sqlite-pragma` each. */
 export const SQLITE_WAL_PRAGMAS: readonly string[] = ['journal_mode=wal', 'synchronous=normal'];
+
+/** The dynamic-config flags that give every task queue `n` partitions, read and write alike. */
+export function taskQueuePartitionFlags(n: number): string[] {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`taskQueuePartitions must be a positive integer, got ${n}`);
+  return ['matching.numTaskqueueReadPartitions', 'matching.numTaskqueueWritePartitions'].flatMap((key) => [
+    '--dynamic-config-value',
+    `${key}=${n}`,
+  ]);
+}
 
 export interface TemporalDevServer {
   /** host:port for Connection.connect / NativeConnection.connect */
@@ -86,6 +102,7 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
     '--dynamic-config-value',
     'frontend.enableExecuteMultiOperation=true',
     ...(opts.sqliteWal === false ? [] : SQLITE_WAL_PRAGMAS.flatMap((p) => ['--sqlite-pragma', p])),
+    ...(opts.taskQueuePartitions === undefined ? [] : taskQueuePartitionFlags(opts.taskQueuePartitions)),
   ];
   const server = await startManagedProcess({
     name: 'temporal server',
