@@ -67,7 +67,7 @@ const SCENARIOS: Record<string, Scenario> = {
   paidlocal: paidLocal,
   ceiling,
   walstore,
-  // 2c. the dev server's task-queue partitions: the default against one (bench/scenarios/partitions.ts).
+  // 2c. the dev server's task-queue partitions: the server's default (npm start) against one, on two fresh dev servers (bench/scenarios/partitions.ts).
   partitions,
   tuning,
   scale,

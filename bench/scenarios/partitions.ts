@@ -1,14 +1,18 @@
-// 2c (extra). The dev server's task-queue partitions: vpay and the bare workflow on `npm start`'s
-// dev server (the server's default of 4 partitions per task queue) and on a second, fresh dev
-// server with one partition, side by side at saturation. On a one-process server a task written to
-// a partition with no poller waiting is forwarded to another, and vpay's separate delivery queue
-// doubles the queues that do so; this measures what that costs, and whether the separate queue's
-// cost (scenario 1f) is mostly that. One round runs every side once, the order balanced.
+// 2c (extra). The dev server's task-queue partitions: vpay and the bare workflow on two fresh dev
+// servers, one as `npm start` runs it (the Temporal server's default of 4 partitions per task queue)
+// and one with a single partition, side by side at saturation. The dev server is one matching
+// host, where a task written to a partition with no poller waiting is forwarded to another, and
+// vpay's separate delivery queue doubles the queues that do so: this measures what that costs, and
+// how much of the separate queue's cost (scenario 1f) it is. Both servers are fresh, so neither
+// carries the history of the scenarios before it. One round runs every side once, the order
+// balanced over the rounds.
+// (The first runs, on 48d2015, compared the stack's server, used by the scenarios before, against
+// a fresh one with one partition; their raw data has no `fresh: true`.)
 import path from 'node:path';
 import { newResult, type BenchContext, type ScenarioResult } from '../context';
 import { fmt } from '../stats';
 import { freePort } from '../../tools/dev/free-port';
-import { startTemporalDevServer, taskQueuePartitionFlags } from '../../tools/dev/temporal-dev-server';
+import { SERVER_DEFAULT_TASK_QUEUE_PARTITIONS, startTemporalDevServer, taskQueuePartitionFlags } from '../../tools/dev/temporal-dev-server';
 import {
   cpuPerPurchaseTable,
   saturationRaw,
@@ -18,18 +22,20 @@ import {
   type SaturationSide,
 } from './saturation-rounds';
 
-/** The second server's partitions per task queue. */
-const PARTITIONS = 1;
+/** The other server's partitions per task queue. */
+const ONE = 1;
 
-/** The sides, the one-partition server's given (indexes as RATIOS uses them). */
-function sides(one: { address: string; pid: number }): SaturationSide[] {
+type Server = { address: string; pid: number };
+
+/** The sides on the two servers; indexes as RATIOS uses them (the same as the first runs'). */
+function sides(npmStart: Server, one: Server): SaturationSide[] {
   const shared = { SEPARATE_DELIVERY_QUEUE: 'false' };
   return [
-    { name: 'part-default', label: 'vpay, default partitions (npm start)', env: {} },
+    { name: 'part-default', label: 'vpay, default partitions (npm start)', env: {}, temporal: npmStart },
     { name: 'part-one', label: 'vpay, one partition', env: {}, temporal: one },
-    { name: 'part-default-shared', label: 'vpay, default partitions, one shared queue', env: shared },
+    { name: 'part-default-shared', label: 'vpay, default partitions, one shared queue', env: shared, temporal: npmStart },
     { name: 'part-one-shared', label: 'vpay, one partition, one shared queue', env: shared, temporal: one },
-    { name: 'part-bare-default', label: 'bare workflow, default partitions', env: {}, bare: true },
+    { name: 'part-bare-default', label: 'bare workflow, default partitions', env: {}, bare: true, temporal: npmStart },
     { name: 'part-bare-one', label: 'bare workflow, one partition', env: {}, bare: true, temporal: one },
   ];
 }
@@ -46,25 +52,29 @@ const RATIOS: RoundRatio[] = [
 export async function partitions(ctx: BenchContext): Promise<ScenarioResult> {
   const { rounds, stepMs } = ctx.profile.partitions;
   const concurrency = ctx.shared.bestConcurrency ?? ctx.profile.throughput.concurrencies[0];
-  const flags = taskQueuePartitionFlags(PARTITIONS).join(' ');
   const res = newResult(
     'partitions',
-    "2c. The dev server's task-queue partitions: the default against one, side by side at saturation",
-    "Not one of the six scenarios asked for. `npm start`'s dev server leaves every task queue at the server's default of 4 partitions; a second, fresh " +
-      `dev server here runs with \`${flags}\`. Six sides: vpay on each server with its deliveries on their own queue (\`npm start\`) and with one shared ` +
+    "2c. The dev server's task-queue partitions: the default (npm start) against one, side by side at saturation",
+    'Not one of the six scenarios asked for. Two fresh dev servers started by tools/dev/temporal-dev-server.ts: one as `npm start` starts its own, every task ' +
+      `queue in the Temporal server's default of ${SERVER_DEFAULT_TASK_QUEUE_PARTITIONS} partitions, and one with \`${taskQueuePartitionFlags(ONE).join(' ')}\`. ` +
+      'Six sides: vpay on each server with its deliveries on their own queue (`npm start`) and with one shared ' +
       'queue (SEPARATE_DELIVERY_QUEUE=false), and the bare purchase-shaped workflow (scenario 2) on each. ' +
       `In each of ${rounds} rounds a closed loop of ${concurrency} concurrent whole purchases for ${stepMs / 1000} s on each side, back to back, ` +
       "the order balanced over the rounds (bench/balanced-orders.ts); judged on the medians of the rounds' ratios. The Temporal server's CPU is " +
-      "each side's own server's. Everything else as `npm start` runs it.",
+      "each side's own server's; the other servers, idle meanwhile, count among the other processes. Everything else as `npm start` runs it.",
   );
-  const one = await startTemporalDevServer({
-    dbFile: path.join(ctx.stack.dir, 'temporal-one-partition', 'temporal.db'),
-    grpcPort: await freePort(),
-    taskQueuePartitions: PARTITIONS,
-  });
-  const stopOne = ctx.cleanup.add('stop the one-partition Temporal dev server', () => one.stop());
+  const stops: Array<() => Promise<void>> = [];
+  const start = async (name: string, taskQueuePartitions?: number): Promise<Server> => {
+    const server = await startTemporalDevServer({
+      dbFile: path.join(ctx.stack.dir, `temporal-${name}`, 'temporal.db'),
+      grpcPort: await freePort(),
+      taskQueuePartitions,
+    });
+    stops.push(ctx.cleanup.add(`stop the Temporal dev server ${name}`, () => server.stop()));
+    return { address: server.address, pid: server.pid };
+  };
   try {
-    const s = sides({ address: one.address, pid: one.pid });
+    const s = sides(await start('partitions-default'), await start('partitions-one', ONE));
     const p = await saturationRounds(ctx, res, { what: 'partitions', sides: s, rounds, stepMs });
     const { table, medians } = saturationTable(p, s, RATIOS, { order: 'order' });
     res.tables.push(table, cpuPerPurchaseTable(p, s));
@@ -74,9 +84,9 @@ export async function partitions(ctx: BenchContext): Promise<ScenarioResult> {
         `${fmt(bareGain, 2)}× their rates on the default partitions; vpay / bare was ${fmt(ratioDefault, 2)} on the default and ${fmt(ratioOne, 2)} on one. ` +
         `Deliveries on their own queue against one shared queue: ${fmt(queueDefault, 2)}× on the default partitions, ${fmt(queueOne, 2)}× on one.`,
     );
-    res.raw = { partitions: PARTITIONS, ...saturationRaw(p, s, RATIOS, medians) };
+    res.raw = { partitions: ONE, fresh: true, ...saturationRaw(p, s, RATIOS, medians) };
   } finally {
-    await stopOne();
+    for (const stop of stops) await stop();
   }
   return res;
 }

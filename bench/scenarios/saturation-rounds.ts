@@ -194,7 +194,13 @@ export function cpuPerPurchaseTable(p: SaturationRounds, sides: readonly Saturat
   return {
     title:
       'CPU per whole purchase (ms of CPU, the median over the rounds; cores × step time / purchases): ' +
-      "other processes' cores are the machine's, not this benchmark's (the most in any round)",
+      "other processes' cores are the machine's, not this benchmark's (the most in any round)" +
+      (sides.some((s) => s.temporal)
+        ? "; with sides on Temporal servers of the scenario's own, each side's Temporal column is its own server's, and the servers idle during its step count among the other processes"
+        : '') +
+      (sides.some((s) => s.bare)
+        ? '; for the bare workflow the vpay process column is its worker and driver, which run in that process'
+        : ''),
     columns: ['side', 'vpay process', 'Temporal server', 'PostgreSQL', 'load agent', 'total', 'other processes (cores, max)'],
     rows: sides.map((s, i) => [
       s.label,

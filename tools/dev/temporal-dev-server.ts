@@ -36,15 +36,19 @@ export interface TemporalDevServerOptions {
   sqliteWal?: boolean;
   /**
    * Partitions of every task queue (matching.numTaskqueueReadPartitions and ...WritePartitions);
-   * the server's default (4) when omitted. Partitions spread a queue over matching hosts; on this
-   * one-process server a task that lands in a partition with no poller waiting is forwarded to
-   * another. Benchmark scenario 2c measures one partition against the default.
+   * the Temporal server's default (SERVER_DEFAULT_TASK_QUEUE_PARTITIONS) when omitted, as
+   * `npm start` runs it. Only for a new database file: a task already written to a partition is
+   * read only from it, so fewer read partitions on an existing file would strand it. Benchmark
+   * scenario 2c measures one partition against the default.
    */
   taskQueuePartitions?: number;
 }
 
 /** The SQLite settings `sqliteWal` adds, one `--sqlite-pragma` each. */
 export const SQLITE_WAL_PRAGMAS: readonly string[] = ['journal_mode=wal', 'synchronous=normal'];
+
+/** The Temporal server's own partitions per task queue, which the dev server keeps unless told otherwise. */
+export const SERVER_DEFAULT_TASK_QUEUE_PARTITIONS = 4;
 
 /** The dynamic-config flags that give every task queue `n` partitions, read and write alike. */
 export function taskQueuePartitionFlags(n: number): string[] {
@@ -76,39 +80,11 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
   fs.mkdirSync(path.dirname(dbFile), { recursive: true }); // the CLI no longer creates it
   await stopLeftoverServer(pidFile, dbFile);
 
-  const args = [
-    'server',
-    'start-dev',
-    '--db-filename',
-    dbFile,
-    '--ip',
-    '127.0.0.1',
-    '--port',
-    String(opts.grpcPort),
-    // --http-port and --metrics-port are left out: the CLI then binds each to a free port.
-    ...(opts.uiPort ? ['--ui-port', String(opts.uiPort)] : ['--headless']),
-    '--namespace',
-    'default',
-    '--log-level',
-    'warn',
-    ...Object.entries(searchAttributes).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
-    // Room for many concurrent updates per workflow (server default 10).
-    '--dynamic-config-value',
-    'history.maxInFlightUpdates=1000',
-    // On by default in the pinned CLI's server (1.32, where the second key no longer exists and is
-    // ignored); kept for the Go-built fallback CLI v1.5.1, whose server is 1.29.
-    '--dynamic-config-value',
-    'frontend.enableUpdateWorkflowExecution=true',
-    '--dynamic-config-value',
-    'frontend.enableExecuteMultiOperation=true',
-    ...(opts.sqliteWal === false ? [] : SQLITE_WAL_PRAGMAS.flatMap((p) => ['--sqlite-pragma', p])),
-    ...(opts.taskQueuePartitions === undefined ? [] : taskQueuePartitionFlags(opts.taskQueuePartitions)),
-  ];
   const server = await startManagedProcess({
     name: 'temporal server',
     program: 'the Temporal CLI',
     command: temporalCliPath(),
-    args,
+    args: temporalDevServerArgs({ ...opts, dbFile, searchAttributes }),
     onLog: opts.onLog,
     stopSignal: 'SIGTERM',
     stopTimeoutMs: STOP_TIMEOUT_MS,
@@ -124,6 +100,38 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
     removePidFile(pidFile, server.pid);
   };
   return { address, uiUrl: opts.uiPort ? `http://127.0.0.1:${opts.uiPort}` : undefined, pid: server.pid, stop };
+}
+
+/** The CLI's arguments for `opts`: what the server runs with, and what tests check it runs with. */
+export function temporalDevServerArgs(opts: TemporalDevServerOptions): string[] {
+  return [
+    'server',
+    'start-dev',
+    '--db-filename',
+    path.resolve(opts.dbFile),
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(opts.grpcPort),
+    // --http-port and --metrics-port are left out: the CLI then binds each to a free port.
+    ...(opts.uiPort ? ['--ui-port', String(opts.uiPort)] : ['--headless']),
+    '--namespace',
+    'default',
+    '--log-level',
+    'warn',
+    ...Object.entries(opts.searchAttributes ?? VPAY_SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
+    // Room for many concurrent updates per workflow (server default 10).
+    '--dynamic-config-value',
+    'history.maxInFlightUpdates=1000',
+    // On by default in the pinned CLI's server (1.32, where the second key no longer exists and is
+    // ignored); kept for the Go-built fallback CLI v1.5.1, whose server is 1.29.
+    '--dynamic-config-value',
+    'frontend.enableUpdateWorkflowExecution=true',
+    '--dynamic-config-value',
+    'frontend.enableExecuteMultiOperation=true',
+    ...(opts.sqliteWal === false ? [] : SQLITE_WAL_PRAGMAS.flatMap((p) => ['--sqlite-pragma', p])),
+    ...(opts.taskQueuePartitions === undefined ? [] : taskQueuePartitionFlags(opts.taskQueuePartitions)),
+  ];
 }
 
 /** Ready means a real client can describe the `default` namespace. */
