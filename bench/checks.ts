@@ -4,6 +4,7 @@ import type { AgentReport } from './agent-protocol';
 import type { LoopError } from './loops';
 import { sleep, type BenchContext, type ScenarioResult } from './context';
 import type { VpayInstance } from './stack';
+import type { Ceiling } from './ceiling/driver';
 
 export interface Reconciliation {
   agent: AgentReport;
@@ -73,6 +74,15 @@ export async function reconcile(ctx: BenchContext, inst: VpayInstance, res: Scen
     },
   );
   return { agent: report, statuses, okAttempts, ordersWithSeveralOkAttempts: several };
+}
+
+/** The bare workflow's exactly-once check: every purchase its driver started delivered once, none twice. */
+export function bareDeliveredOnce(res: ScenarioResult, what: string, rep: ReturnType<Ceiling['report']>): void {
+  res.checks.push({
+    name: `${what}: every bare purchase delivered exactly once`,
+    ok: rep.made > 0 && rep.deliveredOnce === rep.made,
+    detail: `${rep.made} purchases: ${rep.deliveredOnce} once, ${rep.deliveredMoreThanOnce} more than once, ${rep.neverDelivered} never`,
+  });
 }
 
 /** A load step must not have failed requests (not even at saturation). */

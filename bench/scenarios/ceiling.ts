@@ -2,7 +2,7 @@
 // server, driven the same way with the Temporal client directly; vpay / ceiling is the share of
 // what Temporal on this machine can do that vpay keeps.
 import { newResult, type BenchContext, type ScenarioResult } from '../context';
-import { noErrors } from '../checks';
+import { bareDeliveredOnce, noErrors } from '../checks';
 import { StepMeter, type ProcessSet } from '../sys';
 import { fmt } from '../stats';
 import { startCeiling, type Ceiling } from '../ceiling/driver';
@@ -86,11 +86,7 @@ export async function ceiling(ctx: BenchContext): Promise<ScenarioResult> {
     const steps = await ceilingSweep(ctx, res, c, ctx.stack.procs(), 'ceiling');
     const paired = ctx.shared.saturationRate !== undefined ? await pairedRounds(ctx, res, c, floor) : undefined;
     const rep = c.report();
-    res.checks.push({
-      name: 'ceiling: every bare purchase delivered exactly once',
-      ok: rep.made > 0 && rep.deliveredOnce === rep.made,
-      detail: `${rep.made} purchases: ${rep.deliveredOnce} once, ${rep.deliveredMoreThanOnce} more than once, ${rep.neverDelivered} never`,
-    });
+    bareDeliveredOnce(res, 'ceiling', rep);
 
     const vpay = ctx.shared.vpayRates ?? {};
     const ratio = (n: number, rate: number) => (vpay[n] !== undefined ? vpay[n] / rate : Number.NaN);

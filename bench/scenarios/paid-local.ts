@@ -7,7 +7,7 @@
 // loop at a light rate on each, back to back, the order cycling as in the steps scenario.
 import { Client, Connection } from '@temporalio/client';
 import { newResult, type BenchContext, type Check, type ScenarioResult, type Table } from '../context';
-import { noErrors } from '../checks';
+import { bareDeliveredOnce, noErrors } from '../checks';
 import { fmt, sampleDistinct, summarize, type Summary } from '../stats';
 import { purchaseSteps, type PurchaseSteps } from '../history-steps';
 import type { Ceiling } from '../ceiling/driver';
@@ -107,12 +107,7 @@ export async function paidLocal(ctx: BenchContext): Promise<ScenarioResult> {
     const client = new Client({ connection });
     const reports = drivers.map((d) => d.report());
     for (const [i, s] of SIDES.entries()) {
-      const rep = reports[i];
-      res.checks.push({
-        name: `paidlocal: ${s.name}: every bare purchase delivered exactly once`,
-        ok: rep.made > 0 && rep.deliveredOnce === rep.made,
-        detail: `${rep.made} purchases: ${rep.deliveredOnce} once, ${rep.deliveredMoreThanOnce} more than once, ${rep.neverDelivered} never`,
-      });
+      bareDeliveredOnce(res, `paidlocal: ${s.name}`, reports[i]);
       for (const id of sampleDistinct(drivers[i].workflowIds().slice(warmCount[i]), histories)) {
         const steps = purchaseSteps((await client.workflow.getHandle(id).fetchHistory()).events ?? []);
         if (steps) data[i].steps.push(steps);

@@ -4,7 +4,7 @@
 // 2-core machine are noisy; a ratio of two sides measured back to back within a round, with the
 // median taken over the rounds, is what the scenarios judge on.
 import type { BenchContext, ScenarioResult, Table } from '../context';
-import { noErrors, reconcile } from '../checks';
+import { bareDeliveredOnce, noErrors, reconcile } from '../checks';
 import { startVpayInstance, type VpayInstance } from '../stack';
 import { StepMeter, type ProcessSet } from '../sys';
 import type { PurchaseStats } from '../agent-protocol';
@@ -114,14 +114,7 @@ async function startSide(ctx: BenchContext, res: ScenarioResult, s: SaturationSi
     const stop = ctx.cleanup.add(`stop the bare workflow's worker of ${s.name}`, () => c.stop());
     return {
       step: (tag, durationMs, concurrency) => c.run({ concurrency, durationMs, tag }),
-      check: async () => {
-        const rep = c.report();
-        res.checks.push({
-          name: `${s.name}: every bare purchase delivered exactly once`,
-          ok: rep.made > 0 && rep.deliveredOnce === rep.made,
-          detail: `${rep.made} purchases: ${rep.deliveredOnce} once, ${rep.deliveredMoreThanOnce} more than once, ${rep.neverDelivered} never`,
-        });
-      },
+      check: async () => bareDeliveredOnce(res, s.name, c.report()),
       stop,
     };
   }

@@ -4,7 +4,7 @@
 // show what WAL bought, and what of scenarios 1-2 is the store rather than vpay or Temporal as such.
 import path from 'node:path';
 import { newResult, type BenchContext, type ScenarioResult } from '../context';
-import { reconcile } from '../checks';
+import { bareDeliveredOnce, reconcile } from '../checks';
 import { startVpayInstance } from '../stack';
 import { CURRENT_STORES } from '../stores';
 import { fmt } from '../stats';
@@ -50,12 +50,7 @@ export async function walstore(ctx: BenchContext): Promise<ScenarioResult> {
     let bare: StepRow[];
     try {
       bare = await ceilingSweep(ctx, res, c, procs, 'walstore ceiling');
-      const rep = c.report();
-      res.checks.push({
-        name: 'walstore: every bare purchase delivered exactly once',
-        ok: rep.made > 0 && rep.deliveredOnce === rep.made,
-        detail: `${rep.made} purchases: ${rep.deliveredOnce} once, ${rep.deliveredMoreThanOnce} more than once, ${rep.neverDelivered} never`,
-      });
+      bareDeliveredOnce(res, 'walstore', c.report());
     } finally {
       await stopCeiling();
     }
