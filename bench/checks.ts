@@ -85,6 +85,22 @@ export function bareDeliveredOnce(res: ScenarioResult, what: string, rep: Return
   });
 }
 
+/**
+ * How an instance's connections reach PostgreSQL: every client connection to its database (vpay's
+ * pools and the benchmark's own, all on one URL) over the Unix socket when `socket`, else over TCP.
+ */
+export async function pgTransport(res: ScenarioResult, inst: VpayInstance, socket: boolean): Promise<void> {
+  const r = await inst.db.raw<{ rows: Array<{ unix: number; tcp: number }> }>(
+    "select count(*) filter (where client_addr is null)::int as unix, count(*) filter (where client_addr is not null)::int as tcp from pg_stat_activity where datname = current_database() and backend_type = 'client backend'",
+  );
+  const { unix, tcp } = r.rows[0];
+  res.checks.push({
+    name: `${inst.name}: its connections to PostgreSQL are over ${socket ? 'the Unix socket' : 'TCP'}`,
+    ok: socket ? unix > 0 && tcp === 0 : tcp > 0 && unix === 0,
+    detail: `${unix} over the Unix socket, ${tcp} over TCP`,
+  });
+}
+
 /** A load step must not have failed requests (not even at saturation). */
 export function noErrors(res: ScenarioResult, what: string, stats: { errorCount: number; errors: LoopError[]; skipped?: number }): void {
   const skipped = stats.skipped ?? 0;

@@ -77,6 +77,10 @@ export interface Profile {
   workflowType: { rounds: number; stepMs: number };
   /** Rounds of a closed loop on vpay (separate and shared delivery queue) and the bare workflow, each on the default and on one task-queue partition. */
   partitions: { rounds: number; stepMs: number };
+  /** Rounds of a closed loop on vpay and the bare workflow, each on a dev server with eager activity dispatch (the default) and without; the order balanced. */
+  eager: { rounds: number; stepMs: number };
+  /** Rounds of a closed loop on vpay over TCP and over a Unix socket to PostgreSQL; the first alternating. */
+  pgsocket: { rounds: number; stepMs: number };
   /**
    * vpay on the multi-service Temporal cluster and on the dev server, in `rounds` alternating
    * rounds: a closed loop at the sweep's best concurrency (else `concurrency`) for `capacityMs`,
@@ -134,6 +138,8 @@ export const FULL: Profile = {
   workflowType: { rounds: 6, stepMs: 20_000 },
   // 6 rounds run each of the six orders of the six sides once (bench/balanced-orders.ts): 12 min of load.
   partitions: { rounds: 6, stepMs: 20_000 },
+  eager: { rounds: 8, stepMs: 20_000 },
+  pgsocket: { rounds: 8, stepMs: 20_000 },
   // 4 rounds run each order twice; ~320 light-load purchases a side for the p99.
   cluster: { rounds: 4, capacityMs: 20_000, lightMs: 20_000, ratePerSec: 4, concurrency: 16, memoryEveryMs: 1_000 },
 };
@@ -173,5 +179,7 @@ export const SMOKE: Profile = {
   levers: { rounds: 2, stepMs: 2_000 },
   workflowType: { rounds: 2, stepMs: 2_000 },
   partitions: { rounds: 1, stepMs: 2_000 },
+  eager: { rounds: 1, stepMs: 2_000 },
+  pgsocket: { rounds: 2, stepMs: 2_000 },
   cluster: { rounds: 2, capacityMs: 2_000, lightMs: 2_000, ratePerSec: 2, concurrency: 4, memoryEveryMs: 500 },
 };

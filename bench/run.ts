@@ -7,7 +7,7 @@
 //     (the report again from bench/results/<timestamp>-*.json; --with-partial adds the scenarios it
 //     lacks from partial runs in bench/results/partial/, each section saying which run it is from)
 //
-// Scenarios: steps, throughput, offered, slowdev, slowshare, deliveryqueue, levers, workflowtype, paidlocal, ceiling, walstore, partitions, tuning, scale, backlog, soak, pending, crash, cluster
+// Scenarios: steps, throughput, offered, slowdev, slowshare, deliveryqueue, levers, workflowtype, paidlocal, ceiling, walstore, partitions, eager, pgsocket, tuning, scale, backlog, soak, pending, crash, cluster
 // (in that order; later ones use
 // figures of earlier ones when they ran). --smoke runs tiny sizes and asserts correctness only;
 // its results go to a temporary directory. Exit code 1 if any correctness check failed.
@@ -39,6 +39,8 @@ import { backlog } from './scenarios/backlog';
 import { soak } from './scenarios/soak';
 import { walstore } from './scenarios/walstore';
 import { partitions } from './scenarios/partitions';
+import { eager } from './scenarios/eager';
+import { pgSocket } from './scenarios/pg-socket';
 import { steps } from './scenarios/steps';
 import { offeredLoad } from './scenarios/offered-load';
 import { pending } from './scenarios/pending';
@@ -69,6 +71,10 @@ const SCENARIOS: Record<string, Scenario> = {
   walstore,
   // 2c. the dev server's task-queue partitions: the server's default (npm start) against one, on two fresh dev servers (bench/scenarios/partitions.ts).
   partitions,
+  // 2d. eager activity dispatch: the server's default, on (npm start), against off, on two fresh dev servers (bench/scenarios/eager.ts).
+  eager,
+  // 2e. PostgreSQL over a Unix socket against TCP (bench/scenarios/pg-socket.ts).
+  pgsocket: pgSocket,
   tuning,
   scale,
   backlog,

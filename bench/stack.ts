@@ -38,6 +38,8 @@ export interface Stack {
   temporalStore: string;
   /** PostgreSQL's settings that differ from `npm start`'s, for the report. */
   postgresSettings: string;
+  /** The directory of PostgreSQL's Unix socket, which it listens on beside TCP (scenario 2e). */
+  pgSocketDir: string;
   vpayBundleCode: string;
   ceilingBundleCode: string;
   agent: AgentClient;
@@ -68,6 +70,12 @@ export async function startStack(cleanup: Cleanup, log: (line: string) => void, 
   const [pgPort, grpcPort] = await Promise.all([freePort(), freePort()]);
   log(`starting PostgreSQL (port ${pgPort}) and the Temporal dev server (port ${grpcPort}) in ${dir}; bundling workflows`);
   const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error: (m: string) => log(`bundler: ${m}`), log() {} } as never;
+  // A Unix socket beside TCP, for scenario 2e: every vpay instance connects over TCP, as `npm start`
+  // does, unless a scenario asks for the socket. As root PostgreSQL runs as the postgres user, which
+  // must create the socket there.
+  const pgSocketDir = path.join(dir, 'pgsock');
+  fs.mkdirSync(pgSocketDir);
+  fs.chmodSync(pgSocketDir, 0o777);
   const temporalOptions = { dbFile: path.join(dir, 'temporal', 'temporal.db'), grpcPort };
   // The one running now: the crash scenario kills it and starts another on the same file and port.
   let temporal: TemporalDevServer;
@@ -79,7 +87,7 @@ export async function startStack(cleanup: Cleanup, log: (line: string) => void, 
       dataDir: path.join(dir, 'pg'),
       port: pgPort,
       database: 'postgres',
-      settings: { max_connections: String(MAX_PG_CONNECTIONS) },
+      settings: { max_connections: String(MAX_PG_CONNECTIONS), unix_socket_directories: pgSocketDir },
     }).then((pg) => {
       cleanup.add('stop PostgreSQL', () => pg.stop());
       return pg;
@@ -110,7 +118,10 @@ export async function startStack(cleanup: Cleanup, log: (line: string) => void, 
     dir,
     pgAdminUrl: pg.url,
     temporalAddress: temporal!.address,
-    postgresSettings: `max_connections ${MAX_PG_CONNECTIONS} instead of its default 100, for the cluster scenario's six Temporal processes; \`npm start\` keeps 100`,
+    postgresSettings:
+      `max_connections ${MAX_PG_CONNECTIONS} instead of its default 100, for the cluster scenario's six Temporal processes (\`npm start\` keeps 100); ` +
+      'a Unix socket in the temporary directory beside TCP, for scenario 2e (`npm start` listens on TCP alone, and vpay connects over TCP here too unless 2e asks for the socket)',
+    pgSocketDir,
     temporalStore: `SQLite file in WAL mode (${SQLITE_WAL_PRAGMAS.map((p) => `\`--sqlite-pragma ${p}\``).join(' ')}, the default of tools/dev/temporal-dev-server.ts)`,
     vpayBundleCode: vpayBundle.code,
     ceilingBundleCode: ceilingBundle.code,
@@ -175,6 +186,8 @@ export async function startVpayInstance(
     inProcessWorker?: boolean;
     /** The app's endpoint on an origin of its own at the fake developer (a port), not a path of the shared one. */
     ownDeveloperOrigin?: boolean;
+    /** vpay connects to PostgreSQL over its Unix socket (the stack's pgSocketDir), not TCP. */
+    pgSocket?: boolean;
   },
 ): Promise<VpayInstance> {
   const dbName = `vpay_${o.name.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}`;
@@ -187,6 +200,8 @@ export async function startVpayInstance(
   }
   const url = new URL(stack.pgAdminUrl);
   url.pathname = `/${dbName}`;
+  // node-postgres takes a `host` parameter naming a directory as the socket there, on the URL's port.
+  if (o.pgSocket) url.searchParams.set('host', stack.pgSocketDir);
   const databaseUrl = url.toString();
   const env: Record<string, string> = {
     PORT: '0',

@@ -4,7 +4,7 @@
 // 2-core machine are noisy; a ratio of two sides measured back to back within a round, with the
 // median taken over the rounds, is what the scenarios judge on.
 import type { BenchContext, ScenarioResult, Table } from '../context';
-import { bareDeliveredOnce, noErrors, reconcile } from '../checks';
+import { bareDeliveredOnce, noErrors, pgTransport, reconcile } from '../checks';
 import { startVpayInstance, type VpayInstance } from '../stack';
 import { StepMeter, type ProcessSet } from '../sys';
 import type { PurchaseStats } from '../agent-protocol';
@@ -20,6 +20,8 @@ export interface SaturationSide {
   env: Readonly<Record<string, string>>;
   /** A Temporal server the scenario started (its address, and its pid for the CPU figures); the stack's when absent. */
   temporal?: { address: string; pid: number };
+  /** vpay connects to PostgreSQL over the stack's Unix socket instead of TCP (scenario 2e). */
+  pgSocket?: boolean;
   /** The bare purchase-shaped workflow (bench/ceiling/, vpay's shape as `npm start` runs it) instead of vpay. */
   bare?: boolean;
 }
@@ -122,11 +124,13 @@ async function startSide(ctx: BenchContext, res: ScenarioResult, s: SaturationSi
     name: s.name,
     env: { ...s.env },
     temporalAddress: s.temporal?.address,
+    pgSocket: s.pgSocket,
   });
   return {
     step: (tag, durationMs, concurrency) =>
       ctx.stack.agent.call('closedLoop', { instance: inst.name, concurrency, durationMs, tag, deliveryTimeoutMs }),
     check: async () => {
+      await pgTransport(res, inst, s.pgSocket === true);
       await reconcile(ctx, inst, res);
     },
     stop: () => inst.stop(),
@@ -143,7 +147,13 @@ export function saturationRaw(
   return {
     concurrency: p.concurrency,
     stepMs: p.stepMs,
-    sides: sides.map((s) => ({ name: s.name, label: s.label, env: s.env, ...(s.bare ? { bare: true } : {}) })),
+    sides: sides.map((s) => ({
+      name: s.name,
+      label: s.label,
+      env: s.env,
+      ...(s.bare ? { bare: true } : {}),
+      ...(s.pgSocket ? { pgSocket: true } : {}),
+    })),
     rounds: p.rounds,
     ratios: ratios.map((q, i) => ({ ...q, median: medians[i] })),
   };

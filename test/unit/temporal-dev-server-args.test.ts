@@ -1,6 +1,7 @@
 // What the dev server of `npm start`, the tests and the benchmark runs with
 // (tools/dev/temporal-dev-server.ts): WAL, the updates a purchase needs, and the Temporal server's
-// default task-queue partitions unless a caller (benchmark scenario 2c) asks for others.
+// default task-queue partitions and eager activity dispatch unless a caller (benchmark scenarios 2c
+// and 2d) asks for others.
 import { SERVER_DEFAULT_TASK_QUEUE_PARTITIONS, temporalDevServerArgs } from '../../tools/dev/temporal-dev-server';
 
 const base = { dbFile: '/tmp/x/temporal.db', grpcPort: 7233 };
@@ -26,6 +27,19 @@ describe('temporalDevServerArgs', () => {
 
   it.each([0, -1, 1.5])('refuses %p partitions', (n) => {
     expect(() => temporalDevServerArgs({ ...base, taskQueuePartitions: n })).toThrow(/positive integer/);
+  });
+
+  it("leaves eager activity dispatch at the server's default unless asked", () => {
+    const eager = (o: object) => dynamicConfig(temporalDevServerArgs({ ...base, ...o }), 'system.enableActivityEagerExecution');
+    expect(eager({})).toEqual([]);
+    expect(eager({ activityEagerExecution: false })).toEqual(['false']);
+    expect(eager({ activityEagerExecution: true })).toEqual(['true']);
+  });
+
+  it('serves its metrics on the port asked for, else leaves the CLI to pick one', () => {
+    expect(temporalDevServerArgs(base)).not.toContain('--metrics-port');
+    const args = temporalDevServerArgs({ ...base, metricsPort: 9999 });
+    expect(args[args.indexOf('--metrics-port') + 1]).toBe('9999');
   });
 
   it('keeps SQLite in WAL mode unless sqliteWal is false', () => {

@@ -42,6 +42,15 @@ export interface TemporalDevServerOptions {
    * scenario 2c measures one partition against the default.
    */
   taskQueuePartitions?: number;
+  /**
+   * Eager activity dispatch (`system.enableActivityEagerExecution`): an activity a workflow task
+   * schedules on its own task queue goes back to the worker in the answer to that task, with no
+   * trip through matching. The server's default when omitted, as `npm start` runs it: on in the
+   * pinned CLI's server (benchmark scenario 2d counts its eager dispatches, and measures it off).
+   */
+  activityEagerExecution?: boolean;
+  /** The port of the server's Prometheus metrics; the CLI picks a free one when omitted. */
+  metricsPort?: number;
 }
 
 /** The SQLite settings `sqliteWal` adds, one `--sqlite-pragma` each. */
@@ -58,6 +67,9 @@ export function taskQueuePartitionFlags(n: number): string[] {
     `${key}=${n}`,
   ]);
 }
+
+/** The dynamic-config key of eager activity dispatch. */
+export const ACTIVITY_EAGER_EXECUTION_KEY = 'system.enableActivityEagerExecution';
 
 export interface TemporalDevServer {
   /** host:port for Connection.connect / NativeConnection.connect */
@@ -113,7 +125,8 @@ export function temporalDevServerArgs(opts: TemporalDevServerOptions): string[] 
     '127.0.0.1',
     '--port',
     String(opts.grpcPort),
-    // --http-port and --metrics-port are left out: the CLI then binds each to a free port.
+    // --http-port (and --metrics-port unless asked for) are left out: the CLI then binds each to a free port.
+    ...(opts.metricsPort ? ['--metrics-port', String(opts.metricsPort)] : []),
     ...(opts.uiPort ? ['--ui-port', String(opts.uiPort)] : ['--headless']),
     '--namespace',
     'default',
@@ -131,6 +144,9 @@ export function temporalDevServerArgs(opts: TemporalDevServerOptions): string[] 
     'frontend.enableExecuteMultiOperation=true',
     ...(opts.sqliteWal === false ? [] : SQLITE_WAL_PRAGMAS.flatMap((p) => ['--sqlite-pragma', p])),
     ...(opts.taskQueuePartitions === undefined ? [] : taskQueuePartitionFlags(opts.taskQueuePartitions)),
+    ...(opts.activityEagerExecution === undefined
+      ? []
+      : ['--dynamic-config-value', `${ACTIVITY_EAGER_EXECUTION_KEY}=${opts.activityEagerExecution}`]),
   ];
 }
 
