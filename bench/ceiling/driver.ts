@@ -48,6 +48,12 @@ export async function startCeiling(o: {
   paidLocal?: boolean;
   /** No patch asked for (BarePurchaseInput.noPatches), as vpay's purchaseV2. */
   noPatches?: boolean;
+  /**
+   * deliverOrder on a task queue of its own, `${taskQueue}-delivery`, served by a second worker
+   * with this many activity slots, as vpay's SEPARATE_DELIVERY_QUEUE and
+   * WORKER_MAX_CONCURRENT_DELIVERIES run it (worker/create-worker.ts); one queue when absent.
+   */
+  deliveryQueue?: { maxConcurrentDeliveries: number };
   deliveryTimeoutMs: number;
 }): Promise<Ceiling> {
   const delivered = new Map<string, number>();
@@ -61,17 +67,29 @@ export async function startCeiling(o: {
   };
 
   const nativeConnection = await NativeConnection.connect({ address: o.address });
+  const activities = createCeilingActivities(onDelivered);
   const worker = await Worker.create({
     connection: nativeConnection,
     namespace: o.namespace,
     taskQueue: o.taskQueue,
     workflowBundle: { code: o.workflowBundleCode },
-    activities: createCeilingActivities(onDelivered),
+    activities,
     // The same as vpay's worker/create-worker.ts.
     maxConcurrentActivityTaskExecutions: 100,
     maxConcurrentWorkflowTaskExecutions: 100,
   });
-  const running = worker.run();
+  const deliveryTaskQueue = o.deliveryQueue ? `${o.taskQueue}-delivery` : undefined;
+  const deliveryWorker = o.deliveryQueue
+    ? await Worker.create({
+        connection: nativeConnection,
+        namespace: o.namespace,
+        taskQueue: deliveryTaskQueue!,
+        activities: { deliverOrder: activities.deliverOrder },
+        maxConcurrentActivityTaskExecutions: o.deliveryQueue.maxConcurrentDeliveries,
+      })
+    : undefined;
+  const workers = deliveryWorker ? [worker, deliveryWorker] : [worker];
+  const running = Promise.all(workers.map((w) => w.run()));
   const connection = await Connection.connect({ address: o.address });
   const client = new Client({ connection, namespace: o.namespace });
   const appId = `appceiling${randomBytes(6).toString('hex')}`;
@@ -126,6 +144,7 @@ export async function startCeiling(o: {
             localSteps: o.localSteps,
             ...(o.paidLocal ? { paidLocal: true } : {}),
             ...(o.noPatches ? { noPatches: true } : {}),
+            ...(deliveryTaskQueue ? { deliveryTaskQueue } : {}),
           },
         ],
         workflowIdConflictPolicy: 'USE_EXISTING',
@@ -184,7 +203,7 @@ export async function startCeiling(o: {
     },
     async stop() {
       await connection.close().catch(() => undefined);
-      if (worker.getState() === 'RUNNING') worker.shutdown();
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
       await running.catch(() => undefined);
       await nativeConnection.close().catch(() => undefined);
     },

@@ -6,8 +6,9 @@
 // search-attribute upserts, and the request's steps as local activities when vpay's are
 // (PurchaseInput.localSteps, PURCHASE_LOCAL_STEPS); the activities do no I/O (bench/ceiling/activities.ts). What vpay
 // reaches against this is the share of Temporal's capacity on this machine that vpay keeps.
-// BarePurchaseInput.paidLocal mirrors vpay's PURCHASE_LOCAL_PAID_ROW and noPatches its PURCHASE_WORKFLOW_V2 (the ceiling
-// scenario follows vpay's defaults).
+// BarePurchaseInput.paidLocal mirrors vpay's PURCHASE_LOCAL_PAID_ROW, noPatches its PURCHASE_WORKFLOW_V2 and
+// deliveryTaskQueue its SEPARATE_DELIVERY_QUEUE (deliverOrder on a queue of its own, with a worker of its own);
+// the ceiling scenario follows vpay's defaults.
 import {
   ApplicationFailure,
   allHandlersFinished,
@@ -52,7 +53,10 @@ export async function barePurchase(input: BarePurchaseInput): Promise<void> {
   const paidRow = input.paidLocal === true ? proxyLocalActivities<CeilingActivities>(localActivityOptions.projection) : projection;
   const superapp = proxyActivities<CeilingActivities>(activityOptions.prepay);
   const confirmation = proxyActivities<CeilingActivities>(activityOptions.confirm);
-  const delivery = proxyActivities<CeilingActivities>(activityOptions.delivery);
+  // As vpay's developerFacing (workflows/task-queues.ts) with no patch: the bare histories are never replayed.
+  const delivery = proxyActivities<CeilingActivities>(
+    input.deliveryTaskQueue === undefined ? activityOptions.delivery : { ...activityOptions.delivery, taskQueue: input.deliveryTaskQueue },
+  );
 
   let status: OrderStatus = 'CREATED';
   let rowStatus: OrderStatus = 'CREATED';

@@ -5,7 +5,8 @@
 // to that task, with no trip through matching (no task written, none polled). In vpay as `npm
 // start` runs it the request's steps and the PAID row are local activities and the deliveries run
 // on a queue of their own, so the confirmation is the one activity of a purchase that can go
-// eagerly; in the bare workflow, whose deliveries share its queue, the delivery too. Each server's
+// eagerly; so in the bare workflow, which mirrors that shape (in raw data whose bare sides name no
+// deliveryQueue, the first runs, its deliveries were on its one queue and went eagerly too). Each server's
 // own count of eager dispatches (its Prometheus metrics) shows what it did. The order of the sides
 // is balanced over the rounds.
 import path from 'node:path';
@@ -50,8 +51,8 @@ export async function eager(ctx: BenchContext): Promise<ScenarioResult> {
     "2d. Eager activity dispatch: the server's default, on (npm start), against off, side by side at saturation",
     'Not one of the six scenarios asked for. Two fresh dev servers started by tools/dev/temporal-dev-server.ts: one as `npm start` starts its own ' +
       `(the server's default for eager activity dispatch, which is on) and one with \`--dynamic-config-value ${ACTIVITY_EAGER_EXECUTION_KEY}=false\`. ` +
-      "Four sides: vpay on each server as `npm start` runs it, and the bare purchase-shaped workflow (scenario 2) on each. vpay's confirmation can go " +
-      "eagerly, its deliveries cannot (they run on a queue of their own); the bare workflow's confirmation and delivery both can. " +
+      'Four sides: vpay on each server as `npm start` runs it, and the bare purchase-shaped workflow (scenario 2) on each. The confirmation can go ' +
+      'eagerly, the deliveries cannot (they run on a queue of their own, in vpay and in the bare workflow alike). ' +
       `In each of ${rounds} rounds a closed loop of ${concurrency} concurrent whole purchases for ${stepMs / 1000} s on each side, back to back, ` +
       "the order balanced over the rounds (bench/balanced-orders.ts); judged on the medians of the rounds' ratios. The Temporal server's CPU is " +
       "each side's own server's; the other server, idle meanwhile, counts among the other processes. Everything else as `npm start` runs it.",

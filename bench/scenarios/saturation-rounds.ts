@@ -16,13 +16,13 @@ import { cpuMsPerPurchase } from './throughput';
 export interface SaturationSide {
   name: string;
   label: string;
-  /** vpay's settings on this side (unused for the bare workflow). */
+  /** vpay's settings on this side; the bare workflow follows its SEPARATE_DELIVERY_QUEUE, and ignores the rest. */
   env: Readonly<Record<string, string>>;
   /** A Temporal server the scenario started (its address, and its pid for the CPU figures); the stack's when absent. */
   temporal?: { address: string; pid: number };
   /** vpay connects to PostgreSQL over the stack's Unix socket instead of TCP (scenario 2e). */
   pgSocket?: boolean;
-  /** The bare purchase-shaped workflow (bench/ceiling/, vpay's shape as `npm start` runs it) instead of vpay. */
+  /** The bare purchase-shaped workflow (bench/ceiling/, vpay's shape as `npm start` runs it, deliveries on a queue of their own unless env says otherwise) instead of vpay. */
   bare?: boolean;
 }
 
@@ -32,6 +32,8 @@ interface SideRunner {
   /** Every purchase made on this side paid, confirmed and delivered exactly once. */
   check(): Promise<void>;
   stop(): Promise<void>;
+  /** The bare workflow's deliveries on a queue of their own (bare sides only). */
+  bareDeliveryQueue?: boolean;
 }
 
 export interface SaturationRound {
@@ -52,6 +54,8 @@ export interface SaturationRounds {
   concurrency: number;
   stepMs: number;
   rounds: SaturationRound[];
+  /** Each side's bare workflow's deliveries on a queue of their own (undefined for vpay sides). */
+  bareDeliveryQueue: Array<boolean | undefined>;
 }
 
 /**
@@ -103,7 +107,7 @@ export async function saturationRounds(
       );
     }
     for (const r of runners) await r.check();
-    return { concurrency, stepMs, rounds: rows };
+    return { concurrency, stepMs, rounds: rows, bareDeliveryQueue: runners.map((r) => r.bareDeliveryQueue) };
   } finally {
     for (const r of runners) await r.stop();
   }
@@ -112,12 +116,16 @@ export async function saturationRounds(
 async function startSide(ctx: BenchContext, res: ScenarioResult, s: SaturationSide): Promise<SideRunner> {
   const deliveryTimeoutMs = ctx.profile.deliveryTimeoutMs;
   if (s.bare) {
-    const c = await startDefaultCeiling(ctx, s.temporal?.address ?? ctx.stack.temporalAddress, `bench-${s.name}`);
+    // The bare workflow mirrors the one setting of the side's env it has a shape for; the rest is npm start's.
+    const separate = s.env.SEPARATE_DELIVERY_QUEUE;
+    const deliveryQueue = separate === undefined ? ctx.stack.defaults.separateDeliveryQueue : separate !== 'false';
+    const c = await startDefaultCeiling(ctx, s.temporal?.address ?? ctx.stack.temporalAddress, `bench-${s.name}`, { deliveryQueue });
     const stop = ctx.cleanup.add(`stop the bare workflow's worker of ${s.name}`, () => c.stop());
     return {
       step: (tag, durationMs, concurrency) => c.run({ concurrency, durationMs, tag }),
       check: async () => bareDeliveredOnce(res, s.name, c.report()),
       stop,
+      bareDeliveryQueue: deliveryQueue,
     };
   }
   const inst: VpayInstance = await startVpayInstance(ctx.stack, ctx.cleanup, {
