@@ -135,13 +135,30 @@ interface Figure {
   show(v: number): string;
   /** How after differs from before: a factor, or a difference in the figure's own unit. */
   change: 'factor' | ((before: number, after: number) => string);
+  /** What the figure was measured on, when that can differ between runs: no change is computed across a difference. */
+  shape?: (r: RunRaw) => string;
 }
+
+/**
+ * The bare workflow's shape as far as it has changed: since 2026-12-03 it mirrors vpay's delivery
+ * queue (bench/ceiling/workers.ts); raw data without `deliveryQueue` ran deliverOrder on its one queue.
+ */
+const bareShape = (r: RunRaw): string => {
+  const q = at(r.ceiling, 'deliveryQueue');
+  return q === 'separate' ? 'deliveries on their own queue' : q === 'shared' ? 'one queue, a second worker idle' : 'one queue';
+};
 
 const signed = (v: number, decimals: number) => `${v >= 0 ? '+' : ''}${fmt(v, decimals)}`;
 
 const FIGURES: Figure[] = [
   { name: 'best vpay purchases/s (scenario 1)', read: (r) => bestRate(r, 'throughput'), show: (v) => fmt(v, 1), change: 'factor' },
-  { name: 'best bare-workflow purchases/s (scenario 2)', read: (r) => bestRate(r, 'ceiling'), show: (v) => fmt(v, 1), change: 'factor' },
+  {
+    name: 'best bare-workflow purchases/s (scenario 2)',
+    read: (r) => bestRate(r, 'ceiling'),
+    show: (v) => fmt(v, 1),
+    change: 'factor',
+    shape: bareShape,
+  },
   {
     name: 'vpay / ceiling (best against best)',
     read: (r) => {
@@ -151,12 +168,14 @@ const FIGURES: Figure[] = [
     },
     show: (v) => fmt(v, 2),
     change: (b, a) => signed(a - b, 2),
+    shape: bareShape,
   },
   {
     name: 'vpay / ceiling (median of the paired rounds)',
     read: (r) => num(at(r.ceiling, 'paired', 'medianRatio')),
     show: (v) => fmt(v, 2),
     change: (b, a) => signed(a - b, 2),
+    shape: bareShape,
   },
   {
     name: 'backlog: paid orders created with the developer down (within the time limit)',
@@ -218,8 +237,17 @@ export function changesTable(before: RunRaw | undefined, after: RunRaw, previous
     rows: FIGURES.map((f) => {
       const b = safely(f, before);
       const a = safely(f, after);
+      const [shapeBefore, shapeAfter] = [before, after].map((r) => (f.shape && r ? f.shape(r) : undefined));
       const change =
-        b === undefined || a === undefined ? '–' : f.change === 'factor' ? (b > 0 ? `×${fmt(a / b, 2)}` : '–') : f.change(b, a);
+        b === undefined || a === undefined
+          ? '–'
+          : shapeBefore !== shapeAfter
+            ? `– (the bare workflow changed: ${shapeBefore} → ${shapeAfter})`
+            : f.change === 'factor'
+              ? b > 0
+                ? `×${fmt(a / b, 2)}`
+                : '–'
+              : f.change(b, a);
       return [f.name, b === undefined ? '–' : f.show(b), a === undefined ? '–' : f.show(a), change];
     }),
   };

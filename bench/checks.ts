@@ -76,28 +76,52 @@ export async function reconcile(ctx: BenchContext, inst: VpayInstance, res: Scen
   return { agent: report, statuses, okAttempts, ordersWithSeveralOkAttempts: several };
 }
 
-/** The bare workflow's exactly-once check: every purchase its driver started delivered once, none twice. */
+/** The bare workflow's exactly-once check: every purchase its driver started delivered once, none twice; and on the queue its shape says. */
 export function bareDeliveredOnce(res: ScenarioResult, what: string, rep: ReturnType<Ceiling['report']>): void {
   res.checks.push({
     name: `${what}: every bare purchase delivered exactly once`,
     ok: rep.made > 0 && rep.deliveredOnce === rep.made,
     detail: `${rep.made} purchases: ${rep.deliveredOnce} once, ${rep.deliveredMoreThanOnce} more than once, ${rep.neverDelivered} never`,
   });
+  bareDeliveryQueue(res, what, rep);
+}
+
+/** Connections to an instance's database, besides the one asking, by how they reach PostgreSQL. */
+export interface PgConnections {
+  unix: number;
+  tcp: number;
+}
+
+/** Counts them now (pg_stat_activity: a Unix-socket client has no address). */
+export async function pgConnections(inst: VpayInstance): Promise<PgConnections> {
+  const r = await inst.db.raw<{ rows: PgConnections[] }>(
+    'select count(*) filter (where client_addr is null)::int as unix, count(*) filter (where client_addr is not null)::int as tcp ' +
+      "from pg_stat_activity where datname = current_database() and backend_type = 'client backend' and pid <> pg_backend_pid()",
+  );
+  return r.rows[0];
 }
 
 /**
- * How an instance's connections reach PostgreSQL: every client connection to its database (vpay's
- * pools and the benchmark's own, all on one URL) over the Unix socket when `socket`, else over TCP.
+ * The check that an instance reached PostgreSQL as it asked: `seen`, the most connections counted
+ * right after its load steps (vpay's pools, and the benchmark's own on the same URL), all over the
+ * Unix socket when `socket`, else all over TCP, and some.
  */
-export async function pgTransport(res: ScenarioResult, inst: VpayInstance, socket: boolean): Promise<void> {
-  const r = await inst.db.raw<{ rows: Array<{ unix: number; tcp: number }> }>(
-    "select count(*) filter (where client_addr is null)::int as unix, count(*) filter (where client_addr is not null)::int as tcp from pg_stat_activity where datname = current_database() and backend_type = 'client backend'",
-  );
-  const { unix, tcp } = r.rows[0];
+export function pgTransport(res: ScenarioResult, name: string, socket: boolean, seen: PgConnections): void {
   res.checks.push({
-    name: `${inst.name}: its connections to PostgreSQL are over ${socket ? 'the Unix socket' : 'TCP'}`,
-    ok: socket ? unix > 0 && tcp === 0 : tcp > 0 && unix === 0,
-    detail: `${unix} over the Unix socket, ${tcp} over TCP`,
+    name: `${name}: its connections to PostgreSQL are over ${socket ? 'the Unix socket' : 'TCP'}`,
+    ok: socket ? seen.unix > 0 && seen.tcp === 0 : seen.tcp > 0 && seen.unix === 0,
+    detail: `after its steps at most ${seen.unix} over the Unix socket, ${seen.tcp} over TCP`,
+  });
+}
+
+/** The bare workflow's deliveries ran where its shape says: all on the delivery queue when separate, none when shared. */
+function bareDeliveryQueue(res: ScenarioResult, what: string, rep: ReturnType<Ceiling['report']>): void {
+  if (rep.deliveryQueue === 'none') return;
+  const delivered = rep.deliveredOnce + rep.deliveredMoreThanOnce;
+  res.checks.push({
+    name: `${what}: the bare deliveries ran ${rep.deliveryQueue === 'separate' ? 'on the delivery queue' : 'on the one queue'}`,
+    ok: rep.deliveryQueue === 'separate' ? delivered > 0 && rep.onDeliveryQueue >= delivered : rep.onDeliveryQueue === 0,
+    detail: `${rep.onDeliveryQueue} deliverOrder calls on the delivery queue, ${delivered} purchases delivered`,
   });
 }
 

@@ -69,7 +69,7 @@ export interface Profile {
     /** 1d' (bench/scenarios/slow-share.ts): rounds of four slow steps, two with the endpoint's share and two without. */
     shareRounds: number;
   };
-  /** Alternating rounds of a closed loop on vpay with and without the separate delivery queue. */
+  /** Rounds of a closed loop on vpay and the bare workflow, each with and without the separate delivery queue; the order balanced (rounds a multiple of 4). */
   deliveryQueue: { rounds: number; stepMs: number };
   /** Rounds of a closed loop on vpay with both latency levers (npm start), neither, and the request's alone; the order balanced. */
   levers: { rounds: number; stepMs: number };
@@ -132,7 +132,7 @@ export const FULL: Profile = {
   },
   // 250 slow purchases: more than the 100 delivery slots, so they stay full through both slow steps.
   slowDeveloper: { slowOrders: 250, percent: 50, stepMs: 20_000, calibrateConcurrency: 32, calibrateMs: 15_000, shareRounds: 2 },
-  deliveryQueue: { rounds: 6, stepMs: 20_000 },
+  deliveryQueue: { rounds: 8, stepMs: 20_000 },
   // 6 rounds run each order of the three sides once (bench/balanced-orders.ts): 6 min of load.
   levers: { rounds: 6, stepMs: 20_000 },
   workflowType: { rounds: 6, stepMs: 20_000 },

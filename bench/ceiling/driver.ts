@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { closedLoop, openLoop } from '../loops';
 import { purchaseStats } from '../purchase-stats';
 import type { PurchaseStats } from '../agent-protocol';
@@ -19,6 +19,7 @@ import {
   type PurchaseTimings,
 } from '../../workflows/definitions';
 import { createCeilingActivities } from './activities';
+import { startCeilingWorkers, type CeilingWorkers, type DeliveryWorkerOptions } from './workers';
 import type { barePurchase } from './workflows';
 
 export interface Ceiling {
@@ -31,8 +32,19 @@ export interface Ceiling {
   runOpen(o: { ratePerSec: number; durationMs: number; maxInFlight: number; tag: string; raw?: boolean }): Promise<PurchaseStats>;
   /** The workflow ids of the purchases made so far, in the order their requests were answered. */
   workflowIds(): readonly string[];
-  /** Exactly-once accounting: every started purchase delivered once. */
-  report(): { made: number; deliveredOnce: number; deliveredMoreThanOnce: number; neverDelivered: number };
+  /**
+   * Exactly-once accounting: every started purchase delivered once; and where the deliveries ran:
+   * `deliveryQueue` is the shape asked for (none: no second Worker), `onDeliveryQueue` the
+   * deliverOrder calls the second Worker ran.
+   */
+  report(): {
+    made: number;
+    deliveredOnce: number;
+    deliveredMoreThanOnce: number;
+    neverDelivered: number;
+    deliveryQueue: 'separate' | 'shared' | 'none';
+    onDeliveryQueue: number;
+  };
   stop(): Promise<void>;
 }
 
@@ -49,11 +61,11 @@ export async function startCeiling(o: {
   /** No patch asked for (BarePurchaseInput.noPatches), as vpay's purchaseV2. */
   noPatches?: boolean;
   /**
-   * deliverOrder on a task queue of its own, `${taskQueue}-delivery`, served by a second worker
-   * with this many activity slots, as vpay's SEPARATE_DELIVERY_QUEUE and
-   * WORKER_MAX_CONCURRENT_DELIVERIES run it (worker/create-worker.ts); one queue when absent.
+   * A second Worker on `${taskQueue}-delivery` with vpay's delivery slots, as vpay always runs one
+   * (bench/ceiling/workers.ts); `separate` sends deliverOrder to it, as SEPARATE_DELIVERY_QUEUE
+   * does. Absent: the one Worker, as the bare workflow ran before it mirrored vpay's second one.
    */
-  deliveryQueue?: { maxConcurrentDeliveries: number };
+  deliveryWorker?: DeliveryWorkerOptions;
   deliveryTimeoutMs: number;
 }): Promise<Ceiling> {
   const delivered = new Map<string, number>();
@@ -67,29 +79,21 @@ export async function startCeiling(o: {
   };
 
   const nativeConnection = await NativeConnection.connect({ address: o.address });
-  const activities = createCeilingActivities(onDelivered);
-  const worker = await Worker.create({
-    connection: nativeConnection,
-    namespace: o.namespace,
-    taskQueue: o.taskQueue,
-    workflowBundle: { code: o.workflowBundleCode },
-    activities,
-    // The same as vpay's worker/create-worker.ts.
-    maxConcurrentActivityTaskExecutions: 100,
-    maxConcurrentWorkflowTaskExecutions: 100,
-  });
-  const deliveryTaskQueue = o.deliveryQueue ? `${o.taskQueue}-delivery` : undefined;
-  const deliveryWorker = o.deliveryQueue
-    ? await Worker.create({
-        connection: nativeConnection,
-        namespace: o.namespace,
-        taskQueue: deliveryTaskQueue!,
-        activities: { deliverOrder: activities.deliverOrder },
-        maxConcurrentActivityTaskExecutions: o.deliveryQueue.maxConcurrentDeliveries,
-      })
-    : undefined;
-  const workers = deliveryWorker ? [worker, deliveryWorker] : [worker];
-  const running = Promise.all(workers.map((w) => w.run()));
+  let workers: CeilingWorkers;
+  try {
+    workers = await startCeilingWorkers({
+      connection: nativeConnection,
+      namespace: o.namespace,
+      taskQueue: o.taskQueue,
+      workflowBundleCode: o.workflowBundleCode,
+      activities: createCeilingActivities(onDelivered),
+      delivery: o.deliveryWorker,
+    });
+  } catch (err) {
+    await nativeConnection.close().catch(() => undefined);
+    throw err;
+  }
+  const { deliveryTaskQueue } = workers;
   const connection = await Connection.connect({ address: o.address });
   const client = new Client({ connection, namespace: o.namespace });
   const appId = `appceiling${randomBytes(6).toString('hex')}`;
@@ -136,7 +140,7 @@ export async function startCeiling(o: {
       startWorkflowOperation: new WithStartWorkflowOperation<typeof barePurchase>('barePurchase', {
         workflowId,
         taskQueue: o.taskQueue,
-        // paidLocal and noPatches only when on, so the other scenarios' bare purchases carry the input they always did.
+        // paidLocal, noPatches and deliveryTaskQueue only when on, so other bare purchases carry the input they always did.
         args: [
           {
             order: draft,
@@ -199,12 +203,18 @@ export async function startCeiling(o: {
         else if (n > 1) deliveredMoreThanOnce++;
         else neverDelivered++;
       }
-      return { made: made.size, deliveredOnce, deliveredMoreThanOnce, neverDelivered };
+      return {
+        made: made.size,
+        deliveredOnce,
+        deliveredMoreThanOnce,
+        neverDelivered,
+        deliveryQueue: o.deliveryWorker ? (o.deliveryWorker.separate ? ('separate' as const) : ('shared' as const)) : ('none' as const),
+        onDeliveryQueue: workers.onDeliveryQueue(),
+      };
     },
     async stop() {
       await connection.close().catch(() => undefined);
-      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
-      await running.catch(() => undefined);
+      await workers.stop();
       await nativeConnection.close().catch(() => undefined);
     },
   };

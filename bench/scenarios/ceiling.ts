@@ -38,7 +38,7 @@ export function startDefaultCeiling(
   ctx: BenchContext,
   address: string,
   taskQueue: string,
-  lever: { paidLocal?: boolean; deliveryQueue?: boolean } = {},
+  lever: { paidLocal?: boolean; separateDeliveryQueue?: boolean } = {},
 ): Promise<Ceiling> {
   const defaults = ctx.stack.defaults;
   return startCeiling({
@@ -56,9 +56,11 @@ export function startDefaultCeiling(
     // The same shape as vpay as `npm start` runs it, unless a scenario sets the lever.
     paidLocal: lever.paidLocal ?? defaults.purchaseLocalPaidRow,
     noPatches: defaults.purchaseWorkflowV2,
-    ...((lever.deliveryQueue ?? defaults.separateDeliveryQueue)
-      ? { deliveryQueue: { maxConcurrentDeliveries: defaults.workerMaxConcurrentDeliveries } }
-      : {}),
+    // vpay's second Worker, always there; deliveries routed to it as SEPARATE_DELIVERY_QUEUE says.
+    deliveryWorker: {
+      maxConcurrentDeliveries: defaults.workerMaxConcurrentDeliveries,
+      separate: lever.separateDeliveryQueue ?? defaults.separateDeliveryQueue,
+    },
     deliveryTimeoutMs: ctx.profile.deliveryTimeoutMs,
   });
 }
@@ -73,8 +75,8 @@ export async function ceiling(ctx: BenchContext): Promise<ScenarioResult> {
       'the first three as local activities when vpay runs them so (PURCHASE_LOCAL_STEPS, on by default), ' +
       'the PAID row as a local activity when vpay writes it so (PURCHASE_LOCAL_PAID_ROW, on by default), ' +
       "no patch marker when vpay runs its purchaseV2 type (PURCHASE_WORKFLOW_V2, on by default; otherwise the local steps' one), " +
-      "deliverOrder on a task queue of its own with a second worker of vpay's delivery slots when vpay runs it so (SEPARATE_DELIVERY_QUEUE, on by default; " +
-      'raw data with `deliveryQueue` in it; runs without it ran deliverOrder on the one queue), ' +
+      "a second worker with vpay's delivery slots on a delivery queue, as vpay always runs one, and deliverOrder on that queue when vpay runs it so " +
+      '(SEPARATE_DELIVERY_QUEUE, on by default; runs whose raw data has no `deliveryQueue` had neither, and ran deliverOrder on the one queue), ' +
       'the same timers and search-attribute upserts. The driver and the worker run in the benchmark process, with no HTTP, no PostgreSQL, no superapp or developer. ' +
       '"request" is the update-with-start, "callback" the update, "callback→delivered" the update\'s answer to deliverOrder running.',
   );
@@ -165,7 +167,7 @@ export async function ceiling(ctx: BenchContext): Promise<ScenarioResult> {
           `Against Temporal's floor saturated in the same rounds (${paired.floorConcurrency} callers): vpay / floor median ${fmt(paired.medianFloorRatio, 2)}.`,
       );
     }
-    res.raw = { steps, report: rep, ratioBestToBest: overall, paired, deliveryQueue: ctx.stack.defaults.separateDeliveryQueue };
+    res.raw = { steps, report: rep, ratioBestToBest: overall, paired, deliveryQueue: rep.deliveryQueue };
   } finally {
     await stopFloor();
     await stop();

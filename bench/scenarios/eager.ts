@@ -88,7 +88,9 @@ export async function eager(ctx: BenchContext): Promise<ScenarioResult> {
         `${fmt(bareGain, 2)}× their rates without it; vpay / bare was ${fmt(ratioOn, 2)} with it and ${fmt(ratioOff, 2)} without. ` +
         `npm start's server dispatched ${dispatched.default} activities eagerly, the other ${dispatched.off}.`,
     );
-    res.raw = { eagerDispatches: dispatched, ...saturationRaw(p, s, RATIOS, medians) };
+    // Which server each side ran on: its eager setting is the server's (omitted: the server's default, on).
+    const servers = { 'eager-default': 'default', 'eager-off': false, 'eager-bare-default': 'default', 'eager-bare-off': false };
+    res.raw = { eagerDispatches: dispatched, activityEagerExecution: servers, ...saturationRaw(p, s, RATIOS, medians) };
   } finally {
     for (const stop of stops) await stop();
   }

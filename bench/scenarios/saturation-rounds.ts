@@ -4,7 +4,7 @@
 // 2-core machine are noisy; a ratio of two sides measured back to back within a round, with the
 // median taken over the rounds, is what the scenarios judge on.
 import type { BenchContext, ScenarioResult, Table } from '../context';
-import { bareDeliveredOnce, noErrors, pgTransport, reconcile } from '../checks';
+import { bareDeliveredOnce, noErrors, pgConnections, pgTransport, reconcile, type PgConnections } from '../checks';
 import { startVpayInstance, type VpayInstance } from '../stack';
 import { StepMeter, type ProcessSet } from '../sys';
 import type { PurchaseStats } from '../agent-protocol';
@@ -32,8 +32,10 @@ interface SideRunner {
   /** Every purchase made on this side paid, confirmed and delivered exactly once. */
   check(): Promise<void>;
   stop(): Promise<void>;
-  /** The bare workflow's deliveries on a queue of their own (bare sides only). */
-  bareDeliveryQueue?: boolean;
+  /** Where the bare workflow's deliveries run (bare sides only; bench/ceiling/driver.ts report()). */
+  bareDeliveryQueue?: 'separate' | 'shared' | 'none';
+  /** Runs after each of this side's steps, outside its CPU meter. */
+  afterStep?(): Promise<void>;
 }
 
 export interface SaturationRound {
@@ -54,8 +56,8 @@ export interface SaturationRounds {
   concurrency: number;
   stepMs: number;
   rounds: SaturationRound[];
-  /** Each side's bare workflow's deliveries on a queue of their own (undefined for vpay sides). */
-  bareDeliveryQueue: Array<boolean | undefined>;
+  /** Where each side's bare workflow's deliveries ran (undefined for vpay sides). */
+  bareDeliveryQueue: Array<'separate' | 'shared' | 'none' | undefined>;
 }
 
 /**
@@ -94,6 +96,7 @@ export async function saturationRounds(
         const meter = new StepMeter(procs(sides[i]));
         const stats = await step(i, `${sides[i].name}-${round}`, stepMs);
         const { cores } = meter.stop();
+        await runners[i].afterStep?.();
         noErrors(res, `${what} round ${round}: ${sides[i].name}`, stats);
         row.rates[i] = stats.ratePerSec;
         row.wholeP99[i] = stats.whole.p99;
@@ -118,14 +121,15 @@ async function startSide(ctx: BenchContext, res: ScenarioResult, s: SaturationSi
   if (s.bare) {
     // The bare workflow mirrors the one setting of the side's env it has a shape for; the rest is npm start's.
     const separate = s.env.SEPARATE_DELIVERY_QUEUE;
-    const deliveryQueue = separate === undefined ? ctx.stack.defaults.separateDeliveryQueue : separate !== 'false';
-    const c = await startDefaultCeiling(ctx, s.temporal?.address ?? ctx.stack.temporalAddress, `bench-${s.name}`, { deliveryQueue });
+    const c = await startDefaultCeiling(ctx, s.temporal?.address ?? ctx.stack.temporalAddress, `bench-${s.name}`, {
+      separateDeliveryQueue: separate === undefined ? undefined : separate !== 'false',
+    });
     const stop = ctx.cleanup.add(`stop the bare workflow's worker of ${s.name}`, () => c.stop());
     return {
       step: (tag, durationMs, concurrency) => c.run({ concurrency, durationMs, tag }),
       check: async () => bareDeliveredOnce(res, s.name, c.report()),
       stop,
-      bareDeliveryQueue: deliveryQueue,
+      bareDeliveryQueue: c.report().deliveryQueue,
     };
   }
   const inst: VpayInstance = await startVpayInstance(ctx.stack, ctx.cleanup, {
@@ -134,11 +138,18 @@ async function startSide(ctx: BenchContext, res: ScenarioResult, s: SaturationSi
     temporalAddress: s.temporal?.address,
     pgSocket: s.pgSocket,
   });
+  // vpay's pools close idle connections after 30 s: counted right after each step, while they are open.
+  const seen: PgConnections = { unix: 0, tcp: 0 };
   return {
     step: (tag, durationMs, concurrency) =>
       ctx.stack.agent.call('closedLoop', { instance: inst.name, concurrency, durationMs, tag, deliveryTimeoutMs }),
+    afterStep: async () => {
+      const now = await pgConnections(inst);
+      seen.unix = Math.max(seen.unix, now.unix);
+      seen.tcp = Math.max(seen.tcp, now.tcp);
+    },
     check: async () => {
-      await pgTransport(res, inst, s.pgSocket === true);
+      pgTransport(res, inst.name, s.pgSocket === true, seen);
       await reconcile(ctx, inst, res);
     },
     stop: () => inst.stop(),
@@ -155,11 +166,11 @@ export function saturationRaw(
   return {
     concurrency: p.concurrency,
     stepMs: p.stepMs,
-    sides: sides.map((s) => ({
+    sides: sides.map((s, i) => ({
       name: s.name,
       label: s.label,
       env: s.env,
-      ...(s.bare ? { bare: true } : {}),
+      ...(s.bare ? { bare: true, deliveryQueue: p.bareDeliveryQueue[i] } : {}),
       ...(s.pgSocket ? { pgSocket: true } : {}),
     })),
     rounds: p.rounds,

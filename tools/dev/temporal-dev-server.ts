@@ -43,10 +43,11 @@ export interface TemporalDevServerOptions {
    */
   taskQueuePartitions?: number;
   /**
-   * Eager activity dispatch (`system.enableActivityEagerExecution`): an activity a workflow task
-   * schedules on its own task queue goes back to the worker in the answer to that task, with no
-   * trip through matching. The server's default when omitted, as `npm start` runs it: on in the
-   * pinned CLI's server (benchmark scenario 2d counts its eager dispatches, and measures it off).
+   * Eager activity dispatch (`system.enableActivityEagerExecution`): the SDK asks for it when a
+   * workflow task schedules an activity on the worker's own queue and a slot is free, and with this
+   * on the server grants it, handing the activity back in the answer to that task with no trip
+   * through matching. The server's default when omitted, as `npm start` runs it: on in the pinned
+   * CLI's server (benchmark scenario 2d counts its eager dispatches, and measures it off).
    */
   activityEagerExecution?: boolean;
   /** The port of the server's Prometheus metrics; the CLI picks a free one when omitted. */

@@ -1,0 +1,79 @@
+// The bare workflow's Workers, as vpay runs its own (worker/create-worker.ts, worker/start.ts): one
+// on the workflow's task queue with the workflows and every activity, and, when asked, a second one
+// on `${taskQueue}-delivery` with deliverOrder alone and vpay's delivery slots. vpay always runs its
+// second Worker and routes deliveries to it only with SEPARATE_DELIVERY_QUEUE on; so does this.
+import type { NativeConnection } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
+import type { CeilingActivities } from './activities';
+
+export interface DeliveryWorkerOptions {
+  maxConcurrentDeliveries: number;
+  /** deliverOrder on the delivery queue (SEPARATE_DELIVERY_QUEUE); else on the one queue, the second Worker idle. */
+  separate: boolean;
+}
+
+export interface CeilingWorkers {
+  /** The queue the workflow schedules deliverOrder on, when not its own. */
+  deliveryTaskQueue?: string;
+  /** deliverOrder calls the delivery Worker ran. */
+  onDeliveryQueue(): number;
+  /** Shuts both down and waits for them; never throws. */
+  stop(): Promise<void>;
+}
+
+export async function startCeilingWorkers(o: {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  workflowBundleCode: string;
+  activities: CeilingActivities;
+  delivery?: DeliveryWorkerOptions;
+}): Promise<CeilingWorkers> {
+  const main = await Worker.create({
+    connection: o.connection,
+    namespace: o.namespace,
+    taskQueue: o.taskQueue,
+    workflowBundle: { code: o.workflowBundleCode },
+    activities: o.activities,
+    // The same as vpay's worker/create-worker.ts.
+    maxConcurrentActivityTaskExecutions: 100,
+    maxConcurrentWorkflowTaskExecutions: 100,
+  });
+  let served = 0;
+  const workers = [main];
+  if (o.delivery) {
+    try {
+      workers.push(
+        await Worker.create({
+          connection: o.connection,
+          namespace: o.namespace,
+          taskQueue: `${o.taskQueue}-delivery`,
+          activities: {
+            deliverOrder: (input: Parameters<CeilingActivities['deliverOrder']>[0]) => {
+              served++;
+              return o.activities.deliverOrder(input);
+            },
+          },
+          maxConcurrentActivityTaskExecutions: o.delivery.maxConcurrentDeliveries,
+        }),
+      );
+    } catch (err) {
+      // A created Worker holds the connection until it has run: run it out, as vpay's createWorkers does.
+      await main.runUntil(Promise.resolve());
+      throw err;
+    }
+  }
+  // Either Worker stopping stops the other, so stop() never waits on a half-running pair.
+  const stopAll = () => {
+    for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+  };
+  const running = Promise.allSettled(workers.map((w) => w.run().finally(stopAll)));
+  return {
+    deliveryTaskQueue: o.delivery?.separate ? `${o.taskQueue}-delivery` : undefined,
+    onDeliveryQueue: () => served,
+    async stop() {
+      stopAll();
+      await running;
+    },
+  };
+}
