@@ -145,7 +145,12 @@ interface Figure {
  */
 const bareShape = (r: RunRaw): string => {
   const q = at(r.ceiling, 'deliveryQueue');
-  return q === 'separate' ? 'deliveries on their own queue' : q === 'shared' ? 'one queue, a second worker idle' : 'one queue';
+  // `true`: raw data of 15d0740, which named the separate queue so.
+  return q === 'separate' || q === true
+    ? 'deliveries on their own queue'
+    : q === 'shared'
+      ? 'one queue, a second worker idle'
+      : 'one queue';
 };
 
 const signed = (v: number, decimals: number) => `${v >= 0 ? '+' : ''}${fmt(v, decimals)}`;

@@ -32,8 +32,10 @@ export interface WithPartials {
 
 /**
  * Adds to a full run's results the scenarios of the partial runs `stamps` (in `partialDir`) that
- * it lacks. Throws on a partial run that adds nothing or a scenario two partial runs both offer:
- * asking for one should not silently do nothing or pick one of two.
+ * it lacks; `stamp:name+name` takes only the scenarios named from that run (a newer run of one of
+ * them may be taken from another). Throws on a partial run that adds nothing, a scenario named
+ * that the run lacks, or a scenario two partial runs both offer: asking for one should not
+ * silently do nothing or pick one of two.
  */
 export function addPartials(
   full: { results: ScenarioResult[]; files: string[] },
@@ -45,9 +47,13 @@ export function addPartials(
   const results = [...full.results];
   const files = [...full.files];
   const partials: Record<string, PartialSource> = {};
-  for (const stamp of stamps) {
+  for (const entry of stamps) {
+    const [stamp, only] = entry.split(':');
+    const names = only?.split('+').filter(Boolean);
     const run = loadRun(partialDir, stamp, order);
-    const added = run.results.filter((r) => !results.some((x) => x.name === r.name));
+    const missing = (names ?? []).filter((n) => !run.results.some((r) => r.name === n));
+    if (missing.length) throw new Error(`the partial run ${stamp} has no scenario ${missing.join(', ')}`);
+    const added = run.results.filter((r) => !results.some((x) => x.name === r.name) && (!names || names.includes(r.name)));
     if (added.length === 0)
       throw new Error(`the partial run ${stamp} has no scenario the full run lacks (${run.results.map((r) => r.name).join(', ')})`);
     for (const r of added) {

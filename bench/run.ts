@@ -3,7 +3,7 @@
 // load in a child, runs the scenarios, writes the report and raw JSON, and cleans everything up.
 //
 //   tsx bench/run.ts [--smoke] [--only name[,name...]] [--backlog-orders N] [--out report.md] [--keep-temp]
-//   tsx bench/run.ts --report-from <timestamp> [--with-partial <timestamp>[,...]] [--out report.md]
+//   tsx bench/run.ts --report-from <timestamp> [--with-partial <timestamp>[:scenario[+scenario]][,...]] [--out report.md]
 //     (the report again from bench/results/<timestamp>-*.json; --with-partial adds the scenarios it
 //     lacks from partial runs in bench/results/partial/, each section saying which run it is from)
 //
@@ -115,7 +115,7 @@ function parseArgs(argv: string[]): Args {
     else if (arg === '--help' || arg === '-h') {
       process.stdout.write(
         `usage: tsx bench/run.ts [--smoke] [--only ${Object.keys(SCENARIOS).join('|')}[,...]] [--backlog-orders N] [--out report.md] [--keep-temp]\n` +
-          '       tsx bench/run.ts --report-from <timestamp> [--with-partial <timestamp>[,...]] [--out report.md]   (the report again from bench/results/<timestamp>-*.json)\n',
+          '       tsx bench/run.ts --report-from <timestamp> [--with-partial <timestamp>[:scenario[+scenario]][,...]] [--out report.md]   (the report again from bench/results/<timestamp>-*.json)\n',
       );
       process.exit(0);
     } else throw new Error(`unknown argument ${arg}`);

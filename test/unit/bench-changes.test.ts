@@ -23,6 +23,11 @@ describe('changesTable', () => {
     expect(row(run(36), run(32, 'separate'), PAIRED)[3]).toMatch(/^– \(the bare workflow changed/);
   });
 
+  it('reads the first raw data of the mirrored shape, which recorded it as true', () => {
+    const first: RunRaw = { ...run(32), ceiling: { ...run(32).ceiling, deliveryQueue: true } };
+    expect(row(first, run(36, 'separate'), BARE)[3]).toBe('×1.13');
+  });
+
   it('computes it when the shape is the same', () => {
     expect(row(run(32, 'separate'), run(36, 'separate'), BARE)[3]).toBe('×1.13');
     expect(row(run(32), run(36), BARE)[3]).toBe('×1.13');

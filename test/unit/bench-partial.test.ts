@@ -91,6 +91,15 @@ describe('the report of a full run with a partial run added', () => {
     expect(plain.markdown).not.toContain('Rendered again');
   });
 
+  it('takes only the scenarios named after a partial run, and refuses a name the run lacks', () => {
+    // 2026-12-03T06-38-27Z ran throughput, eager and pgsocket; the full run of 21:04 had neither of the last two.
+    const ORDER2 = [...ORDER.slice(0, ORDER.indexOf('walstore') + 1), 'eager', 'pgsocket', ...ORDER.slice(ORDER.indexOf('walstore') + 1)];
+    const md = renderAgain(ROOT, FULL, ['2026-12-03T06-38-27Z:pgsocket'], ORDER2).markdown;
+    expect(md).toContain('## 2e. PostgreSQL over a Unix socket');
+    expect(md).not.toContain('## 2d. Eager activity dispatch');
+    expect(() => renderAgain(ROOT, FULL, ['2026-12-03T06-38-27Z:cluster'], ORDER2)).toThrow(/has no scenario cluster/);
+  });
+
   it('refuses a partial run that adds no scenario the full run lacks', () => {
     // 2026-12-01T19-10-06Z ran throughput and offered, both in the full run.
     expect(() => renderAgain(ROOT, FULL, ['2026-12-01T19-10-06Z'], ORDER)).toThrow(/has no scenario the full run lacks/);
