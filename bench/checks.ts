@@ -120,8 +120,11 @@ function bareDeliveryQueue(res: ScenarioResult, what: string, rep: ReturnType<Ce
   const delivered = rep.deliveredOnce + rep.deliveredMoreThanOnce;
   res.checks.push({
     name: `${what}: the bare deliveries ran ${rep.deliveryQueue === 'separate' ? 'on the delivery queue' : 'on the one queue'}`,
-    ok: rep.deliveryQueue === 'separate' ? delivered > 0 && rep.onDeliveryQueue >= delivered : rep.onDeliveryQueue === 0,
-    detail: `${rep.onDeliveryQueue} deliverOrder calls on the delivery queue, ${delivered} purchases delivered`,
+    ok:
+      rep.deliveryQueue === 'separate'
+        ? delivered > 0 && rep.onDeliveryQueue >= delivered && rep.onMainQueue === 0
+        : rep.onDeliveryQueue === 0 && rep.onMainQueue >= delivered,
+    detail: `deliverOrder calls: ${rep.onDeliveryQueue} on the delivery queue, ${rep.onMainQueue} on the one queue; ${delivered} purchases delivered`,
   });
 }
 

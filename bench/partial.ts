@@ -34,8 +34,8 @@ export interface WithPartials {
  * Adds to a full run's results the scenarios of the partial runs `stamps` (in `partialDir`) that
  * it lacks; `stamp:name+name` takes only the scenarios named from that run (a newer run of one of
  * them may be taken from another). Throws on a partial run that adds nothing, a scenario named
- * that the run lacks, or a scenario two partial runs both offer: asking for one should not
- * silently do nothing or pick one of two.
+ * that the run lacks or the full run has, or a scenario two partial runs both offer: asking for
+ * one should not silently do nothing or pick one of two.
  */
 export function addPartials(
   full: { results: ScenarioResult[]; files: string[] },
@@ -50,9 +50,12 @@ export function addPartials(
   for (const entry of stamps) {
     const [stamp, only] = entry.split(':');
     const names = only?.split('+').filter(Boolean);
+    if (names?.length === 0) throw new Error(`--with-partial ${entry}: no scenario named after the colon`);
     const run = loadRun(partialDir, stamp, order);
     const missing = (names ?? []).filter((n) => !run.results.some((r) => r.name === n));
     if (missing.length) throw new Error(`the partial run ${stamp} has no scenario ${missing.join(', ')}`);
+    const inFull = (names ?? []).filter((n) => full.results.some((r) => r.name === n));
+    if (inFull.length) throw new Error(`the full run has ${inFull.join(', ')} already: a partial run only adds what it lacks`);
     const added = run.results.filter((r) => !results.some((x) => x.name === r.name) && (!names || names.includes(r.name)));
     if (added.length === 0)
       throw new Error(`the partial run ${stamp} has no scenario the full run lacks (${run.results.map((r) => r.name).join(', ')})`);

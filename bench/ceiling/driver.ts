@@ -34,8 +34,8 @@ export interface Ceiling {
   workflowIds(): readonly string[];
   /**
    * Exactly-once accounting: every started purchase delivered once; and where the deliveries ran:
-   * `deliveryQueue` is the shape asked for (none: no second Worker), `onDeliveryQueue` the
-   * deliverOrder calls the second Worker ran.
+   * `deliveryQueue` is the shape asked for (none: no second Worker), `onDeliveryQueue` and
+   * `onMainQueue` the deliverOrder calls each Worker ran.
    */
   report(): {
     made: number;
@@ -44,6 +44,7 @@ export interface Ceiling {
     neverDelivered: number;
     deliveryQueue: 'separate' | 'shared' | 'none';
     onDeliveryQueue: number;
+    onMainQueue: number;
   };
   stop(): Promise<void>;
 }
@@ -94,7 +95,14 @@ export async function startCeiling(o: {
     throw err;
   }
   const { deliveryTaskQueue } = workers;
-  const connection = await Connection.connect({ address: o.address });
+  let connection: Connection;
+  try {
+    connection = await Connection.connect({ address: o.address });
+  } catch (err) {
+    await workers.stop().catch(() => undefined);
+    await nativeConnection.close().catch(() => undefined);
+    throw err;
+  }
   const client = new Client({ connection, namespace: o.namespace });
   const appId = `appceiling${randomBytes(6).toString('hex')}`;
   let seq = 0;
@@ -210,12 +218,16 @@ export async function startCeiling(o: {
         neverDelivered,
         deliveryQueue: o.deliveryWorker ? (o.deliveryWorker.separate ? ('separate' as const) : ('shared' as const)) : ('none' as const),
         onDeliveryQueue: workers.onDeliveryQueue(),
+        onMainQueue: workers.onMainQueue(),
       };
     },
     async stop() {
       await connection.close().catch(() => undefined);
-      await workers.stop();
-      await nativeConnection.close().catch(() => undefined);
+      try {
+        await workers.stop(); // a Worker that failed mid-run says so here
+      } finally {
+        await nativeConnection.close().catch(() => undefined);
+      }
     },
   };
 }

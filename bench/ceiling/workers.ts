@@ -15,9 +15,10 @@ export interface DeliveryWorkerOptions {
 export interface CeilingWorkers {
   /** The queue the workflow schedules deliverOrder on, when not its own. */
   deliveryTaskQueue?: string;
-  /** deliverOrder calls the delivery Worker ran. */
+  /** deliverOrder calls the delivery Worker ran, and the main one. */
   onDeliveryQueue(): number;
-  /** Shuts both down and waits for them; never throws. */
+  onMainQueue(): number;
+  /** Shuts both down and waits for them; rejects with the first Worker's failure, if one failed. */
   stop(): Promise<void>;
 }
 
@@ -29,17 +30,24 @@ export async function startCeilingWorkers(o: {
   activities: CeilingActivities;
   delivery?: DeliveryWorkerOptions;
 }): Promise<CeilingWorkers> {
+  let onMain = 0;
+  let served = 0;
   const main = await Worker.create({
     connection: o.connection,
     namespace: o.namespace,
     taskQueue: o.taskQueue,
     workflowBundle: { code: o.workflowBundleCode },
-    activities: o.activities,
+    activities: {
+      ...o.activities,
+      deliverOrder: (input: Parameters<CeilingActivities['deliverOrder']>[0]) => {
+        onMain++;
+        return o.activities.deliverOrder(input);
+      },
+    },
     // The same as vpay's worker/create-worker.ts.
     maxConcurrentActivityTaskExecutions: 100,
     maxConcurrentWorkflowTaskExecutions: 100,
   });
-  let served = 0;
   const workers = [main];
   if (o.delivery) {
     try {
@@ -71,9 +79,11 @@ export async function startCeilingWorkers(o: {
   return {
     deliveryTaskQueue: o.delivery?.separate ? `${o.taskQueue}-delivery` : undefined,
     onDeliveryQueue: () => served,
+    onMainQueue: () => onMain,
     async stop() {
       stopAll();
-      await running;
+      const failed = (await running).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
     },
   };
 }

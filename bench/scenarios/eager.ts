@@ -52,7 +52,8 @@ export async function eager(ctx: BenchContext): Promise<ScenarioResult> {
     'Not one of the six scenarios asked for. Two fresh dev servers started by tools/dev/temporal-dev-server.ts: one as `npm start` starts its own ' +
       `(the server's default for eager activity dispatch, which is on) and one with \`--dynamic-config-value ${ACTIVITY_EAGER_EXECUTION_KEY}=false\`. ` +
       'Four sides: vpay on each server as `npm start` runs it, and the bare purchase-shaped workflow (scenario 2) on each. The confirmation can go ' +
-      'eagerly, the deliveries cannot (they run on a queue of their own, in vpay and in the bare workflow alike). ' +
+      'eagerly, the deliveries cannot (they run on a queue of their own, in vpay and in the bare workflow alike; the bare workflow mirrors ' +
+      "vpay's second queue since 15d0740, and in scenario 2 of earlier runs ran its deliveries on its one queue). " +
       `In each of ${rounds} rounds a closed loop of ${concurrency} concurrent whole purchases for ${stepMs / 1000} s on each side, back to back, ` +
       "the order balanced over the rounds (bench/balanced-orders.ts); judged on the medians of the rounds' ratios. The Temporal server's CPU is " +
       "each side's own server's; the other server, idle meanwhile, counts among the other processes. Everything else as `npm start` runs it.",
@@ -89,7 +90,7 @@ export async function eager(ctx: BenchContext): Promise<ScenarioResult> {
         `npm start's server dispatched ${dispatched.default} activities eagerly, the other ${dispatched.off}.`,
     );
     // Which server each side ran on: its eager setting is the server's (omitted: the server's default, on).
-    const servers = { 'eager-default': 'default', 'eager-off': false, 'eager-bare-default': 'default', 'eager-bare-off': false };
+    const servers = Object.fromEntries(s.map((side) => [side.name, side.temporal === off ? false : 'default']));
     res.raw = { eagerDispatches: dispatched, activityEagerExecution: servers, ...saturationRaw(p, s, RATIOS, medians) };
   } finally {
     for (const stop of stops) await stop();

@@ -98,6 +98,10 @@ describe('the report of a full run with a partial run added', () => {
     expect(md).toContain('## 2e. PostgreSQL over a Unix socket');
     expect(md).not.toContain('## 2d. Eager activity dispatch');
     expect(() => renderAgain(ROOT, FULL, ['2026-12-03T06-38-27Z:cluster'], ORDER2)).toThrow(/has no scenario cluster/);
+    expect(() => renderAgain(ROOT, FULL, ['2026-12-03T06-38-27Z:pgsocket+throughput'], ORDER2)).toThrow(
+      /the full run has throughput already/,
+    );
+    expect(() => renderAgain(ROOT, FULL, ['2026-12-03T06-38-27Z:'], ORDER2)).toThrow(/no scenario named/);
   });
 
   it('refuses a partial run that adds no scenario the full run lacks', () => {
