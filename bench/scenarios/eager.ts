@@ -9,12 +9,11 @@
 // deliveryQueue, the first runs, its deliveries were on its one queue and went eagerly too). Each server's
 // own count of eager dispatches (its Prometheus metrics) shows what it did. The order of the sides
 // is balanced over the rounds.
-import path from 'node:path';
 import { newResult, type BenchContext, type ScenarioResult } from '../context';
 import { fmt } from '../stats';
 import { eagerDispatches } from '../prometheus';
-import { freePort } from '../../tools/dev/free-port';
-import { ACTIVITY_EAGER_EXECUTION_KEY, startTemporalDevServer } from '../../tools/dev/temporal-dev-server';
+import { ACTIVITY_EAGER_EXECUTION_KEY } from '../../tools/dev/temporal-dev-server';
+import { freshServers, type FreshServer } from './fresh-servers';
 import {
   cpuPerPurchaseTable,
   saturationRaw,
@@ -24,7 +23,7 @@ import {
   type SaturationSide,
 } from './saturation-rounds';
 
-type Server = { address: string; pid: number; metricsUrl: string };
+type Server = FreshServer;
 
 /** The sides on the two servers; indexes as RATIOS uses them. */
 function sides(npmStart: Server, off: Server): SaturationSide[] {
@@ -58,21 +57,10 @@ export async function eager(ctx: BenchContext): Promise<ScenarioResult> {
       "the order balanced over the rounds (bench/balanced-orders.ts); judged on the medians of the rounds' ratios. The Temporal server's CPU is " +
       "each side's own server's; the other server, idle meanwhile, counts among the other processes. Everything else as `npm start` runs it.",
   );
-  const stops: Array<() => Promise<void>> = [];
-  const start = async (name: string, activityEagerExecution?: boolean): Promise<Server> => {
-    const metricsPort = await freePort();
-    const server = await startTemporalDevServer({
-      dbFile: path.join(ctx.stack.dir, `temporal-${name}`, 'temporal.db'),
-      grpcPort: await freePort(),
-      metricsPort,
-      activityEagerExecution,
-    });
-    stops.push(ctx.cleanup.add(`stop the Temporal dev server ${name}`, () => server.stop()));
-    return { address: server.address, pid: server.pid, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` };
-  };
+  const servers = freshServers(ctx);
   try {
-    const npmStart = await start('eager-default');
-    const off = await start('eager-off', false);
+    const npmStart = await servers.start('eager-default');
+    const off = await servers.start('eager-off', { activityEagerExecution: false });
     const s = sides(npmStart, off);
     const p = await saturationRounds(ctx, res, { what: 'eager', sides: s, rounds, stepMs });
     const dispatched = { default: await eagerDispatches(npmStart.metricsUrl), off: await eagerDispatches(off.metricsUrl) };
@@ -90,10 +78,10 @@ export async function eager(ctx: BenchContext): Promise<ScenarioResult> {
         `npm start's server dispatched ${dispatched.default} activities eagerly, the other ${dispatched.off}.`,
     );
     // Which server each side ran on: its eager setting is the server's (omitted: the server's default, on).
-    const servers = Object.fromEntries(s.map((side) => [side.name, side.temporal === off ? false : 'default']));
-    res.raw = { eagerDispatches: dispatched, activityEagerExecution: servers, ...saturationRaw(p, s, RATIOS, medians) };
+    const serverOf = Object.fromEntries(s.map((side) => [side.name, side.temporal === off ? false : 'default']));
+    res.raw = { eagerDispatches: dispatched, activityEagerExecution: serverOf, ...saturationRaw(p, s, RATIOS, medians) };
   } finally {
-    for (const stop of stops) await stop();
+    await servers.stopAll();
   }
   return res;
 }

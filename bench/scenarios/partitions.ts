@@ -8,11 +8,10 @@
 // balanced over the rounds.
 // (The first runs, on 48d2015, compared the stack's server, used by the scenarios before, against
 // a fresh one with one partition; their raw data has no `fresh: true`.)
-import path from 'node:path';
 import { newResult, type BenchContext, type ScenarioResult } from '../context';
 import { fmt } from '../stats';
-import { freePort } from '../../tools/dev/free-port';
-import { SERVER_DEFAULT_TASK_QUEUE_PARTITIONS, startTemporalDevServer, taskQueuePartitionFlags } from '../../tools/dev/temporal-dev-server';
+import { SERVER_DEFAULT_TASK_QUEUE_PARTITIONS, taskQueuePartitionFlags } from '../../tools/dev/temporal-dev-server';
+import { freshServers, type FreshServer } from './fresh-servers';
 import {
   cpuPerPurchaseTable,
   saturationRaw,
@@ -25,7 +24,7 @@ import {
 /** The other server's partitions per task queue. */
 const ONE = 1;
 
-type Server = { address: string; pid: number };
+type Server = FreshServer;
 
 /** The sides on the two servers; indexes as RATIOS uses them (the same as the first runs'). */
 function sides(npmStart: Server, one: Server): SaturationSide[] {
@@ -63,18 +62,9 @@ export async function partitions(ctx: BenchContext): Promise<ScenarioResult> {
       "the order balanced over the rounds (bench/balanced-orders.ts); judged on the medians of the rounds' ratios. The Temporal server's CPU is " +
       "each side's own server's; the other servers, idle meanwhile, count among the other processes. Everything else as `npm start` runs it.",
   );
-  const stops: Array<() => Promise<void>> = [];
-  const start = async (name: string, taskQueuePartitions?: number): Promise<Server> => {
-    const server = await startTemporalDevServer({
-      dbFile: path.join(ctx.stack.dir, `temporal-${name}`, 'temporal.db'),
-      grpcPort: await freePort(),
-      taskQueuePartitions,
-    });
-    stops.push(ctx.cleanup.add(`stop the Temporal dev server ${name}`, () => server.stop()));
-    return { address: server.address, pid: server.pid };
-  };
+  const servers = freshServers(ctx);
   try {
-    const s = sides(await start('partitions-default'), await start('partitions-one', ONE));
+    const s = sides(await servers.start('partitions-default'), await servers.start('partitions-one', { taskQueuePartitions: ONE }));
     const p = await saturationRounds(ctx, res, { what: 'partitions', sides: s, rounds, stepMs });
     const { table, medians } = saturationTable(p, s, RATIOS, { order: 'order' });
     res.tables.push(table, cpuPerPurchaseTable(p, s));
@@ -86,7 +76,7 @@ export async function partitions(ctx: BenchContext): Promise<ScenarioResult> {
     );
     res.raw = { partitions: ONE, fresh: true, ...saturationRaw(p, s, RATIOS, medians) };
   } finally {
-    for (const stop of stops) await stop();
+    await servers.stopAll();
   }
   return res;
 }
