@@ -71,4 +71,12 @@ export function newResult(name: string, title: string, setup: string): ScenarioR
   return { name, title, setup, tables: [], checks: [], targets: [], findings: [], raw: {} };
 }
 
+/**
+ * The concurrency the side-by-side scenarios run at: the throughput sweep's best when it ran,
+ * else the profile's first (scenarios name it in their description before their rounds run).
+ */
+export function saturationConcurrency(ctx: BenchContext): number {
+  return ctx.shared.bestConcurrency ?? ctx.profile.throughput.concurrencies[0];
+}
+
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

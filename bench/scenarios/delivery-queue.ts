@@ -5,7 +5,7 @@
 // concurrency, the order balanced over the rounds, judged on the medians of the rounds' ratios.
 // The bare purchase-shaped workflow with and without a delivery queue of its own beside them shows
 // what the second queue costs Temporal and the SDK alone, with none of vpay's own work.
-import { newResult, type BenchContext, type ScenarioResult } from '../context';
+import { saturationConcurrency, newResult, type BenchContext, type ScenarioResult } from '../context';
 import { fmt } from '../stats';
 import {
   cpuPerPurchaseTable,
@@ -37,7 +37,7 @@ const RATIOS: RoundRatio[] = [
 
 export async function deliveryQueue(ctx: BenchContext): Promise<ScenarioResult> {
   const { rounds, stepMs } = ctx.profile.deliveryQueue;
-  const concurrency = ctx.shared.bestConcurrency ?? ctx.profile.throughput.concurrencies[0];
+  const concurrency = saturationConcurrency(ctx);
   const res = newResult(
     'deliveryqueue',
     '1f. A lever alone: deliveries on their own task queue, against one queue, at saturation',

@@ -9,7 +9,7 @@
 // deliveryQueue, the first runs, its deliveries were on its one queue and went eagerly too). Each server's
 // own count of eager dispatches (its Prometheus metrics) shows what it did. The order of the sides
 // is balanced over the rounds.
-import { newResult, type BenchContext, type ScenarioResult } from '../context';
+import { saturationConcurrency, newResult, type BenchContext, type ScenarioResult } from '../context';
 import { fmt } from '../stats';
 import { eagerDispatches } from '../prometheus';
 import { ACTIVITY_EAGER_EXECUTION_KEY } from '../../tools/dev/temporal-dev-server';
@@ -44,7 +44,7 @@ const RATIOS: RoundRatio[] = [
 
 export async function eager(ctx: BenchContext): Promise<ScenarioResult> {
   const { rounds, stepMs } = ctx.profile.eager;
-  const concurrency = ctx.shared.bestConcurrency ?? ctx.profile.throughput.concurrencies[0];
+  const concurrency = saturationConcurrency(ctx);
   const res = newResult(
     'eager',
     "2d. Eager activity dispatch: the server's default, on (npm start), against off, side by side at saturation",

@@ -5,7 +5,7 @@
 // they save at light load. Three vpay instances (`npm start`; neither lever; the request's alone),
 // a closed loop on each in turn at the same concurrency, the order balanced over the rounds,
 // judged on the medians of the rounds' ratios to `npm start` (bench/scenarios/saturation-rounds.ts).
-import { newResult, type BenchContext, type ScenarioResult } from '../context';
+import { saturationConcurrency, newResult, type BenchContext, type ScenarioResult } from '../context';
 import { fmt } from '../stats';
 import { cpuPerPurchaseTable, saturationRaw, saturationRounds, saturationTable, type RoundRatio } from './saturation-rounds';
 
@@ -27,7 +27,7 @@ const RATIOS: RoundRatio[] = [
 
 export async function levers(ctx: BenchContext): Promise<ScenarioResult> {
   const { rounds, stepMs } = ctx.profile.levers;
-  const concurrency = ctx.shared.bestConcurrency ?? ctx.profile.throughput.concurrencies[0];
+  const concurrency = saturationConcurrency(ctx);
   const d = ctx.stack.defaults;
   const res = newResult(
     'levers',

@@ -3,7 +3,7 @@
 // Here each round runs a vpay step, a bare step and a step of Temporal's floor back to back, so all
 // meet the same machine, and the order rotates through all six between rounds so a slow drift
 // favours none; the medians of the rounds' ratios are the figures the targets are judged on.
-import type { BenchContext, ScenarioResult, Table } from '../context';
+import { saturationConcurrency, type BenchContext, type ScenarioResult, type Table } from '../context';
 import { noErrors, reconcile } from '../checks';
 import { startVpayInstance } from '../stack';
 import { fmt, roundsMedian } from '../stats';
@@ -50,7 +50,7 @@ export interface PairedResult {
 
 export async function pairedRounds(ctx: BenchContext, res: ScenarioResult, ceiling: Ceiling, floor: Floor): Promise<PairedResult> {
   const { stepMs, pairedRounds: n } = ctx.profile.throughput;
-  const concurrency = ctx.shared.bestConcurrency ?? ctx.profile.throughput.concurrencies[0];
+  const concurrency = saturationConcurrency(ctx);
   const floorConcurrency = ctx.smoke ? Math.min(FLOOR_CONCURRENCY, concurrency) : FLOOR_CONCURRENCY;
   const deliveryTimeoutMs = ctx.profile.deliveryTimeoutMs;
   const inst = await startVpayInstance(ctx.stack, ctx.cleanup, { name: 'paired' });

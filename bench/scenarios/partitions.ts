@@ -8,7 +8,7 @@
 // balanced over the rounds.
 // (The first runs, on 48d2015, compared the stack's server, used by the scenarios before, against
 // a fresh one with one partition; their raw data has no `fresh: true`.)
-import { newResult, type BenchContext, type ScenarioResult } from '../context';
+import { saturationConcurrency, newResult, type BenchContext, type ScenarioResult } from '../context';
 import { fmt } from '../stats';
 import { SERVER_DEFAULT_TASK_QUEUE_PARTITIONS, taskQueuePartitionFlags } from '../../tools/dev/temporal-dev-server';
 import { freshServers, type FreshServer } from './fresh-servers';
@@ -50,7 +50,7 @@ const RATIOS: RoundRatio[] = [
 
 export async function partitions(ctx: BenchContext): Promise<ScenarioResult> {
   const { rounds, stepMs } = ctx.profile.partitions;
-  const concurrency = ctx.shared.bestConcurrency ?? ctx.profile.throughput.concurrencies[0];
+  const concurrency = saturationConcurrency(ctx);
   const res = newResult(
     'partitions',
     "2c. The dev server's task-queue partitions: the default (npm start) against one, side by side at saturation",

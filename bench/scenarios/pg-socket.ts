@@ -3,7 +3,7 @@
 // purchase makes 9 statements (test/integration/purchase-statements.test.ts), each a round trip
 // whose bytes cross the kernel's TCP stack twice over TCP and a plain socket buffer over the Unix
 // socket. The order of the sides alternates over the rounds.
-import { newResult, type BenchContext, type ScenarioResult } from '../context';
+import { saturationConcurrency, newResult, type BenchContext, type ScenarioResult } from '../context';
 import { fmt } from '../stats';
 import {
   cpuPerPurchaseTable,
@@ -23,7 +23,7 @@ const RATIOS: RoundRatio[] = [{ label: 'Unix socket / TCP', num: 1, den: 0 }];
 
 export async function pgSocket(ctx: BenchContext): Promise<ScenarioResult> {
   const { rounds, stepMs } = ctx.profile.pgsocket;
-  const concurrency = ctx.shared.bestConcurrency ?? ctx.profile.throughput.concurrencies[0];
+  const concurrency = saturationConcurrency(ctx);
   const res = newResult(
     'pgsocket',
     '2e. PostgreSQL over a Unix socket against TCP on the loopback, side by side at saturation',

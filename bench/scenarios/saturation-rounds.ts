@@ -3,7 +3,7 @@
 // order of the sides balanced over the rounds (bench/balanced-orders.ts). Single 20 s steps on a
 // 2-core machine are noisy; a ratio of two sides measured back to back within a round, with the
 // median taken over the rounds, is what the scenarios judge on.
-import type { BenchContext, ScenarioResult, Table } from '../context';
+import { saturationConcurrency, type BenchContext, type ScenarioResult, type Table } from '../context';
 import { bareDeliveredOnce, noErrors, pgConnections, pgTransport, reconcile, type PgConnections } from '../checks';
 import { startVpayInstance, type VpayInstance } from '../stack';
 import { StepMeter, type ProcessSet } from '../sys';
@@ -71,7 +71,7 @@ export async function saturationRounds(
   o: { what: string; sides: readonly SaturationSide[]; rounds: number; stepMs: number },
 ): Promise<SaturationRounds> {
   const { what, sides, rounds, stepMs } = o;
-  const concurrency = ctx.shared.bestConcurrency ?? ctx.profile.throughput.concurrencies[0];
+  const concurrency = saturationConcurrency(ctx);
   const orders = balancedOrders(sides.length);
   const runners: SideRunner[] = [];
   const procs = (s: SaturationSide): ProcessSet => ({ ...ctx.stack.procs(), ...(s.temporal ? { temporal: s.temporal.pid } : {}) });

@@ -4,7 +4,7 @@
 // TemporalChangeVersion search-attribute upserts (visibility writes) per purchase. Two vpay
 // instances, a closed loop on each in turn at the same concurrency, the order alternating, judged
 // on the median of the rounds' ratios (bench/scenarios/saturation-rounds.ts).
-import { newResult, type BenchContext, type ScenarioResult } from '../context';
+import { saturationConcurrency, newResult, type BenchContext, type ScenarioResult } from '../context';
 import { fmt } from '../stats';
 import { cpuPerPurchaseTable, saturationRaw, saturationRounds, saturationTable, type RoundRatio } from './saturation-rounds';
 
@@ -17,7 +17,7 @@ const RATIOS: RoundRatio[] = [{ label: 'purchase / purchaseV2', num: 1, den: 0 }
 
 export async function workflowType(ctx: BenchContext): Promise<ScenarioResult> {
   const { rounds, stepMs } = ctx.profile.workflowType;
-  const concurrency = ctx.shared.bestConcurrency ?? ctx.profile.throughput.concurrencies[0];
+  const concurrency = saturationConcurrency(ctx);
   const res = newResult(
     'workflowtype',
     '1h. A workflow type without patches (purchaseV2) against the patched one, at saturation',
