@@ -30,20 +30,20 @@ export async function startCeilingWorkers(o: {
   activities: CeilingActivities;
   delivery?: DeliveryWorkerOptions;
 }): Promise<CeilingWorkers> {
-  let onMain = 0;
-  let served = 0;
+  // deliverOrder calls each Worker ran, counted by one wrapper around the same activity.
+  const calls = { main: 0, delivery: 0 };
+  const deliverOrderOn =
+    (worker: keyof typeof calls): CeilingActivities['deliverOrder'] =>
+    (input) => {
+      calls[worker]++;
+      return o.activities.deliverOrder(input);
+    };
   const main = await Worker.create({
     connection: o.connection,
     namespace: o.namespace,
     taskQueue: o.taskQueue,
     workflowBundle: { code: o.workflowBundleCode },
-    activities: {
-      ...o.activities,
-      deliverOrder: (input: Parameters<CeilingActivities['deliverOrder']>[0]) => {
-        onMain++;
-        return o.activities.deliverOrder(input);
-      },
-    },
+    activities: { ...o.activities, deliverOrder: deliverOrderOn('main') },
     // The same as vpay's worker/create-worker.ts.
     maxConcurrentActivityTaskExecutions: 100,
     maxConcurrentWorkflowTaskExecutions: 100,
@@ -56,12 +56,7 @@ export async function startCeilingWorkers(o: {
           connection: o.connection,
           namespace: o.namespace,
           taskQueue: `${o.taskQueue}-delivery`,
-          activities: {
-            deliverOrder: (input: Parameters<CeilingActivities['deliverOrder']>[0]) => {
-              served++;
-              return o.activities.deliverOrder(input);
-            },
-          },
+          activities: { deliverOrder: deliverOrderOn('delivery') },
           maxConcurrentActivityTaskExecutions: o.delivery.maxConcurrentDeliveries,
         }),
       );
@@ -78,8 +73,8 @@ export async function startCeilingWorkers(o: {
   const running = Promise.allSettled(workers.map((w) => w.run().finally(stopAll)));
   return {
     deliveryTaskQueue: o.delivery?.separate ? `${o.taskQueue}-delivery` : undefined,
-    onDeliveryQueue: () => served,
-    onMainQueue: () => onMain,
+    onDeliveryQueue: () => calls.delivery,
+    onMainQueue: () => calls.main,
     async stop() {
       stopAll();
       const failed = (await running).find((r): r is PromiseRejectedResult => r.status === 'rejected');
